@@ -1,0 +1,51 @@
+//! The command line: global options and the list of subcommands. Each subcommand's
+//! arguments live beside its code in `cmd/`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd;
+
+/// hindsight — a ledger of predictions read in articles, and a scorer of who held up.
+///
+/// Record a source, its checkable claims and everyone's probabilities; resolve the claims
+/// when the outcome is known; then score Brier, log loss and calibration.
+#[derive(Debug, Parser)]
+#[command(name = "hindsight", version, max_term_width = 100)]
+pub struct Cli {
+    /// The ledger file. Default: $XDG_DATA_HOME/hindsight/ledger.db (~/.local/share/…).
+    #[arg(long, global = true, env = "HINDSIGHT_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Record, list and show sources (articles, briefs, notes).
+    #[command(subcommand)]
+    Source(cmd::source::SourceCmd),
+    /// Record a claim; prints its new key.
+    Add(cmd::add::AddArgs),
+    /// Record or revise a forecast on a claim.
+    Forecast(cmd::forecast::ForecastArgs),
+    /// Record a claim's outcome (earlier resolutions stay in its history).
+    Resolve(cmd::resolve::ResolveArgs),
+    /// List claims.
+    List(cmd::list::ListArgs),
+    /// Show one claim with its forecasts and resolution history.
+    Show(cmd::show::ShowArgs),
+}
+
+pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Source(c) => cmd::source::run(c, ctx),
+        Command::Add(a) => cmd::add::run(a, ctx),
+        Command::Forecast(a) => cmd::forecast::run(a, ctx),
+        Command::Resolve(a) => cmd::resolve::run(a, ctx),
+        Command::List(a) => cmd::list::run(a, ctx),
+        Command::Show(a) => cmd::show::run(a, ctx),
+    }
+}

@@ -1,0 +1,62 @@
+//! `hindsight forecast`: record (or revise) a probability for a claim.
+
+use clap::Args;
+
+use super::{default_forecaster, Ctx};
+use crate::domain::{parse, Forecast};
+use crate::ledger;
+use crate::render;
+
+#[derive(Debug, Args)]
+pub struct ForecastArgs {
+    /// The claim's key.
+    pub claim: String,
+    /// The probability: 0.7, 70%, or an estimative phrase such as "very likely".
+    #[arg(long, value_name = "PROB")]
+    pub p: String,
+    /// Who forecasts (default: $HINDSIGHT_FORECASTER, else "me").
+    #[arg(long)]
+    pub forecaster: Option<String>,
+    /// When the forecast was made: RFC 3339 or YYYY-MM-DD (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Why; kept with the forecast.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+/// Reads a probability argument: a number or percentage. Returns the value and, when it
+/// came from a phrase, a note saying so.
+pub fn probability_arg(s: &str) -> anyhow::Result<(f64, Option<String>)> {
+    Ok((parse::probability("--p", s)?, None))
+}
+
+pub fn run(a: ForecastArgs, ctx: &Ctx) -> anyhow::Result<()> {
+    let (p, phrase_note) = probability_arg(&a.p)?;
+    let made_at = match &a.at {
+        Some(s) => parse::time("--at", s)?,
+        None => ctx.now,
+    };
+    let note = match (a.note, phrase_note) {
+        (Some(n), Some(pn)) => Some(format!("{n} ({pn})")),
+        (n, pn) => n.or(pn),
+    };
+    let forecast = Forecast {
+        claim: a.claim,
+        forecaster: a.forecaster.unwrap_or_else(default_forecaster),
+        p,
+        made_at,
+        note,
+        recorded_at: ctx.now,
+    };
+    let mut store = ctx.open()?;
+    store.write(|db| ledger::record_forecast(db, &forecast, false).map(|_| ()))?;
+    render::note(&format!(
+        "recorded: {} gives {} {} at {}",
+        forecast.forecaster,
+        forecast.claim,
+        render::percent(p),
+        render::time(made_at)
+    ));
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! `hindsight list`: claims, filtered by state, source, tag or forecaster.
+
+use clap::Args;
+use comfy_table::Cell;
+
+use super::Ctx;
+use crate::domain::parse;
+use crate::render;
+use crate::store::{ClaimFilter, Window};
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("state").args(["open", "due", "overdue", "resolved"])))]
+pub struct ListArgs {
+    /// Only claims not resolved yet.
+    #[arg(long)]
+    pub open: bool,
+    /// Open claims whose deadline has passed or falls within --within.
+    #[arg(long)]
+    pub due: bool,
+    /// With --due: how far ahead to look (default 30d).
+    #[arg(long, requires = "due", value_name = "DURATION")]
+    pub within: Option<String>,
+    /// Open claims whose deadline has passed.
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only resolved claims.
+    #[arg(long)]
+    pub resolved: bool,
+    /// Only claims from this source (key).
+    #[arg(long, value_name = "KEY")]
+    pub source: Option<String>,
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only claims this forecaster forecast; the P column shows their latest forecast.
+    #[arg(long)]
+    pub forecaster: Option<String>,
+    /// Print JSON: an array of claims.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(a: ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
+    let today = ctx.today();
+    let window = if a.open {
+        Some(Window::Open)
+    } else if a.due {
+        let span = parse::span("--within", a.within.as_deref().unwrap_or("30d"))?;
+        let limit = span.after(today).ok_or_else(|| {
+            crate::domain::InputError::new(
+                "--within",
+                a.within.as_deref().unwrap_or(""),
+                parse::DURATION_ACCEPTED,
+            )
+        })?;
+        Some(Window::DueBy(limit))
+    } else if a.overdue {
+        Some(Window::OverdueAt(today))
+    } else if a.resolved {
+        Some(Window::Resolved)
+    } else {
+        None
+    };
+    let filter = ClaimFilter {
+        window,
+        source: a.source,
+        tag: a
+            .tag
+            .map(|t| crate::domain::validate::tag(&t))
+            .transpose()?,
+        forecaster: a.forecaster,
+    };
+    let store = ctx.open()?;
+    let rows = store.read().list(&filter)?;
+    if a.json {
+        return render::json(&rows);
+    }
+    let mut t = render::table::new(&["KEY", "BY", "STATEMENT", "P", "WHO", "OUTCOME"]);
+    let mut any_backfilled = false;
+    for r in &rows {
+        let p = match (r.latest_p, r.latest_backfilled) {
+            (Some(p), Some(true)) => {
+                any_backfilled = true;
+                format!("{}*", render::percent(p))
+            }
+            (Some(p), _) => render::percent(p),
+            (None, _) => "–".to_string(),
+        };
+        t.add_row(vec![
+            Cell::new(&r.key),
+            Cell::new(parse::format_date(r.resolve_by)),
+            Cell::new(render::truncate(&r.statement, 48)),
+            Cell::new(p),
+            Cell::new(render::truncate(
+                r.latest_forecaster.as_deref().unwrap_or(""),
+                12,
+            )),
+            render::table::outcome_cell(r.outcome),
+        ]);
+    }
+    let mut text = render::table::render(&t);
+    if any_backfilled {
+        text.push_str("* backfilled: recorded more than a day after it was said to be made\n");
+    }
+    render::out(&text)?;
+    Ok(())
+}

@@ -1,0 +1,70 @@
+//! One module per subcommand. Each defines its clap arguments (doc comments become
+//! `--help`) and a `run` that parses values, calls the ledger or the scoring core, and
+//! renders the result. `Ctx` carries what every command shares: the time and the ledger.
+
+pub mod add;
+pub mod forecast;
+pub mod list;
+pub mod resolve;
+pub mod show;
+pub mod source;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::error::Refused;
+use crate::store::Store;
+
+/// What every command is given.
+pub struct Ctx {
+    /// The one "now" of this run (see `clock`).
+    pub now: DateTime<Utc>,
+    /// `--db` or `HINDSIGHT_DB`, if given.
+    pub db: Option<PathBuf>,
+}
+
+impl Ctx {
+    pub fn today(&self) -> NaiveDate {
+        self.now.date_naive()
+    }
+
+    /// Opens the ledger this run works on.
+    pub fn open(&self) -> anyhow::Result<Store> {
+        let path = match &self.db {
+            Some(p) => p.clone(),
+            None => crate::paths::default_db()?,
+        };
+        Store::open(&path).map_err(Into::into)
+    }
+}
+
+/// The default forecaster's name: `HINDSIGHT_FORECASTER`, else "me".
+pub fn default_forecaster() -> String {
+    std::env::var("HINDSIGHT_FORECASTER")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "me".to_string())
+}
+
+/// Reads a text file named on the command line, or standard input for "-".
+pub fn read_text_arg(field: &str, path: &str) -> anyhow::Result<String> {
+    let bytes = if path == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+            .with_context(|| format!("{field}: reading standard input"))?;
+        buf
+    } else {
+        std::fs::read(path).map_err(|e| Refused(format!("{field}: cannot read '{path}': {e}")))?
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            crate::render::note(&format!(
+                "warning: {field}: '{path}' is not valid UTF-8; invalid bytes were replaced with U+FFFD"
+            ));
+            Ok(String::from_utf8_lossy(e.as_bytes()).into_owned())
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! `hindsight show`: one claim with its forecasts and its whole resolution history.
+
+use clap::Args;
+
+use super::Ctx;
+use crate::domain::{is_backfilled, parse, Claim, Outcome};
+use crate::ledger;
+use crate::render;
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The claim's key.
+    pub claim: String,
+    /// Print JSON: an object with the claim, its forecasts and resolutions.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(serde::Serialize)]
+pub struct ShownForecast {
+    pub forecaster: String,
+    pub p: f64,
+    pub made_at: chrono::DateTime<chrono::Utc>,
+    pub note: Option<String>,
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+    pub backfilled: bool,
+}
+
+#[derive(serde::Serialize)]
+pub struct ShownResolution {
+    pub outcome: Outcome,
+    pub resolved_on: chrono::NaiveDate,
+    pub evidence: Option<String>,
+    pub note: Option<String>,
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+    pub current: bool,
+}
+
+#[derive(serde::Serialize)]
+pub struct Shown {
+    #[serde(flatten)]
+    pub claim: Claim,
+    pub source_title: Option<String>,
+    pub status: String,
+    pub forecasts: Vec<ShownForecast>,
+    pub resolutions: Vec<ShownResolution>,
+}
+
+pub fn run(a: ShowArgs, ctx: &Ctx) -> anyhow::Result<()> {
+    let store = ctx.open()?;
+    let db = store.read();
+    let row = ledger::claim(&db, "claim", &a.claim)?;
+    let source_title = match &row.claim.source {
+        Some(k) => db.source(k)?.map(|s| s.title),
+        None => None,
+    };
+    let forecasts: Vec<ShownForecast> = db
+        .forecasts(&row)?
+        .into_iter()
+        .map(|f| ShownForecast {
+            backfilled: is_backfilled(f.made_at, f.recorded_at),
+            forecaster: f.forecaster,
+            p: f.p,
+            made_at: f.made_at,
+            note: f.note,
+            recorded_at: f.recorded_at,
+        })
+        .collect();
+    let history = db.resolutions(&row)?;
+    let last = history.len().saturating_sub(1);
+    let resolutions: Vec<ShownResolution> = history
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| ShownResolution {
+            outcome: r.outcome,
+            resolved_on: r.resolved_on,
+            evidence: r.evidence,
+            note: r.note,
+            recorded_at: r.recorded_at,
+            current: i == last,
+        })
+        .collect();
+    let status = resolutions
+        .last()
+        .map(|r| r.outcome.as_str().to_string())
+        .unwrap_or_else(|| "open".to_string());
+    let shown = Shown {
+        claim: row.claim,
+        source_title,
+        status,
+        forecasts,
+        resolutions,
+    };
+    if a.json {
+        return render::json(&shown);
+    }
+    render::out(&human(&shown))?;
+    Ok(())
+}
+
+fn human(s: &Shown) -> String {
+    let c = &s.claim;
+    let mut lines = vec![format!("{}  {}", c.key, c.statement)];
+    let field = |name: &str, value: String| format!("{name:<11} {value}");
+    lines.push(field("resolve by", parse::format_date(c.resolve_by)));
+    lines.push(field("status", s.status.clone()));
+    if let Some(k) = &c.source {
+        lines.push(field(
+            "source",
+            format!("{k}  {}", s.source_title.clone().unwrap_or_default()),
+        ));
+    }
+    if let Some(k) = &c.condition {
+        lines.push(field("if", format!("{k} resolves yes")));
+    }
+    if let Some(q) = &c.quote {
+        lines.push(field("quote", format!("\"{q}\"")));
+    }
+    if let Some(k) = &c.criteria {
+        lines.push(field("criteria", k.clone()));
+    }
+    if !c.tags.is_empty() {
+        lines.push(field("tags", c.tags.join(", ")));
+    }
+    lines.push(field("recorded", render::time(c.recorded_at)));
+    lines.push(String::new());
+    if s.forecasts.is_empty() {
+        lines.push("forecasts: none".to_string());
+    } else {
+        let mut t = render::table::new(&["FORECASTER", "P", "MADE AT", "NOTE"]);
+        for f in &s.forecasts {
+            let when = if f.backfilled {
+                format!("{} (backfilled)", render::time(f.made_at))
+            } else {
+                render::time(f.made_at)
+            };
+            t.add_row(vec![
+                render::truncate(&f.forecaster, 16),
+                render::percent(f.p),
+                when,
+                render::truncate(f.note.as_deref().unwrap_or(""), 36),
+            ]);
+        }
+        lines.push(render::table::render(&t).trim_end().to_string());
+    }
+    lines.push(String::new());
+    if s.resolutions.is_empty() {
+        lines.push("resolutions: none".to_string());
+    } else {
+        let mut t = render::table::new(&["OUTCOME", "ON", "EVIDENCE", "NOTE", ""]);
+        for r in &s.resolutions {
+            t.add_row(vec![
+                r.outcome.as_str().to_string(),
+                parse::format_date(r.resolved_on),
+                render::truncate(r.evidence.as_deref().unwrap_or(""), 34),
+                render::truncate(r.note.as_deref().unwrap_or(""), 30),
+                if r.current {
+                    "current".into()
+                } else {
+                    "superseded".into()
+                },
+            ]);
+        }
+        lines.push(render::table::render(&t).trim_end().to_string());
+    }
+    lines.join("\n")
+}

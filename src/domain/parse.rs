@@ -1,0 +1,259 @@
+//! Parsing of what users type: probabilities, dates, times, deadlines and durations.
+//!
+//! Every parser returns an [`InputError`] that names the field, repeats the value and says
+//! what is accepted, so the CLI and the importer can print it as a one-line error.
+
+use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, SecondsFormat, TimeZone, Utc};
+
+/// A value a user gave that cannot be accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: invalid value '{value}': {accepted}")]
+pub struct InputError {
+    pub field: String,
+    pub value: String,
+    pub accepted: String,
+}
+
+impl InputError {
+    pub fn new(field: &str, value: &str, accepted: &str) -> Self {
+        InputError {
+            field: field.to_string(),
+            value: value.to_string(),
+            accepted: accepted.to_string(),
+        }
+    }
+}
+
+pub const PROBABILITY_ACCEPTED: &str =
+    "expected a probability from 0 to 1 such as 0.7, or a percentage such as 70%";
+pub const DATE_ACCEPTED: &str = "expected a real calendar date as YYYY-MM-DD";
+pub const TIME_ACCEPTED: &str =
+    "expected an RFC 3339 time such as 2015-05-26T09:30:00Z, or a date as YYYY-MM-DD";
+pub const BY_ACCEPTED: &str =
+    "expected a date as YYYY-MM-DD or a relative deadline such as +30d, +6w, +6m or +2y";
+pub const DURATION_ACCEPTED: &str = "expected a duration such as 30d, 6w, 6m or 2y";
+
+/// Parses `0.7`, `.7`, `1`, `70%` or `70 %` into a probability in [0, 1].
+pub fn probability(field: &str, s: &str) -> Result<f64, InputError> {
+    let t = s.trim();
+    let err = || InputError::new(field, s, PROBABILITY_ACCEPTED);
+    let value = match t.strip_suffix('%') {
+        Some(pct) => pct.trim().parse::<f64>().map_err(|_| err())? / 100.0,
+        None => t.parse::<f64>().map_err(|_| err())?,
+    };
+    if value.is_finite() && (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(err())
+    }
+}
+
+/// Parses a strict `YYYY-MM-DD` date; impossible dates such as 2015-02-30 are refused.
+pub fn date(field: &str, s: &str) -> Result<NaiveDate, InputError> {
+    let t = s.trim();
+    // chrono accepts a sign and more digits for the year; a ledger date is four digits.
+    let shaped = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shaped {
+        return Err(InputError::new(field, s, DATE_ACCEPTED));
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| InputError::new(field, s, DATE_ACCEPTED))
+}
+
+/// Parses an RFC 3339 time (any offset, stored as UTC) or a bare date (midnight UTC).
+/// Sub-second precision is dropped: the ledger keeps whole seconds.
+pub fn time(field: &str, s: &str) -> Result<DateTime<Utc>, InputError> {
+    let t = s.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Ok(truncate_seconds(dt.with_timezone(&Utc)));
+    }
+    match date(field, t) {
+        Ok(d) => Ok(start_of_day(d)),
+        Err(_) => Err(InputError::new(field, s, TIME_ACCEPTED)),
+    }
+}
+
+/// A deadline: an absolute date, or `+N` days/weeks/months/years after `today`.
+pub fn deadline(field: &str, s: &str, today: NaiveDate) -> Result<NaiveDate, InputError> {
+    let t = s.trim();
+    match t.strip_prefix('+') {
+        Some(rest) => Span::parse(rest)
+            .and_then(|span| span.after(today))
+            .ok_or_else(|| InputError::new(field, s, BY_ACCEPTED)),
+        None => date(field, t).map_err(|_| InputError::new(field, s, BY_ACCEPTED)),
+    }
+}
+
+/// A calendar span such as `30d`, `6w`, `6m` or `2y`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Days(u32),
+    Weeks(u32),
+    Months(u32),
+    Years(u32),
+}
+
+impl Span {
+    fn parse(s: &str) -> Option<Span> {
+        let s = s.trim();
+        let unit = s.chars().last()?;
+        let n: u32 = s[..s.len() - unit.len_utf8()].parse().ok()?;
+        match unit.to_ascii_lowercase() {
+            'd' => Some(Span::Days(n)),
+            'w' => Some(Span::Weeks(n)),
+            'm' => Some(Span::Months(n)),
+            'y' => Some(Span::Years(n)),
+            _ => None,
+        }
+    }
+
+    /// The date this span after `d`, or None past the calendar's end.
+    pub fn after(self, d: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Span::Days(n) => d.checked_add_days(chrono::Days::new(n.into())),
+            Span::Weeks(n) => d.checked_add_days(chrono::Days::new(u64::from(n) * 7)),
+            Span::Months(n) => d.checked_add_months(Months::new(n)),
+            Span::Years(n) => d.checked_add_months(Months::new(n.checked_mul(12)?)),
+        }
+    }
+}
+
+/// Parses a duration for options such as `--within`.
+pub fn span(field: &str, s: &str) -> Result<Span, InputError> {
+    Span::parse(s).ok_or_else(|| InputError::new(field, s, DURATION_ACCEPTED))
+}
+
+pub fn start_of_day(d: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN))
+}
+
+/// The last whole second of a UTC day.
+pub fn end_of_day(d: NaiveDate) -> DateTime<Utc> {
+    let t = NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN);
+    Utc.from_utc_datetime(&d.and_time(t))
+}
+
+pub fn truncate_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
+    Utc.timestamp_opt(t.timestamp(), 0).single().unwrap_or(t)
+}
+
+/// The one text form of a time in the ledger, its output and its files.
+pub fn format_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+pub fn format_date(d: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn probabilities_as_fraction_or_percent() {
+        assert_eq!(probability("p", "0.7").unwrap(), 0.7);
+        assert_eq!(probability("p", ".25").unwrap(), 0.25);
+        assert_eq!(probability("p", "70%").unwrap(), 0.7);
+        assert_eq!(probability("p", " 5 %").unwrap(), 0.05);
+        assert_eq!(probability("p", "1").unwrap(), 1.0);
+        assert_eq!(probability("p", "0").unwrap(), 0.0);
+        for bad in ["1.2", "-0.1", "120%", "NaN", "inf", "", "seventy", "0.5.1"] {
+            let e = probability("p", bad).unwrap_err();
+            assert_eq!(e.field, "p");
+            assert_eq!(e.value, bad);
+        }
+    }
+
+    #[test]
+    fn dates_must_be_real_and_iso() {
+        assert_eq!(date("by", "2016-02-29").unwrap(), d("2016-02-29"));
+        for bad in [
+            "2015-02-30",
+            "2015-13-01",
+            "15-01-01",
+            "2015/01/01",
+            "+2015-01-01",
+            "2015-1-1",
+        ] {
+            assert!(date("by", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn times_accept_offsets_and_dates() {
+        assert_eq!(
+            format_time(time("at", "2015-05-26").unwrap()),
+            "2015-05-26T00:00:00Z"
+        );
+        assert_eq!(
+            format_time(time("at", "2015-05-26T10:30:00+02:00").unwrap()),
+            "2015-05-26T08:30:00Z"
+        );
+        assert_eq!(
+            format_time(time("at", "2015-05-26T10:30:00.75Z").unwrap()),
+            "2015-05-26T10:30:00Z"
+        );
+        assert!(time("at", "yesterday").is_err());
+        assert!(time("at", "2015-02-30").is_err());
+    }
+
+    #[test]
+    fn relative_deadlines() {
+        let today = d("2026-01-31");
+        assert_eq!(deadline("by", "+30d", today).unwrap(), d("2026-03-02"));
+        assert_eq!(deadline("by", "+2w", today).unwrap(), d("2026-02-14"));
+        // A month after 31 January is the last day of February.
+        assert_eq!(deadline("by", "+1m", today).unwrap(), d("2026-02-28"));
+        assert_eq!(deadline("by", "+2y", today).unwrap(), d("2028-01-31"));
+        assert_eq!(
+            deadline("by", "2030-06-30", today).unwrap(),
+            d("2030-06-30")
+        );
+        for bad in ["+", "+3q", "+-3d", "+99999999999y", "soon"] {
+            assert!(deadline("by", bad, today).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn day_edges() {
+        assert_eq!(
+            format_time(end_of_day(d("2016-12-31"))),
+            "2016-12-31T23:59:59Z"
+        );
+        assert_eq!(format_date(d("0999-01-02")), "0999-01-02");
+    }
+
+    proptest! {
+        #[test]
+        fn parsers_never_panic(s in "\\PC*") {
+            let today = d("2026-11-28");
+            let _ = probability("p", &s);
+            let _ = date("d", &s);
+            let _ = time("t", &s);
+            let _ = deadline("by", &s, today);
+            let _ = span("within", &s);
+        }
+
+        #[test]
+        fn accepted_probabilities_are_in_range(s in "[0-9.%]{0,6}") {
+            if let Ok(p) = probability("p", &s) {
+                prop_assert!((0.0..=1.0).contains(&p));
+            }
+        }
+
+        #[test]
+        fn formatted_times_parse_back(secs in 0i64..4_000_000_000) {
+            let t = Utc.timestamp_opt(secs, 0).unwrap();
+            prop_assert_eq!(time("t", &format_time(t)).unwrap(), t);
+        }
+    }
+}

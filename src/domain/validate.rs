@@ -1,0 +1,152 @@
+//! The rules a record must pass before it joins a ledger, as pure functions.
+//!
+//! The CLI and the importer both call these through `ledger::record`, so a file can
+//! never smuggle in what the command line would refuse.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::parse::{format_date, start_of_day, InputError};
+
+/// Collapses every run of whitespace to one space and trims the ends, so that a quote
+/// copied across a line break still matches the stored text.
+pub fn normalise_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `quote` occurs in `text`, ignoring differences in whitespace.
+pub fn quote_in_text(quote: &str, text: &str) -> bool {
+    normalise_whitespace(text).contains(&normalise_whitespace(quote))
+}
+
+pub fn statement(s: &str) -> Result<&str, InputError> {
+    let t = s.trim();
+    if t.is_empty() {
+        Err(InputError::new(
+            "statement",
+            s,
+            "expected a non-empty sentence",
+        ))
+    } else {
+        Ok(t)
+    }
+}
+
+/// A claim cannot be due before the article that makes it was published.
+pub fn resolve_by_after_publication(
+    resolve_by: NaiveDate,
+    published: Option<NaiveDate>,
+) -> Result<(), InputError> {
+    match published {
+        Some(p) if resolve_by < p => Err(InputError::new(
+            "resolve_by",
+            &format_date(resolve_by),
+            &format!(
+                "expected a date on or after the source's publication date {}",
+                format_date(p)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The moment after which nothing more can be forecast on a resolved claim: the start of
+/// its resolved-on day (the outcome may be public from then on).
+pub fn resolved_from(resolved_on: NaiveDate) -> DateTime<Utc> {
+    start_of_day(resolved_on)
+}
+
+/// Whether linking `claim` to `condition` would close a loop. `condition_of` answers, for
+/// a claim key, the key of its own condition. The walk is bounded by `limit` steps so that
+/// a corrupt ledger cannot make it spin.
+pub fn condition_forms_cycle(
+    claim: &str,
+    condition: &str,
+    mut condition_of: impl FnMut(&str) -> Option<String>,
+    limit: usize,
+) -> bool {
+    let mut current = condition.to_string();
+    for _ in 0..=limit {
+        if current == claim {
+            return true;
+        }
+        match condition_of(&current) {
+            Some(next) => current = next,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Tags are kept lowercase, trimmed, with inner whitespace turned into dashes.
+pub fn tag(s: &str) -> Result<String, InputError> {
+    let t = s.trim().to_lowercase();
+    if t.is_empty() {
+        return Err(InputError::new("tag", s, "expected a non-empty word"));
+    }
+    Ok(t.split_whitespace().collect::<Vec<_>>().join("-"))
+}
+
+/// Keys name claims and sources on the command line and across files.
+pub fn key(field: &str, s: &str) -> Result<String, InputError> {
+    let ok =
+        !s.is_empty() && s.len() <= 200 && s.chars().all(|c| !c.is_whitespace() && !c.is_control());
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(InputError::new(
+            field,
+            s,
+            "expected a non-empty key of at most 200 characters without spaces",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn quotes_match_across_line_breaks() {
+        let text = "The talks were\n  described as   frank.\r\nNothing more.";
+        assert!(quote_in_text("were described as frank.", text));
+        assert!(quote_in_text("  described\tas frank ", text));
+        assert!(!quote_in_text("described as cordial", text));
+    }
+
+    #[test]
+    fn empty_statements_refused() {
+        assert!(statement("   ").is_err());
+        assert_eq!(statement("  Rain tomorrow ").unwrap(), "Rain tomorrow");
+    }
+
+    #[test]
+    fn deadline_before_publication_refused() {
+        let p = NaiveDate::from_ymd_opt(2015, 5, 26);
+        let early = NaiveDate::from_ymd_opt(2015, 5, 25).unwrap();
+        let e = resolve_by_after_publication(early, p).unwrap_err();
+        assert_eq!(e.field, "resolve_by");
+        assert!(e.accepted.contains("2015-05-26"));
+        assert!(resolve_by_after_publication(p.unwrap(), p).is_ok());
+        assert!(resolve_by_after_publication(early, None).is_ok());
+    }
+
+    #[test]
+    fn cycles_found() {
+        let links: HashMap<&str, &str> = [("b", "c"), ("c", "a")].into_iter().collect();
+        let of = |k: &str| links.get(k).map(|s| s.to_string());
+        assert!(condition_forms_cycle("a", "a", of, 100));
+        assert!(condition_forms_cycle("a", "b", of, 100));
+        assert!(!condition_forms_cycle("z", "b", |_| None, 100));
+        assert!(!condition_forms_cycle("x", "b", of, 100));
+    }
+
+    #[test]
+    fn tags_and_keys() {
+        assert_eq!(tag(" Arms Control ").unwrap(), "arms-control");
+        assert!(tag(" ").is_err());
+        assert!(key("key", "c12").is_ok());
+        assert!(key("key", "a b").is_err());
+        assert!(key("key", "").is_err());
+    }
+}

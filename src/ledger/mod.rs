@@ -1,0 +1,253 @@
+//! The ledger's write operations: each one checks a record against the domain rules and the
+//! records already stored, then stores it. The CLI commands and the importer both come
+//! through here, so every way into the ledger enforces the same rules.
+//!
+//! These functions run inside the caller's transaction (`Store::write`); an error leaves it
+//! to be rolled back.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::domain::parse::{format_date, format_time, InputError};
+use crate::domain::{validate, Claim, Forecast, Resolution, Source};
+use crate::store::{ClaimRow, Db, StoreError};
+
+/// Why a record was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error(transparent)]
+    Input(#[from] InputError),
+    #[error("{field}: no {what} with key '{key}'; expected the key of an existing {what} (see `hindsight {list}`)")]
+    Unknown {
+        field: &'static str,
+        what: &'static str,
+        key: String,
+        list: &'static str,
+    },
+    #[error("{field}: key '{key}' is already used by another {what}; expected a new key")]
+    Duplicate {
+        field: &'static str,
+        what: &'static str,
+        key: String,
+    },
+    #[error("quote: claim '{claim}': the quote \"{quote}\" does not occur in the text of source '{source_key}'; expected words copied from the source")]
+    QuoteNotInSource {
+        claim: String,
+        quote: String,
+        source_key: String,
+    },
+    #[error("made_at: claim '{claim}' was resolved on {resolved_on}, so a forecast made at {made_at} comes too late; expected a time before {resolved_on}")]
+    AfterResolution {
+        claim: String,
+        made_at: String,
+        resolved_on: String,
+    },
+    #[error("condition: claim '{claim}' cannot depend on '{condition}': the conditions would form a cycle; expected a claim that does not depend on '{claim}'")]
+    Cycle { claim: String, condition: String },
+    #[error("text_sha256: source '{key}': '{given}' is not the SHA-256 of its text ({actual}); expected the hash of the text as given")]
+    HashMismatch {
+        key: String,
+        given: String,
+        actual: String,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for LedgerError {
+    fn from(e: rusqlite::Error) -> Self {
+        LedgerError::Store(StoreError::Sqlite(e))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, LedgerError>;
+
+/// Lowercase hex SHA-256 of a text.
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Finds a claim by key or says which key is unknown.
+pub fn claim(db: &Db<'_>, field: &'static str, key: &str) -> Result<ClaimRow> {
+    db.claim(key)?.ok_or_else(|| LedgerError::Unknown {
+        field,
+        what: "claim",
+        key: key.to_string(),
+        list: "list",
+    })
+}
+
+pub fn source(db: &Db<'_>, field: &'static str, key: &str) -> Result<Source> {
+    db.source(key)?.ok_or_else(|| LedgerError::Unknown {
+        field,
+        what: "source",
+        key: key.to_string(),
+        list: "source list",
+    })
+}
+
+/// Stores a source. Its text hash is computed here; a hash supplied with the record must match.
+pub fn record_source(db: &Db<'_>, mut s: Source) -> Result<Source> {
+    validate::key("key", &s.key)?;
+    if s.title.trim().is_empty() {
+        return Err(InputError::new("title", &s.title, "expected a non-empty title").into());
+    }
+    if db.source_id(&s.key)?.is_some() {
+        return Err(LedgerError::Duplicate {
+            field: "key",
+            what: "source",
+            key: s.key,
+        });
+    }
+    if let Some(text) = &s.text {
+        let actual = sha256_hex(text);
+        if let Some(given) = &s.text_sha256 {
+            if !given.eq_ignore_ascii_case(&actual) {
+                return Err(LedgerError::HashMismatch {
+                    key: s.key.clone(),
+                    given: given.clone(),
+                    actual,
+                });
+            }
+        }
+        s.text_sha256 = Some(actual);
+    }
+    db.insert_source(&s)?;
+    Ok(s)
+}
+
+/// Stores a claim after checking its key, statement, source, condition, deadline and quote.
+pub fn record_claim(db: &Db<'_>, mut c: Claim) -> Result<ClaimRow> {
+    validate::key("key", &c.key)?;
+    c.statement = validate::statement(&c.statement)?.to_string();
+    let mut tags: Vec<String> = c
+        .tags
+        .iter()
+        .map(|t| validate::tag(t))
+        .collect::<std::result::Result<_, _>>()?;
+    tags.sort();
+    tags.dedup();
+    c.tags = tags;
+    if db.claim(&c.key)?.is_some() {
+        return Err(LedgerError::Duplicate {
+            field: "key",
+            what: "claim",
+            key: c.key,
+        });
+    }
+    if let Some(cond) = &c.condition {
+        if cond == &c.key {
+            return Err(LedgerError::Cycle {
+                claim: c.key.clone(),
+                condition: cond.clone(),
+            });
+        }
+        claim(db, "condition", cond)?;
+        let mut walk_error = None;
+        let cycle = validate::condition_forms_cycle(
+            &c.key,
+            cond,
+            |k| match db.condition_of(k) {
+                Ok(next) => next,
+                Err(e) => {
+                    walk_error = Some(e);
+                    None
+                }
+            },
+            10_000,
+        );
+        if let Some(e) = walk_error {
+            return Err(e.into());
+        }
+        if cycle {
+            return Err(LedgerError::Cycle {
+                claim: c.key.clone(),
+                condition: cond.clone(),
+            });
+        }
+    }
+    if let Some(key) = &c.source {
+        let s = source(db, "source", key)?;
+        validate::resolve_by_after_publication(c.resolve_by, s.published)?;
+        if let (Some(q), Some(text)) = (&c.quote, &s.text) {
+            if !validate::quote_in_text(q, text) {
+                return Err(LedgerError::QuoteNotInSource {
+                    claim: c.key.clone(),
+                    quote: q.clone(),
+                    source_key: s.key.clone(),
+                });
+            }
+        }
+    }
+    let id = db.insert_claim(&c)?;
+    Ok(ClaimRow { id, claim: c })
+}
+
+fn check_probability(p: f64) -> Result<()> {
+    if p.is_finite() && (0.0..=1.0).contains(&p) {
+        Ok(())
+    } else {
+        Err(InputError::new(
+            "p",
+            &p.to_string(),
+            crate::domain::parse::PROBABILITY_ACCEPTED,
+        )
+        .into())
+    }
+}
+
+/// Refuses a forecast made once the claim's outcome could be known.
+fn check_before_resolution(db: &Db<'_>, row: &ClaimRow, made_at: DateTime<Utc>) -> Result<()> {
+    if let Some(r) = db.latest_resolution(row)? {
+        if made_at > validate::resolved_from(r.resolved_on) {
+            return Err(LedgerError::AfterResolution {
+                claim: row.claim.key.clone(),
+                made_at: format_time(made_at),
+                resolved_on: format_date(r.resolved_on),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Stores a forecast. Returns false (and stores nothing) when the identical forecast is
+/// already there and `skip_identical` is set, which is how a re-import stays idempotent.
+pub fn record_forecast(db: &Db<'_>, f: &Forecast, skip_identical: bool) -> Result<bool> {
+    check_probability(f.p)?;
+    if f.forecaster.trim().is_empty() {
+        return Err(
+            InputError::new("forecaster", &f.forecaster, "expected a non-empty name").into(),
+        );
+    }
+    let row = claim(db, "claim", &f.claim)?;
+    if skip_identical && db.has_forecast(row.id, f)? {
+        return Ok(false);
+    }
+    check_before_resolution(db, &row, f.made_at)?;
+    db.insert_forecast(row.id, f)?;
+    Ok(true)
+}
+
+/// Stores a resolution; earlier ones stay as history.
+pub fn record_resolution(db: &Db<'_>, r: &Resolution) -> Result<()> {
+    let row = claim(db, "claim", &r.claim)?;
+    db.insert_resolution(row.id, r)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sha256_of_known_text() {
+        // FIPS 180-2 example: SHA-256("abc").
+        assert_eq!(
+            sha256_hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

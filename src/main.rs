@@ -1,0 +1,30 @@
+//! Entry point: parse the arguments, run the command, turn the outcome into an exit status.
+
+use clap::Parser;
+
+use hindsight::error::{code, exit_code, is_broken_pipe, one_line};
+use hindsight::{cli, clock, cmd};
+
+fn main() {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("hindsight: internal error (a bug; please report it): {info}");
+        std::process::exit(code::INTERNAL);
+    }));
+    let parsed = cli::Cli::parse();
+    let result = clock::now().map_err(anyhow::Error::from).and_then(|now| {
+        let ctx = cmd::Ctx {
+            now,
+            db: parsed.db.clone(),
+        };
+        cli::dispatch(parsed, &ctx)
+    });
+    let status = match result {
+        Ok(()) => code::OK,
+        Err(e) if is_broken_pipe(&e) => code::OK,
+        Err(e) => {
+            eprintln!("hindsight: error: {}", one_line(&e));
+            exit_code(&e)
+        }
+    };
+    std::process::exit(status);
+}

@@ -1,0 +1,513 @@
+//! Every SQL statement of the ledger's core tables, behind the [`Db`] handle.
+//!
+//! Statements are prepared through SQLite's statement cache, since an import runs the same
+//! few of them hundreds of thousands of times. Values always travel as parameters.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::StoreError;
+use crate::domain::parse::{format_date, format_time};
+use crate::domain::{Claim, Forecast, Outcome, Resolution, Source};
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// A read or write handle on the ledger (a connection or an open transaction).
+#[derive(Clone, Copy)]
+pub struct Db<'c> {
+    conn: &'c Connection,
+}
+
+/// A claim together with its row id, which forecasts and resolutions refer to.
+#[derive(Debug, Clone)]
+pub struct ClaimRow {
+    pub id: i64,
+    pub claim: Claim,
+}
+
+/// Which claims `list` shows, by state of resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    /// Not resolved yet.
+    Open,
+    /// Open, and due on or before this date (overdue ones included).
+    DueBy(NaiveDate),
+    /// Open, and due before this date.
+    OverdueAt(NaiveDate),
+    /// Resolved at least once.
+    Resolved,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ClaimFilter {
+    pub window: Option<Window>,
+    pub source: Option<String>,
+    pub tag: Option<String>,
+    pub forecaster: Option<String>,
+}
+
+/// One line of `list`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ListRow {
+    pub key: String,
+    pub statement: String,
+    pub resolve_by: NaiveDate,
+    pub source: Option<String>,
+    pub condition: Option<String>,
+    pub tags: Vec<String>,
+    pub outcome: Option<Outcome>,
+    pub resolved_on: Option<NaiveDate>,
+    pub forecasts: u64,
+    pub latest_p: Option<f64>,
+    pub latest_forecaster: Option<String>,
+    pub latest_made_at: Option<DateTime<Utc>>,
+    pub latest_backfilled: Option<bool>,
+}
+
+fn time_col(row: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+    let s: String = row.get(i)?;
+    crate::domain::parse::time("stored time", &s).map_err(|e| corrupt(i, e))
+}
+
+fn date_col(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+    let s: String = row.get(i)?;
+    crate::domain::parse::date("stored date", &s).map_err(|e| corrupt(i, e))
+}
+
+fn opt_date_col(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    match row.get::<_, Option<String>>(i)? {
+        None => Ok(None),
+        Some(s) => crate::domain::parse::date("stored date", &s)
+            .map(Some)
+            .map_err(|e| corrupt(i, e)),
+    }
+}
+
+fn outcome_col(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<Outcome>> {
+    match row.get::<_, Option<String>>(i)? {
+        None => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|e| corrupt(i, e)),
+    }
+}
+
+fn corrupt(i: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+}
+
+fn split_tags(s: Option<String>) -> Vec<String> {
+    s.map(|s| s.split('\u{1f}').map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+const CLAIM_SELECT: &str = "SELECT c.id, c.key, c.statement, c.resolve_by, s.key, cc.key, c.quote, c.criteria,
+        (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag)),
+        c.created_at, c.recorded_at
+   FROM claims c
+   LEFT JOIN sources s ON s.id = c.source_id
+   LEFT JOIN claims cc ON cc.id = c.condition_id";
+
+fn claim_row(row: &Row<'_>) -> rusqlite::Result<ClaimRow> {
+    Ok(ClaimRow {
+        id: row.get(0)?,
+        claim: Claim {
+            key: row.get(1)?,
+            statement: row.get(2)?,
+            resolve_by: date_col(row, 3)?,
+            source: row.get(4)?,
+            condition: row.get(5)?,
+            quote: row.get(6)?,
+            criteria: row.get(7)?,
+            tags: split_tags(row.get(8)?),
+            created_at: time_col(row, 9)?,
+            recorded_at: time_col(row, 10)?,
+        },
+    })
+}
+
+const SOURCE_SELECT: &str = "SELECT s.id, s.key, s.title, s.publisher, s.url, s.published, s.body, s.body_sha256, s.recorded_at,
+        (SELECT group_concat(name, char(31)) FROM (SELECT name FROM source_authors a WHERE a.source_id = s.id ORDER BY position))
+   FROM sources s";
+
+fn source_row(row: &Row<'_>) -> rusqlite::Result<(i64, Source)> {
+    Ok((
+        row.get(0)?,
+        Source {
+            key: row.get(1)?,
+            title: row.get(2)?,
+            publisher: row.get(3)?,
+            url: row.get(4)?,
+            published: opt_date_col(row, 5)?,
+            text: row.get(6)?,
+            text_sha256: row.get(7)?,
+            recorded_at: time_col(row, 8)?,
+            authors: split_tags(row.get(9)?),
+        },
+    ))
+}
+
+impl<'c> Db<'c> {
+    pub(super) fn new(conn: &'c Connection) -> Self {
+        Db { conn }
+    }
+
+    pub fn connection(&self) -> &'c Connection {
+        self.conn
+    }
+
+    /// The next free generated key of the form `{prefix}{n}` in `table` ("sources" or "claims").
+    pub fn next_key(&self, prefix: &str, table: Table) -> Result<String> {
+        let (count_sql, exists_sql) = match table {
+            Table::Sources => (
+                "SELECT coalesce(max(id), 0) FROM sources",
+                "SELECT 1 FROM sources WHERE key = ?1",
+            ),
+            Table::Claims => (
+                "SELECT coalesce(max(id), 0) FROM claims",
+                "SELECT 1 FROM claims WHERE key = ?1",
+            ),
+        };
+        let mut n: i64 = self.conn.query_row(count_sql, [], |r| r.get::<_, i64>(0))? + 1;
+        loop {
+            let key = format!("{prefix}{n}");
+            let taken = self
+                .conn
+                .prepare_cached(exists_sql)?
+                .query_row([&key], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if !taken {
+                return Ok(key);
+            }
+            n += 1;
+        }
+    }
+
+    // ---- sources -------------------------------------------------------------------
+
+    pub fn source_id(&self, key: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM sources WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn source(&self, key: &str) -> Result<Option<Source>> {
+        let sql = format!("{SOURCE_SELECT} WHERE s.key = ?1");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([key], source_row)
+            .optional()?
+            .map(|(_, s)| s))
+    }
+
+    /// Every source, oldest record first.
+    pub fn sources(&self) -> Result<Vec<Source>> {
+        let sql = format!("{SOURCE_SELECT} ORDER BY s.id");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], source_row)?;
+        Ok(rows
+            .map(|r| r.map(|(_, s)| s))
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn insert_source(&self, s: &Source) -> Result<i64> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sources (key, title, publisher, url, published, body, body_sha256, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                s.key,
+                s.title,
+                s.publisher,
+                s.url,
+                s.published.map(format_date),
+                s.text,
+                s.text_sha256,
+                format_time(s.recorded_at),
+            ])?;
+        let id = self.conn.last_insert_rowid();
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO source_authors (source_id, position, name) VALUES (?1, ?2, ?3)",
+        )?;
+        for (i, name) in s.authors.iter().enumerate() {
+            stmt.execute(params![id, i as i64, name])?;
+        }
+        Ok(id)
+    }
+
+    // ---- claims --------------------------------------------------------------------
+
+    pub fn claim(&self, key: &str) -> Result<Option<ClaimRow>> {
+        let sql = format!("{CLAIM_SELECT} WHERE c.key = ?1");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([key], claim_row)
+            .optional()?)
+    }
+
+    /// The key of the claim's condition, if it has one (None also for an unknown claim).
+    pub fn condition_of(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT cc.key FROM claims c JOIN claims cc ON cc.id = c.condition_id WHERE c.key = ?1",
+            )?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Inserts a claim whose source and condition keys the caller has checked exist.
+    pub fn insert_claim(&self, c: &Claim) -> Result<i64> {
+        let source_id = match &c.source {
+            Some(k) => Some(self.source_id(k)?.ok_or_else(|| missing("source", k))?),
+            None => None,
+        };
+        let condition_id = match &c.condition {
+            Some(k) => Some(self.claim(k)?.ok_or_else(|| missing("claim", k))?.id),
+            None => None,
+        };
+        self.conn
+            .prepare_cached(
+                "INSERT INTO claims (key, statement, quote, criteria, resolve_by, condition_id, source_id, created_at, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                c.key,
+                c.statement,
+                c.quote,
+                c.criteria,
+                format_date(c.resolve_by),
+                condition_id,
+                source_id,
+                format_time(c.created_at),
+                format_time(c.recorded_at),
+            ])?;
+        let id = self.conn.last_insert_rowid();
+        let mut stmt = self
+            .conn
+            .prepare_cached("INSERT OR IGNORE INTO claim_tags (claim_id, tag) VALUES (?1, ?2)")?;
+        for t in &c.tags {
+            stmt.execute(params![id, t])?;
+        }
+        Ok(id)
+    }
+
+    // ---- forecasts and resolutions -------------------------------------------------
+
+    /// A claim's forecasts in the order they were made (ties by the order recorded).
+    pub fn forecasts(&self, claim: &ClaimRow) -> Result<Vec<Forecast>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT forecaster, p, made_at, note, recorded_at FROM forecasts
+              WHERE claim_id = ?1 ORDER BY made_at, id",
+        )?;
+        let rows = stmt.query_map([claim.id], |r| {
+            Ok(Forecast {
+                claim: claim.claim.key.clone(),
+                forecaster: r.get(0)?,
+                p: r.get(1)?,
+                made_at: time_col(r, 2)?,
+                note: r.get(3)?,
+                recorded_at: time_col(r, 4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A claim's resolutions in the order they were recorded; the last is current.
+    pub fn resolutions(&self, claim: &ClaimRow) -> Result<Vec<Resolution>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT outcome, resolved_on, evidence, note, recorded_at FROM resolutions
+              WHERE claim_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([claim.id], |r| {
+            Ok(Resolution {
+                claim: claim.claim.key.clone(),
+                outcome: outcome_col(r, 0)?.unwrap_or(Outcome::Ambiguous),
+                resolved_on: date_col(r, 1)?,
+                evidence: r.get(2)?,
+                note: r.get(3)?,
+                recorded_at: time_col(r, 4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The current resolution: the one recorded last.
+    pub fn latest_resolution(&self, claim: &ClaimRow) -> Result<Option<Resolution>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT outcome, resolved_on, evidence, note, recorded_at FROM resolutions
+              WHERE claim_id = ?1 ORDER BY id DESC LIMIT 1",
+        )?;
+        Ok(stmt
+            .query_row([claim.id], |r| {
+                Ok(Resolution {
+                    claim: claim.claim.key.clone(),
+                    outcome: outcome_col(r, 0)?.unwrap_or(Outcome::Ambiguous),
+                    resolved_on: date_col(r, 1)?,
+                    evidence: r.get(2)?,
+                    note: r.get(3)?,
+                    recorded_at: time_col(r, 4)?,
+                })
+            })
+            .optional()?)
+    }
+
+    pub fn insert_forecast(&self, claim_id: i64, f: &Forecast) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO forecasts (claim_id, forecaster, p, made_at, note, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                claim_id,
+                f.forecaster,
+                f.p,
+                format_time(f.made_at),
+                f.note,
+                format_time(f.recorded_at)
+            ])?;
+        Ok(())
+    }
+
+    pub fn insert_resolution(&self, claim_id: i64, r: &Resolution) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO resolutions (claim_id, outcome, resolved_on, evidence, note, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![
+                claim_id,
+                r.outcome.as_str(),
+                format_date(r.resolved_on),
+                r.evidence,
+                r.note,
+                format_time(r.recorded_at)
+            ])?;
+        Ok(())
+    }
+
+    /// Whether an identical forecast (same claim, forecaster, probability, time and note) is
+    /// already recorded; an import uses it to recognise a record it has seen.
+    pub fn has_forecast(&self, claim_id: i64, f: &Forecast) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM forecasts WHERE claim_id = ?1 AND forecaster = ?2 AND made_at = ?3
+                    AND p = ?4 AND note IS ?5 LIMIT 1",
+            )?
+            .query_row(
+                params![claim_id, f.forecaster, format_time(f.made_at), f.p, f.note],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    // ---- list ----------------------------------------------------------------------
+
+    /// Claims matching `filter`, soonest deadline first.
+    pub fn list(&self, filter: &ClaimFilter) -> Result<Vec<ListRow>> {
+        let mut sql = String::from(
+            "SELECT c.key, c.statement, c.resolve_by, s.key, cc.key,
+                    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag)),
+                    r.outcome, r.resolved_on,
+                    (SELECT count(*) FROM forecasts f WHERE f.claim_id = c.id),
+                    lf.p, lf.forecaster, lf.made_at, lf.recorded_at
+               FROM claims c
+               LEFT JOIN sources s ON s.id = c.source_id
+               LEFT JOIN claims cc ON cc.id = c.condition_id
+               LEFT JOIN resolutions r ON r.id = (SELECT max(id) FROM resolutions x WHERE x.claim_id = c.id)
+               LEFT JOIN forecasts lf ON lf.id = (SELECT f.id FROM forecasts f WHERE f.claim_id = c.id",
+        );
+        let mut args: Vec<Value> = Vec::new();
+        if let Some(name) = &filter.forecaster {
+            args.push(Value::Text(name.clone()));
+            sql.push_str(&format!(" AND f.forecaster = ?{}", args.len()));
+        }
+        sql.push_str(" ORDER BY f.made_at DESC, f.id DESC LIMIT 1) WHERE 1 = 1");
+        match filter.window {
+            None => {}
+            Some(Window::Open) => sql.push_str(" AND r.id IS NULL"),
+            Some(Window::Resolved) => sql.push_str(" AND r.id IS NOT NULL"),
+            Some(Window::DueBy(d)) => {
+                args.push(Value::Text(format_date(d)));
+                sql.push_str(&format!(
+                    " AND r.id IS NULL AND c.resolve_by <= ?{}",
+                    args.len()
+                ));
+            }
+            Some(Window::OverdueAt(d)) => {
+                args.push(Value::Text(format_date(d)));
+                sql.push_str(&format!(
+                    " AND r.id IS NULL AND c.resolve_by < ?{}",
+                    args.len()
+                ));
+            }
+        }
+        if let Some(k) = &filter.source {
+            args.push(Value::Text(k.clone()));
+            sql.push_str(&format!(" AND s.key = ?{}", args.len()));
+        }
+        if let Some(t) = &filter.tag {
+            args.push(Value::Text(t.clone()));
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM claim_tags t WHERE t.claim_id = c.id AND t.tag = ?{})",
+                args.len()
+            ));
+        }
+        if let Some(name) = &filter.forecaster {
+            args.push(Value::Text(name.clone()));
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM forecasts f WHERE f.claim_id = c.id AND f.forecaster = ?{})",
+                args.len()
+            ));
+        }
+        sql.push_str(" ORDER BY c.resolve_by, c.id");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
+            let made_at = r
+                .get::<_, Option<String>>(11)?
+                .map(|_| time_col(r, 11))
+                .transpose()?;
+            let recorded = r
+                .get::<_, Option<String>>(12)?
+                .map(|_| time_col(r, 12))
+                .transpose()?;
+            Ok(ListRow {
+                key: r.get(0)?,
+                statement: r.get(1)?,
+                resolve_by: date_col(r, 2)?,
+                source: r.get(3)?,
+                condition: r.get(4)?,
+                tags: split_tags(r.get(5)?),
+                outcome: outcome_col(r, 6)?,
+                resolved_on: opt_date_col(r, 7)?,
+                forecasts: r.get::<_, i64>(8)?.try_into().unwrap_or(0),
+                latest_p: r.get(9)?,
+                latest_forecaster: r.get(10)?,
+                latest_made_at: made_at,
+                latest_backfilled: match (made_at, recorded) {
+                    (Some(m), Some(rec)) => Some(crate::domain::is_backfilled(m, rec)),
+                    _ => None,
+                },
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// The two tables whose rows have user-facing keys.
+#[derive(Debug, Clone, Copy)]
+pub enum Table {
+    Sources,
+    Claims,
+}
+
+fn missing(what: &str, key: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} '{key}' vanished during the write"))
+}
