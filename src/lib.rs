@@ -12,4 +12,5 @@ pub mod error;
 pub mod ledger;
 pub mod paths;
 pub mod render;
+pub mod score;
 pub mod store;

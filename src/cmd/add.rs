@@ -31,7 +31,7 @@ pub struct AddArgs {
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
     /// A first forecast: 0.7, 70% or an estimative phrase such as "very likely".
-    #[arg(long, value_name = "PROB")]
+    #[arg(long, value_name = "PROB", allow_hyphen_values = true)]
     pub p: Option<String>,
     /// Who makes the first forecast (default: $HINDSIGHT_FORECASTER, else "me").
     #[arg(long, requires = "p")]

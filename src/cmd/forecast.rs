@@ -12,7 +12,7 @@ pub struct ForecastArgs {
     /// The claim's key.
     pub claim: String,
     /// The probability: 0.7, 70%, or an estimative phrase such as "very likely".
-    #[arg(long, value_name = "PROB")]
+    #[arg(long, value_name = "PROB", allow_hyphen_values = true)]
     pub p: String,
     /// Who forecasts (default: $HINDSIGHT_FORECASTER, else "me").
     #[arg(long)]
