@@ -37,6 +37,10 @@ pub enum Command {
     List(cmd::list::ListArgs),
     /// Show one claim with its forecasts and resolution history.
     Show(cmd::show::ShowArgs),
+    /// Score forecasts: Brier, log loss, calibration, by forecaster, author, tag, …
+    Report(cmd::report::ReportArgs),
+    /// Compare two forecasters on the claims both forecast.
+    Compare(cmd::compare::CompareArgs),
 }
 
 pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
@@ -47,5 +51,7 @@ pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
         Command::Resolve(a) => cmd::resolve::run(a, ctx),
         Command::List(a) => cmd::list::run(a, ctx),
         Command::Show(a) => cmd::show::run(a, ctx),
+        Command::Report(a) => cmd::report::run(a, ctx),
+        Command::Compare(a) => cmd::compare::run(a, ctx),
     }
 }

@@ -12,5 +12,6 @@ pub mod error;
 pub mod ledger;
 pub mod paths;
 pub mod render;
+pub mod report;
 pub mod score;
 pub mod store;

@@ -3,8 +3,10 @@
 //! renders the result. `Ctx` carries what every command shares: the time and the ledger.
 
 pub mod add;
+pub mod compare;
 pub mod forecast;
 pub mod list;
+pub mod report;
 pub mod resolve;
 pub mod show;
 pub mod source;

@@ -6,6 +6,8 @@ use super::Ctx;
 use crate::domain::{is_backfilled, parse, Claim, Outcome};
 use crate::ledger;
 use crate::render;
+use crate::report;
+use crate::score::Rule;
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
@@ -44,6 +46,9 @@ pub struct Shown {
     pub status: String,
     pub forecasts: Vec<ShownForecast>,
     pub resolutions: Vec<ShownResolution>,
+    /// Each forecaster's counted forecast (rule latest, as of today) with its scores; the
+    /// Brier and log loss are null until the claim is scored.
+    pub scores: Vec<crate::score::PairScore>,
 }
 
 pub fn run(a: ShowArgs, ctx: &Ctx) -> anyhow::Result<()> {
@@ -80,22 +85,80 @@ pub fn run(a: ShowArgs, ctx: &Ctx) -> anyhow::Result<()> {
             current: i == last,
         })
         .collect();
-    let status = resolutions
-        .last()
-        .map(|r| r.outcome.as_str().to_string())
-        .unwrap_or_else(|| "open".to_string());
+    let scores = scores(&db, &row, ctx)?;
+    let status = match scores.first().map(|s| s.status) {
+        Some(st) => st.as_str().to_string(),
+        None => resolutions
+            .last()
+            .map(|r| r.outcome.as_str().to_string())
+            .unwrap_or_else(|| "open".to_string()),
+    };
     let shown = Shown {
         claim: row.claim,
         source_title,
         status,
         forecasts,
         resolutions,
+        scores,
     };
     if a.json {
         return render::json(&shown);
     }
     render::out(&human(&shown))?;
     Ok(())
+}
+
+/// The claim's pairs scored under the default rule, as of today.
+fn scores(
+    db: &crate::store::Db<'_>,
+    row: &crate::store::ClaimRow,
+    ctx: &Ctx,
+) -> anyhow::Result<Vec<crate::score::PairScore>> {
+    let history =
+        |r: &crate::store::ClaimRow| -> anyhow::Result<Vec<(Outcome, chrono::NaiveDate)>> {
+            Ok(db
+                .resolutions(r)?
+                .into_iter()
+                .map(|x| (x.outcome, x.resolved_on))
+                .collect())
+        };
+    let own = history(row)?;
+    let condition = match &row.claim.condition {
+        Some(k) => Some(history(&ledger::claim(db, "condition", k)?)?),
+        None => None,
+    };
+    let (status, resolved_on, cutoff) = report::claim_state(
+        row.claim.resolve_by,
+        &own,
+        condition.as_deref(),
+        Some(ctx.today()),
+    );
+    let facts = crate::store::ScoringClaim {
+        id: row.id,
+        key: row.claim.key.clone(),
+        statement: row.claim.statement.clone(),
+        resolve_by: row.claim.resolve_by,
+        condition_id: None,
+        source: row.claim.source.clone(),
+        publisher: None,
+        authors: Vec::new(),
+        tags: row.claim.tags.clone(),
+    };
+    let claim = report::ReportClaim {
+        facts,
+        status,
+        resolved_on,
+        cutoff,
+    };
+    let horizon = crate::domain::parse::end_of_day(ctx.today());
+    let mut forecasts = Vec::new();
+    db.scan_forecasts(Some(row.id), |f| -> anyhow::Result<()> {
+        if f.made_at <= horizon {
+            forecasts.push((f.forecaster, f.made_at, f.p));
+        }
+        Ok(())
+    })?;
+    Ok(report::score_claim(&claim, &forecasts, Rule::Latest))
 }
 
 fn human(s: &Shown) -> String {
@@ -141,6 +204,20 @@ fn human(s: &Shown) -> String {
                 render::truncate(f.note.as_deref().unwrap_or(""), 36),
             ]);
         }
+        lines.push(render::table::render(&t).trim_end().to_string());
+    }
+    if s.scores.iter().any(|x| x.brier.is_some()) {
+        lines.push(String::new());
+        let mut t = render::table::new(&["FORECASTER", "COUNTED P", "BRIER", "LOG LOSS"]);
+        for x in &s.scores {
+            t.add_row(vec![
+                render::truncate(&x.forecaster, 16),
+                render::percent(x.p),
+                render::metric(x.brier),
+                render::metric(x.log_loss),
+            ]);
+        }
+        lines.push("scores (rule latest)".to_string());
         lines.push(render::table::render(&t).trim_end().to_string());
     }
     lines.push(String::new());

@@ -47,6 +47,20 @@ pub fn percent(p: f64) -> String {
     }
 }
 
+/// A percentage rounded to a whole number, for calibration tables.
+pub fn percent_round(p: f64) -> String {
+    format!("{:.0}%", p * 100.0)
+}
+
+/// A count that may be fractional (time-averaged weights): whole numbers print bare.
+pub fn count(n: f64) -> String {
+    if (n - n.round()).abs() < 1e-9 {
+        format!("{}", n.round() as i64)
+    } else {
+        format!("{n:.2}")
+    }
+}
+
 pub fn time(t: DateTime<Utc>) -> String {
     crate::domain::parse::format_time(t)
 }

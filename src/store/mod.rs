@@ -5,6 +5,7 @@
 //! either everything a command writes lands, or nothing does.
 
 mod queries;
+mod scan;
 pub mod schema;
 
 use std::io::Read;
@@ -14,6 +15,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use queries::{ClaimFilter, ClaimRow, Db, ListRow, Table, Window};
+pub use scan::{ForecastScan, ScoringClaim};
 
 /// Why a database could not be opened or used.
 #[derive(Debug, thiserror::Error)]

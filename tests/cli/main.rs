@@ -2,6 +2,7 @@
 
 mod common;
 mod ledger;
+mod report;
 
 #[test]
 fn every_test_file_is_wired_in() {

@@ -1,0 +1,397 @@
+//! `hindsight report`: accuracy by forecaster, author, source, publisher, tag, year or
+//! horizon, as a table, JSON or CSV.
+
+use std::collections::BTreeMap;
+
+use clap::Args;
+
+use super::Ctx;
+use crate::domain::parse;
+use crate::render;
+use crate::report::{self, GroupBy, GroupKey, Query};
+use crate::score::{self, CalibrationBin, Metrics, Rule};
+
+/// Filters shared by `report`, `compare` and `chart`.
+#[derive(Debug, Args, Clone)]
+pub struct Filters {
+    /// Only these forecasters (repeat for several).
+    #[arg(long = "forecaster", value_name = "NAME")]
+    pub forecasters: Vec<String>,
+    /// Only claims from this source (key).
+    #[arg(long, value_name = "KEY")]
+    pub source: Option<String>,
+    /// Only claims with this tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only claims due on or after this date (their resolve-by date).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only claims due on or before this date (their resolve-by date).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Score as the ledger stood at the end of this day: later forecasts are left out and
+    /// claims resolved later are pending. Default: today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Which forecast of each forecaster counts: latest, first or time-avg.
+    #[arg(long, default_value = "latest", value_name = "RULE")]
+    pub rule: String,
+    /// Leave out backfilled forecasts (recorded more than a day after they were made).
+    #[arg(long)]
+    pub live_only: bool,
+}
+
+impl Filters {
+    /// The query these filters describe, and the as-of date it uses.
+    pub fn query(&self, ctx: &Ctx) -> anyhow::Result<Query> {
+        let date = |field: &str, v: &Option<String>| {
+            v.as_deref().map(|s| parse::date(field, s)).transpose()
+        };
+        let rule: Rule = self.rule.parse().map_err(|_| {
+            crate::domain::InputError::new(
+                "--rule",
+                &self.rule,
+                "expected latest, first or time-avg",
+            )
+        })?;
+        Ok(Query {
+            rule,
+            as_of: Some(date("--as-of", &self.as_of)?.unwrap_or(ctx.today())),
+            live_only: self.live_only,
+            forecasters: self.forecasters.clone(),
+            source: self.source.clone(),
+            tag: self
+                .tag
+                .as_deref()
+                .map(crate::domain::validate::tag)
+                .transpose()?,
+            since: date("--since", &self.since)?,
+            until: date("--until", &self.until)?,
+        })
+    }
+
+    /// A one-line description of what was scored, for titles and headers.
+    pub fn describe(&self, q: &Query) -> String {
+        let mut parts = vec![format!("rule {}", q.rule)];
+        if let Some(d) = q.as_of {
+            parts.push(format!("as of {}", parse::format_date(d)));
+        }
+        let mut filters = Vec::new();
+        if !q.forecasters.is_empty() {
+            filters.push(format!("forecaster {}", q.forecasters.join(", ")));
+        }
+        if let Some(s) = &q.source {
+            filters.push(format!("source {s}"));
+        }
+        if let Some(t) = &q.tag {
+            filters.push(format!("tag {t}"));
+        }
+        if let Some(d) = q.since {
+            filters.push(format!("due from {}", parse::format_date(d)));
+        }
+        if let Some(d) = q.until {
+            filters.push(format!("due until {}", parse::format_date(d)));
+        }
+        if q.live_only {
+            filters.push("live forecasts only".into());
+        }
+        if !filters.is_empty() {
+            parts.push(filters.join(", "));
+        }
+        parts.join(" · ")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// How to group forecasts.
+    #[arg(long, value_enum, default_value = "forecaster")]
+    pub by: GroupBy,
+    #[command(flatten)]
+    pub filters: Filters,
+    /// Number of equal-width calibration bins.
+    #[arg(long, default_value_t = score::DEFAULT_BINS, value_parser = clap::value_parser!(usize))]
+    pub bins: usize,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// With --format csv: one row per calibration bin instead of one per group.
+    #[arg(long)]
+    pub calibration: bool,
+    /// Write to this file instead of standard output (needed for --format html).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// One group of a report, as JSON shows it.
+#[derive(serde::Serialize)]
+pub struct Group {
+    pub key: String,
+    #[serde(flatten)]
+    pub metrics: Metrics,
+}
+
+#[derive(serde::Serialize)]
+pub struct ReportJson {
+    pub as_of: Option<chrono::NaiveDate>,
+    pub rule: Rule,
+    pub bins: usize,
+    pub by: GroupBy,
+    pub live_only: bool,
+    pub groups: Vec<Group>,
+}
+
+/// Scores what the filters cover and groups it.
+pub fn compute(
+    ctx: &Ctx,
+    filters: &Filters,
+    by: GroupBy,
+    bins: usize,
+) -> anyhow::Result<(Query, report::Scoring, Vec<Group>)> {
+    if !(1..=score::MAX_BINS).contains(&bins) {
+        return Err(crate::domain::InputError::new(
+            "--bins",
+            &bins.to_string(),
+            &format!("expected a whole number from 1 to {}", score::MAX_BINS),
+        )
+        .into());
+    }
+    let q = filters.query(ctx)?;
+    let store = ctx.open()?;
+    let scoring = report::load(&store.read(), &q)?;
+    let rows = scoring.items.iter().flat_map(|it| {
+        report::group_keys(by, &scoring.claims[it.claim], &it.score)
+            .into_iter()
+            .map(move |k| (k, &it.score))
+    });
+    let grouped: BTreeMap<GroupKey, Metrics> = score::group_metrics(rows, bins);
+    let groups = grouped
+        .into_iter()
+        .map(|((_, key), metrics)| Group { key, metrics })
+        .collect();
+    Ok((q, scoring, groups))
+}
+
+pub fn run(a: ReportArgs, ctx: &Ctx) -> anyhow::Result<()> {
+    let (q, _scoring, groups) = compute(ctx, &a.filters, a.by, a.bins)?;
+    let text = match a.format {
+        Format::Json => serde_json::to_string_pretty(&ReportJson {
+            as_of: q.as_of,
+            rule: q.rule,
+            bins: a.bins,
+            by: a.by,
+            live_only: q.live_only,
+            groups,
+        })?,
+        Format::Csv => csv_text(&groups, a.calibration)?,
+        Format::Table => table_text(&a.filters.describe(&q), a.by, &groups),
+    };
+    match &a.output {
+        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| {
+            crate::error::Refused(format!("--output: cannot write '{}': {e}", path.display()))
+        })?,
+        None => render::out(&text)?,
+    }
+    Ok(())
+}
+
+/// The metrics in CSV column order (calibration left out).
+#[derive(serde::Serialize)]
+struct CsvGroup<'a> {
+    key: &'a str,
+    n: usize,
+    pending: usize,
+    annulled: usize,
+    ambiguous: usize,
+    brier: Option<f64>,
+    log_loss: Option<f64>,
+    mean_p: Option<f64>,
+    base_rate: Option<f64>,
+    uncertainty: Option<f64>,
+    reliability: Option<f64>,
+    resolution: Option<f64>,
+    within_bin_variance: Option<f64>,
+    within_bin_covariance: Option<f64>,
+    brier_skill: Option<f64>,
+    discrimination: Option<f64>,
+    coverage: Option<f64>,
+}
+
+#[derive(serde::Serialize)]
+struct CsvBin<'a> {
+    key: &'a str,
+    bin: usize,
+    lo: f64,
+    hi: f64,
+    n: f64,
+    mean_p: Option<f64>,
+    freq: Option<f64>,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+}
+
+impl<'a> CsvBin<'a> {
+    fn new(key: &'a str, bin: usize, b: &CalibrationBin) -> Self {
+        CsvBin {
+            key,
+            bin,
+            lo: b.lo,
+            hi: b.hi,
+            n: b.n,
+            mean_p: b.mean_p,
+            freq: b.freq,
+            ci_low: b.ci_low,
+            ci_high: b.ci_high,
+        }
+    }
+}
+
+fn csv_text(groups: &[Group], calibration: bool) -> anyhow::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for g in groups {
+        let m = &g.metrics;
+        if calibration {
+            for (i, b) in m.calibration.iter().enumerate() {
+                w.serialize(CsvBin::new(&g.key, i, b))?;
+            }
+        } else {
+            w.serialize(CsvGroup {
+                key: &g.key,
+                n: m.n,
+                pending: m.pending,
+                annulled: m.annulled,
+                ambiguous: m.ambiguous,
+                brier: m.brier,
+                log_loss: m.log_loss,
+                mean_p: m.mean_p,
+                base_rate: m.base_rate,
+                uncertainty: m.uncertainty,
+                reliability: m.reliability,
+                resolution: m.resolution,
+                within_bin_variance: m.within_bin_variance,
+                within_bin_covariance: m.within_bin_covariance,
+                brier_skill: m.brier_skill,
+                discrimination: m.discrimination,
+                coverage: m.coverage,
+            })?;
+        }
+    }
+    Ok(String::from_utf8(w.into_inner()?)?)
+}
+
+fn table_text(description: &str, by: GroupBy, groups: &[Group]) -> String {
+    let by_name = serde_json::to_value(by)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_uppercase))
+        .unwrap_or_default();
+    let mut t = render::table::new(&[
+        &by_name, "N", "PENDING", "ANNULLED", "AMBIG.", "BRIER", "LOG LOSS", "SKILL", "MEAN P",
+        "BASE",
+    ]);
+    for g in groups {
+        let m = &g.metrics;
+        t.add_row(vec![
+            render::truncate(&g.key, 22),
+            m.n.to_string(),
+            m.pending.to_string(),
+            m.annulled.to_string(),
+            m.ambiguous.to_string(),
+            render::metric(m.brier),
+            render::metric(m.log_loss),
+            render::metric(m.brier_skill),
+            render::metric(m.mean_p),
+            render::metric(m.base_rate),
+        ]);
+    }
+    let mut text = format!("{description}\n");
+    if groups.is_empty() {
+        text.push_str("nothing to score: no forecasts match\n");
+        return text;
+    }
+    text.push_str(&render::table::render(&t));
+    if let [only] = groups {
+        text.push('\n');
+        text.push_str(&calibration_table(&only.metrics));
+    }
+    text
+}
+
+/// The calibration of one group, one line per bin, with a bar of the observed frequency
+/// and a tick where the mean forecast lies.
+pub fn calibration_table(m: &Metrics) -> String {
+    const BAR: usize = 20;
+    let mut t = render::table::new(&[
+        "BIN",
+        "N",
+        "MEAN P",
+        "OBSERVED",
+        "95% CI",
+        "OBSERVED (█) VS FORECAST (┃)",
+    ]);
+    for b in &m.calibration {
+        let bar = match (b.freq, b.mean_p) {
+            (Some(f), Some(p)) => {
+                let filled = (f * BAR as f64).round() as usize;
+                let tick = ((p * BAR as f64).round() as usize).min(BAR - 1);
+                (0..BAR)
+                    .map(|i| {
+                        if i == tick {
+                            '┃'
+                        } else if i < filled {
+                            '█'
+                        } else {
+                            '·'
+                        }
+                    })
+                    .collect()
+            }
+            _ => String::new(),
+        };
+        let ci = match (b.ci_low, b.ci_high) {
+            (Some(l), Some(h)) => {
+                format!("{}–{}", render::percent_round(l), render::percent_round(h))
+            }
+            _ => String::new(),
+        };
+        t.add_row(vec![
+            format!(
+                "{}–{}",
+                render::percent_round(b.lo),
+                render::percent_round(b.hi)
+            ),
+            render::count(b.n),
+            b.mean_p.map(render::percent_round).unwrap_or_default(),
+            b.freq.map(render::percent_round).unwrap_or_default(),
+            ci,
+            bar,
+        ]);
+    }
+    let mut out = String::from("calibration\n");
+    out.push_str(&render::table::render(&t));
+    out.push_str(&format!(
+        "reliability {} · resolution {} · uncertainty {} · within-bin variance {} · within-bin covariance {}\n",
+        render::metric(m.reliability),
+        render::metric(m.resolution),
+        render::metric(m.uncertainty),
+        render::metric(m.within_bin_variance),
+        render::metric(m.within_bin_covariance),
+    ));
+    if let Some(d) = m.discrimination {
+        out.push_str(&format!(
+            "discrimination {d:.3} (mean p on yes minus mean p on no)\n"
+        ));
+    }
+    if let Some(c) = m.coverage {
+        out.push_str(&format!(
+            "coverage {:.0}% of open days had a standing forecast\n",
+            c * 100.0
+        ));
+    }
+    out
+}

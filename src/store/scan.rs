@@ -1,0 +1,136 @@
+//! Bulk reads for scoring: every claim's scoring facts, every resolution history, and a
+//! stream of forecasts in (claim, forecaster, time) order so that a report over a million
+//! forecasts never holds them all at once.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::queries::Db;
+use super::StoreError;
+use crate::domain::{parse, Outcome};
+
+/// What scoring and grouping need to know about a claim.
+#[derive(Debug, Clone)]
+pub struct ScoringClaim {
+    pub id: i64,
+    pub key: String,
+    pub statement: String,
+    pub resolve_by: NaiveDate,
+    pub condition_id: Option<i64>,
+    pub source: Option<String>,
+    pub publisher: Option<String>,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+/// One forecast as scoring reads it.
+#[derive(Debug, Clone)]
+pub struct ForecastScan {
+    pub claim_id: i64,
+    pub forecaster: String,
+    pub p: f64,
+    pub made_at: DateTime<Utc>,
+    pub backfilled: bool,
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+fn split(s: Option<String>) -> Vec<String> {
+    s.map(|s| s.split('\u{1f}').map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+impl Db<'_> {
+    /// Every claim with its source's key, publisher and authors and its tags, by id.
+    pub fn scoring_claims(&self) -> Result<Vec<ScoringClaim>, StoreError> {
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT c.id, c.key, c.statement, c.resolve_by, c.condition_id, s.key, s.publisher,
+                    (SELECT group_concat(name, char(31)) FROM (SELECT name FROM source_authors a WHERE a.source_id = s.id ORDER BY position)),
+                    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag))
+               FROM claims c LEFT JOIN sources s ON s.id = c.source_id ORDER BY c.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let by: String = r.get(3)?;
+            out.push(ScoringClaim {
+                id: r.get(0)?,
+                key: r.get(1)?,
+                statement: r.get(2)?,
+                resolve_by: parse::date("resolve_by", &by).map_err(|e| corrupt("claim", e))?,
+                condition_id: r.get(4)?,
+                source: r.get(5)?,
+                publisher: r.get(6)?,
+                authors: split(r.get(7)?),
+                tags: split(r.get(8)?),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Each claim's resolutions as (outcome, resolved_on), in recording order.
+    pub fn resolution_histories(
+        &self,
+    ) -> Result<HashMap<i64, Vec<(Outcome, NaiveDate)>>, StoreError> {
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT claim_id, outcome, resolved_on FROM resolutions ORDER BY claim_id, id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out: HashMap<i64, Vec<(Outcome, NaiveDate)>> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let outcome: String = r.get(1)?;
+            let on: String = r.get(2)?;
+            out.entry(r.get(0)?).or_default().push((
+                outcome.parse().map_err(|e| corrupt("resolution", e))?,
+                parse::date("resolved_on", &on).map_err(|e| corrupt("resolution", e))?,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Streams every forecast (of one claim when `claim_id` is given) ordered by claim,
+    /// forecaster and time, calling `f` on each.
+    pub fn scan_forecasts<E: From<StoreError>>(
+        &self,
+        claim_id: Option<i64>,
+        mut f: impl FnMut(ForecastScan) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let sql = match claim_id {
+            Some(_) => {
+                "SELECT claim_id, forecaster, p, made_at, recorded_at FROM forecasts
+                         WHERE claim_id = ?1 ORDER BY claim_id, forecaster, made_at, id"
+            }
+            None => {
+                "SELECT claim_id, forecaster, p, made_at, recorded_at FROM forecasts
+                      ORDER BY claim_id, forecaster, made_at, id"
+            }
+        };
+        let mut stmt = self
+            .connection()
+            .prepare_cached(sql)
+            .map_err(StoreError::from)?;
+        let mut rows = match claim_id {
+            Some(id) => stmt.query([id]),
+            None => stmt.query([]),
+        }
+        .map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let made: String = r.get(3).map_err(StoreError::from)?;
+            let recorded: String = r.get(4).map_err(StoreError::from)?;
+            let made_at = parse::time("made_at", &made).map_err(|e| corrupt("forecast", e))?;
+            let recorded_at =
+                parse::time("recorded_at", &recorded).map_err(|e| corrupt("forecast", e))?;
+            f(ForecastScan {
+                claim_id: r.get(0).map_err(StoreError::from)?,
+                forecaster: r.get(1).map_err(StoreError::from)?,
+                p: r.get(2).map_err(StoreError::from)?,
+                made_at,
+                backfilled: crate::domain::is_backfilled(made_at, recorded_at),
+            })?;
+        }
+        Ok(())
+    }
+}
