@@ -41,6 +41,12 @@ pub enum Command {
     Report(cmd::report::ReportArgs),
     /// Compare two forecasters on the claims both forecast.
     Compare(cmd::compare::CompareArgs),
+    /// Write the ledger as JSON Lines or CSV.
+    Export(cmd::export::ExportArgs),
+    /// Read records from JSON Lines, CSV or a Fatebook export, in one transaction.
+    Import(cmd::import::ImportArgs),
+    /// Load the worked example (a 2015 op-ed) and score it.
+    Demo(cmd::demo::DemoArgs),
 }
 
 pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
@@ -53,5 +59,8 @@ pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
         Command::Show(a) => cmd::show::run(a, ctx),
         Command::Report(a) => cmd::report::run(a, ctx),
         Command::Compare(a) => cmd::compare::run(a, ctx),
+        Command::Export(a) => cmd::export::run(a, ctx),
+        Command::Import(a) => cmd::import::run(a, ctx),
+        Command::Demo(a) => cmd::demo::run(a, ctx),
     }
 }

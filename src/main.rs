@@ -1,6 +1,6 @@
 //! Entry point: parse the arguments, run the command, turn the outcome into an exit status.
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use hindsight::error::{code, exit_code, is_broken_pipe, one_line};
 use hindsight::{cli, clock, cmd};
@@ -10,11 +10,17 @@ fn main() {
         eprintln!("hindsight: internal error (a bug; please report it): {info}");
         std::process::exit(code::INTERNAL);
     }));
-    let parsed = cli::Cli::parse();
+    let matches = cli::Cli::command().get_matches();
+    let db_from_flag = matches.value_source("db") == Some(clap::parser::ValueSource::CommandLine);
+    let parsed = match cli::Cli::from_arg_matches(&matches) {
+        Ok(p) => p,
+        Err(e) => e.exit(),
+    };
     let result = clock::now().map_err(anyhow::Error::from).and_then(|now| {
         let ctx = cmd::Ctx {
             now,
             db: parsed.db.clone(),
+            db_from_flag,
         };
         cli::dispatch(parsed, &ctx)
     });

@@ -4,9 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    check_series_count, count, draw_legend, draw_title, pct, style, title_lines, Axis,
-    ChartError, LegendEntry, LegendKind, Style, Svg, EPS, GRID, INK, LEFT, REFERENCE, RIGHT,
-    SMALL, WIDTH,
+    check_series_count, count, draw_legend, draw_title, pct, style, title_lines, Axis, ChartError,
+    LegendEntry, LegendKind, Stroke, Style, Svg, EPS, INK, LEFT, REFERENCE, RIGHT, SMALL, WIDTH,
 };
 
 /// One line of the diagram: the calibration bins of one forecaster (or group).
@@ -37,7 +36,10 @@ const MAIN_H: f64 = 380.0;
 /// Height of the histogram panel.
 const HIST_H: f64 = 100.0;
 /// Gap between the two panels.
-const PANEL_GAP: f64 = 14.0;
+const PANEL_GAP: f64 = 20.0;
+/// Largest sideways nudge between neighbouring series, so that whiskers of different
+/// series at the same mean forecast do not sit on top of each other.
+const DODGE: f64 = 3.0;
 
 /// A point to plot: mean forecast `x` against observed share `y`.
 #[derive(Debug, Clone)]
@@ -69,7 +71,9 @@ struct Prepared<'a> {
 /// Upper panel: the diagonal of perfect calibration, and per series one marker per
 /// non-empty bin (a bin with `n > 0`, `mean_p` and `freq`) at (mean forecast, observed
 /// share), joined by a line in order of the mean forecast, with the 95% interval as a
-/// vertical whisker when both ends are given. Lower panel: the number of forecasts per bin
+/// vertical whisker when both ends are given. With several series, each is nudged
+/// sideways by at most 6 units so whiskers at the same mean
+/// forecast stay apart. Lower panel: the number of forecasts per bin
 /// as bars, the series side by side within each bin. Below: a legend. The title wraps
 /// onto as many lines as it needs.
 ///
@@ -78,10 +82,7 @@ struct Prepared<'a> {
 /// `ci_low > ci_high`) is an [`ChartError::InvalidData`] naming the series and bin.
 pub fn calibration_svg(title: &str, series: &[CalibrationSeries]) -> Result<String, ChartError> {
     check_series_count(series.len())?;
-    let prepared = series
-        .iter()
-        .map(prepare)
-        .collect::<Result<Vec<_>, _>>()?;
+    let prepared = series.iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
 
     let max_n = prepared
         .iter()
@@ -145,7 +146,7 @@ pub fn calibration_svg(title: &str, series: &[CalibrationSeries]) -> Result<Stri
     }
 
     for (i, s) in prepared.iter().enumerate() {
-        plot.draw_series(&mut svg, i, s);
+        plot.draw_series(&mut svg, i, prepared.len(), s);
     }
     for (i, s) in prepared.iter().enumerate() {
         plot.draw_bars(&mut svg, i, prepared.len(), s, &count_axis);
@@ -157,7 +158,7 @@ pub fn calibration_svg(title: &str, series: &[CalibrationSeries]) -> Result<Stri
         note_y,
         "start",
         "Whiskers: 95% interval of the observed share. Bars: forecasts in each bin.",
-        " class=\"note\"",
+        " class=\"chart-note\"",
     );
     Ok(svg.finish())
 }
@@ -172,7 +173,10 @@ fn prepare(series: &CalibrationSeries) -> Result<Prepared<'_>, ChartError> {
         if value.is_finite() && (-EPS..=1.0 + EPS).contains(&value) {
             Ok(value.clamp(0.0, 1.0))
         } else {
-            Err(invalid(index, format!("{name} = {value} is not a share in 0..1")))
+            Err(invalid(
+                index,
+                format!("{name} = {value} is not a share in 0..1"),
+            ))
         }
     };
     let optional = |index: usize, name: &str, value: Option<f64>| match value {
@@ -263,16 +267,16 @@ impl Plot {
         for step in 0..=10 {
             let share = step as f64 / 10.0;
             let x = self.px(share);
-            svg.line(x, self.main_top, x, main_bottom, GRID, 1.0, "");
-            svg.line(x, self.hist_top, x, hist_bottom, GRID, 1.0, "");
+            svg.line((x, self.main_top), (x, main_bottom), Stroke::GRID);
+            svg.line((x, self.hist_top), (x, hist_bottom), Stroke::GRID);
             let y = self.py(share);
-            svg.line(self.left, y, right, y, GRID, 1.0, "");
+            svg.line((self.left, y), (right, y), Stroke::GRID);
             svg.text(self.left - 6.0, y + SMALL * 0.35, "end", &pct(share, 0), "");
             svg.text(x, hist_bottom + 16.0, "middle", &pct(share, 0), "");
         }
         for value in count_axis.ticks() {
             let y = self.hist_y(count_axis, value);
-            svg.line(self.left, y, right, y, GRID, 1.0, "");
+            svg.line((self.left, y), (right, y), Stroke::GRID);
             svg.text(
                 self.left - 6.0,
                 y + SMALL * 0.35,
@@ -281,9 +285,25 @@ impl Plot {
                 "",
             );
         }
-        svg.rect("frame", self.left, self.main_top, self.width, MAIN_H, "none", INK);
-        svg.rect("frame", self.left, self.hist_top, self.width, HIST_H, "none", INK);
-        svg.vertical_text(16.0, self.main_top + MAIN_H / 2.0, "Observed share that came true");
+        svg.rect(
+            "frame",
+            (self.left, self.main_top),
+            (self.width, MAIN_H),
+            "none",
+            INK,
+        );
+        svg.rect(
+            "frame",
+            (self.left, self.hist_top),
+            (self.width, HIST_H),
+            "none",
+            INK,
+        );
+        svg.vertical_text(
+            16.0,
+            self.main_top + MAIN_H / 2.0,
+            "Observed share that came true",
+        );
         svg.vertical_text(16.0, self.hist_top + HIST_H / 2.0, "Forecasts");
         svg.text(
             self.px(0.5),
@@ -302,18 +322,22 @@ impl Plot {
         ));
     }
 
-    fn draw_series(&self, svg: &mut Svg, index: usize, series: &Prepared<'_>) {
+    fn draw_series(&self, svg: &mut Svg, index: usize, total: usize, series: &Prepared<'_>) {
         let style: Style = style(index);
+        // Series are spread symmetrically around the true position; the spread shrinks
+        // with more series so it never exceeds a dozen units (about 2% of the axis).
+        let spacing = DODGE.min(12.0 / total.max(1) as f64);
+        let nudge = (index as f64 - (total.max(1) - 1) as f64 / 2.0) * spacing;
         svg.open_group(&format!("series series-{index}"));
         svg.tooltip(series.label);
         let path: Vec<(f64, f64)> = series
             .points
             .iter()
-            .map(|p| (self.px(p.x), self.py(p.y)))
+            .map(|p| (self.px(p.x) + nudge, self.py(p.y)))
             .collect();
         svg.polyline("line", &path, &style, 1.6);
         for point in &series.points {
-            let x = self.px(point.x);
+            let x = self.px(point.x) + nudge;
             svg.open_group("point");
             let mut tip = format!(
                 "{}: forecasts {}–{}, n = {}, mean forecast {}, came true {}",
@@ -327,9 +351,17 @@ impl Plot {
             if let Some((low, high)) = point.interval {
                 tip.push_str(&format!(", 95% interval {}–{}", pct(low, 1), pct(high, 1)));
                 let (top, bottom) = (self.py(high), self.py(low));
-                svg.line(x, top, x, bottom, style.colour, 1.4, "");
-                svg.line(x - 3.0, top, x + 3.0, top, style.colour, 1.4, "");
-                svg.line(x - 3.0, bottom, x + 3.0, bottom, style.colour, 1.4, "");
+                svg.line((x, top), (x, bottom), Stroke::solid(style.colour, 1.4));
+                svg.line(
+                    (x - 3.0, top),
+                    (x + 3.0, top),
+                    Stroke::solid(style.colour, 1.4),
+                );
+                svg.line(
+                    (x - 3.0, bottom),
+                    (x + 3.0, bottom),
+                    Stroke::solid(style.colour, 1.4),
+                );
             }
             svg.tooltip(&tip);
             svg.marker("marker", x, self.py(point.y), &style);
@@ -363,7 +395,13 @@ impl Plot {
                 pct(bar.lo, 1),
                 pct(bar.hi, 1)
             ));
-            svg.rect("", x, top, slot * 0.84, base - top, style.colour, "none");
+            svg.rect(
+                "",
+                (x, top),
+                (slot * 0.84, base - top),
+                style.colour,
+                "none",
+            );
             svg.close_group();
         }
         svg.close_group();
@@ -440,7 +478,10 @@ mod tests {
                 .iter()
                 .find(|n| has_class(n, &format!("series-{i}")))
                 .unwrap();
-            let points = group.descendants().filter(|n| has_class(n, "point")).count();
+            let points = group
+                .descendants()
+                .filter(|n| has_class(n, "point"))
+                .count();
             assert_eq!(points, expected, "series {i}");
             // One whisker (3 lines) per point, since every bin has an interval.
             let whiskers = group
@@ -453,7 +494,9 @@ mod tests {
         let bars = doc.descendants().filter(|n| has_class(n, "bar")).count();
         assert_eq!(bars, 5);
         assert_eq!(
-            doc.descendants().filter(|n| has_class(n, "diagonal")).count(),
+            doc.descendants()
+                .filter(|n| has_class(n, "diagonal"))
+                .count(),
             1
         );
         assert!(svg.contains(">kerry</text>") && svg.contains(">orf</text>"));
@@ -473,6 +516,20 @@ mod tests {
         // x = 66 + 0.25 * 552 = 204, y = 40 + 380 = 420;
         // x = 66 + 0.65 * 552 = 424.8, y = 40 + 0.4 * 380 = 192.
         assert_eq!(polyline.attribute("points"), Some("204,420 424.8,192"));
+
+        // With both series, each is nudged by half a spacing of 3 units: orf (the second)
+        // moves 1.5 to the right.
+        let svg = calibration_svg("t", &sample()).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let orf = doc
+            .descendants()
+            .find(|n| has_class(n, "series-1"))
+            .unwrap();
+        let polyline = orf
+            .descendants()
+            .find(|n| n.has_tag_name("polyline"))
+            .unwrap();
+        assert_eq!(polyline.attribute("points"), Some("205.5,420 426.3,192"));
     }
 
     #[test]
@@ -490,7 +547,10 @@ mod tests {
         let svg = calibration_svg("</svg><script>bad()</script>", &series).unwrap();
         assert!(!svg.contains("<script"));
         let doc = roxmltree::Document::parse(&svg).unwrap();
-        assert_eq!(doc.descendants().filter(|n| n.has_tag_name("svg")).count(), 1);
+        assert_eq!(
+            doc.descendants().filter(|n| n.has_tag_name("svg")).count(),
+            1
+        );
         let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
         assert!(texts.contains(&"<script>alert('x')</script> & \"q\""));
         assert!(texts.contains(&"</svg><script>bad()</script>"));
@@ -502,7 +562,10 @@ mod tests {
         let svg = calibration_svg("", &[]).unwrap();
         let doc = roxmltree::Document::parse(&svg).unwrap();
         assert!(doc.descendants().any(|n| has_class(&n, "empty-note")));
-        assert_eq!(doc.descendants().filter(|n| has_class(n, "series")).count(), 0);
+        assert_eq!(
+            doc.descendants().filter(|n| has_class(n, "series")).count(),
+            0
+        );
         // A series with only empty bins still gets its (empty) group and legend row.
         let series = vec![CalibrationSeries {
             label: "nobody".into(),
@@ -511,7 +574,10 @@ mod tests {
         let svg = calibration_svg("t", &series).unwrap();
         let doc = roxmltree::Document::parse(&svg).unwrap();
         assert!(doc.descendants().any(|n| has_class(&n, "empty-note")));
-        assert_eq!(doc.descendants().filter(|n| has_class(n, "point")).count(), 0);
+        assert_eq!(
+            doc.descendants().filter(|n| has_class(n, "point")).count(),
+            0
+        );
     }
 
     #[test]
@@ -533,10 +599,22 @@ mod tests {
         }];
         let svg = calibration_svg("t", &series).unwrap();
         let doc = roxmltree::Document::parse(&svg).unwrap();
-        assert_eq!(doc.descendants().filter(|n| has_class(n, "point")).count(), 1);
+        assert_eq!(
+            doc.descendants().filter(|n| has_class(n, "point")).count(),
+            1
+        );
         assert_eq!(doc.descendants().filter(|n| has_class(n, "bar")).count(), 2);
-        let group = doc.descendants().find(|n| has_class(n, "series-0")).unwrap();
-        assert_eq!(group.descendants().filter(|n| n.has_tag_name("line")).count(), 0);
+        let group = doc
+            .descendants()
+            .find(|n| has_class(n, "series-0"))
+            .unwrap();
+        assert_eq!(
+            group
+                .descendants()
+                .filter(|n| n.has_tag_name("line"))
+                .count(),
+            0
+        );
     }
 
     #[test]
@@ -576,10 +654,7 @@ mod tests {
         let series = vec![one; super::super::MAX_SERIES + 1];
         assert_eq!(
             calibration_svg("t", &series),
-            Err(ChartError::TooManySeries {
-                count: 17,
-                max: 16
-            })
+            Err(ChartError::TooManySeries { count: 17, max: 16 })
         );
         assert!(calibration_svg("t", &series[..16]).is_ok());
     }
@@ -598,8 +673,16 @@ mod tests {
 
     fn arb_bin() -> impl Strategy<Value = CalBin> {
         let share = || prop_oneof![Just(None), (0f64..=1.0).prop_map(Some)];
-        (0f64..=1.0, 0f64..=1.0, 0f64..1e4, share(), share(), share(), share()).prop_map(
-            |(a, b, n, mean_p, freq, c1, c2)| {
+        (
+            0f64..=1.0,
+            0f64..=1.0,
+            0f64..1e4,
+            share(),
+            share(),
+            share(),
+            share(),
+        )
+            .prop_map(|(a, b, n, mean_p, freq, c1, c2)| {
                 let (ci_low, ci_high) = match (c1, c2) {
                     (Some(x), Some(y)) => (Some(x.min(y)), Some(x.max(y))),
                     other => other,
@@ -613,8 +696,7 @@ mod tests {
                     ci_low,
                     ci_high,
                 }
-            },
-        )
+            })
     }
 
     proptest! {

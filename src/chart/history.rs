@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     check_series_count, draw_legend, draw_title, num, style, title_lines, Axis, ChartError,
-    LegendEntry, LegendKind, Svg, GRID, INK, LEFT, REFERENCE, RIGHT, SMALL, WIDTH,
+    LegendEntry, LegendKind, Stroke, Svg, INK, LEFT, REFERENCE, RIGHT, SMALL, WIDTH,
 };
 
 /// One line of the chart: (date, running mean Brier score up to and including that date).
@@ -92,15 +92,21 @@ pub fn history_svg(title: &str, series: &[HistorySeries]) -> Result<String, Char
     svg.open_group("axes");
     for value in y_axis.ticks() {
         let y = py(value);
-        svg.line(LEFT, y, LEFT + width, y, GRID, 1.0, "");
-        svg.text(LEFT - 6.0, y + SMALL * 0.35, "end", &y_axis.label(value), "");
+        svg.line((LEFT, y), (LEFT + width, y), Stroke::GRID);
+        svg.text(
+            LEFT - 6.0,
+            y + SMALL * 0.35,
+            "end",
+            &y_axis.label(value),
+            "",
+        );
     }
     for (date, label) in dates.ticks() {
         let x = px(date);
-        svg.line(x, plot_top, x, plot_bottom, GRID, 1.0, "");
+        svg.line((x, plot_top), (x, plot_bottom), Stroke::GRID);
         svg.text(x, plot_bottom + 16.0, "middle", &label, "");
     }
-    svg.rect("frame", LEFT, plot_top, width, PLOT_H, "none", INK);
+    svg.rect("frame", (LEFT, plot_top), (width, PLOT_H), "none", INK);
     svg.vertical_text(16.0, plot_top + PLOT_H / 2.0, "Brier score, running mean");
     svg.text(LEFT + width / 2.0, plot_bottom + 34.0, "middle", "Date", "");
     svg.close_group();
@@ -118,7 +124,10 @@ pub fn history_svg(title: &str, series: &[HistorySeries]) -> Result<String, Char
             y - 4.0,
             "end",
             "always 50% (0.25)",
-            &format!(" fill-opacity=\"0.8\" class=\"reference-label\" font-size=\"{}\"", num(SMALL - 1.0)),
+            &format!(
+                " fill-opacity=\"0.8\" class=\"reference-label\" font-size=\"{}\"",
+                num(SMALL - 1.0)
+            ),
         );
     }
 
@@ -341,14 +350,23 @@ mod tests {
                 .find(|n| has_class(n, &format!("series-{i}")))
                 .unwrap();
             assert_eq!(
-                group.descendants().filter(|n| has_class(n, "point")).count(),
+                group
+                    .descendants()
+                    .filter(|n| has_class(n, "point"))
+                    .count(),
                 expected
             );
-            let line = group.descendants().find(|n| n.has_tag_name("polyline")).unwrap();
+            let line = group
+                .descendants()
+                .find(|n| n.has_tag_name("polyline"))
+                .unwrap();
             let points = line.attribute("points").unwrap_or("");
             assert_eq!(points.split(' ').count(), expected);
         }
-        assert_eq!(doc.descendants().filter(|n| has_class(n, "series")).count(), 2);
+        assert_eq!(
+            doc.descendants().filter(|n| has_class(n, "series")).count(),
+            2
+        );
         // 0.31 is the highest value: 0.31 / 5 = 0.062 rounds up to a step of 0.1, so the
         // axis is 0..0.4 and the coin-flip line is in range.
         assert!(doc.descendants().any(|n| has_class(&n, "reference")));
@@ -360,7 +378,10 @@ mod tests {
     fn points_are_drawn_in_date_order() {
         let svg = history_svg("t", &sample()[1..]).unwrap();
         let doc = roxmltree::Document::parse(&svg).unwrap();
-        let line = doc.descendants().find(|n| n.has_tag_name("polyline")).unwrap();
+        let line = doc
+            .descendants()
+            .find(|n| n.has_tag_name("polyline"))
+            .unwrap();
         // Axis 2016-03-01..2018-01-01, plot x from 66 over 552 units, y from 40 over 300
         // units. Highest value 0.09: 0.09 / 5 = 0.018 rounds up to a step of 0.02, so the
         // axis is 0..0.1 and the coin-flip line (0.25) is out of range.
@@ -441,9 +462,21 @@ mod tests {
         )
         .unwrap();
         let doc = roxmltree::Document::parse(&svg).unwrap();
-        assert_eq!(doc.descendants().filter(|n| has_class(n, "point")).count(), 100);
-        let group = doc.descendants().find(|n| has_class(n, "series-0")).unwrap();
-        assert_eq!(group.descendants().filter(|n| has_class(n, "marker")).count(), 0);
+        assert_eq!(
+            doc.descendants().filter(|n| has_class(n, "point")).count(),
+            100
+        );
+        let group = doc
+            .descendants()
+            .find(|n| has_class(n, "series-0"))
+            .unwrap();
+        assert_eq!(
+            group
+                .descendants()
+                .filter(|n| has_class(n, "marker"))
+                .count(),
+            0
+        );
     }
 
     #[test]

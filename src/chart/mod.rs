@@ -88,14 +88,7 @@ const PALETTE: [&str; 8] = [
 
 /// Dash patterns for lines, so that lines differ even in a grey print.
 const DASHES: [&str; 8] = [
-    "",
-    "6 3",
-    "2 2",
-    "8 3 2 3",
-    "10 4",
-    "3 3 3 6",
-    "1 3",
-    "12 3 3 3",
+    "", "6 3", "2 2", "8 3 2 3", "10 4", "3 3 3 6", "1 3", "12 3 3 3",
 ];
 
 /// Marker shapes; each series gets a different one from its neighbours.
@@ -350,7 +343,11 @@ impl Axis {
 
     fn label(&self, value: f64) -> String {
         let text = format!("{:.*}", self.decimals, value);
-        if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+        if text
+            .trim_start_matches('-')
+            .chars()
+            .all(|c| c == '0' || c == '.')
+        {
             // Avoid "-0.00" for a value that is zero up to rounding.
             return format!("{:.*}", self.decimals, 0.0);
         }
@@ -364,6 +361,30 @@ impl Axis {
             (value - self.lo) / span
         } else {
             0.0
+        }
+    }
+}
+
+/// How a line is drawn: colour, width and dash pattern (empty for solid).
+#[derive(Debug, Clone, Copy)]
+struct Stroke<'a> {
+    colour: &'a str,
+    width: f64,
+    dash: &'a str,
+}
+
+impl<'a> Stroke<'a> {
+    const GRID: Stroke<'static> = Stroke {
+        colour: GRID,
+        width: 1.0,
+        dash: "",
+    };
+
+    fn solid(colour: &'a str, width: f64) -> Stroke<'a> {
+        Stroke {
+            colour,
+            width,
+            dash: "",
         }
     }
 }
@@ -414,23 +435,26 @@ impl Svg {
             .push_str(&format!("<title>{}</title>\n", escape(text)));
     }
 
-    fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, width: f64, dash: &str) {
-        let dash = if dash.is_empty() {
+    fn line(&mut self, from: (f64, f64), to: (f64, f64), stroke: Stroke<'_>) {
+        let dash = if stroke.dash.is_empty() {
             String::new()
         } else {
-            format!(" stroke-dasharray=\"{dash}\"")
+            format!(" stroke-dasharray=\"{}\"", stroke.dash)
         };
         self.buf.push_str(&format!(
-            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{stroke}\" stroke-width=\"{}\"{dash}/>\n",
-            num(x1),
-            num(y1),
-            num(x2),
-            num(y2),
-            num(width)
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{dash}/>\n",
+            num(from.0),
+            num(from.1),
+            num(to.0),
+            num(to.1),
+            stroke.colour,
+            num(stroke.width)
         ));
     }
 
-    fn rect(&mut self, class: &str, x: f64, y: f64, w: f64, h: f64, fill: &str, stroke: &str) {
+    /// A rectangle with its top left corner at `at`; a negative size draws nothing wider
+    /// than zero.
+    fn rect(&mut self, class: &str, at: (f64, f64), size: (f64, f64), fill: &str, stroke: &str) {
         let class = if class.is_empty() {
             String::new()
         } else {
@@ -438,10 +462,10 @@ impl Svg {
         };
         self.buf.push_str(&format!(
             "<rect{class} x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\" stroke=\"{stroke}\"/>\n",
-            num(x),
-            num(y),
-            num(w.max(0.0)),
-            num(h.max(0.0))
+            num(at.0),
+            num(at.1),
+            num(size.0.max(0.0)),
+            num(size.1.max(0.0))
         ));
     }
 
@@ -613,11 +637,27 @@ fn draw_legend(svg: &mut Svg, entries: &[LegendEntry<'_>], top: f64) -> f64 {
         }
         match &entry.kind {
             LegendKind::Series(style) => {
-                svg.line(LEFT, mid, LEFT + 28.0, mid, style.colour, 2.0, style.dash);
+                svg.line(
+                    (LEFT, mid),
+                    (LEFT + 28.0, mid),
+                    Stroke {
+                        colour: style.colour,
+                        width: 2.0,
+                        dash: style.dash,
+                    },
+                );
                 svg.marker("", LEFT + 14.0, mid, style);
             }
             LegendKind::Reference => {
-                svg.line(LEFT, mid, LEFT + 28.0, mid, REFERENCE, 1.2, "5 4");
+                svg.line(
+                    (LEFT, mid),
+                    (LEFT + 28.0, mid),
+                    Stroke {
+                        colour: REFERENCE,
+                        width: 1.2,
+                        dash: "5 4",
+                    },
+                );
             }
         }
         svg.text(
@@ -655,7 +695,10 @@ mod tests {
             escape("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
-        assert_eq!(escape("a\u{0}b\u{1b}c\u{FFFF}"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}");
+        assert_eq!(
+            escape("a\u{0}b\u{1b}c\u{FFFF}"),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}"
+        );
         assert_eq!(escape("tab\tnew\nline"), "tab\tnew\nline");
     }
 

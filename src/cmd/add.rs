@@ -86,7 +86,7 @@ pub fn run(a: AddArgs, ctx: &Ctx) -> anyhow::Result<()> {
                     note: note.clone(),
                     recorded_at: ctx.now,
                 },
-                false,
+                ledger::Duplicates::Insert,
             )?;
         }
         Ok(row.claim.key)

@@ -50,7 +50,9 @@ pub fn run(a: ForecastArgs, ctx: &Ctx) -> anyhow::Result<()> {
         recorded_at: ctx.now,
     };
     let mut store = ctx.open()?;
-    store.write(|db| ledger::record_forecast(db, &forecast, false).map(|_| ()))?;
+    store.write(|db| {
+        ledger::record_forecast(db, &forecast, ledger::Duplicates::Insert).map(|_| ())
+    })?;
     render::note(&format!(
         "recorded: {} gives {} {} at {}",
         forecast.forecaster,

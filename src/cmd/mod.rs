@@ -4,7 +4,10 @@
 
 pub mod add;
 pub mod compare;
+pub mod demo;
+pub mod export;
 pub mod forecast;
+pub mod import;
 pub mod list;
 pub mod report;
 pub mod resolve;
@@ -25,6 +28,8 @@ pub struct Ctx {
     pub now: DateTime<Utc>,
     /// `--db` or `HINDSIGHT_DB`, if given.
     pub db: Option<PathBuf>,
+    /// Whether `db` came from the `--db` flag itself (not the environment).
+    pub db_from_flag: bool,
 }
 
 impl Ctx {

@@ -12,7 +12,7 @@ use crate::report::{self, GroupBy, GroupKey, Query};
 use crate::score::{self, CalibrationBin, Metrics, Rule};
 
 /// Filters shared by `report`, `compare` and `chart`.
-#[derive(Debug, Args, Clone)]
+#[derive(Debug, Args, Clone, Default)]
 pub struct Filters {
     /// Only these forecasters (repeat for several).
     #[arg(long = "forecaster", value_name = "NAME")]
@@ -150,6 +150,7 @@ pub struct ReportJson {
 /// Scores what the filters cover and groups it.
 pub fn compute(
     ctx: &Ctx,
+    store: &crate::store::Store,
     filters: &Filters,
     by: GroupBy,
     bins: usize,
@@ -163,7 +164,6 @@ pub fn compute(
         .into());
     }
     let q = filters.query(ctx)?;
-    let store = ctx.open()?;
     let scoring = report::load(&store.read(), &q)?;
     let rows = scoring.items.iter().flat_map(|it| {
         report::group_keys(by, &scoring.claims[it.claim], &it.score)
@@ -179,7 +179,8 @@ pub fn compute(
 }
 
 pub fn run(a: ReportArgs, ctx: &Ctx) -> anyhow::Result<()> {
-    let (q, _scoring, groups) = compute(ctx, &a.filters, a.by, a.bins)?;
+    let store = ctx.open()?;
+    let (q, _scoring, groups) = compute(ctx, &store, &a.filters, a.by, a.bins)?;
     let text = match a.format {
         Format::Json => serde_json::to_string_pretty(&ReportJson {
             as_of: q.as_of,
@@ -285,7 +286,7 @@ fn csv_text(groups: &[Group], calibration: bool) -> anyhow::Result<String> {
     Ok(String::from_utf8(w.into_inner()?)?)
 }
 
-fn table_text(description: &str, by: GroupBy, groups: &[Group]) -> String {
+pub fn table_text(description: &str, by: GroupBy, groups: &[Group]) -> String {
     let by_name = serde_json::to_value(by)
         .ok()
         .and_then(|v| v.as_str().map(str::to_uppercase))

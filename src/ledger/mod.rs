@@ -50,6 +50,12 @@ pub enum LedgerError {
         given: String,
         actual: String,
     },
+    #[error("{field}: {what} '{key}' is already in the ledger with a different {field}; expected an identical record or a new key")]
+    Conflict {
+        what: &'static str,
+        key: String,
+        field: &'static str,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -213,9 +219,19 @@ fn check_before_resolution(db: &Db<'_>, row: &ClaimRow, made_at: DateTime<Utc>) 
     Ok(())
 }
 
-/// Stores a forecast. Returns false (and stores nothing) when the identical forecast is
-/// already there and `skip_identical` is set, which is how a re-import stays idempotent.
-pub fn record_forecast(db: &Db<'_>, f: &Forecast, skip_identical: bool) -> Result<bool> {
+/// What to do with a forecast identical to one already stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duplicates {
+    /// Store it again (a forecaster may repeat themselves on purpose).
+    Insert,
+    /// Recognise it and store nothing: how a re-import stays idempotent. The recorded-at
+    /// time is part of the identity only when the record carried one.
+    Skip { match_recorded_at: bool },
+}
+
+/// Stores a forecast. Returns false (and stores nothing) when `dup` says to skip an
+/// identical forecast and there is one.
+pub fn record_forecast(db: &Db<'_>, f: &Forecast, dup: Duplicates) -> Result<bool> {
     check_probability(f.p)?;
     if f.forecaster.trim().is_empty() {
         return Err(
@@ -223,8 +239,11 @@ pub fn record_forecast(db: &Db<'_>, f: &Forecast, skip_identical: bool) -> Resul
         );
     }
     let row = claim(db, "claim", &f.claim)?;
-    if skip_identical && db.has_forecast(row.id, f)? {
-        return Ok(false);
+    if let Duplicates::Skip { match_recorded_at } = dup {
+        let recorded = match_recorded_at.then_some(f.recorded_at);
+        if db.has_forecast(row.id, f, recorded)? {
+            return Ok(false);
+        }
     }
     check_before_resolution(db, &row, f.made_at)?;
     db.insert_forecast(row.id, f)?;

@@ -223,20 +223,21 @@ thead th { background: var(--head); }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .metrics th[scope=row] { position: sticky; left: 0; background: #fff; min-width: 15rem; max-width: 28rem; font-weight: normal; }
 .metrics .name { display: block; font-weight: 600; }
-.metrics .help { display: block; color: var(--muted); font-size: .84rem; line-height: 1.35; }
+.metrics .help { display: block; color: var(--muted); font-size: .9em; line-height: 1.35; }
 .claims { width: 100%; }
 .claims .statement { min-width: 16rem; max-width: 34rem; }
-.key { display: block; color: var(--muted); font-size: .8rem; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
+.claims .evidence { min-width: 9rem; max-width: 18rem; }
+.key { display: block; color: var(--muted); font-size: .86em; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
 tbody.claim { border-top: 2px solid #b4b4bf; }
 .outcome { white-space: nowrap; }
 .oc-yes { color: var(--yes); font-weight: 600; }
 .oc-no { color: var(--no); font-weight: 600; }
 .muted, .none { color: var(--muted); }
-.source-meta { color: var(--muted); font-size: .9rem; }
+.source-meta { color: var(--muted); font-size: .9em; }
 figure.chart { margin: 1rem 0; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
-.note { color: var(--muted); font-size: .9rem; }
-footer { margin-top: 3rem; padding-top: .5rem; border-top: 1px solid var(--line); color: var(--muted); font-size: .85rem; }
+.note { color: var(--muted); font-size: .9em; }
+footer { margin-top: 3rem; padding-top: .5rem; border-top: 1px solid var(--line); color: var(--muted); font-size: .85em; }
 @media (max-width: 40rem) {
   body { padding: .6rem .7rem 1.5rem; font-size: 15px; }
   h1 { font-size: 1.35rem; }
@@ -312,8 +313,8 @@ pub fn render(report: &HtmlReport) -> String {
 }
 
 fn header(out: &mut String, report: &HtmlReport, title: &str) {
-    let claim_count = report.sources.iter().map(|s| s.claims.len()).sum::<usize>()
-        + report.unsourced.len();
+    let claim_count =
+        report.sources.iter().map(|s| s.claims.len()).sum::<usize>() + report.unsourced.len();
     out.push_str("<header>\n");
     out.push_str(&format!("<h1>{}</h1>\n", esc(title)));
     if !report.generated_for.trim().is_empty() {
@@ -403,7 +404,9 @@ fn chart_section(out: &mut String, id: &str, heading: &str, how_to_read: &str, s
         out.push_str(svg.trim());
         out.push_str("\n</figure>\n");
     } else {
-        out.push_str("<p class=\"none\">(The chart was left out: it was not a plain SVG picture.)</p>\n");
+        out.push_str(
+            "<p class=\"none\">(The chart was left out: it was not a plain SVG picture.)</p>\n",
+        );
     }
     out.push_str("</section>\n");
 }
@@ -491,7 +494,10 @@ fn claim_table(out: &mut String, claims: &[HtmlClaim]) {
             "<td class=\"num\"{span}>{}</td>",
             esc_or_dash(&claim.resolve_by)
         ));
-        out.push_str(&format!("<td class=\"outcome\"{span}>{}</td>", outcome_html(claim)));
+        out.push_str(&format!(
+            "<td class=\"outcome\"{span}>{}</td>",
+            outcome_html(claim)
+        ));
         let evidence = match claim.evidence.as_deref().map(str::trim) {
             Some(text) if !text.is_empty() => link_or_text(Some(text), text, "ext url"),
             _ => "<span class=\"none\">\u{2014}</span>".to_string(),
@@ -587,7 +593,9 @@ fn safe_url(url: &str) -> Option<&str> {
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     let scheme_ok = lower.starts_with("http://") || lower.starts_with("https://");
     let clean = !url.chars().any(|c| c.is_whitespace() || c.is_control());
-    let has_host = url.split_once("//").is_some_and(|(_, rest)| !rest.is_empty());
+    let has_host = url
+        .split_once("//")
+        .is_some_and(|(_, rest)| !rest.is_empty());
     (scheme_ok && clean && has_host).then_some(url)
 }
 
@@ -689,7 +697,12 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn claim(key: &str, statement: &str, outcome: Option<&str>, forecasts: Vec<HtmlForecast>) -> HtmlClaim {
+    fn claim(
+        key: &str,
+        statement: &str,
+        outcome: Option<&str>,
+        forecasts: Vec<HtmlForecast>,
+    ) -> HtmlClaim {
         HtmlClaim {
             key: key.into(),
             statement: statement.into(),
@@ -852,7 +865,10 @@ mod tests {
     fn assert_no_external_resources(html: &str) {
         for tag in tags(html) {
             let lower = tag.to_ascii_lowercase();
-            let name: String = lower.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            let name: String = lower
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
             assert!(
                 !["script", "link", "img", "iframe", "object", "embed", "image", "use"]
                     .contains(&name.as_str()),
@@ -861,7 +877,9 @@ mod tests {
             assert!(!lower.contains(" src="), "{tag}");
             if let Some((_, href)) = lower.split_once(" href=\"") {
                 assert!(
-                    href.starts_with('#') || href.starts_with("http://") || href.starts_with("https://"),
+                    href.starts_with('#')
+                        || href.starts_with("http://")
+                        || href.starts_with("https://"),
                     "{tag}"
                 );
             }
@@ -924,7 +942,10 @@ mod tests {
 
     #[test]
     fn safe_url_accepts_only_http_addresses() {
-        assert_eq!(safe_url(" https://a.example/x "), Some("https://a.example/x"));
+        assert_eq!(
+            safe_url(" https://a.example/x "),
+            Some("https://a.example/x")
+        );
         assert_eq!(safe_url("HTTP://A.EXAMPLE"), Some("HTTP://A.EXAMPLE"));
         for bad in [
             "javascript:alert(1)",

@@ -185,6 +185,21 @@ impl Store {
         Ok(value)
     }
 
+    /// Runs `f` like [`Store::write`] but always rolls back: a dry run sees every check a
+    /// real write would meet, and leaves nothing behind.
+    pub fn rehearse<T, E>(&mut self, f: impl FnOnce(&Db<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let value = f(&Db::new(&tx))?;
+        tx.rollback().map_err(StoreError::from)?;
+        Ok(value)
+    }
+
     /// Copies the ledger to `dest` with SQLite's online backup, which yields to writers
     /// and gives a consistent snapshot.
     pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {

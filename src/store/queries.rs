@@ -65,12 +65,12 @@ pub struct ListRow {
     pub latest_backfilled: Option<bool>,
 }
 
-fn time_col(row: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+pub(super) fn time_col(row: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
     let s: String = row.get(i)?;
     crate::domain::parse::time("stored time", &s).map_err(|e| corrupt(i, e))
 }
 
-fn date_col(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+pub(super) fn date_col(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
     let s: String = row.get(i)?;
     crate::domain::parse::date("stored date", &s).map_err(|e| corrupt(i, e))
 }
@@ -84,7 +84,7 @@ fn opt_date_col(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> 
     }
 }
 
-fn outcome_col(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<Outcome>> {
+pub(super) fn outcome_col(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<Outcome>> {
     match row.get::<_, Option<String>>(i)? {
         None => Ok(None),
         Some(s) => s.parse().map(Some).map_err(|e| corrupt(i, e)),
@@ -100,14 +100,14 @@ fn split_tags(s: Option<String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-const CLAIM_SELECT: &str = "SELECT c.id, c.key, c.statement, c.resolve_by, s.key, cc.key, c.quote, c.criteria,
+pub(super) const CLAIM_SELECT: &str = "SELECT c.id, c.key, c.statement, c.resolve_by, s.key, cc.key, c.quote, c.criteria,
         (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag)),
         c.created_at, c.recorded_at
    FROM claims c
    LEFT JOIN sources s ON s.id = c.source_id
    LEFT JOIN claims cc ON cc.id = c.condition_id";
 
-fn claim_row(row: &Row<'_>) -> rusqlite::Result<ClaimRow> {
+pub(super) fn claim_row(row: &Row<'_>) -> rusqlite::Result<ClaimRow> {
     Ok(ClaimRow {
         id: row.get(0)?,
         claim: Claim {
@@ -391,17 +391,29 @@ impl<'c> Db<'c> {
         Ok(())
     }
 
-    /// Whether an identical forecast (same claim, forecaster, probability, time and note) is
-    /// already recorded; an import uses it to recognise a record it has seen.
-    pub fn has_forecast(&self, claim_id: i64, f: &Forecast) -> Result<bool> {
+    /// Whether an identical forecast (same claim, forecaster, probability, times and note)
+    /// is already recorded; an import uses it to recognise a record it has seen.
+    pub fn has_forecast(
+        &self,
+        claim_id: i64,
+        f: &Forecast,
+        recorded_at: Option<DateTime<Utc>>,
+    ) -> Result<bool> {
         Ok(self
             .conn
             .prepare_cached(
                 "SELECT 1 FROM forecasts WHERE claim_id = ?1 AND forecaster = ?2 AND made_at = ?3
-                    AND p = ?4 AND note IS ?5 LIMIT 1",
+                    AND p = ?4 AND note IS ?5 AND (?6 IS NULL OR recorded_at = ?6) LIMIT 1",
             )?
             .query_row(
-                params![claim_id, f.forecaster, format_time(f.made_at), f.p, f.note],
+                params![
+                    claim_id,
+                    f.forecaster,
+                    format_time(f.made_at),
+                    f.p,
+                    f.note,
+                    recorded_at.map(format_time)
+                ],
                 |_| Ok(()),
             )
             .optional()?

@@ -134,3 +134,82 @@ impl Db<'_> {
         Ok(())
     }
 }
+
+impl Db<'_> {
+    /// Streams every claim in the order recorded (a condition always precedes the claims
+    /// that depend on it, since it had to exist first).
+    pub fn each_claim<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(crate::domain::Claim) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let sql = format!("{} ORDER BY c.id", super::queries::CLAIM_SELECT);
+        let mut stmt = self.connection().prepare(&sql).map_err(StoreError::from)?;
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            f(super::queries::claim_row(r)
+                .map_err(StoreError::from)?
+                .claim)?;
+        }
+        Ok(())
+    }
+
+    /// Streams every forecast in the order recorded.
+    pub fn each_forecast<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(crate::domain::Forecast) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut stmt = self
+            .connection()
+            .prepare(
+                "SELECT c.key, f.forecaster, f.p, f.made_at, f.note, f.recorded_at
+                   FROM forecasts f JOIN claims c ON c.id = f.claim_id ORDER BY f.id",
+            )
+            .map_err(StoreError::from)?;
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let forecast = (|| -> rusqlite::Result<crate::domain::Forecast> {
+                Ok(crate::domain::Forecast {
+                    claim: r.get(0)?,
+                    forecaster: r.get(1)?,
+                    p: r.get(2)?,
+                    made_at: super::queries::time_col(r, 3)?,
+                    note: r.get(4)?,
+                    recorded_at: super::queries::time_col(r, 5)?,
+                })
+            })()
+            .map_err(StoreError::from)?;
+            f(forecast)?;
+        }
+        Ok(())
+    }
+
+    /// Streams every resolution in the order recorded (so each claim's history keeps its order).
+    pub fn each_resolution<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(crate::domain::Resolution) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut stmt = self
+            .connection()
+            .prepare(
+                "SELECT c.key, r.outcome, r.resolved_on, r.evidence, r.note, r.recorded_at
+                   FROM resolutions r JOIN claims c ON c.id = r.claim_id ORDER BY r.id",
+            )
+            .map_err(StoreError::from)?;
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let res = (|| -> rusqlite::Result<crate::domain::Resolution> {
+                Ok(crate::domain::Resolution {
+                    claim: r.get(0)?,
+                    outcome: super::queries::outcome_col(r, 1)?.unwrap_or(Outcome::Ambiguous),
+                    resolved_on: super::queries::date_col(r, 2)?,
+                    evidence: r.get(3)?,
+                    note: r.get(4)?,
+                    recorded_at: super::queries::time_col(r, 5)?,
+                })
+            })()
+            .map_err(StoreError::from)?;
+            f(res)?;
+        }
+        Ok(())
+    }
+}

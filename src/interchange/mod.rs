@@ -1,0 +1,93 @@
+//! Moving a ledger in and out: the JSON Lines interchange format (every field, history
+//! included), a flat CSV of forecasts, and Fatebook's CSV export.
+//!
+//! Every reader turns its rows into [`Record`]s and feeds them to one [`Importer`], so all
+//! formats get the same validation, the same idempotence and the same single transaction.
+
+pub mod csv;
+pub mod fatebook;
+pub mod import;
+pub mod jsonl;
+
+use serde::{Deserialize, Serialize};
+
+pub use import::{Importer, Summary};
+
+/// The format's version, written nowhere yet but bumped when a field changes meaning.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One line of the interchange format. Field names are the format's; see README.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Record {
+    Source(SourceRecord),
+    Claim(ClaimRecord),
+    Forecast(ForecastRecord),
+    Resolution(ResolutionRecord),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRecord {
+    pub key: String,
+    pub title: String,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub published: Option<String>,
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub text_sha256: Option<String>,
+    #[serde(default)]
+    pub recorded_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimRecord {
+    pub key: String,
+    pub statement: String,
+    pub resolve_by: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub condition: Option<String>,
+    #[serde(default)]
+    pub quote: Option<String>,
+    #[serde(default)]
+    pub criteria: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub recorded_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastRecord {
+    pub claim: String,
+    pub forecaster: String,
+    pub p: f64,
+    pub made_at: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub recorded_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResolutionRecord {
+    pub claim: String,
+    pub outcome: String,
+    pub resolved_on: String,
+    #[serde(default)]
+    pub evidence: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub recorded_at: Option<String>,
+}

@@ -1,0 +1,465 @@
+//! Export, import and the worked example, from the binary.
+
+use crate::common::{Env, ARTICLE};
+
+/// A ledger that uses every feature: a source with text, a condition, tags, quotes,
+/// revisions, and a claim resolved twice.
+fn full() -> Env {
+    let env = Env::new();
+    std::fs::write(env.path("a.txt"), ARTICLE).unwrap();
+    env.ok(&[
+        "source",
+        "add",
+        "--title",
+        "Outlook",
+        "--author",
+        "A",
+        "--author",
+        "B",
+        "--publisher",
+        "P",
+        "--url",
+        "https://example.org/x",
+        "--published",
+        "2015-05-26",
+        "--text",
+        "a.txt",
+    ]);
+    env.ok(&["source", "add", "--title", "Bare source"]);
+    env.ok(&[
+        "add",
+        "Reserves fall",
+        "--key",
+        "reserves",
+        "--by",
+        "2016-12-31",
+        "--source",
+        "s1",
+        "--tag",
+        "fx",
+        "--criteria",
+        "IMF data",
+        "--p",
+        "0.4",
+        "--forecaster",
+        "author",
+        "--at",
+        "2015-05-26",
+    ]);
+    env.ok(&[
+        "add",
+        "Peg abandoned",
+        "--by",
+        "2016-12-31",
+        "--source",
+        "s1",
+        "--if",
+        "reserves",
+        "--quote",
+        "the currency peg would be abandoned",
+        "--tag",
+        "fx",
+        "--tag",
+        "policy",
+    ]);
+    env.ok(&[
+        "forecast",
+        "c2",
+        "--p",
+        "0.9",
+        "--forecaster",
+        "author",
+        "--at",
+        "2015-05-26",
+        "--note",
+        "\"would\"",
+    ]);
+    env.ok(&[
+        "forecast",
+        "c2",
+        "--p",
+        "0.7",
+        "--forecaster",
+        "author",
+        "--at",
+        "2015-06-01T12:30:00+02:00",
+    ]);
+    env.ok(&["forecast", "reserves", "--p", "35%", "--forecaster", "me"]);
+    env.ok(&[
+        "resolve",
+        "reserves",
+        "yes",
+        "--on",
+        "2026-11-01",
+        "--evidence",
+        "https://example.org/imf",
+    ]);
+    env.ok(&[
+        "resolve",
+        "reserves",
+        "no",
+        "--on",
+        "2026-11-02",
+        "--note",
+        "revised data",
+    ]);
+    env.ok(&["resolve", "c2", "annulled", "--on", "2026-11-02"]);
+    env
+}
+
+#[test]
+fn round_trip_is_byte_identical() {
+    let a = full();
+    let first = a.ok(&["export"]);
+    assert_eq!(first.lines().count(), 2 + 2 + 4 + 3);
+    std::fs::write(a.path("ledger.jsonl"), format!("{first}\n")).unwrap();
+    let b = Env::new();
+    b.ok(&["import", a.path("ledger.jsonl").to_str().unwrap()]);
+    assert_eq!(b.ok(&["export"]), first);
+    // Importing the same file again changes nothing.
+    let before = b.dump();
+    b.ok(&["import", a.path("ledger.jsonl").to_str().unwrap()]);
+    assert_eq!(b.dump(), before);
+    // And the file route through -o gives the same bytes.
+    b.ok(&["export", "-o", "again.jsonl"]);
+    assert_eq!(
+        std::fs::read_to_string(b.path("again.jsonl")).unwrap(),
+        format!("{first}\n")
+    );
+}
+
+#[test]
+fn every_record_type_has_the_documented_fields() {
+    let env = full();
+    let lines: Vec<serde_json::Value> = env
+        .ok(&["export"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let fields = |t: &str| -> Vec<String> {
+        let v = lines.iter().find(|v| v["type"] == t).unwrap();
+        v.as_object().unwrap().keys().cloned().collect()
+    };
+    for (t, want) in [
+        (
+            "source",
+            &[
+                "key",
+                "title",
+                "authors",
+                "publisher",
+                "url",
+                "published",
+                "recorded_at",
+            ][..],
+        ),
+        (
+            "claim",
+            &[
+                "key",
+                "statement",
+                "resolve_by",
+                "source",
+                "condition",
+                "quote",
+                "criteria",
+                "tags",
+                "recorded_at",
+            ][..],
+        ),
+        (
+            "forecast",
+            &["claim", "forecaster", "p", "made_at", "note", "recorded_at"][..],
+        ),
+        (
+            "resolution",
+            &[
+                "claim",
+                "outcome",
+                "resolved_on",
+                "evidence",
+                "note",
+                "recorded_at",
+            ][..],
+        ),
+    ] {
+        let have = fields(t);
+        for f in want {
+            assert!(have.iter().any(|h| h == f), "{t} lacks {f}");
+        }
+    }
+}
+
+fn write(env: &Env, name: &str, text: &str) -> String {
+    std::fs::write(env.path(name), text).unwrap();
+    name.to_string()
+}
+
+#[test]
+fn a_bad_line_stops_the_import_and_writes_nothing() {
+    let good_source = r#"{"type":"source","key":"s","title":"T","published":"2020-01-01"}"#;
+    let good_claim =
+        r#"{"type":"claim","key":"k","statement":"X","resolve_by":"2021-01-01","source":"s"}"#;
+    let good_forecast =
+        r#"{"type":"forecast","claim":"k","forecaster":"me","p":0.5,"made_at":"2020-02-01"}"#;
+    let cases: Vec<(&str, &str)> = vec![
+        (
+            r#"{"type":"forecast","claim":"k","forecaster":"me","p":1.5,"made_at":"2020-02-01"}"#,
+            "p",
+        ),
+        (
+            r#"{"type":"forecast","claim":"k","forecaster":"me","p":0.5,"made_at":"2020-02-30"}"#,
+            "made_at",
+        ),
+        (
+            r#"{"type":"forecast","claim":"nope","forecaster":"me","p":0.5,"made_at":"2020-02-01"}"#,
+            "claim",
+        ),
+        (r#"{"type":"wager","claim":"k"}"#, "type"),
+        (
+            r#"{"type":"claim","key":"k","statement":"Different","resolve_by":"2021-01-01","source":"s"}"#,
+            "statement",
+        ),
+        (
+            r#"{"type":"claim","key":"k2","statement":"Y","resolve_by":"2019-01-01","source":"s"}"#,
+            "resolve_by",
+        ),
+        (
+            r#"{"type":"claim","key":"k3","statement":"Y","resolve_by":"2021-01-01","condition":"k3"}"#,
+            "condition",
+        ),
+        (
+            r#"{"type":"resolution","claim":"k","outcome":"maybe","resolved_on":"2020-06-01"}"#,
+            "outcome",
+        ),
+        (
+            r#"{"type":"claim","key":"k4","statement":"","resolve_by":"2021-01-01"}"#,
+            "statement",
+        ),
+        (r#"{"type":"forecast", "claim": "k""#, "json"),
+    ];
+    for (bad, field) in cases {
+        let env = Env::new();
+        env.ok(&["add", "Already here", "--by", "2030-01-01"]);
+        let before = env.dump();
+        let file = write(
+            &env,
+            "in.jsonl",
+            &format!("{good_source}\n{good_claim}\n{good_forecast}\n{bad}\n"),
+        );
+        let err = env.fails(&["import", &file], 1);
+        assert!(err.contains("in.jsonl:4:"), "{bad}: {err}");
+        assert!(err.contains(field), "{bad}: expected field {field}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert_eq!(env.dump(), before, "{bad}: ledger changed");
+    }
+}
+
+#[test]
+fn truncated_last_line_is_named() {
+    let env = Env::new();
+    let file = write(&env, "cut.jsonl", "{\"type\":\"source\",\"key\":\"s\",\"title\":\"T\"}\n{\"type\":\"claim\",\"key\":\"k\",\"stat");
+    let err = env.fails(&["import", &file], 1);
+    assert!(
+        err.contains("cut.jsonl:2:") && err.contains("truncated"),
+        "{err}"
+    );
+}
+
+#[test]
+fn quotes_are_checked_on_import() {
+    let env = Env::new();
+    let text = serde_json::to_string(ARTICLE).unwrap();
+    let file = write(&env, "q.jsonl", &format!(
+        "{{\"type\":\"source\",\"key\":\"s\",\"title\":\"T\",\"text\":{text}}}\n{{\"type\":\"claim\",\"key\":\"k\",\"statement\":\"X\",\"resolve_by\":\"2021-01-01\",\"source\":\"s\",\"quote\":\"words never written\"}}\n"));
+    let err = env.fails(&["import", &file], 1);
+    assert!(err.contains("q.jsonl:2:") && err.contains("quote"), "{err}");
+}
+
+#[test]
+fn dry_run_reports_and_writes_nothing() {
+    let a = full();
+    let file = a.path("all.jsonl");
+    a.ok(&["export", "-o", file.to_str().unwrap()]);
+    let b = Env::new();
+    b.ok(&["add", "Something", "--by", "2030-01-01"]);
+    let before = b.dump();
+    let out = b.ok(&["import", "--dry-run", file.to_str().unwrap()]);
+    assert!(
+        out.contains("would add 2 sources, 2 claims, 4 forecasts, 3 resolutions"),
+        "{out}"
+    );
+    assert_eq!(b.dump(), before);
+}
+
+#[test]
+fn import_from_stdin() {
+    let a = full();
+    let text = a.ok(&["export"]);
+    let b = Env::new();
+    b.cmd()
+        .args(["import", "-"])
+        .write_stdin(text.clone())
+        .assert()
+        .success();
+    assert_eq!(b.ok(&["export"]), text);
+}
+
+#[test]
+fn csv_export_and_import() {
+    let a = full();
+    let csv = a.ok(&["export", "--format", "csv"]);
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.starts_with("claim,statement,resolve_by,condition,tags"),
+        "{header}"
+    );
+    // One row per forecast: reserves has 2, c2 has 2.
+    assert_eq!(csv.lines().count(), 1 + 4);
+    std::fs::write(a.path("f.csv"), &csv).unwrap();
+    let b = Env::new();
+    b.ok(&[
+        "import",
+        "--format",
+        "csv",
+        a.path("f.csv").to_str().unwrap(),
+    ]);
+    let v = b.json(&["show", "c2", "--json"]);
+    assert_eq!(v["condition"], "reserves");
+    assert_eq!(v["forecasts"].as_array().unwrap().len(), 2);
+    assert_eq!(v["status"], "annulled");
+    let r = b.json(&["show", "reserves", "--json"]);
+    assert_eq!(r["resolutions"][0]["outcome"], "no");
+    // Idempotent too.
+    let before = b.dump();
+    b.ok(&[
+        "import",
+        "--format",
+        "csv",
+        a.path("f.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(b.dump(), before);
+}
+
+const FATEBOOK: &str = "Question title,Multiple choice option,Forecast created by,Forecast (scale = 0-1),Forecast created at,Question created by,Question created at,Question resolve by,Resolution,Resolved at,Your Brier score for this question,Your relative Brier score for this question,Question notes,Question shared with,Question shared publicly,Question comments,Question tags
+\"Will the bridge reopen, as promised?\",,Ana,0.7,2024-04-20 13:05:7,Ana,2024-04-20 13:01:2,2024-06-01 00:00:0,YES,2024-05-20 09:00:0,0.09,,\"Reopens \"\"fully\"\"\",,false,,transport; city
+\"Will the bridge reopen, as promised?\",,Ben,0.4,2024-04-21 08:00:15,Ana,2024-04-20 13:01:2,2024-06-01 00:00:0,YES,2024-05-20 09:00:0,,,\"Reopens \"\"fully\"\"\",,false,,transport; city
+Who wins the cup?,Reds,Ana,0.6,2024-04-22 10:00:0,Ana,2024-04-22 09:00:0,2024-07-01 00:00:0,Blues,2024-07-01 12:00:0,,,,,false,,sport
+Who wins the cup?,Blues,Ana,0.3,2024-04-22 10:00:0,Ana,2024-04-22 09:00:0,2024-07-01 00:00:0,Blues,2024-07-01 12:00:0,,,,,false,,sport
+Will it snow in May?,,Ana,0.1,2024-04-23 10:00:0,Ana,2024-04-23 09:00:0,2024-05-31 00:00:0,,,,,,,false,,
+";
+
+#[test]
+fn fatebook_export_comes_in() {
+    let env = Env::new();
+    let file = write(&env, "fatebook.csv", FATEBOOK);
+    env.ok(&["import", "--format", "fatebook-csv", &file]);
+    let claims = env.json(&["list", "--json"]);
+    let claims = claims.as_array().unwrap();
+    assert_eq!(claims.len(), 4);
+    let bridge = claims
+        .iter()
+        .find(|c| c["statement"] == "Will the bridge reopen, as promised?")
+        .unwrap();
+    assert_eq!(bridge["outcome"], "yes");
+    assert_eq!(bridge["tags"], serde_json::json!(["city", "transport"]));
+    assert_eq!(bridge["forecasts"], 2);
+    let key = bridge["key"].as_str().unwrap();
+    let shown = env.json(&["show", key, "--json"]);
+    assert_eq!(shown["forecasts"][0]["made_at"], "2024-04-20T13:05:07Z");
+    assert_eq!(
+        shown["criteria"],
+        "Reopens \"fully\" (asked on Fatebook by Ana)"
+    );
+    let reds = claims
+        .iter()
+        .find(|c| c["statement"] == "Who wins the cup? — Reds")
+        .unwrap();
+    assert_eq!(reds["outcome"], "no");
+    let blues = claims
+        .iter()
+        .find(|c| c["statement"] == "Who wins the cup? — Blues")
+        .unwrap();
+    assert_eq!(blues["outcome"], "yes");
+    let snow = claims
+        .iter()
+        .find(|c| c["statement"] == "Will it snow in May?")
+        .unwrap();
+    assert!(snow["outcome"].is_null());
+    // Ana: bridge 0.7 yes (0.09), Reds 0.6 no (0.36), Blues 0.3 yes (0.49).
+    let report = env.json(&["report", "--format", "json", "--forecaster", "Ana"]);
+    let brier = report["groups"][0]["brier"].as_f64().unwrap();
+    assert!((brier - (0.09 + 0.36 + 0.49) / 3.0).abs() < 1e-9, "{brier}");
+    // Idempotent.
+    let before = env.dump();
+    env.ok(&["import", "--format", "fatebook-csv", &file]);
+    assert_eq!(env.dump(), before);
+}
+
+#[test]
+fn demo_scores_the_worked_example() {
+    let env = Env::new();
+    let out = env.ok(&["demo"]);
+    assert!(out.contains("sanctions-rolled-back"), "{out}");
+    assert!(out.contains("annulled"), "{out}");
+    // The author's five scored forecasts, by hand (see examples/README.md):
+    //   INF punishment 0.40 no  -> 0.16      Obama veto   0.97 yes -> 0.0009
+    //   Iran deal      0.70 yes -> 0.09      arms to China 0.70 yes -> 0.09
+    //   Syria deal     0.40 no  -> 0.16      mean = 0.5009 / 5 = 0.10018
+    // Sanctions (0.97) is annulled by its failed condition; strategic partners is ambiguous.
+    assert!(out.contains(" 5 "), "{out}");
+    assert!(out.contains("0.100"), "{out}");
+    // The same through the JSON report on a kept ledger.
+    let db = env.path("demo.db");
+    env.cmd()
+        .args(["--db", db.to_str().unwrap(), "demo"])
+        .assert()
+        .success();
+    let v = env.json(&["--db", db.to_str().unwrap(), "report", "--format", "json"]);
+    let g = &v["groups"][0];
+    assert_eq!(g["n"], 5);
+    assert_eq!(g["annulled"], 1);
+    assert_eq!(g["ambiguous"], 1);
+    assert!((g["brier"].as_f64().unwrap() - 0.10018).abs() < 1e-12);
+    // Log loss: -ln(1 - 0.4) twice, -ln 0.97 once, -ln 0.7 twice.
+    let ll = (-2.0 * (0.6f64).ln() - (0.97f64).ln() - 2.0 * (0.7f64).ln()) / 5.0;
+    assert!((g["log_loss"].as_f64().unwrap() - ll).abs() < 1e-9, "{g}");
+    // HINDSIGHT_DB alone never receives the demo.
+    env.ok(&["demo"]);
+    assert!(!env.db().exists() || env.ok(&["list", "--json"]) == "[]");
+}
+
+#[test]
+fn seed_quotes_are_found_in_the_article() {
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/seed/orf-2015-05-26-kerry-russia.txt"
+    );
+    let Ok(text) = std::fs::read_to_string(seed) else {
+        eprintln!("SKIPPED seed_quotes_are_found_in_the_article: {seed} is absent");
+        return;
+    };
+    let example = include_str!("../../examples/kerry-russia-2015.jsonl");
+    // Attach the article as the source's text, then import: every quote must be found in it.
+    let mut lines = Vec::new();
+    let mut quotes = 0;
+    for line in example.lines() {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if v["type"] == "source" {
+            v["text"] = serde_json::Value::String(text.clone());
+        }
+        if v["type"] == "claim" && v["quote"].is_string() {
+            quotes += 1;
+        }
+        lines.push(v.to_string());
+    }
+    assert!(
+        quotes >= 8,
+        "the example should quote the article for each claim"
+    );
+    let env = Env::new();
+    let file = write(&env, "with-text.jsonl", &(lines.join("\n") + "\n"));
+    env.ok(&["import", &file]);
+    let s = env.json(&["source", "show", "orf-2015-kerry-russia", "--json"]);
+    assert_eq!(s["text"].as_str().unwrap(), text);
+}
