@@ -45,6 +45,9 @@ pub enum Command {
     Export(cmd::export::ExportArgs),
     /// Read records from JSON Lines, CSV or a Fatebook export, in one transaction.
     Import(cmd::import::ImportArgs),
+    /// Draw SVG charts: calibration (reliability diagram) or history (running Brier).
+    #[command(subcommand)]
+    Chart(cmd::chart::ChartCmd),
     /// Load the worked example (a 2015 op-ed) and score it.
     Demo(cmd::demo::DemoArgs),
 }
@@ -62,5 +65,6 @@ pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
         Command::Export(a) => cmd::export::run(a, ctx),
         Command::Import(a) => cmd::import::run(a, ctx),
         Command::Demo(a) => cmd::demo::run(a, ctx),
+        Command::Chart(c) => cmd::chart::run(c, ctx),
     }
 }

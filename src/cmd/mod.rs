@@ -3,10 +3,12 @@
 //! renders the result. `Ctx` carries what every command shares: the time and the ledger.
 
 pub mod add;
+pub mod chart;
 pub mod compare;
 pub mod demo;
 pub mod export;
 pub mod forecast;
+pub mod html;
 pub mod import;
 pub mod list;
 pub mod report;

@@ -107,6 +107,7 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -179,8 +180,14 @@ pub fn compute(
 }
 
 pub fn run(a: ReportArgs, ctx: &Ctx) -> anyhow::Result<()> {
+    if a.format == Format::Html && a.output.is_none() {
+        return Err(crate::error::Refused(
+            "--format: html writes a self-contained file; expected -o FILE.html as well".into(),
+        )
+        .into());
+    }
     let store = ctx.open()?;
-    let (q, _scoring, groups) = compute(ctx, &store, &a.filters, a.by, a.bins)?;
+    let (q, scoring, groups) = compute(ctx, &store, &a.filters, a.by, a.bins)?;
     let text = match a.format {
         Format::Json => serde_json::to_string_pretty(&ReportJson {
             as_of: q.as_of,
@@ -192,6 +199,7 @@ pub fn run(a: ReportArgs, ctx: &Ctx) -> anyhow::Result<()> {
         })?,
         Format::Csv => csv_text(&groups, a.calibration)?,
         Format::Table => table_text(&a.filters.describe(&q), a.by, &groups),
+        Format::Html => super::html::page(&store, &a.filters, a.by, &q, &scoring, &groups)?,
     };
     match &a.output {
         Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| {

@@ -1,0 +1,127 @@
+//! Assembles the HTML accountability report (`report --format html`) from a scored report:
+//! the groups' metrics, the charts, and every claim grouped by source.
+
+use std::collections::HashMap;
+
+use super::chart::{calibration_series, history_series};
+use super::report::{Filters, Group};
+use crate::domain::parse::format_date;
+use crate::render::html::{self, HtmlClaim, HtmlForecast, HtmlGroup, HtmlReport, HtmlSource};
+use crate::report::{GroupBy, Query, Scoring};
+use crate::store::Store;
+
+pub fn page(
+    store: &Store,
+    filters: &Filters,
+    by: GroupBy,
+    q: &Query,
+    scoring: &Scoring,
+    groups: &[Group],
+) -> anyhow::Result<String> {
+    let db = store.read();
+    let what = filters.describe(q);
+    let calibration = crate::chart::calibration_svg(
+        &format!("Calibration · {what}"),
+        &calibration_series(groups),
+    )?;
+    let history = history_series(scoring, by);
+    let history_svg = if history.iter().any(|s| s.points.len() > 1) {
+        Some(crate::chart::history_svg(
+            &format!("Running mean Brier score · {what}"),
+            &history,
+        )?)
+    } else {
+        None
+    };
+
+    // Each claim's counted forecasts, in the report's order of forecasters.
+    let mut counted: HashMap<usize, Vec<HtmlForecast>> = HashMap::new();
+    for item in &scoring.items {
+        counted.entry(item.claim).or_default().push(HtmlForecast {
+            forecaster: item.score.forecaster.clone(),
+            p: item.score.p,
+            brier: item.score.brier,
+        });
+    }
+    let mut by_source: HashMap<Option<String>, Vec<HtmlClaim>> = HashMap::new();
+    for (i, c) in scoring.claims.iter().enumerate() {
+        let Some(forecasts) = counted.remove(&i) else {
+            continue;
+        };
+        let row = crate::ledger::claim(&db, "claim", &c.facts.key)?;
+        let latest = db.latest_resolution(&row)?;
+        let outcome = match (c.status, &latest) {
+            (crate::score::Status::Annulled, Some(r))
+                if r.outcome != crate::domain::Outcome::Annulled =>
+            {
+                Some(format!(
+                    "annulled (condition failed; own outcome {})",
+                    r.outcome
+                ))
+            }
+            (crate::score::Status::Pending, Some(r)) => {
+                Some(format!("{} (condition pending)", r.outcome))
+            }
+            (_, r) => r.as_ref().map(|r| r.outcome.to_string()),
+        };
+        by_source
+            .entry(c.facts.source.clone())
+            .or_default()
+            .push(HtmlClaim {
+                key: c.facts.key.clone(),
+                statement: c.facts.statement.clone(),
+                resolve_by: format_date(c.facts.resolve_by),
+                outcome,
+                evidence: latest.and_then(|r| r.evidence),
+                forecasts,
+            });
+    }
+    let unsourced = by_source.remove(&None).unwrap_or_default();
+    let mut sources = Vec::new();
+    for s in db.sources()? {
+        if let Some(claims) = by_source.remove(&Some(s.key.clone())) {
+            sources.push(HtmlSource {
+                title: s.title,
+                url: s.url,
+                published: s.published.map(format_date),
+                claims,
+            });
+        }
+    }
+    let report = HtmlReport {
+        title: "hindsight accountability report".to_string(),
+        generated_for: what,
+        rule: q.rule.to_string(),
+        as_of: q.as_of.map(format_date).unwrap_or_default(),
+        groups: groups
+            .iter()
+            .map(|g| {
+                let m = &g.metrics;
+                HtmlGroup {
+                    key: g.key.clone(),
+                    n: m.n as u64,
+                    pending: m.pending as u64,
+                    annulled: m.annulled as u64,
+                    ambiguous: m.ambiguous as u64,
+                    brier: m.brier,
+                    log_loss: m.log_loss,
+                    mean_p: m.mean_p,
+                    base_rate: m.base_rate,
+                    uncertainty: m.uncertainty,
+                    reliability: m.reliability,
+                    resolution: m.resolution,
+                    within_bin_variance: m.within_bin_variance,
+                    within_bin_covariance: m.within_bin_covariance,
+                    brier_skill: m.brier_skill,
+                    discrimination: m.discrimination,
+                    coverage: m.coverage,
+                }
+            })
+            .collect(),
+        calibration_svg: Some(calibration),
+        history_svg,
+        sources,
+        unsourced,
+    };
+    Ok(html::render(&report))
+}

@@ -1,0 +1,1432 @@
+//! Per-sentence analysis: finds the clauses that make a checkable forecast and turns each into a
+//! candidate (or two, for a conditional: the condition and the consequence that depends on it).
+//!
+//! The steps for one sentence, each a linear pass over its tokens:
+//! 1. match the lexicon phrases, the static cue phrases (hedges, conditionals, intentions) and the time
+//!    expressions; a sentence with none of them is left at once;
+//! 2. drop questions (the sentence ends with `?`);
+//! 3. cut the sentence into segments at `;`, dashes, colons and at commas before "but", "while",
+//!    "with", ... or before "and"/"or"/"so" that open a new clause;
+//! 4. in each segment, decide which cues are live: each lexicon hit is checked in context (the noun
+//!    "will", the month "May", "going to the polls", "set to" without a verb, past "would have",
+//!    deontic "should", evaluative "it will be prudent to", bare "would" with nothing that makes it a
+//!    forecast, ...); a segment with a deontic "must/need to/ought to/should" before its first cue is a
+//!    recommendation and is dropped, and so is a segment with no live cue (present fact, past report);
+//! 5. find the reporting frame ("X said (that)", "according to X", "X's statement that", "reports
+//!    about", a trailing ", X said") to record the speaker and keep only the reported clause;
+//! 6. split a conditional at its marker ("if", "if and when", "unless", "once", "provided that", an
+//!    initial "should"): the consequence becomes the claim, the condition its own candidate;
+//! 7. choose the governing estimative phrase, the horizon and the flags, and score the candidate.
+//!
+//! "should" policy (the hard call of the spec): read as an epistemic forecast (0.70, ESTIMATIVE.md §4.1)
+//! only when the subject is not "I/we/you" and either a future time expression is in the clause, or the
+//! verb after it is an outcome verb used without a direct object ("the bill should pass", "growth
+//! should recover"); otherwise it is a recommendation ("the US should punish Russia") and not proposed.
+
+use chrono::NaiveDate;
+
+use super::cues::{self, Phrase};
+use super::horizon::{self, TimeExpr};
+use super::lexicon::{EntryKind, Hit, Lexicon};
+use super::tokens::{TokKind, Tokens};
+use super::{flags, Candidate, Cue, CueKind, PhraseReading, Span};
+
+/// A candidate before ids are assigned: `condition` is the index, in the same sentence's output, of
+/// the condition candidate this one depends on.
+pub(crate) struct Proto {
+    pub cand: Candidate,
+    pub condition: Option<usize>,
+}
+
+/// What a lexicon hit does in its context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Marks the clause as a forecast by itself.
+    Trigger,
+    /// Gives a probability but needs another trigger or a future time ("probably", "we believe").
+    Modifier,
+    /// A trigger only when the clause is conditional, reported or dated (bare "would").
+    NeedsContext,
+    /// A trigger only with an explicit future date ("was going to", "was expected to").
+    PastFuture,
+    /// Deontic: the clause is a recommendation.
+    Deontic,
+    /// Not a cue here (noun "will", month "May", "going to the polls", past "would have").
+    Dead,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Live {
+    hit: Hit,
+    role: Role,
+    cue: CueKind,
+    /// A weak reading: the candidate gets `low_confidence`.
+    weak: bool,
+}
+
+const MAX_STATEMENT_WORDS: usize = 60;
+
+/// Nouns before "is to"/"are to" that make it a copula ("the aim is to cut costs"), not a future.
+const AIM_NOUNS: &[&str] = &[
+    "aim", "goal", "plan", "idea", "objective", "task", "challenge", "priority", "hope", "point",
+    "solution", "answer", "way", "purpose", "intention", "mission", "job", "role", "problem",
+    "question", "issue", "strategy", "focus", "key", "step", "option", "alternative", "choice",
+    "temptation", "risk", "danger", "fear", "worry", "concern", "aims", "goals", "plans", "idea",
+    "thing", "trick", "rule", "test", "intent", "ambition", "dream", "wish", "desire", "instinct",
+];
+
+/// Last words of estimative phrases that act as predicate adjectives ("a deal is likely").
+const PRED_ADJ: &[&str] = &[
+    "likely", "unlikely", "probable", "improbable", "inevitable", "certain", "doubtful",
+    "impossible", "possible",
+];
+
+/// Last words of estimative phrases that name a chance ("there is little chance of a deal").
+const CHANCE_WORDS: &[&str] = &[
+    "chance", "chances", "possibility", "odds", "probability", "likelihood", "doubt", "toss-up",
+    "50-50", "fifty-fifty", "flip", "dunk", "thing", "time", "out", "exclude", "dismiss", "discount",
+    "even", "are", "slight",
+];
+
+/// Prediction verbs of the lexicon ("analysts expect a slowdown").
+const PRED_VERBS: &[&str] = &[
+    "expect", "expects", "expecting", "anticipate", "anticipates", "predict", "predicts",
+    "forecast", "forecasts",
+];
+
+pub(crate) struct Ctx<'a> {
+    pub text: &'a str,
+    /// Byte offset of the sentence in `text`.
+    pub base: usize,
+    pub sentence: &'a str,
+    pub span: Span,
+    pub lex: &'a Lexicon,
+    pub published: NaiveDate,
+}
+
+fn norm(t: &Tokens, i: usize) -> &str {
+    t.norm(i)
+}
+
+/// Index of the next token after `i` that is not an adverb, "not" or quotation mark (for "will
+/// probably not be" → "be").
+fn next_content(t: &Tokens, mut i: usize, b: usize) -> usize {
+    while i < b
+        && (cues::is_quote(t, i)
+            || (cues::has(t, i, cues::ADVERB | cues::NEG) && norm(t, i) != "be"))
+    {
+        i += 1;
+    }
+    i
+}
+
+fn prev_word(t: &Tokens, i: usize) -> &str {
+    let mut k = i;
+    while k > 0 {
+        k -= 1;
+        if !cues::is_quote(t, k) {
+            return norm(t, k);
+        }
+    }
+    ""
+}
+
+fn prev_index(t: &Tokens, i: usize) -> Option<usize> {
+    let mut k = i;
+    while k > 0 {
+        k -= 1;
+        if !cues::is_quote(t, k) {
+            return Some(k);
+        }
+    }
+    None
+}
+
+/// Decides the role of one lexicon hit in its sentence.
+fn role_of(
+    t: &Tokens,
+    hit: Hit,
+    kind: EntryKind,
+    seg: (usize, usize),
+    future_time: bool,
+) -> (Role, CueKind, bool) {
+    let key = t.joined(hit.start, hit.end);
+    let first = norm(t, hit.start);
+    let last = norm(t, hit.end.saturating_sub(1));
+    let prev = prev_word(t, hit.start);
+    let prev_i = prev_index(t, hit.start);
+    let nx = next_content(t, hit.end, seg.1);
+    let next = norm(t, nx);
+    let has_word = |w: &str| key.split(' ').any(|k| k == w);
+    let relative = matches!(prev, "which" | "that" | "who");
+
+    match kind {
+        EntryKind::Intensifier => (Role::Dead, CueKind::Estimative, false),
+        EntryKind::Flat | EntryKind::FlatNegative => {
+            if first == "will" && prev_i.is_some_and(|p| cues::has(t, p, cues::WILL_NOUN_PRE)) {
+                return (Role::Dead, CueKind::Future, false);
+            }
+            if first == "would" {
+                if next == "have" && cues::pastish(t, nx + 1) {
+                    return (Role::Dead, CueKind::Modal, false);
+                }
+                if cues::has(t, nx, cues::DESIRE) {
+                    return (Role::Dead, CueKind::Modal, false);
+                }
+                return (Role::NeedsContext, CueKind::Modal, relative);
+            }
+            if key.ends_with("going to") || key == "about to" {
+                if !cues::verbish(t, hit.end) {
+                    return (Role::Dead, CueKind::Future, false);
+                }
+                if key == "about to" && !prev_i.is_some_and(|p| cues::has(t, p, cues::BE)) {
+                    return (Role::Dead, CueKind::Future, false);
+                }
+                if prev_i.is_some_and(|p| cues::has(t, p, cues::BE_PAST)) {
+                    return (Role::PastFuture, CueKind::Future, false);
+                }
+                return (Role::Trigger, CueKind::Future, false);
+            }
+            if key == "is to" || key == "are to" {
+                let aim = AIM_NOUNS.contains(&prev) || prev_i.is_none();
+                if aim || !cues::verbish(t, hit.end) || norm(t, hit.end) == "blame" {
+                    return (Role::Dead, CueKind::Future, false);
+                }
+                return (Role::Trigger, CueKind::Future, true);
+            }
+            if key == "never" {
+                if prev_i.is_some_and(|p| cues::has(t, p, cues::HAVE | cues::BE_PAST))
+                    || cues::pastish(t, nx)
+                {
+                    return (Role::Dead, CueKind::Negation, false);
+                }
+                return (Role::Modifier, CueKind::Negation, false);
+            }
+            // will / shall / will not / will never
+            if next == "have" && cues::pastish(t, nx + 1) && first != "will" && first != "shall" {
+                return (Role::Dead, CueKind::Future, false);
+            }
+            if matches!(next, "?") {
+                return (Role::Dead, CueKind::Future, false);
+            }
+            (Role::Trigger, CueKind::Future, false)
+        }
+        EntryKind::Modal => {
+            if first == "should" {
+                return should_role(t, hit, prev_i, seg, future_time);
+            }
+            if next == "have" && cues::pastish(t, nx + 1) {
+                return (Role::Dead, CueKind::Modal, false);
+            }
+            if cues::has(t, nx, cues::INFER) {
+                return (Role::Dead, CueKind::Modal, false);
+            }
+            if first == "may" {
+                let tok = t.toks.get(hit.start);
+                let cap_inside = tok.is_some_and(|k| k.cap) && hit.start > seg.0;
+                let month_ctx = t.toks.get(hit.end).is_some_and(|k| k.kind == TokKind::Number)
+                    || prev_i.is_some_and(|p| cues::has(t, p, cues::PREP));
+                if cap_inside || month_ctx {
+                    return (Role::Dead, CueKind::Modal, false);
+                }
+            }
+            if first == "might" && (prev_i.is_some_and(|p| cues::has(t, p, cues::DET | cues::PREP))
+                || matches!(prev, "military" | "economic" | "naval" | "industrial" | "financial"))
+            {
+                return (Role::Dead, CueKind::Modal, false);
+            }
+            if !cues::verbish(t, nx) {
+                return (Role::Dead, CueKind::Modal, false);
+            }
+            (Role::Trigger, CueKind::Modal, relative)
+        }
+        EntryKind::Estimative | EntryKind::Negative | EntryKind::Weak => {
+            let contains_future = has_word("will") || has_word("shall") || has_word("would");
+            if last == "to" {
+                // Semi-modal predicates: "expected to", "set to", "poised to", "on its way to".
+                let needs_be = matches!(key.as_str(), "set to" | "due to" | "bound to" | "sure to" | "certain to");
+                let be_before = prev_i.is_some_and(|p| {
+                    cues::has(t, p, cues::BE) || matches!(norm(t, p), "seems" | "seem" | "looks" | "look" | "appears" | "appear" | "seemed" | "looked")
+                });
+                let after = norm(t, hit.end);
+                let verb_after = cues::verbish(t, hit.end) || after.ends_with("ing");
+                if needs_be && (!be_before || prev_i == Some(seg.0) && prev == "be") {
+                    return (Role::Dead, CueKind::SemiModal, false);
+                }
+                if !verb_after {
+                    return (Role::Dead, CueKind::SemiModal, false);
+                }
+                if prev_i.is_some_and(|p| cues::has(t, p, cues::BE_PAST)) {
+                    return (Role::PastFuture, CueKind::SemiModal, false);
+                }
+                return (Role::Trigger, CueKind::SemiModal, false);
+            }
+            if contains_future {
+                return (Role::Trigger, CueKind::Future, false);
+            }
+            if PRED_VERBS.contains(&last) || key == "we expect" || key == "i expect" {
+                if prev_i.is_some_and(|p| cues::has(t, p, cues::DET)) || prev == "'s" {
+                    return (Role::Dead, CueKind::PredictionVerb, false);
+                }
+                if matches!(next, "." | "," | ";" | "" | ")" | "as") {
+                    return (Role::Dead, CueKind::PredictionVerb, false);
+                }
+                return (Role::Trigger, CueKind::PredictionVerb, false);
+            }
+            if PRED_ADJ.contains(&last) {
+                let after = norm(t, hit.end);
+                let to_verb = after == "to" && cues::verbish(t, hit.end + 1);
+                let be_before = prev_i.is_some_and(|p| {
+                    cues::has(t, p, cues::BE) || matches!(norm(t, p), "seems" | "looks" | "appears" | "remains" | "seem" | "look" | "appear")
+                });
+                let predicate_end = cues::is_any_punct(t, hit.end)
+                    || hit.end >= seg.1
+                    || matches!(after, "that" | "in" | "by" | "this" | "next" | "before" | "within" | "to" | "for" | "at" | "soon" | "now" | "anytime" | "any" | "if" | "unless" | "once");
+                if to_verb || (after == "that" && !cues::is_any_punct(t, hit.end + 1)) {
+                    return (Role::Trigger, CueKind::SemiModal, kind == EntryKind::Weak);
+                }
+                if be_before && predicate_end {
+                    return (Role::Trigger, CueKind::Estimative, kind == EntryKind::Weak);
+                }
+                return (Role::Modifier, CueKind::Estimative, kind == EntryKind::Weak);
+            }
+            if CHANCE_WORDS.contains(&last) || key.contains("ruled out") || key.contains("rule out") || key == "a chance that" {
+                return (Role::Trigger, CueKind::Estimative, kind == EntryKind::Weak);
+            }
+            if matches!(key.as_str(), "could reach") {
+                if relative {
+                    return (Role::Trigger, CueKind::Modal, true);
+                }
+                return (Role::Trigger, CueKind::Modal, true);
+            }
+            if matches!(last, "believe" | "doubt" | "doubts" | "bet") {
+                return (Role::Modifier, CueKind::PredictionVerb, false);
+            }
+            (Role::Modifier, CueKind::Estimative, kind == EntryKind::Weak)
+        }
+    }
+}
+
+/// The epistemic/deontic decision for "should" (see the module doc).
+fn should_role(
+    t: &Tokens,
+    hit: Hit,
+    prev_i: Option<usize>,
+    seg: (usize, usize),
+    future_time: bool,
+) -> (Role, CueKind, bool) {
+    if prev_i.is_some_and(|p| cues::has(t, p, cues::SUBJ_PRON_1)) {
+        return (Role::Deontic, CueKind::Modal, false);
+    }
+    // Sentence-initial "Should X happen, Y will ...": an inverted condition, handled as a marker.
+    if hit.start == seg.0 || prev_i.is_none() {
+        return (Role::Dead, CueKind::Modal, false);
+    }
+    let v = next_content(t, hit.end, seg.1);
+    if norm(t, v) == "have" {
+        return (Role::Dead, CueKind::Modal, false);
+    }
+    if future_time {
+        return (Role::Trigger, CueKind::Modal, false);
+    }
+    let w = norm(t, v);
+    if cues::has(t, v, cues::OUTCOME) && w != "be" {
+        let obj = v + 1;
+        let takes_object = t.toks.get(obj).is_some_and(|k| {
+            k.kind == TokKind::Number
+                || (k.kind == TokKind::Word
+                    && (k.cap || k.class & (cues::DET | cues::PRON) != 0))
+        });
+        if !takes_object {
+            return (Role::Trigger, CueKind::Modal, false);
+        }
+    }
+    (Role::Deontic, CueKind::Modal, false)
+}
+
+/// Segment boundaries of the sentence: `;`, dashes, colons, and commas before a clause-opening
+/// conjunction.
+fn segments(t: &Tokens) -> Vec<(usize, usize)> {
+    let n = t.len();
+    let mut out = Vec::new();
+    let mut a = 0usize;
+    let mut i = 0usize;
+    while i < n {
+        let w = norm(t, i);
+        let punct = cues::is_any_punct(t, i);
+        let mut cut: Option<(usize, usize)> = None; // (end of this segment, start of the next)
+        if punct && matches!(w, ";" | "\u{2014}" | "-" | "--") {
+            cut = Some((i, i + 1));
+        } else if punct && w == ":" {
+            let numeric = |k: usize| t.toks.get(k).is_some_and(|x| x.kind == TokKind::Number);
+            if !(i > 0 && numeric(i - 1) && numeric(i + 1)) {
+                cut = Some((i, i + 1));
+            }
+        } else if punct && w == "," {
+            let nw = norm(t, i + 1);
+            if matches!(nw, "but" | "while" | "whereas" | "although" | "though" | "yet" | "with") {
+                cut = Some((i, i + 1));
+            } else if matches!(nw, "and" | "or" | "so") {
+                // A new clause: a subject-like word, then a verb before the next comma.
+                let subj = t.toks.get(i + 2).is_some_and(|k| {
+                    k.class & (cues::DET | cues::PRON) != 0 || k.cap || k.kind == TokKind::Number
+                });
+                if subj {
+                    let mut k = i + 3;
+                    let mut verb = false;
+                    while k < n && k < i + 12 && !cues::is_punct(t, k, ",") {
+                        if cues::has(t, k, cues::MODAL | cues::BE | cues::HAVE | cues::REPORT)
+                            || cues::pastish(t, k)
+                        {
+                            verb = true;
+                            break;
+                        }
+                        k += 1;
+                    }
+                    if verb {
+                        cut = Some((i, i + 1));
+                    }
+                }
+            }
+        }
+        if let Some((end, next)) = cut {
+            if end > a {
+                out.push((a, end));
+            }
+            a = next;
+        }
+        i += 1;
+    }
+    if a < n {
+        out.push((a, n));
+    }
+    out
+}
+
+/// First token of a segment after leading punctuation, quotes and connectives ("However, But so").
+fn content_start(t: &Tokens, a: usize, b: usize) -> usize {
+    let mut i = a;
+    while i < b {
+        let is_conn = cues::has(t, i, cues::CONNECTIVE)
+            && !matches!(norm(t, i + 1), "to" | "of" | "that" | "is" | "are" | "was" | "will");
+        if cues::is_any_punct(t, i) || is_conn {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+/// The speaker named by the noun phrase in tokens `a..b` (before a reporting verb), if any.
+fn speaker_of(t: &Tokens, sentence: &str, a: usize, b: usize) -> (Option<String>, bool) {
+    // Auxiliaries and adverbs between the subject and the verb: "Kerry had also said".
+    let mut e = b;
+    while e > a && (cues::has(t, e - 1, cues::HAVE | cues::DO | cues::ADVERB | cues::BE | cues::MODAL) || cues::is_quote(t, e - 1)) {
+        e -= 1;
+    }
+    // The subject starts after the last comma (skipping "During the visit, Kerry said").
+    let mut s = a;
+    for k in a..e {
+        if cues::is_any_punct(t, k) && !matches!(norm(t, k), "'s" | "." | "-") {
+            s = k + 1;
+        }
+    }
+    while s < e && (cues::has(t, s, cues::CONNECTIVE) || cues::is_any_punct(t, s)) {
+        s += 1;
+    }
+    if s >= e {
+        return (None, false);
+    }
+    if e - s == 1 && cues::has(t, s, cues::PRON) {
+        // "I/we/you" are the writer or the reader; "he/she/they" a third party we cannot name.
+        let first_person = cues::has(t, s, cues::SUBJ_PRON_1);
+        return (None, !first_person);
+    }
+    // Drop leading titles and "the" when a capitalised name follows: "US Secretary of State John Kerry".
+    let has_cap_after = |k: usize| (k..e).any(|j| t.toks.get(j).is_some_and(|x| x.cap) && !cues::has(t, j, cues::TITLE));
+    while s < e
+        && (cues::has(t, s, cues::TITLE) || norm(t, s) == "of" || norm(t, s) == "the")
+        && has_cap_after(s + 1)
+    {
+        s += 1;
+    }
+    if e - s > 6 {
+        // A long subject: keep its last run of capitalised words, if any.
+        let mut k = e;
+        while k > s && t.toks.get(k - 1).is_some_and(|x| x.cap) {
+            k -= 1;
+        }
+        if k == e {
+            return (None, true);
+        }
+        s = k;
+    }
+    if norm(t, s) == "the" && e - s > 1 {
+        s += 1;
+    }
+    let (Some(ts), Some(te)) = (t.toks.get(s), t.toks.get(e - 1)) else {
+        return (None, true);
+    };
+    let text = clean(sentence.get(ts.start..te.end).unwrap_or(""));
+    if text.is_empty() {
+        (None, true)
+    } else {
+        (Some(text), true)
+    }
+}
+
+/// Collapses white space and removes double quotation marks.
+fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        let w: String = w
+            .chars()
+            .filter(|c| !matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}'))
+            .collect();
+        if w.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&w);
+    }
+    out
+}
+
+/// Trims tokens `a..b` of leading connectives/punctuation/"that" and trailing punctuation.
+fn trim_range(t: &Tokens, mut a: usize, mut b: usize) -> (usize, usize) {
+    loop {
+        if a >= b {
+            break;
+        }
+        let w = norm(t, a);
+        let conn = cues::has(t, a, cues::CONNECTIVE)
+            && !matches!(norm(t, a + 1), "to" | "of" | "is" | "are" | "was" | "will" | "," );
+        if cues::is_any_punct(t, a) || conn || w == "that" {
+            a += 1;
+        } else {
+            break;
+        }
+    }
+    while b > a && cues::is_any_punct(t, b - 1) && !matches!(norm(t, b - 1), "%" | ")" | "$") {
+        b -= 1;
+    }
+    (a, b)
+}
+
+impl Ctx<'_> {
+    fn slice(&self, t: &Tokens, a: usize, b: usize) -> &str {
+        if a >= b {
+            return "";
+        }
+        match (t.toks.get(a), t.toks.get(b - 1)) {
+            (Some(x), Some(y)) => self.sentence.get(x.start..y.end).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    /// Character span in the whole input of tokens `a..b`.
+    fn char_span(&self, t: &Tokens, a: usize, b: usize) -> Span {
+        match (t.toks.get(a), t.toks.get(b.saturating_sub(1))) {
+            (Some(x), Some(y)) if a < b => {
+                let before = self.sentence.get(..x.start).map_or(0, |s| s.chars().count());
+                let len = self.sentence.get(x.start..y.end).map_or(0, |s| s.chars().count());
+                Span {
+                    start: self.span.start + before,
+                    end: self.span.start + before + len,
+                }
+            }
+            _ => self.span,
+        }
+    }
+
+    fn cue(&self, t: &Tokens, kind: CueKind, a: usize, b: usize) -> Cue {
+        Cue {
+            kind,
+            text: self.slice(t, a, b).to_string(),
+        }
+    }
+}
+
+/// A time choice for a clause: the expression and whether it was inferred.
+fn pick_time(times: &[TimeExpr], a: usize, b: usize, published: NaiveDate) -> Option<TimeExpr> {
+    let inside: Vec<&TimeExpr> = times
+        .iter()
+        .filter(|x| x.start >= a && x.end <= b && x.date >= published)
+        .collect();
+    inside
+        .iter()
+        .find(|x| !x.vague)
+        .or_else(|| inside.first())
+        .map(|x| **x)
+}
+
+struct Built {
+    statement: (usize, usize),
+    cues: Vec<Cue>,
+    phrase: Option<PhraseReading>,
+    p: Option<(f64, f64, f64)>,
+    time: Option<TimeExpr>,
+    negated: bool,
+    low_conf: bool,
+}
+
+/// Analyses one sentence; `t` must be classified.
+pub(crate) fn analyse(ctx: &Ctx, t: &Tokens, out: &mut Vec<Proto>) {
+    let n = t.len();
+    if n == 0 {
+        return;
+    }
+    let lex_hits = ctx.lex.find(t, 0, n);
+    let phrases = cues::find_phrases(t, 0, n);
+    let has_static = phrases
+        .iter()
+        .any(|(_, k)| matches!(k, Phrase::Hedge | Phrase::Intent));
+    if lex_hits.is_empty() && !has_static {
+        return;
+    }
+    // Questions are not forecasts.
+    let mut last = n;
+    while last > 0 && cues::is_quote(t, last - 1) {
+        last -= 1;
+    }
+    if last > 0 && cues::is_punct(t, last - 1, "?") {
+        return;
+    }
+    let times = horizon::find_times(t, 0, n, ctx.published);
+    for seg in segments(t) {
+        analyse_segment(ctx, t, seg, &lex_hits, &phrases, &times, out);
+    }
+}
+
+fn analyse_segment(
+    ctx: &Ctx,
+    t: &Tokens,
+    seg: (usize, usize),
+    lex_hits: &[Hit],
+    phrases: &[(Hit, Phrase)],
+    times: &[TimeExpr],
+    out: &mut Vec<Proto>,
+) {
+    let (a, b) = seg;
+    let cs = content_start(t, a, b);
+    if cs >= b {
+        return;
+    }
+    let hits: Vec<Hit> = lex_hits
+        .iter()
+        .copied()
+        .filter(|h| h.start >= cs && h.end <= b)
+        .collect();
+    let phr: Vec<(Hit, Phrase)> = phrases
+        .iter()
+        .copied()
+        .filter(|(h, _)| h.start >= cs && h.end <= b)
+        .collect();
+    let seg_future_time = times
+        .iter()
+        .any(|x| x.start >= cs && x.end <= b && x.date >= ctx.published);
+    let seg_explicit_future = times
+        .iter()
+        .any(|x| x.start >= cs && x.end <= b && x.date > ctx.published && !x.vague);
+
+    // Hedges take the whole segment: propose the hedged clause, flagged, without a probability.
+    if let Some((h, _)) = phr.iter().find(|(_, k)| *k == Phrase::Hedge) {
+        hedge_candidate(ctx, t, (cs, b), *h, times, out);
+        return;
+    }
+
+    // Live cues.
+    let mut live: Vec<Live> = Vec::new();
+    for h in &hits {
+        let Some(e) = ctx.lex.entry(h.entry) else {
+            continue;
+        };
+        let (role, cue, weak) = role_of(t, *h, e.kind, (cs, b), seg_future_time);
+        live.push(Live {
+            hit: *h,
+            role,
+            cue,
+            weak,
+        });
+    }
+    // "it will be prudent to ...", "it would be a mistake to ...": evaluations, not forecasts.
+    for l in live.iter_mut() {
+        if matches!(l.cue, CueKind::Future | CueKind::Modal) && prev_word(t, l.hit.start) == "it" {
+            let v = next_content(t, l.hit.end, b);
+            if norm(t, v) == "be" {
+                let mut k = v + 1;
+                while k < b && cues::has(t, k, cues::ADVERB | cues::DET) {
+                    k += 1;
+                }
+                if cues::has(t, k, cues::EVAL) {
+                    l.role = Role::Dead;
+                }
+            }
+        }
+    }
+    let intents: Vec<Hit> = phr
+        .iter()
+        .filter(|(h, k)| *k == Phrase::Intent && intent_ok(t, *h, cs))
+        .map(|(h, _)| *h)
+        .collect();
+    let cond_marker = find_condition_marker(t, &phr, cs, b);
+    let according = phr.iter().find(|(_, k)| *k == Phrase::According).map(|(h, _)| *h);
+
+    // Reporting frame before the first cue.
+    let first_cue = live
+        .iter()
+        .filter(|l| !matches!(l.role, Role::Dead))
+        .map(|l| l.hit.start)
+        .chain(intents.iter().map(|h| h.start))
+        .min();
+    let frame = first_cue.and_then(|fc| find_frame(t, cs, fc));
+
+    // Context-dependent cues.
+    let has_frame = frame.is_some() || according.is_some();
+    for l in live.iter_mut() {
+        l.role = match l.role {
+            Role::NeedsContext if cond_marker.is_some() || has_frame || seg_future_time => Role::Trigger,
+            Role::NeedsContext => Role::Dead,
+            Role::PastFuture if seg_explicit_future => Role::Trigger,
+            Role::PastFuture => Role::Dead,
+            r => r,
+        };
+    }
+    // A recommendation: deontic before the first trigger.
+    let first_trigger = live
+        .iter()
+        .filter(|l| l.role == Role::Trigger)
+        .map(|l| l.hit.start)
+        .chain(intents.iter().map(|h| h.start))
+        .min();
+    let deontic_at = deontic_position(t, cs, b, &live);
+    if let (Some(d), Some(ft)) = (deontic_at, first_trigger) {
+        if d < ft {
+            return;
+        }
+    }
+    if first_trigger.is_none() && deontic_at.is_some() {
+        return;
+    }
+    let mut any_trigger = first_trigger.is_some();
+    let mut scheduled = false;
+    let mut modifier_time = false;
+    if !any_trigger {
+        // An estimative word with a future date ("a deal is probably months away, in 2016").
+        if seg_future_time && live.iter().any(|l| l.role == Role::Modifier && l.cue != CueKind::Negation) {
+            any_trigger = true;
+            modifier_time = true;
+        } else if seg_explicit_future && (cs..b).any(|k| cues::has(t, k, cues::SCHEDULE)) && !(cs..b).any(|k| cues::pastish(t, k)) {
+            // A scheduled event in the present tense: "the vote takes place in June".
+            any_trigger = true;
+            scheduled = true;
+        }
+    }
+    if !any_trigger {
+        return;
+    }
+
+    // The reported clause.
+    let mut p_start = cs;
+    let mut speaker: Option<String> = None;
+    let mut reported = false;
+    let mut report_cue: Option<(usize, usize)> = None;
+    if let Some(f) = frame {
+        p_start = f.complement;
+        let (sp, rep) = match f.noun_possessor {
+            Some((x, y)) => speaker_of(t, ctx.sentence, x, y),
+            None if f.is_noun => (None, true),
+            None => speaker_of(t, ctx.sentence, cs, f.verb),
+        };
+        speaker = sp;
+        reported = rep;
+        report_cue = Some((f.verb, f.verb + 1));
+    }
+    let mut p_end = b;
+    // "according to X, ..." / "..., according to X"
+    if let Some(h) = according {
+        let name_end = (h.end..b).find(|&k| cues::is_any_punct(t, k)).unwrap_or(b);
+        let (sp, _) = speaker_of(t, ctx.sentence, h.end, name_end);
+        if speaker.is_none() {
+            speaker = sp;
+        }
+        reported = true;
+        report_cue = Some((h.start, h.end));
+        if h.start <= p_start + 1 {
+            p_start = (name_end + 1).min(b);
+        } else {
+            p_end = p_end.min(h.start);
+        }
+    }
+    // Trailing ", X said" / ", said X".
+    if let Some((cut, sp, vi)) = trailing_report(t, ctx.sentence, p_start, p_end, &live) {
+        p_end = cut;
+        if speaker.is_none() {
+            speaker = sp;
+        }
+        reported = true;
+        report_cue = Some((vi, vi + 1));
+    }
+    // "with reports about X mulling ... now emerging": drop the status tail.
+    {
+        let mut e = p_end;
+        while e > p_start && cues::is_any_punct(t, e - 1) {
+            e -= 1;
+        }
+        if e > p_start && cues::has(t, e - 1, cues::TAIL) && frame.is_some_and(|f| f.is_noun) {
+            e -= 1;
+            if e > p_start && norm(t, e - 1) == "now" {
+                e -= 1;
+            }
+            p_end = e;
+        }
+    }
+    // Cut a coordinated past/present clause or a relative tail after the last live cue.
+    let last_cue = live
+        .iter()
+        .filter(|l| l.role == Role::Trigger || l.role == Role::Modifier)
+        .map(|l| l.hit.end)
+        .chain(intents.iter().map(|h| h.end))
+        .filter(|&e| e <= p_end)
+        .max()
+        .unwrap_or(p_start);
+    let mut k = last_cue.max(p_start);
+    while k < p_end {
+        let w = norm(t, k);
+        if cues::is_punct(t, k, ",") && matches!(norm(t, k + 1), "which" | "who" | "a" | "an") {
+            p_end = k;
+            break;
+        }
+        if matches!(w, "and" | "but")
+            && cond_marker.is_none_or(|m| m.0 > k || m.1 <= k)
+            && (cues::has(t, k + 1, cues::HAVE | cues::DO) || (cues::has(t, k + 1, cues::BE_PAST)) || cues::pastish(t, k + 1))
+        {
+            p_end = k;
+            break;
+        }
+        k += 1;
+    }
+
+    // Conditional split.
+    let mut consequence = (p_start, p_end);
+    let mut condition: Option<(usize, usize, bool, (usize, usize))> = None; // (a, b, unless, marker)
+    if let Some((ms, me, unless)) = cond_marker {
+        let trig_positions: Vec<usize> = live
+            .iter()
+            .filter(|l| l.role == Role::Trigger)
+            .map(|l| l.hit.start)
+            .chain(intents.iter().map(|h| h.start))
+            .collect();
+        if ms <= p_start.max(cs) + 1 && ms >= cs {
+            // Leading condition: "If X, Y will ...": the consequence starts after the comma before the
+            // first trigger that follows the marker.
+            if let Some(&ti) = trig_positions.iter().filter(|&&x| x > me).min() {
+                let comma = (me..ti).rev().find(|&k| cues::is_punct(t, k, ",") || norm(t, k) == "then");
+                if let Some(c) = comma {
+                    condition = Some((me, c, unless, (ms, me)));
+                    consequence = (c + 1, p_end);
+                }
+            }
+        } else if ms > p_start && ms < p_end && trig_positions.iter().any(|&x| x < ms && x >= p_start) {
+            // Trailing condition: "Y would ... if and when X".
+            let mut cb = p_end;
+            if let Some(c) = (me..p_end).find(|&k| cues::is_punct(t, k, ",")) {
+                // Keep a comma-less tail only; a comma often closes the condition.
+                cb = c;
+            }
+            condition = Some((me, cb, unless, (ms, me)));
+            consequence = (p_start, ms);
+        }
+    }
+
+    let built = build(ctx, t, consequence, (cs, b), &live, &intents, times, frame.map(|f| f.verb));
+    let Some(built) = built else {
+        return;
+    };
+    let (st_a, st_b) = built.statement;
+    let statement = clean(ctx.slice(t, st_a, st_b));
+    if statement.is_empty() {
+        return;
+    }
+    let words = statement.split_whitespace().count();
+
+    let mut flags_v: Vec<String> = Vec::new();
+    let mut score: f64;
+    let strongest = live
+        .iter()
+        .filter(|l| l.role == Role::Trigger)
+        .map(|l| match l.cue {
+            CueKind::SemiModal | CueKind::PredictionVerb | CueKind::Estimative => 0.55,
+            CueKind::Future => 0.5,
+            _ => 0.42,
+        })
+        .fold(0.0_f64, f64::max);
+    score = if strongest > 0.0 {
+        strongest
+    } else if !intents.is_empty() {
+        0.35
+    } else {
+        0.3
+    };
+    let mut low_conf = built.low_conf || scheduled || modifier_time;
+    if strongest == 0.0 && !intents.is_empty() {
+        low_conf = true;
+    }
+    if words < 3 || words > MAX_STATEMENT_WORDS {
+        low_conf = true;
+        score -= 0.1;
+    }
+    let (resolve_by, horizon_text, inferred) = match built.time {
+        Some(x) => {
+            score += if x.vague { 0.05 } else { 0.2 };
+            (x.date, Some(ctx.slice(t, x.start, x.end).to_string()), x.vague)
+        }
+        None => (horizon::default_horizon(ctx.published), None, true),
+    };
+    if condition.is_some() {
+        score += 0.05;
+    }
+    if speaker.is_some() {
+        score += 0.05;
+    }
+    if low_conf {
+        score -= 0.15;
+    }
+    let score = (score.clamp(0.0, 1.0) * 1000.0).round() / 1000.0;
+
+    let mut cue_list = built.cues;
+    if let Some((x, y)) = report_cue {
+        cue_list.push(ctx.cue(t, CueKind::Reporting, x, y));
+    }
+    if reported {
+        flags_v.push(flags::REPORTED_SPEECH.into());
+    }
+    if built.negated {
+        flags_v.push(flags::NEGATED.into());
+    }
+    if inferred {
+        flags_v.push(flags::HORIZON_INFERRED.into());
+    }
+    if low_conf {
+        flags_v.push(flags::LOW_CONFIDENCE.into());
+    }
+
+    let sentence_text = ctx.sentence.to_string();
+    let (p, p_low, p_high) = match built.p {
+        Some((p, l, h)) => (Some(p), Some(l), Some(h)),
+        None => (None, None, None),
+    };
+    match condition {
+        Some((ca, cb, unless, marker)) => {
+            let (ca, cb) = trim_range(t, ca, cb);
+            let cond_text = clean(ctx.slice(t, ca, cb));
+            if cond_text.is_empty() || ca >= cb {
+                return;
+            }
+            let cond_statement = if unless {
+                format!("it is not the case that {cond_text}")
+            } else {
+                cond_text
+            };
+            let marker_cue = ctx.cue(t, CueKind::Conditional, marker.0, marker.1);
+            let mut cond_cues = vec![marker_cue.clone()];
+            if let Some(x) = pick_time(times, ca, cb, ctx.published) {
+                cond_cues.push(ctx.cue(t, CueKind::Time, x.start, x.end));
+            }
+            let mut cflags: Vec<String> = vec![flags::CONDITION_OF.into()];
+            if reported {
+                cflags.push(flags::REPORTED_SPEECH.into());
+            }
+            if inferred {
+                cflags.push(flags::HORIZON_INFERRED.into());
+            }
+            let cond_idx = out.len();
+            out.push(Proto {
+                cand: Candidate {
+                    id: String::new(),
+                    statement: cond_statement,
+                    sentence: sentence_text.clone(),
+                    span: ctx.span,
+                    quote: ctx.slice(t, ca, cb).to_string(),
+                    quote_span: ctx.char_span(t, ca, cb),
+                    cues: cond_cues,
+                    phrase: None,
+                    p: None,
+                    p_low: None,
+                    p_high: None,
+                    resolve_by,
+                    horizon_text: horizon_text.clone(),
+                    speaker: speaker.clone(),
+                    condition: None,
+                    flags: cflags,
+                    score,
+                },
+                condition: None,
+            });
+            cue_list.push(marker_cue);
+            let mut f2 = flags_v;
+            f2.push(flags::CONDITIONAL.into());
+            out.push(Proto {
+                cand: Candidate {
+                    id: String::new(),
+                    statement,
+                    sentence: sentence_text,
+                    span: ctx.span,
+                    quote: ctx.slice(t, st_a, st_b).to_string(),
+                    quote_span: ctx.char_span(t, st_a, st_b),
+                    cues: cue_list,
+                    phrase: built.phrase,
+                    p,
+                    p_low,
+                    p_high,
+                    resolve_by,
+                    horizon_text,
+                    speaker,
+                    condition: None,
+                    flags: sort_flags(f2),
+                    score,
+                },
+                condition: Some(cond_idx),
+            });
+        }
+        None => {
+            if cond_marker.is_some() {
+                flags_v.push(flags::CONDITIONAL.into());
+            }
+            out.push(Proto {
+                cand: Candidate {
+                    id: String::new(),
+                    statement,
+                    sentence: sentence_text,
+                    span: ctx.span,
+                    quote: ctx.sentence.to_string(),
+                    quote_span: ctx.span,
+                    cues: cue_list,
+                    phrase: built.phrase,
+                    p,
+                    p_low,
+                    p_high,
+                    resolve_by,
+                    horizon_text,
+                    speaker,
+                    condition: None,
+                    flags: sort_flags(flags_v),
+                    score,
+                },
+                condition: None,
+            });
+        }
+    }
+}
+
+fn sort_flags(mut f: Vec<String>) -> Vec<String> {
+    f.sort();
+    f.dedup();
+    f
+}
+
+/// Chooses the governing phrase, the horizon and the cues for the predicted clause `p`.
+#[allow(clippy::too_many_arguments)]
+fn build(
+    ctx: &Ctx,
+    t: &Tokens,
+    p: (usize, usize),
+    seg: (usize, usize),
+    live: &[Live],
+    intents: &[Hit],
+    times: &[TimeExpr],
+    frame_verb: Option<usize>,
+) -> Option<Built> {
+    let (pa, pb) = trim_range(t, p.0, p.1);
+    if pa >= pb {
+        return None;
+    }
+    let usable = |l: &&Live| matches!(l.role, Role::Trigger | Role::Modifier);
+    let in_p: Vec<&Live> = live
+        .iter()
+        .filter(usable)
+        .filter(|l| l.hit.start >= pa && l.hit.end <= pb)
+        .collect();
+    let in_frame: Vec<&Live> = live
+        .iter()
+        .filter(usable)
+        .filter(|l| l.hit.end <= pa && l.hit.start >= seg.0)
+        .collect();
+    let rank = |l: &Live| -> usize {
+        match ctx.lex.entry(l.hit.entry).map(|e| e.kind) {
+            Some(EntryKind::Estimative | EntryKind::Negative | EntryKind::Weak) => 3,
+            Some(EntryKind::Modal) => 2,
+            Some(EntryKind::Flat | EntryKind::FlatNegative) => 1,
+            _ => 0,
+        }
+    };
+    let best = |v: &[&Live]| -> Option<Live> {
+        v.iter()
+            .copied()
+            .filter(|l| l.cue != CueKind::Negation || rank(l) > 0)
+            .max_by(|x, y| {
+                (rank(x), x.hit.end - x.hit.start, std::cmp::Reverse(x.hit.start))
+                    .cmp(&(rank(y), y.hit.end - y.hit.start, std::cmp::Reverse(y.hit.start)))
+            })
+            .copied()
+    };
+    let bp = best(&in_p);
+    let bf = best(&in_frame);
+    let gov = match (bp, bf) {
+        (Some(x), _) if rank(&x) >= 2 => Some(x),
+        (_, Some(y)) if rank(&y) >= 2 => Some(y),
+        (Some(x), _) => Some(x),
+        (None, y) => y,
+    };
+    let mut cues_v: Vec<Cue> = Vec::new();
+    for l in in_frame.iter().chain(in_p.iter()) {
+        if l.role == Role::Trigger || Some(l.hit) == gov.map(|g| g.hit) {
+            cues_v.push(ctx.cue(t, l.cue, l.hit.start, l.hit.end));
+        }
+    }
+    for h in intents.iter().filter(|h| h.start >= seg.0 && h.end <= pb) {
+        cues_v.push(ctx.cue(t, CueKind::Intention, h.start, h.end));
+    }
+    let mut phrase = None;
+    let mut pvals = None;
+    let mut negated = false;
+    let mut low_conf = false;
+    if let Some(g) = gov {
+        if let Some(entry) = ctx.lex.entry(g.hit.entry) {
+            // An intensifier right before an estimative phrase moves it one rung out.
+            let intens = live.iter().find(|l| {
+                l.hit.end == g.hit.start
+                    && ctx.lex.entry(l.hit.entry).is_some_and(|e| e.kind == EntryKind::Intensifier)
+            });
+            let (reading, text_start, source) = match intens.and_then(|i| ctx.lex.rung_beyond(g.hit.entry).map(|r| (i, r))) {
+                Some((i, r)) => (
+                    r,
+                    i.hit.start,
+                    format!(
+                        "hindsight heuristic: intensifier moves '{}' one rung out to '{}' (ESTIMATIVE.md section 4.1); {}",
+                        entry.phrase, r.phrase, r.source
+                    ),
+                ),
+                None => (entry, g.hit.start, entry.source.clone()),
+            };
+            let inside = g.hit.start >= pa && g.hit.end <= pb;
+            let flip = entry.kind.is_negative() && inside;
+            let (pp, pl, ph) = if flip {
+                (1.0 - reading.point, 1.0 - reading.high, 1.0 - reading.low)
+            } else {
+                (reading.point, reading.low, reading.high)
+            };
+            let r3 = |x: f64| (x * 1000.0).round() / 1000.0;
+            pvals = Some((r3(pp), r3(pl), r3(ph)));
+            negated = flip;
+            low_conf = g.weak || entry.kind == EntryKind::Weak;
+            phrase = Some(PhraseReading {
+                text: ctx.slice(t, text_start, g.hit.end).to_string(),
+                entry: reading.phrase.clone(),
+                point: reading.point,
+                low: reading.low,
+                high: reading.high,
+                source,
+                kind: reading.kind,
+            });
+        }
+    }
+    if in_p.iter().chain(in_frame.iter()).any(|l| l.role == Role::Trigger && l.weak) {
+        low_conf = true;
+    }
+    // Negation inside the predicted clause, outside the governing phrase.
+    let gov_range = gov.map(|g| (g.hit.start, g.hit.end));
+    for k in pa..pb {
+        if cues::has(t, k, cues::NEG)
+            && gov_range.is_none_or(|(x, y)| k < x || k >= y)
+            && !(norm(t, k) == "not" && matches!(norm(t, k + 1), "only" | "just" | "least"))
+            && !(norm(t, k) == "no" && matches!(norm(t, k + 1), "longer" | "doubt" | "matter"))
+        {
+            negated = true;
+            cues_v.push(ctx.cue(t, CueKind::Negation, k, k + 1));
+            break;
+        }
+    }
+    if gov_range.is_some_and(|(x, y)| (x..y).any(|k| cues::has(t, k, cues::NEG))) || negated {
+        if let Some(g) = gov {
+            if ctx.lex.entry(g.hit.entry).is_some_and(|e| e.kind.is_negative()) && g.hit.start >= pa {
+                cues_v.push(ctx.cue(t, CueKind::Negation, g.hit.start, g.hit.end));
+            }
+        }
+    }
+    let _ = frame_verb;
+    let time = pick_time(times, pa, pb, ctx.published)
+        .or_else(|| pick_time(times, seg.0, seg.1, ctx.published));
+    if let Some(x) = time {
+        cues_v.push(ctx.cue(t, CueKind::Time, x.start, x.end));
+    }
+    cues_v.dedup_by(|x, y| x.kind == y.kind && x.text == y.text);
+    Some(Built {
+        statement: (pa, pb),
+        cues: cues_v,
+        phrase,
+        p: pvals,
+        time,
+        negated,
+        low_conf,
+    })
+}
+
+/// A hedge-only candidate for segment `seg` whose hedge is `h`.
+fn hedge_candidate(
+    ctx: &Ctx,
+    t: &Tokens,
+    seg: (usize, usize),
+    h: Hit,
+    times: &[TimeExpr],
+    out: &mut Vec<Proto>,
+) {
+    let (cs, b) = seg;
+    let mut k = h.end;
+    if matches!(norm(t, k), "whether" | "if" | "that") {
+        k += 1;
+    } else if norm(t, k) == "how" {
+        k += 1;
+        if matches!(norm(t, k), "long" | "much" | "far" | "soon" | "quickly" | "many" | "well" | "fast") {
+            k += 1;
+        }
+    }
+    let (mut sa, mut sb) = trim_range(t, k, b);
+    if sb <= sa + 1 {
+        (sa, sb) = trim_range(t, cs, b);
+    }
+    let statement = clean(ctx.slice(t, sa, sb));
+    if statement.is_empty() {
+        return;
+    }
+    let mut cue_list = vec![ctx.cue(t, CueKind::Hedge, h.start, h.end)];
+    let time = pick_time(times, sa, sb, ctx.published);
+    let mut flags_v = vec![flags::HEDGE_ONLY.to_string()];
+    let (resolve_by, horizon_text) = match time {
+        Some(x) => {
+            cue_list.push(ctx.cue(t, CueKind::Time, x.start, x.end));
+            if x.vague {
+                flags_v.push(flags::HORIZON_INFERRED.into());
+            }
+            (x.date, Some(ctx.slice(t, x.start, x.end).to_string()))
+        }
+        None => {
+            flags_v.push(flags::HORIZON_INFERRED.into());
+            (horizon::default_horizon(ctx.published), None)
+        }
+    };
+    out.push(Proto {
+        cand: Candidate {
+            id: String::new(),
+            statement,
+            sentence: ctx.sentence.to_string(),
+            span: ctx.span,
+            quote: ctx.sentence.to_string(),
+            quote_span: ctx.span,
+            cues: cue_list,
+            phrase: None,
+            p: None,
+            p_low: None,
+            p_high: None,
+            resolve_by,
+            horizon_text,
+            speaker: None,
+            condition: None,
+            flags: sort_flags(flags_v),
+            score: 0.35,
+        },
+        condition: None,
+    });
+}
+
+fn intent_ok(t: &Tokens, h: Hit, cs: usize) -> bool {
+    let key = t.joined(h.start, h.end);
+    let prev_i = prev_index(t, h.start);
+    let first = norm(t, h.start);
+    // "his promise to reset", "a plan to cut": nouns, not intentions.
+    if matches!(first, "plan" | "promise" | "pledge" | "vow")
+        && prev_i.is_some_and(|p| cues::has(t, p, cues::PLAN_NOUN_PRE) || cues::has(t, p, cues::DET))
+    {
+        return false;
+    }
+    // "Considering the risks, ..." at the start is a preposition.
+    if h.start <= cs && matches!(first, "considering" | "weighing") {
+        return false;
+    }
+    if key.ends_with(" to") && !cues::verbish(t, h.end) {
+        return false;
+    }
+    true
+}
+
+/// A conditional marker in `cs..b`: (start, end, is "unless").
+fn find_condition_marker(t: &Tokens, phr: &[(Hit, Phrase)], cs: usize, b: usize) -> Option<(usize, usize, bool)> {
+    // Inverted "Should X ..., Y will": a sentence-initial capitalised "should".
+    if norm(t, cs) == "should" && t.toks.get(cs).is_some_and(|k| k.cap) {
+        if (cs + 1..b).any(|k| cues::is_punct(t, k, ",")) {
+            return Some((cs, cs + 1, false));
+        }
+    }
+    for (h, k) in phr {
+        if h.start < cs || h.end > b {
+            continue;
+        }
+        match k {
+            Phrase::Cond | Phrase::CondUnless => {
+                let first = norm(t, h.start);
+                let prev_i = prev_index(t, h.start);
+                if first == "if" && prev_i.is_some_and(|p| cues::has(t, p, cues::ASK)) {
+                    continue;
+                }
+                if first == "once" && h.end == h.start + 1 {
+                    let next_ok = t.toks.get(h.end).is_some_and(|x| x.cap || x.class & (cues::DET | cues::PRON) != 0);
+                    let prev_subject = prev_i.is_some_and(|p| cues::has(t, p, cues::PRON) || t.toks.get(p).is_some_and(|x| x.cap && p > cs));
+                    if !next_ok || (prev_subject && cues::verbish(t, h.end)) {
+                        continue;
+                    }
+                }
+                return Some((h.start, h.end, *k == Phrase::CondUnless));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A deontic marker in `cs..b` ("must", "ought to", "need(s) to", "has/have to", deontic "should").
+fn deontic_position(t: &Tokens, cs: usize, b: usize, live: &[Live]) -> Option<usize> {
+    let from_live = live.iter().filter(|l| l.role == Role::Deontic).map(|l| l.hit.start).min();
+    let mut found = None;
+    for k in cs..b {
+        let w = norm(t, k);
+        let next = norm(t, k + 1);
+        let prev = prev_word(t, k);
+        let hit = match w {
+            "must" => next != "have",
+            "ought" => next == "to",
+            "need" | "needs" => next == "to" && !matches!(prev, "the" | "a" | "no" | "will" | "would"),
+            "have" | "has" => next == "to" && !matches!(prev, "will" | "would" | "may" | "might" | "could" | "'ll"),
+            "let" => next == "us",
+            _ => false,
+        };
+        if hit {
+            found = Some(k);
+            break;
+        }
+    }
+    match (from_live, found) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    /// The reporting verb (or noun) token.
+    verb: usize,
+    /// First token of the reported clause.
+    complement: usize,
+    /// A nominal frame ("reports about", "Obama's statement that").
+    is_noun: bool,
+    /// Tokens of the possessor of a nominal frame ("President Barack Obama" in "...Obama's statement").
+    noun_possessor: Option<(usize, usize)>,
+}
+
+/// The reporting frame governing the first cue at `fc`, if the segment has one before it.
+fn find_frame(t: &Tokens, cs: usize, fc: usize) -> Option<Frame> {
+    // Scan back from the cue for the nearest reporting verb or noun.
+    let mut r = fc;
+    while r > cs {
+        r -= 1;
+        let w = norm(t, r);
+        let next = norm(t, r + 1);
+        if cues::has(t, r, cues::REPORT_NOUN) && matches!(next, "that" | "about" | "of") {
+            let is_report = matches!(w, "reports" | "report" | "signs" | "speculation" | "rumours" | "rumors" | "fears" | "hopes");
+            if next != "that" && !is_report {
+                continue;
+            }
+            let possessor = if r >= 2 && norm(t, r - 1) == "'s" {
+                let e = r - 1;
+                let mut s = e;
+                while s > cs && (t.toks.get(s - 1).is_some_and(|k| k.cap) || cues::has(t, s - 1, cues::TITLE)) {
+                    s -= 1;
+                }
+                (s < e).then_some((s, e))
+            } else {
+                None
+            };
+            return Some(Frame {
+                verb: r,
+                complement: r + 2,
+                is_noun: true,
+                noun_possessor: possessor,
+            });
+        }
+        if cues::has(t, r, cues::REPORT) {
+            // A semi-modal "expected to" is not a frame; "the forecast" (a noun) is not either.
+            if next == "to" || (r > cs && cues::has(t, r - 1, cues::DET)) {
+                continue;
+            }
+            // The complement: after "that" if it comes before the cue, else right after the verb.
+            let mut comp = r + 1;
+            let mut k = r + 1;
+            while k < fc && k < r + 12 {
+                if norm(t, k) == "that" {
+                    comp = k + 1;
+                    break;
+                }
+                if cues::is_punct(t, k, ",") && k > r + 1 {
+                    break;
+                }
+                k += 1;
+            }
+            while comp < fc && (cues::is_quote(t, comp) || cues::is_punct(t, comp, ",") || cues::is_punct(t, comp, ":")) {
+                comp += 1;
+            }
+            if r <= cs && !t.toks.get(r).is_some_and(|x| x.cap) {
+                // A verb with no subject before it is not a frame.
+                return None;
+            }
+            return Some(Frame {
+                verb: r,
+                complement: comp,
+                is_noun: false,
+                noun_possessor: None,
+            });
+        }
+    }
+    None
+}
+
+/// A trailing ", X said" / ", said X" / "X said." after the last cue: (cut, speaker, verb index).
+fn trailing_report(
+    t: &Tokens,
+    sentence: &str,
+    a: usize,
+    b: usize,
+    live: &[Live],
+) -> Option<(usize, Option<String>, usize)> {
+    let last_trigger = live
+        .iter()
+        .filter(|l| l.role == Role::Trigger)
+        .map(|l| l.hit.end)
+        .filter(|&e| e <= b)
+        .max()?;
+    // The last comma after the cue whose tail (at most 8 tokens) holds a reporting verb.
+    let comma = (last_trigger..b).rev().find(|&k| cues::is_punct(t, k, ","))?;
+    if b - comma > 9 {
+        return None;
+    }
+    let verb = (comma + 1..b).find(|&k| cues::has(t, k, cues::REPORT) && matches!(norm(t, k), "said" | "says" | "say" | "told" | "added" | "adds" | "warned" | "warns" | "wrote" | "writes" | "argued" | "argues" | "noted" | "notes" | "predicted" | "predicts" | "insisted" | "claimed" | "stated" | "believes" | "believe" | "thinks" | "think" | "reckons" | "estimates" | "estimated" | "cautioned" | "explained"))?;
+    let (speaker, _) = if verb > comma + 1 {
+        speaker_of(t, sentence, comma + 1, verb)
+    } else {
+        let end = (verb + 1..b).find(|&k| cues::is_any_punct(t, k)).unwrap_or(b);
+        speaker_of(t, sentence, verb + 1, end)
+    };
+    let _ = a;
+    Some((comma, speaker, verb))
+}

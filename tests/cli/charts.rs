@@ -1,0 +1,167 @@
+//! Charts and the HTML report, from the binary.
+
+use crate::common::Env;
+
+fn two_forecasters() -> Env {
+    let env = Env::new();
+    env.ok(&[
+        "source",
+        "add",
+        "--title",
+        "Hostile <b>title</b>",
+        "--url",
+        "https://example.org/s",
+        "--key",
+        "s",
+    ]);
+    for (i, (pa, pb, outcome)) in [
+        (0.8, 0.6, "yes"),
+        (0.3, 0.5, "no"),
+        (0.9, 0.2, "yes"),
+        (0.15, 0.4, "no"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let key = format!("k{i}");
+        let statement = if i == 0 {
+            "<script>alert(1)</script> happens".to_string()
+        } else {
+            format!("Event {i} happens")
+        };
+        env.ok(&[
+            "add",
+            &statement,
+            "--key",
+            &key,
+            "--by",
+            "2026-01-01",
+            "--source",
+            "s",
+            "--p",
+            &pa.to_string(),
+            "--forecaster",
+            "ana",
+            "--at",
+            "2025-06-01",
+        ]);
+        env.ok(&[
+            "forecast",
+            &key,
+            "--p",
+            &pb.to_string(),
+            "--forecaster",
+            "bob",
+            "--at",
+            "2025-06-01",
+        ]);
+        env.ok(&[
+            "resolve",
+            &key,
+            outcome,
+            "--on",
+            &format!("2025-12-0{}", i + 1),
+            "--evidence",
+            "javascript:alert(2)",
+        ]);
+    }
+    env.ok(&[
+        "add",
+        "Open question",
+        "--by",
+        "2030-01-01",
+        "--p",
+        "0.5",
+        "--forecaster",
+        "ana",
+    ]);
+    env
+}
+
+#[test]
+fn calibration_svg_has_one_series_per_group() {
+    let env = two_forecasters();
+    env.ok(&["chart", "calibration", "-o", "cal.svg"]);
+    let svg = std::fs::read_to_string(env.path("cal.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("valid XML");
+    let series: Vec<_> = doc
+        .descendants()
+        .filter(|n| {
+            n.attribute("class")
+                .is_some_and(|c| c.split(' ').any(|w| w == "series"))
+        })
+        .collect();
+    assert_eq!(series.len(), 2);
+    // ana's four forecasts fall in bins 1, 3, 8 and 9; each non-empty bin is one point.
+    let points = |i: usize| {
+        series[i]
+            .descendants()
+            .filter(|n| {
+                n.attribute("class")
+                    .is_some_and(|c| c.split(' ').any(|w| w == "point"))
+            })
+            .count()
+    };
+    assert_eq!(points(0) + points(1), 4 + 4);
+    assert!(
+        svg.contains("rule latest"),
+        "title should say what was scored"
+    );
+}
+
+#[test]
+fn history_svg_parses() {
+    let env = two_forecasters();
+    env.ok(&["chart", "history", "--by", "forecaster", "-o", "hist.svg"]);
+    let svg = std::fs::read_to_string(env.path("hist.svg")).unwrap();
+    roxmltree::Document::parse(&svg).expect("valid XML");
+    assert!(svg.contains("ana") && svg.contains("bob"));
+}
+
+#[test]
+fn html_report_is_self_contained_and_escaped() {
+    let env = two_forecasters();
+    env.ok(&["report", "--format", "html", "-o", "r.html"]);
+    let html = std::fs::read_to_string(env.path("r.html")).unwrap();
+    for k in [
+        "Event 1 happens",
+        "Event 2 happens",
+        "Event 3 happens",
+        "Open question",
+    ] {
+        assert!(html.contains(k), "missing claim {k}");
+    }
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        !html.to_lowercase().contains("<script"),
+        "a script tag reached the page"
+    );
+    assert!(!html.contains("href=\"javascript:"), "unsafe link");
+    assert!(html.contains("Hostile &lt;b&gt;title&lt;/b&gt;"));
+    assert!(html.contains("https://example.org/s"));
+    assert!(!html.contains("src=\"http"), "external resource");
+    assert!(html.contains("<svg"), "calibration chart inline");
+    assert!(html.contains("rule") && html.contains("2026-11-28"));
+}
+
+#[test]
+fn html_needs_an_output_file() {
+    let env = two_forecasters();
+    let err = env.fails(&["report", "--format", "html"], 1);
+    assert!(err.contains("-o"), "{err}");
+}
+
+#[test]
+fn demo_renders_as_html() {
+    let env = Env::new();
+    let db = env.path("demo.db");
+    let db = db.to_str().unwrap();
+    env.ok(&["--db", db, "demo"]);
+    env.ok(&["--db", db, "report", "--format", "html", "-o", "demo.html"]);
+    let html = std::fs::read_to_string(env.path("demo.html")).unwrap();
+    assert!(
+        html.contains("annulled (condition failed; own outcome no)"),
+        "conditional claim shown annulled"
+    );
+    assert!(html.contains("Observer Research Foundation") || html.contains("Kerry"));
+}
