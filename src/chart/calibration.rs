@@ -15,21 +15,8 @@ pub struct CalibrationSeries {
     pub bins: Vec<CalBin>,
 }
 
-/// One probability bin `[lo, hi]` of a series. Shares are in 0..1.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CalBin {
-    pub lo: f64,
-    pub hi: f64,
-    /// Number of forecasts in the bin; fractional when forecasts carry weights.
-    pub n: f64,
-    /// Mean forecast probability in the bin (`None` when the bin is empty).
-    pub mean_p: Option<f64>,
-    /// Share of the bin's claims that came true.
-    pub freq: Option<f64>,
-    /// 95% interval of `freq`.
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-}
+/// One probability bin of a series: the scoring module's calibration bin, drawn as it is.
+pub use crate::score::CalibrationBin as CalBin;
 
 /// Height of the reliability panel.
 const MAIN_H: f64 = 380.0;

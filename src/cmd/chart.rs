@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 
 use super::report::{compute, Filters, Group};
 use super::Ctx;
-use crate::chart::{self, CalBin, CalibrationSeries, HistorySeries};
+use crate::chart::{self, CalibrationSeries, HistorySeries};
 use crate::error::Refused;
 use crate::report::{group_keys, GroupBy, Scoring};
 
@@ -44,20 +44,7 @@ pub fn calibration_series(groups: &[Group]) -> Vec<CalibrationSeries> {
         .into_iter()
         .map(|g| CalibrationSeries {
             label: format!("{} (n = {})", g.key, g.metrics.n),
-            bins: g
-                .metrics
-                .calibration
-                .iter()
-                .map(|b| CalBin {
-                    lo: b.lo,
-                    hi: b.hi,
-                    n: b.n,
-                    mean_p: b.mean_p,
-                    freq: b.freq,
-                    ci_low: b.ci_low,
-                    ci_high: b.ci_high,
-                })
-                .collect(),
+            bins: g.metrics.calibration.clone(),
         })
         .collect()
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::chart::{calibration_series, history_series};
 use super::report::{Filters, Group};
 use crate::domain::parse::format_date;
-use crate::render::html::{self, HtmlClaim, HtmlForecast, HtmlGroup, HtmlReport, HtmlSource};
+use crate::render::html::{self, HtmlClaim, HtmlForecast, HtmlReport, HtmlSource};
 use crate::report::{GroupBy, Query, Scoring};
 use crate::store::Store;
 
@@ -93,31 +93,7 @@ pub fn page(
         generated_for: what,
         rule: q.rule.to_string(),
         as_of: q.as_of.map(format_date).unwrap_or_default(),
-        groups: groups
-            .iter()
-            .map(|g| {
-                let m = &g.metrics;
-                HtmlGroup {
-                    key: g.key.clone(),
-                    n: m.n as u64,
-                    pending: m.pending as u64,
-                    annulled: m.annulled as u64,
-                    ambiguous: m.ambiguous as u64,
-                    brier: m.brier,
-                    log_loss: m.log_loss,
-                    mean_p: m.mean_p,
-                    base_rate: m.base_rate,
-                    uncertainty: m.uncertainty,
-                    reliability: m.reliability,
-                    resolution: m.resolution,
-                    within_bin_variance: m.within_bin_variance,
-                    within_bin_covariance: m.within_bin_covariance,
-                    brier_skill: m.brier_skill,
-                    discrimination: m.discrimination,
-                    coverage: m.coverage,
-                }
-            })
-            .collect(),
+        groups: groups.iter().map(super::report::group_row).collect(),
         calibration_svg: Some(calibration),
         history_svg,
         sources,

@@ -210,26 +210,29 @@ pub fn run(a: ReportArgs, ctx: &Ctx) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The metrics in CSV column order (calibration left out).
-#[derive(serde::Serialize)]
-struct CsvGroup<'a> {
-    key: &'a str,
-    n: usize,
-    pending: usize,
-    annulled: usize,
-    ambiguous: usize,
-    brier: Option<f64>,
-    log_loss: Option<f64>,
-    mean_p: Option<f64>,
-    base_rate: Option<f64>,
-    uncertainty: Option<f64>,
-    reliability: Option<f64>,
-    resolution: Option<f64>,
-    within_bin_variance: Option<f64>,
-    within_bin_covariance: Option<f64>,
-    brier_skill: Option<f64>,
-    discrimination: Option<f64>,
-    coverage: Option<f64>,
+/// A group's metrics as one flat row (calibration left out): a CSV row, and a column of
+/// the HTML summary. Its field order is the CSV's column order.
+pub fn group_row(g: &Group) -> crate::render::html::HtmlGroup {
+    let m = &g.metrics;
+    crate::render::html::HtmlGroup {
+        key: g.key.clone(),
+        n: m.n as u64,
+        pending: m.pending as u64,
+        annulled: m.annulled as u64,
+        ambiguous: m.ambiguous as u64,
+        brier: m.brier,
+        log_loss: m.log_loss,
+        mean_p: m.mean_p,
+        base_rate: m.base_rate,
+        uncertainty: m.uncertainty,
+        reliability: m.reliability,
+        resolution: m.resolution,
+        within_bin_variance: m.within_bin_variance,
+        within_bin_covariance: m.within_bin_covariance,
+        brier_skill: m.brier_skill,
+        discrimination: m.discrimination,
+        coverage: m.coverage,
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -264,31 +267,12 @@ impl<'a> CsvBin<'a> {
 fn csv_text(groups: &[Group], calibration: bool) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for g in groups {
-        let m = &g.metrics;
         if calibration {
-            for (i, b) in m.calibration.iter().enumerate() {
+            for (i, b) in g.metrics.calibration.iter().enumerate() {
                 w.serialize(CsvBin::new(&g.key, i, b))?;
             }
         } else {
-            w.serialize(CsvGroup {
-                key: &g.key,
-                n: m.n,
-                pending: m.pending,
-                annulled: m.annulled,
-                ambiguous: m.ambiguous,
-                brier: m.brier,
-                log_loss: m.log_loss,
-                mean_p: m.mean_p,
-                base_rate: m.base_rate,
-                uncertainty: m.uncertainty,
-                reliability: m.reliability,
-                resolution: m.resolution,
-                within_bin_variance: m.within_bin_variance,
-                within_bin_covariance: m.within_bin_covariance,
-                brier_skill: m.brier_skill,
-                discrimination: m.discrimination,
-                coverage: m.coverage,
-            })?;
+            w.serialize(group_row(g))?;
         }
     }
     Ok(String::from_utf8(w.into_inner()?)?)

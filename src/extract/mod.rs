@@ -1,0 +1,232 @@
+//! Candidate predictions from an article's text: a pure, rule-based, explainable extractor.
+//!
+//! [`extract`] splits the text into sentences ([`sentences`]), tokenises each one ([`tokens`]),
+//! looks up estimative phrases in a [`Lexicon`] (data: `lexicon.csv`, format in [`lexicon`]) and the
+//! other forecast cues of ESTIMATIVE.md §5 ([`cues`]), normalises time expressions against the
+//! publication date ([`horizon`]) and proposes the clauses that make a checkable forecast ([`analyse`]).
+//! No I/O, no clock: the publication date comes in as an argument. Every step is linear in the input
+//! (one hash look-up per token for the phrase tables), and no input makes it panic.
+//!
+//! # What a candidate says
+//!
+//! - `statement`: the clause to record, cleaned (white space collapsed, double quotes removed, no
+//!   leading conjunction or "that"); for reported speech the reported clause ("Kerry said X" → X), for a
+//!   split conditional the consequence (and the condition in its own candidate), for
+//!   "analysts expect NP to V" the rewrite "NP will V".
+//! - `sentence`/`span`: the sentence exactly as in the input and its character (Unicode scalar) offsets;
+//!   `quote`/`quote_span`: an exact substring of the input — the clause for split conditionals, else the
+//!   sentence.
+//! - `phrase`: the governing estimative phrase (exact text, lexicon row, point/low/high, source).
+//!   The phrase's numbers are the probability of the event it qualifies, read positively (the lexicon
+//!   rows). **`p` is the implied probability that `statement`, as worded, comes true.** Usually
+//!   `p == phrase.point`; when the governing phrase is a negative one ("won't", "unlikely", "probably
+//!   not") and sits inside the statement, the statement denies the event, so `p = 1 − point` and
+//!   the flag `negated` is set ("Sanctions won't be lifted": phrase "won't" 0.03 = P(lifted), the
+//!   measured "never" row clamped; p = 0.97 = P(not lifted)). This is the complement of the same
+//!   measured reading, never a negative phrase's value derived from its positive (§4 rule 2).
+//!   `p_low`/`p_high` carry the range the same way. `p` is `None` for hedges and for cues without a
+//!   probability (intentions such as "plans to").
+//! - `resolve_by`: from the time expression (recorded in `horizon_text`), or publication + 12 months
+//!   with `horizon_inferred`; vague words ("soon", "eventually") also set `horizon_inferred`.
+//! - `flags`: `hedge_only`, `horizon_inferred`, `low_confidence`, `reported_speech`, `negated`
+//!   (the statement is worded negatively), `conditional` (depends on `condition`), `condition_of`
+//!   (this candidate is the condition of another).
+//! - `score` in [0, 1] ranks candidates: stronger cue (estimative/semi-modal/prediction verb > will >
+//!   modal > intention), an explicit date, a named speaker and a conditional structure raise it;
+//!   low confidence and very short or very long statements lower it.
+//!
+//! Not proposed: questions, past-tense reports and present facts (no live forecast cue), recommendations
+//! (deontic "should"/"must"/"need to"/"ought to" before the cue; see [`analyse`] for the "should"
+//! policy), evaluations ("it will be prudent to"), counterfactual "would have", and bare "would" with no
+//! condition, report or date ("a situation which would please strategists").
+
+pub mod analyse;
+pub mod cues;
+pub mod horizon;
+pub mod lexicon;
+pub mod sentences;
+pub mod tokens;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub use lexicon::{Entry, EntryKind, Lexicon, LexiconError};
+
+/// Flag names used in [`Candidate::flags`].
+pub mod flags {
+    pub const HEDGE_ONLY: &str = "hedge_only";
+    pub const HORIZON_INFERRED: &str = "horizon_inferred";
+    pub const LOW_CONFIDENCE: &str = "low_confidence";
+    pub const REPORTED_SPEECH: &str = "reported_speech";
+    pub const NEGATED: &str = "negated";
+    pub const CONDITIONAL: &str = "conditional";
+    pub const CONDITION_OF: &str = "condition_of";
+}
+
+/// Sentences longer than this many tokens are not analysed (no prose sentence is; a huge unpunctuated
+/// line would otherwise cost work for nothing).
+pub const MAX_SENTENCE_TOKENS: usize = 400;
+
+/// The kind of a forecast cue (ESTIMATIVE.md §5.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CueKind {
+    /// will, shall, 'll, won't, going to, about to, "is to".
+    Future,
+    /// would, could, may, might, epistemic should.
+    Modal,
+    /// expected to, likely to, set to, poised to, due to, on track to, ...
+    SemiModal,
+    /// predict, expect, forecast, anticipate, doubt, ...
+    PredictionVerb,
+    /// Estimative adverbs and phrases: probably, almost certainly, a good chance, ...
+    Estimative,
+    /// Non-committal hedge: it remains to be seen, time will tell, ...
+    Hedge,
+    /// if, if and when, unless, once, provided that, ...
+    Conditional,
+    /// A time expression.
+    Time,
+    /// not, never, won't, unlikely, ...
+    Negation,
+    /// said, told, according to, reports that, ...
+    Reporting,
+    /// plans to, mulling, threatens to, vows to, ...
+    Intention,
+}
+
+/// One cue found in the sentence: its kind and its exact text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cue {
+    pub kind: CueKind,
+    pub text: String,
+}
+
+/// The governing estimative phrase and its reading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhraseReading {
+    /// The phrase as it stands in the input (with its intensifier, if any).
+    pub text: String,
+    /// The lexicon row the numbers come from.
+    pub entry: String,
+    pub point: f64,
+    pub low: f64,
+    pub high: f64,
+    pub source: String,
+    pub kind: EntryKind,
+}
+
+/// A range of Unicode scalar values (characters) in the input: `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A proposed checkable prediction (see the module doc for each field).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub id: String,
+    pub statement: String,
+    pub sentence: String,
+    pub span: Span,
+    pub quote: String,
+    pub quote_span: Span,
+    pub cues: Vec<Cue>,
+    pub phrase: Option<PhraseReading>,
+    pub p: Option<f64>,
+    pub p_low: Option<f64>,
+    pub p_high: Option<f64>,
+    pub resolve_by: NaiveDate,
+    pub horizon_text: Option<String>,
+    pub speaker: Option<String>,
+    /// Id of the condition candidate this one depends on.
+    pub condition: Option<String>,
+    pub flags: Vec<String>,
+    pub score: f64,
+}
+
+impl Candidate {
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f == flag)
+    }
+}
+
+/// Proposes the checkable predictions in `text`, published on `published`, best first.
+///
+/// Ids ("x1", "x2", ...) follow the order of the text, a condition before the claim that depends on
+/// it; the result is sorted by score (descending), with each condition placed right before its
+/// dependent claim, so the order is also a valid import order.
+pub fn extract(text: &str, published: NaiveDate, lexicon: &Lexicon) -> Vec<Candidate> {
+    let mut protos: Vec<analyse::Proto> = Vec::new();
+    for s in sentences::split(text) {
+        let Some(sentence) = text.get(s.start..s.end) else {
+            continue;
+        };
+        let Some(mut toks) = tokens::tokenize(sentence, MAX_SENTENCE_TOKENS) else {
+            continue;
+        };
+        cues::classify(&mut toks);
+        let ctx = analyse::Ctx {
+            text,
+            base: s.start,
+            sentence,
+            span: Span {
+                start: s.char_start,
+                end: s.char_end,
+            },
+            lex: lexicon,
+            published,
+        };
+        let offset = protos.len();
+        let mut local = Vec::new();
+        analyse::analyse(&ctx, &toks, &mut local);
+        for mut p in local {
+            p.condition = p.condition.map(|c| c + offset);
+            protos.push(p);
+        }
+    }
+    // Ids in text order.
+    for (i, p) in protos.iter_mut().enumerate() {
+        p.cand.id = format!("x{}", i + 1);
+    }
+    let ids: Vec<String> = protos.iter().map(|p| p.cand.id.clone()).collect();
+    let mut is_condition = vec![false; protos.len()];
+    for p in protos.iter_mut() {
+        if let Some(c) = p.condition {
+            p.cand.condition = ids.get(c).cloned();
+            if let Some(flag) = is_condition.get_mut(c) {
+                *flag = true;
+            }
+        }
+    }
+    // Rank: a condition travels with its dependent claim.
+    let mut groups: Vec<(f64, usize, Vec<usize>)> = Vec::new();
+    for (i, p) in protos.iter().enumerate() {
+        if is_condition.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let mut members = Vec::new();
+        if let Some(c) = p.condition {
+            members.push(c);
+        }
+        members.push(i);
+        groups.push((p.cand.score, i, members));
+    }
+    groups.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    let mut slots: Vec<Option<Candidate>> = protos.into_iter().map(|p| Some(p.cand)).collect();
+    let mut out = Vec::with_capacity(slots.len());
+    for (_, _, members) in groups {
+        for m in members {
+            if let Some(c) = slots.get_mut(m).and_then(Option::take) {
+                out.push(c);
+            }
+        }
+    }
+    // Any condition whose dependent vanished (cannot happen, but never lose a candidate).
+    out.extend(slots.into_iter().flatten());
+    out
+}
+
+#[cfg(test)]
+mod tests;
