@@ -5,6 +5,7 @@ mod common;
 mod interchange;
 mod ledger;
 mod report;
+mod snapshots;
 
 #[test]
 fn every_test_file_is_wired_in() {
