@@ -45,6 +45,8 @@ pub enum Command {
     Export(cmd::export::ExportArgs),
     /// Read records from JSON Lines, CSV or a Fatebook export, in one transaction.
     Import(cmd::import::ImportArgs),
+    /// Propose the checkable predictions in an article, with implied probabilities.
+    Extract(cmd::extract::ExtractArgs),
     /// Draw SVG charts: calibration (reliability diagram) or history (running Brier).
     #[command(subcommand)]
     Chart(cmd::chart::ChartCmd),
@@ -66,5 +68,6 @@ pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
         Command::Import(a) => cmd::import::run(a, ctx),
         Command::Demo(a) => cmd::demo::run(a, ctx),
         Command::Chart(c) => cmd::chart::run(c, ctx),
+        Command::Extract(a) => cmd::extract::run(a, ctx),
     }
 }

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod cmd;
 pub mod domain;
 pub mod error;
+pub mod extract;
 pub mod interchange;
 pub mod ledger;
 pub mod paths;

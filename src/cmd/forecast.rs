@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::{default_forecaster, Ctx};
-use crate::domain::{parse, Forecast};
+use crate::domain::{parse, Forecast, InputError};
 use crate::ledger;
 use crate::render;
 
@@ -25,10 +25,37 @@ pub struct ForecastArgs {
     pub note: Option<String>,
 }
 
-/// Reads a probability argument: a number or percentage. Returns the value and, when it
-/// came from a phrase, a note saying so.
+/// Reads a probability argument: a number, a percentage, or an estimative phrase of the
+/// built-in lexicon ("very likely"), which records its point value. Returns the value and,
+/// when it came from a phrase, a note saying so.
 pub fn probability_arg(s: &str) -> anyhow::Result<(f64, Option<String>)> {
-    Ok((parse::probability("--p", s)?, None))
+    match parse::probability("--p", s) {
+        Ok(p) => Ok((p, None)),
+        Err(numeric) => {
+            let lexicon = crate::extract::Lexicon::builtin();
+            let entry = lexicon
+                .lookup(s)
+                .filter(|e| e.kind != crate::extract::EntryKind::Intensifier)
+                .ok_or_else(|| {
+                    InputError::new(
+                        "--p",
+                        s,
+                        &format!(
+                            "{}, or an estimative phrase such as \"very likely\"",
+                            numeric.accepted
+                        ),
+                    )
+                })?;
+            let note = format!(
+                "read \"{}\" as {} ({})",
+                entry.phrase,
+                crate::render::percent(entry.point),
+                entry.source
+            );
+            crate::render::note(&note);
+            Ok((entry.point, Some(note)))
+        }
+    }
 }
 
 pub fn run(a: ForecastArgs, ctx: &Ctx) -> anyhow::Result<()> {

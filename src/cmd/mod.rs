@@ -7,6 +7,7 @@ pub mod chart;
 pub mod compare;
 pub mod demo;
 pub mod export;
+pub mod extract;
 pub mod forecast;
 pub mod html;
 pub mod import;

@@ -31,11 +31,9 @@ use super::lexicon::{EntryKind, Hit, Lexicon};
 use super::tokens::{TokKind, Tokens};
 use super::{flags, Candidate, Cue, CueKind, PhraseReading, Span};
 
-/// A candidate before ids are assigned: `condition` is the index, in the same sentence's output, of
-/// the condition candidate this one depends on.
-pub(crate) struct Proto {
-    pub cand: Candidate,
-    pub condition: Option<usize>,
+/// The id of the candidate at position `i` of the output (ids follow the order of the text).
+fn id_at(i: usize) -> String {
+    format!("x{}", i + 1)
 }
 
 /// What a lexicon hit does in its context.
@@ -62,42 +60,135 @@ struct Live {
     cue: CueKind,
     /// A weak reading: the candidate gets `low_confidence`.
     weak: bool,
+    /// Silenced because it sits in a relative clause next to a main-clause cue.
+    relative: bool,
 }
 
 const MAX_STATEMENT_WORDS: usize = 60;
 
 /// Nouns before "is to"/"are to" that make it a copula ("the aim is to cut costs"), not a future.
 const AIM_NOUNS: &[&str] = &[
-    "aim", "goal", "plan", "idea", "objective", "task", "challenge", "priority", "hope", "point",
-    "solution", "answer", "way", "purpose", "intention", "mission", "job", "role", "problem",
-    "question", "issue", "strategy", "focus", "key", "step", "option", "alternative", "choice",
-    "temptation", "risk", "danger", "fear", "worry", "concern", "aims", "goals", "plans", "idea",
-    "thing", "trick", "rule", "test", "intent", "ambition", "dream", "wish", "desire", "instinct",
+    "aim",
+    "goal",
+    "plan",
+    "idea",
+    "objective",
+    "task",
+    "challenge",
+    "priority",
+    "hope",
+    "point",
+    "solution",
+    "answer",
+    "way",
+    "purpose",
+    "intention",
+    "mission",
+    "job",
+    "role",
+    "problem",
+    "question",
+    "issue",
+    "strategy",
+    "focus",
+    "key",
+    "step",
+    "option",
+    "alternative",
+    "choice",
+    "temptation",
+    "risk",
+    "danger",
+    "fear",
+    "worry",
+    "concern",
+    "aims",
+    "goals",
+    "plans",
+    "idea",
+    "thing",
+    "trick",
+    "rule",
+    "test",
+    "intent",
+    "ambition",
+    "dream",
+    "wish",
+    "desire",
+    "instinct",
 ];
 
 /// Last words of estimative phrases that act as predicate adjectives ("a deal is likely").
 const PRED_ADJ: &[&str] = &[
-    "likely", "unlikely", "probable", "improbable", "inevitable", "certain", "doubtful",
-    "impossible", "possible",
+    "likely",
+    "unlikely",
+    "probable",
+    "improbable",
+    "inevitable",
+    "certain",
+    "doubtful",
+    "impossible",
+    "possible",
 ];
 
 /// Last words of estimative phrases that name a chance ("there is little chance of a deal").
 const CHANCE_WORDS: &[&str] = &[
-    "chance", "chances", "possibility", "odds", "probability", "likelihood", "doubt", "toss-up",
-    "50-50", "fifty-fifty", "flip", "dunk", "thing", "time", "out", "exclude", "dismiss", "discount",
-    "even", "are", "slight",
+    "chance",
+    "chances",
+    "possibility",
+    "odds",
+    "probability",
+    "likelihood",
+    "doubt",
+    "toss-up",
+    "50-50",
+    "fifty-fifty",
+    "flip",
+    "dunk",
+    "thing",
+    "time",
+    "out",
+    "exclude",
+    "dismiss",
+    "discount",
+    "even",
+    "are",
+    "slight",
 ];
 
 /// Prediction verbs of the lexicon ("analysts expect a slowdown").
 const PRED_VERBS: &[&str] = &[
-    "expect", "expects", "expecting", "anticipate", "anticipates", "predict", "predicts",
-    "forecast", "forecasts",
+    "expect",
+    "expects",
+    "expecting",
+    "anticipate",
+    "anticipates",
+    "predict",
+    "predicts",
+    "forecast",
+    "forecasts",
+    "foresee",
+    "foresees",
+    "doubt",
+    "doubts",
+];
+
+/// Nouns after a predicate adjective that make it a forecast ("the most probable result").
+const OUTCOME_NOUNS: &[&str] = &[
+    "result",
+    "outcome",
+    "scenario",
+    "winner",
+    "loser",
+    "successor",
+    "nominee",
+    "candidate",
+    "consequence",
+    "course",
+    "path",
 ];
 
 pub(crate) struct Ctx<'a> {
-    pub text: &'a str,
-    /// Byte offset of the sentence in `text`.
-    pub base: usize,
     pub sentence: &'a str,
     pub span: Span,
     pub lex: &'a Lexicon,
@@ -111,9 +202,18 @@ fn norm(t: &Tokens, i: usize) -> &str {
 /// Index of the next token after `i` that is not an adverb, "not" or quotation mark (for "will
 /// probably not be" → "be").
 fn next_content(t: &Tokens, mut i: usize, b: usize) -> usize {
+    loop {
+        // "could one day supply", "will some day": a vague time between the modal and its verb.
+        if matches!(norm(t, i), "one" | "some") && norm(t, i + 1) == "day" {
+            i += 2;
+            continue;
+        }
+        break;
+    }
     while i < b
         && (cues::is_quote(t, i)
-            || (cues::has(t, i, cues::ADVERB | cues::NEG) && norm(t, i) != "be"))
+            || (cues::has(t, i, cues::ADVERB | cues::NEG) && norm(t, i) != "be")
+            || matches!(norm(t, i), "yet" | "still"))
     {
         i += 1;
     }
@@ -146,11 +246,11 @@ fn prev_index(t: &Tokens, i: usize) -> Option<usize> {
 fn role_of(
     t: &Tokens,
     hit: Hit,
+    key: &str,
     kind: EntryKind,
     seg: (usize, usize),
     future_time: bool,
 ) -> (Role, CueKind, bool) {
-    let key = t.joined(hit.start, hit.end);
     let first = norm(t, hit.start);
     let last = norm(t, hit.end.saturating_sub(1));
     let prev = prev_word(t, hit.start);
@@ -224,14 +324,21 @@ fn role_of(
             if first == "may" {
                 let tok = t.toks.get(hit.start);
                 let cap_inside = tok.is_some_and(|k| k.cap) && hit.start > seg.0;
-                let month_ctx = t.toks.get(hit.end).is_some_and(|k| k.kind == TokKind::Number)
+                let month_ctx = t
+                    .toks
+                    .get(hit.end)
+                    .is_some_and(|k| k.kind == TokKind::Number)
                     || prev_i.is_some_and(|p| cues::has(t, p, cues::PREP));
                 if cap_inside || month_ctx {
                     return (Role::Dead, CueKind::Modal, false);
                 }
             }
-            if first == "might" && (prev_i.is_some_and(|p| cues::has(t, p, cues::DET | cues::PREP))
-                || matches!(prev, "military" | "economic" | "naval" | "industrial" | "financial"))
+            if first == "might"
+                && (prev_i.is_some_and(|p| cues::has(t, p, cues::DET | cues::PREP))
+                    || matches!(
+                        prev,
+                        "military" | "economic" | "naval" | "industrial" | "financial"
+                    ))
             {
                 return (Role::Dead, CueKind::Modal, false);
             }
@@ -244,9 +351,23 @@ fn role_of(
             let contains_future = has_word("will") || has_word("shall") || has_word("would");
             if last == "to" {
                 // Semi-modal predicates: "expected to", "set to", "poised to", "on its way to".
-                let needs_be = matches!(key.as_str(), "set to" | "due to" | "bound to" | "sure to" | "certain to");
+                let needs_be = matches!(
+                    key,
+                    "set to" | "due to" | "bound to" | "sure to" | "certain to"
+                );
                 let be_before = prev_i.is_some_and(|p| {
-                    cues::has(t, p, cues::BE) || matches!(norm(t, p), "seems" | "seem" | "looks" | "look" | "appears" | "appear" | "seemed" | "looked")
+                    cues::has(t, p, cues::BE)
+                        || matches!(
+                            norm(t, p),
+                            "seems"
+                                | "seem"
+                                | "looks"
+                                | "look"
+                                | "appears"
+                                | "appear"
+                                | "seemed"
+                                | "looked"
+                        )
                 });
                 let after = norm(t, hit.end);
                 let verb_after = cues::verbish(t, hit.end) || after.ends_with("ing");
@@ -264,11 +385,39 @@ fn role_of(
             if contains_future {
                 return (Role::Trigger, CueKind::Future, false);
             }
-            if PRED_VERBS.contains(&last) || key == "we expect" || key == "i expect" {
+            if PRED_VERBS.contains(&last)
+                || key == "we expect"
+                || key == "i expect"
+                || key == "we doubt"
+            {
                 if prev_i.is_some_and(|p| cues::has(t, p, cues::DET)) || prev == "'s" {
                     return (Role::Dead, CueKind::PredictionVerb, false);
                 }
-                if matches!(next, "." | "," | ";" | "" | ")" | "as") {
+                // "doubts about/over the plan", "cast doubt on": nouns.
+                if matches!(last, "doubt" | "doubts")
+                    && (matches!(norm(t, hit.end), "about" | "over" | "on" | "as" | "in")
+                        || matches!(
+                            prev,
+                            "cast"
+                                | "casts"
+                                | "raise"
+                                | "raised"
+                                | "raises"
+                                | "no"
+                                | "little"
+                                | "some"
+                                | "any"
+                                | "much"
+                                | "without"
+                                | "beyond"
+                        ))
+                {
+                    return (Role::Modifier, CueKind::PredictionVerb, false);
+                }
+                if matches!(next, "." | "," | ";" | "" | ")" | "as")
+                    || cues::has(t, nx, cues::BE | cues::MODAL)
+                {
+                    // "as expected", "the most they expect is ...": no forecast complement.
                     return (Role::Dead, CueKind::PredictionVerb, false);
                 }
                 return (Role::Trigger, CueKind::PredictionVerb, false);
@@ -277,29 +426,57 @@ fn role_of(
                 let after = norm(t, hit.end);
                 let to_verb = after == "to" && cues::verbish(t, hit.end + 1);
                 let be_before = prev_i.is_some_and(|p| {
-                    cues::has(t, p, cues::BE) || matches!(norm(t, p), "seems" | "looks" | "appears" | "remains" | "seem" | "look" | "appear")
+                    cues::has(t, p, cues::BE)
+                        || matches!(
+                            norm(t, p),
+                            "seems" | "looks" | "appears" | "remains" | "seem" | "look" | "appear"
+                        )
                 });
                 let predicate_end = cues::is_any_punct(t, hit.end)
                     || hit.end >= seg.1
-                    || matches!(after, "that" | "in" | "by" | "this" | "next" | "before" | "within" | "to" | "for" | "at" | "soon" | "now" | "anytime" | "any" | "if" | "unless" | "once");
+                    || matches!(
+                        after,
+                        "that"
+                            | "in"
+                            | "by"
+                            | "this"
+                            | "next"
+                            | "before"
+                            | "within"
+                            | "to"
+                            | "for"
+                            | "at"
+                            | "soon"
+                            | "now"
+                            | "anytime"
+                            | "any"
+                            | "if"
+                            | "unless"
+                            | "once"
+                    );
                 if to_verb || (after == "that" && !cues::is_any_punct(t, hit.end + 1)) {
                     return (Role::Trigger, CueKind::SemiModal, kind == EntryKind::Weak);
                 }
                 if be_before && predicate_end {
                     return (Role::Trigger, CueKind::Estimative, kind == EntryKind::Weak);
                 }
+                if OUTCOME_NOUNS.contains(&after) {
+                    return (Role::Trigger, CueKind::Estimative, kind == EntryKind::Weak);
+                }
                 return (Role::Modifier, CueKind::Estimative, kind == EntryKind::Weak);
             }
-            if CHANCE_WORDS.contains(&last) || key.contains("ruled out") || key.contains("rule out") || key == "a chance that" {
+            if CHANCE_WORDS.contains(&last)
+                || key.contains("ruled out")
+                || key.contains("rule out")
+                || key == "a chance that"
+            {
                 return (Role::Trigger, CueKind::Estimative, kind == EntryKind::Weak);
             }
-            if matches!(key.as_str(), "could reach") {
-                if relative {
-                    return (Role::Trigger, CueKind::Modal, true);
-                }
+            if key == "could reach" {
+                // A tail scenario (ESTIMATIVE.md §3.4): always a weak reading.
                 return (Role::Trigger, CueKind::Modal, true);
             }
-            if matches!(last, "believe" | "doubt" | "doubts" | "bet") {
+            if matches!(last, "believe" | "bet") {
                 return (Role::Modifier, CueKind::PredictionVerb, false);
             }
             (Role::Modifier, CueKind::Estimative, kind == EntryKind::Weak)
@@ -334,8 +511,7 @@ fn should_role(
         let obj = v + 1;
         let takes_object = t.toks.get(obj).is_some_and(|k| {
             k.kind == TokKind::Number
-                || (k.kind == TokKind::Word
-                    && (k.cap || k.class & (cues::DET | cues::PRON) != 0))
+                || (k.kind == TokKind::Word && (k.cap || k.class & (cues::DET | cues::PRON) != 0))
         });
         if !takes_object {
             return (Role::Trigger, CueKind::Modal, false);
@@ -362,21 +538,58 @@ fn segments(t: &Tokens) -> Vec<(usize, usize)> {
             if !(i > 0 && numeric(i - 1) && numeric(i + 1)) {
                 cut = Some((i, i + 1));
             }
+        } else if w == "and"
+            && i > a
+            && cues::has(t, i + 1, cues::REPORT)
+            && (cues::pastish(t, i + 1) || norm(t, i + 1).ends_with('s'))
+            && norm(t, i + 2) != "to"
+        {
+            // "... might cut routes, and said shareholders would not accept losses": a second report.
+            let end = if cues::is_punct(t, i - 1, ",") {
+                i - 1
+            } else {
+                i
+            };
+            cut = Some((end, i + 1));
         } else if punct && w == "," {
             let nw = norm(t, i + 1);
-            if matches!(nw, "but" | "while" | "whereas" | "although" | "though" | "yet" | "with") {
+            if matches!(
+                nw,
+                "but" | "while" | "whereas" | "although" | "though" | "yet" | "with"
+            ) {
                 cut = Some((i, i + 1));
             } else if matches!(nw, "and" | "or" | "so") {
-                // A new clause: a subject-like word, then a verb before the next comma.
+                // A new clause: a subject-like word (not a verb or adverb), then a finite verb before
+                // the next comma, and a verb in the part before the comma too (so "oil, gas, and coal
+                // will rise" stays whole).
                 let subj = t.toks.get(i + 2).is_some_and(|k| {
-                    k.class & (cues::DET | cues::PRON) != 0 || k.cap || k.kind == TokKind::Number
+                    (k.kind == TokKind::Word || k.kind == TokKind::Number)
+                        && k.class
+                            & (cues::MODAL
+                                | cues::BE
+                                | cues::HAVE
+                                | cues::ADVERB
+                                | cues::PREP
+                                | cues::NEG)
+                            == 0
+                }) && !cues::pastish(t, i + 2);
+                let verb_before = (a.max(i.saturating_sub(40))..i).any(|k| {
+                    cues::has(t, k, cues::MODAL | cues::BE | cues::HAVE | cues::REPORT)
+                        || cues::pastish(t, k)
                 });
-                if subj {
+                let pron_subject = cues::has(t, i + 2, cues::PRON)
+                    && !matches!(norm(t, i + 2), "it" | "one" | "who");
+                if subj && verb_before && pron_subject {
+                    cut = Some((i, i + 1));
+                } else if subj && verb_before {
                     let mut k = i + 3;
                     let mut verb = false;
                     while k < n && k < i + 12 && !cues::is_punct(t, k, ",") {
-                        if cues::has(t, k, cues::MODAL | cues::BE | cues::HAVE | cues::REPORT)
-                            || cues::pastish(t, k)
+                        if cues::has(
+                            t,
+                            k,
+                            cues::MODAL | cues::BE | cues::HAVE | cues::REPORT | cues::PRED_VERB,
+                        ) || cues::pastish(t, k)
                         {
                             verb = true;
                             break;
@@ -408,7 +621,10 @@ fn content_start(t: &Tokens, a: usize, b: usize) -> usize {
     let mut i = a;
     while i < b {
         let is_conn = cues::has(t, i, cues::CONNECTIVE)
-            && !matches!(norm(t, i + 1), "to" | "of" | "that" | "is" | "are" | "was" | "will");
+            && !matches!(
+                norm(t, i + 1),
+                "to" | "of" | "that" | "is" | "are" | "was" | "will"
+            );
         if cues::is_any_punct(t, i) || is_conn {
             i += 1;
         } else {
@@ -418,21 +634,41 @@ fn content_start(t: &Tokens, a: usize, b: usize) -> usize {
     i
 }
 
-/// The speaker named by the noun phrase in tokens `a..b` (before a reporting verb), if any.
+/// The speaker named by the noun phrase in tokens `a..b` (before a reporting verb), if any, and whether
+/// the clause counts as reported speech (a third party, not "I"/"we").
 fn speaker_of(t: &Tokens, sentence: &str, a: usize, b: usize) -> (Option<String>, bool) {
-    // Auxiliaries and adverbs between the subject and the verb: "Kerry had also said".
+    // Auxiliaries, adverbs and punctuation between the subject and the verb: "Kerry had also said".
     let mut e = b;
-    while e > a && (cues::has(t, e - 1, cues::HAVE | cues::DO | cues::ADVERB | cues::BE | cues::MODAL) || cues::is_quote(t, e - 1)) {
+    while e > a
+        && (cues::has(
+            t,
+            e - 1,
+            cues::HAVE | cues::DO | cues::ADVERB | cues::BE | cues::MODAL,
+        ) || cues::is_any_punct(t, e - 1))
+    {
         e -= 1;
     }
-    // The subject starts after the last comma (skipping "During the visit, Kerry said").
-    let mut s = a;
-    for k in a..e {
-        if cues::is_any_punct(t, k) && !matches!(norm(t, k), "'s" | "." | "-") {
-            s = k + 1;
+    let is_break =
+        |k: usize| cues::is_any_punct(t, k) && !matches!(norm(t, k), "'s" | "." | "-" | "'");
+    let breaks: Vec<usize> = (a..e).filter(|&k| is_break(k)).collect();
+    // The subject starts after the last comma ("During the visit, Kerry said") ...
+    let mut s = breaks.last().map_or(a, |&p| p + 1);
+    // ... unless that part is an appositive title ("Priya Raman, chief economist at X, warned"):
+    // then the name before it is the speaker.
+    let lower_title = t.toks.get(s).is_some_and(|x| !x.cap)
+        && (cues::has(t, s, cues::TITLE | cues::DET) || matches!(norm(t, s), "who" | "which"));
+    if let Some(&end_name) = breaks.last().filter(|_| lower_title) {
+        let start_name = if breaks.len() >= 2 {
+            breaks[breaks.len() - 2] + 1
+        } else {
+            a
+        };
+        if start_name < end_name && t.toks.get(start_name).is_some_and(|x| x.cap) {
+            s = start_name;
+            e = end_name;
         }
     }
-    while s < e && (cues::has(t, s, cues::CONNECTIVE) || cues::is_any_punct(t, s)) {
+    while s < e && (cues::has(t, s, cues::CONNECTIVE | cues::SUBORD) || cues::is_any_punct(t, s)) {
         s += 1;
     }
     if s >= e {
@@ -444,14 +680,29 @@ fn speaker_of(t: &Tokens, sentence: &str, a: usize, b: usize) -> (Option<String>
         return (None, !first_person);
     }
     // Drop leading titles and "the" when a capitalised name follows: "US Secretary of State John Kerry".
-    let has_cap_after = |k: usize| (k..e).any(|j| t.toks.get(j).is_some_and(|x| x.cap) && !cues::has(t, j, cues::TITLE));
+    let has_cap_after = |k: usize| {
+        (k..e).any(|j| t.toks.get(j).is_some_and(|x| x.cap) && !cues::has(t, j, cues::TITLE))
+    };
     while s < e
-        && (cues::has(t, s, cues::TITLE) || norm(t, s) == "of" || norm(t, s) == "the")
+        && (cues::has(t, s, cues::TITLE)
+            || matches!(norm(t, s), "of" | "the" | "'s")
+            || cues::is_any_punct(t, s))
         && has_cap_after(s + 1)
     {
         s += 1;
     }
-    if e - s > 6 {
+    // A name followed by its affiliation: "Marta Kovac of the Institute" -> "Marta Kovac".
+    if t.toks.get(s).is_some_and(|x| x.cap) {
+        let mut k = s;
+        while k < e && t.toks.get(k).is_some_and(|x| x.cap) {
+            k += 1;
+        }
+        if k > s + 1 && k < e && matches!(norm(t, k), "of" | "at" | "from" | "for" | "with" | "in")
+        {
+            e = k;
+        }
+    }
+    if e - s > 8 {
         // A long subject: keep its last run of capitalised words, if any.
         let mut k = e;
         while k > s && t.toks.get(k - 1).is_some_and(|x| x.cap) {
@@ -478,19 +729,25 @@ fn speaker_of(t: &Tokens, sentence: &str, a: usize, b: usize) -> (Option<String>
 
 /// Collapses white space and removes double quotation marks.
 fn clean(s: &str) -> String {
+    let is_quote = |c: char| {
+        matches!(
+            c,
+            '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}'
+        )
+    };
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
-        let w: String = w
-            .chars()
-            .filter(|c| !matches!(c, '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}'))
-            .collect();
-        if w.is_empty() {
+        if !w.chars().any(|c| !is_quote(c)) {
             continue;
         }
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&w);
+        if w.contains(is_quote) {
+            out.extend(w.chars().filter(|&c| !is_quote(c)));
+        } else {
+            out.push_str(w);
+        }
     }
     out
 }
@@ -503,8 +760,16 @@ fn trim_range(t: &Tokens, mut a: usize, mut b: usize) -> (usize, usize) {
         }
         let w = norm(t, a);
         let conn = cues::has(t, a, cues::CONNECTIVE)
-            && !matches!(norm(t, a + 1), "to" | "of" | "is" | "are" | "was" | "will" | "," );
-        if cues::is_any_punct(t, a) || conn || w == "that" {
+            && !matches!(
+                norm(t, a + 1),
+                "to" | "of" | "is" | "are" | "was" | "will" | ","
+            );
+        let concessive = matches!(w, "although" | "though" | "whereas" | "while");
+        // "that" as a complementiser ("said that X"), not as a subject ("that is confirmed").
+        let complementiser = w == "that"
+            && !cues::has(t, a + 1, cues::BE | cues::MODAL | cues::HAVE)
+            && !cues::pastish(t, a + 1);
+        if cues::is_any_punct(t, a) || conn || concessive || complementiser {
             a += 1;
         } else {
             break;
@@ -531,8 +796,14 @@ impl Ctx<'_> {
     fn char_span(&self, t: &Tokens, a: usize, b: usize) -> Span {
         match (t.toks.get(a), t.toks.get(b.saturating_sub(1))) {
             (Some(x), Some(y)) if a < b => {
-                let before = self.sentence.get(..x.start).map_or(0, |s| s.chars().count());
-                let len = self.sentence.get(x.start..y.end).map_or(0, |s| s.chars().count());
+                let before = self
+                    .sentence
+                    .get(..x.start)
+                    .map_or(0, |s| s.chars().count());
+                let len = self
+                    .sentence
+                    .get(x.start..y.end)
+                    .map_or(0, |s| s.chars().count());
                 Span {
                     start: self.span.start + before,
                     end: self.span.start + before + len,
@@ -548,6 +819,137 @@ impl Ctx<'_> {
             text: self.slice(t, a, b).to_string(),
         }
     }
+}
+
+/// What the tokens of a clause before a position (back to the last comma) contain.
+#[derive(Debug, Clone, Copy, Default)]
+struct ClauseState {
+    /// A relative pronoun ("which", "who", "whose", "whom").
+    relative: bool,
+    /// A past-tense form ("was", "were", an irregular past).
+    past: bool,
+    /// A reporting or prediction verb.
+    reported: bool,
+}
+
+/// For each token of `cs..b`, the state of its clause before it (one forward pass, so the checks
+/// that need "is there a ... earlier in this clause" stay linear).
+fn clause_states(t: &Tokens, cs: usize, b: usize) -> Vec<ClauseState> {
+    let mut out = Vec::with_capacity(b.saturating_sub(cs));
+    let mut cur = ClauseState::default();
+    for k in cs..b {
+        out.push(cur);
+        if cues::is_punct(t, k, ",") {
+            cur = ClauseState::default();
+            continue;
+        }
+        if matches!(norm(t, k), "which" | "who" | "whose" | "whom") {
+            cur.relative = true;
+        }
+        if cues::has(t, k, cues::REPORT | cues::PRED_VERB) {
+            cur.reported = true;
+        } else if cues::has(t, k, cues::BE_PAST | cues::PAST) {
+            cur.past = true;
+        }
+    }
+    out
+}
+/// Whether a time expression names a period that starts after publication ("next week", "on
+/// Saturday", "in July", "in 2027"), not the current one ("this year").
+fn anchored_future(t: &Tokens, x: &TimeExpr) -> bool {
+    (x.start..x.end).any(|k| {
+        let w = norm(t, k);
+        matches!(
+            w,
+            "next"
+                | "tomorrow"
+                | "monday"
+                | "tuesday"
+                | "wednesday"
+                | "thursday"
+                | "friday"
+                | "saturday"
+                | "sunday"
+                | "coming"
+        ) || t.toks.get(k).is_some_and(|tk| tk.kind == TokKind::Number)
+            || t.toks.get(k).is_some_and(|tk| tk.cap && w.len() >= 3)
+    })
+}
+
+/// Whether a time expression dates a past event rather than a forecast: "this year's" (a possessive
+/// modifier), "adopted on the 30th of June", "which rose to 4.4% in February" (a past-tense verb earlier
+/// in the same clause, with no modal in between).
+fn past_reference(t: &Tokens, x: &TimeExpr) -> bool {
+    if norm(t, x.end) == "'s" || norm(t, x.end) == "'" {
+        return true;
+    }
+    let mut k = x.start;
+    while k > 0 {
+        k -= 1;
+        if cues::is_any_punct(t, k) && !cues::is_quote(t, k) {
+            return false;
+        }
+        if cues::has(t, k, cues::MODAL)
+            || matches!(
+                norm(t, k),
+                "to" | "going" | "likely" | "expected" | "set" | "due"
+            )
+        {
+            return false;
+        }
+        if cues::pastish(t, k) {
+            let aux = k.checked_sub(1).is_some_and(|q| {
+                cues::has(t, q, cues::BE | cues::HAVE | cues::MODAL) || norm(t, q) == "to"
+            });
+            // "signed in June" after "will be" is a future passive; a bare past form is history.
+            if !aux && !cues::has(t, k, cues::REPORT) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// A probability stated in figures in `cs..b`: (first token, end token, value). "a 35% chance",
+/// "a 35 per cent probability", "a 20% risk of", "one-in-three chance" are not read (words only).
+fn stated_probability(t: &Tokens, cs: usize, b: usize) -> Option<(usize, usize, f64)> {
+    for k in cs..b {
+        let is_num = t.toks.get(k).is_some_and(|x| x.kind == TokKind::Number);
+        if !is_num {
+            continue;
+        }
+        let Ok(v) = norm(t, k).parse::<f64>() else {
+            continue;
+        };
+        let mut e = k + 1;
+        match norm(t, e) {
+            "%" | "percent" => e += 1,
+            "per" if norm(t, e + 1) == "cent" => e += 2,
+            _ => continue,
+        }
+        if !(0.0..=100.0).contains(&v) {
+            continue;
+        }
+        if matches!(
+            norm(t, e),
+            "chance" | "probability" | "likelihood" | "risk" | "odds"
+        ) {
+            return Some((k, e + 1, v / 100.0));
+        }
+        // "put the odds of approval at 35%", "the chance of a deal at 40%".
+        if k > cs && norm(t, k - 1) == "at" {
+            let from = k.saturating_sub(8).max(cs);
+            if let Some(w) = (from..k).find(|&j| {
+                matches!(
+                    norm(t, j),
+                    "chance" | "chances" | "probability" | "likelihood" | "risk" | "odds"
+                )
+            }) {
+                return Some((w, e, v / 100.0));
+            }
+        }
+    }
+    None
 }
 
 /// A time choice for a clause: the expression and whether it was inferred.
@@ -574,9 +976,11 @@ struct Built {
 }
 
 /// Analyses one sentence; `t` must be classified.
-pub(crate) fn analyse(ctx: &Ctx, t: &Tokens, out: &mut Vec<Proto>) {
+pub(crate) fn analyse(ctx: &Ctx, t: &Tokens, out: &mut Vec<Candidate>) {
     let n = t.len();
-    if n == 0 {
+    // No claim fits in fewer than three words ("Prices will rise.").
+    let words = t.toks.iter().filter(|k| k.kind != TokKind::Punct).count();
+    if words < 3 {
         return;
     }
     let lex_hits = ctx.lex.find(t, 0, n);
@@ -584,7 +988,8 @@ pub(crate) fn analyse(ctx: &Ctx, t: &Tokens, out: &mut Vec<Proto>) {
     let has_static = phrases
         .iter()
         .any(|(_, k)| matches!(k, Phrase::Hedge | Phrase::Intent));
-    if lex_hits.is_empty() && !has_static {
+    let has_schedule = (0..n).any(|k| cues::has(t, k, cues::SCHEDULE) || norm(t, k) == "%");
+    if lex_hits.is_empty() && !has_static && !has_schedule {
         return;
     }
     // Questions are not forecasts.
@@ -595,7 +1000,10 @@ pub(crate) fn analyse(ctx: &Ctx, t: &Tokens, out: &mut Vec<Proto>) {
     if last > 0 && cues::is_punct(t, last - 1, "?") {
         return;
     }
-    let times = horizon::find_times(t, 0, n, ctx.published);
+    let times: Vec<TimeExpr> = horizon::find_times(t, 0, n, ctx.published)
+        .into_iter()
+        .filter(|x| !past_reference(t, x))
+        .collect();
     for seg in segments(t) {
         analyse_segment(ctx, t, seg, &lex_hits, &phrases, &times, out);
     }
@@ -608,7 +1016,7 @@ fn analyse_segment(
     lex_hits: &[Hit],
     phrases: &[(Hit, Phrase)],
     times: &[TimeExpr],
-    out: &mut Vec<Proto>,
+    out: &mut Vec<Candidate>,
 ) {
     let (a, b) = seg;
     let cs = content_start(t, a, b);
@@ -638,18 +1046,29 @@ fn analyse_segment(
         return;
     }
 
+    // A probability stated as a number: "a 35% chance of", "a 1-in-3 chance".
+    let stated = stated_probability(t, cs, b);
+
     // Live cues.
     let mut live: Vec<Live> = Vec::new();
     for h in &hits {
         let Some(e) = ctx.lex.entry(h.entry) else {
             continue;
         };
-        let (role, cue, weak) = role_of(t, *h, e.kind, (cs, b), seg_future_time);
+        let (role, cue, weak) = role_of(
+            t,
+            *h,
+            ctx.lex.key(h.entry),
+            e.kind,
+            (cs, b),
+            seg_future_time,
+        );
         live.push(Live {
             hit: *h,
             role,
             cue,
             weak,
+            relative: false,
         });
     }
     // "it will be prudent to ...", "it would be a mistake to ...": evaluations, not forecasts.
@@ -672,8 +1091,46 @@ fn analyse_segment(
         .filter(|(h, k)| *k == Phrase::Intent && intent_ok(t, *h, cs))
         .map(|(h, _)| *h)
         .collect();
+    // Clause states since the last comma, in one pass: inside a relative clause; past tense seen;
+    // reporting verb seen.
+    let states = clause_states(t, cs, b);
+    // A modal inside a relative clause ("X, whose seats could decide the outcome, threatened to ...")
+    // describes the noun; it is not the forecast when the main clause has a cue of its own.
+    let in_relative = |start: usize| states.get(start - cs).is_some_and(|s| s.relative);
+    // "It was achieved under conditions that a plant could not replicate": "could" in a past-tense
+    // clause is the past of "can", unless a reporting verb backshifts it.
+    for l in live.iter_mut() {
+        let past = states
+            .get(l.hit.start - cs)
+            .is_some_and(|s| s.past && !s.reported);
+        if l.role == Role::Trigger && norm(t, l.hit.start) == "could" && past {
+            l.role = Role::Dead;
+        }
+    }
+    let main_cue = intents.iter().any(|h| !in_relative(h.start))
+        || live.iter().any(|l| {
+            matches!(
+                l.role,
+                Role::Trigger | Role::NeedsContext | Role::PastFuture
+            ) && !in_relative(l.hit.start)
+        });
+    for l in live.iter_mut() {
+        if matches!(l.role, Role::Trigger | Role::NeedsContext | Role::Modifier)
+            && in_relative(l.hit.start)
+        {
+            if main_cue {
+                l.role = Role::Dead;
+                l.relative = true;
+            } else {
+                l.weak = true;
+            }
+        }
+    }
     let cond_marker = find_condition_marker(t, &phr, cs, b);
-    let according = phr.iter().find(|(_, k)| *k == Phrase::According).map(|(h, _)| *h);
+    let according = phr
+        .iter()
+        .find(|(_, k)| *k == Phrase::According)
+        .map(|(h, _)| *h);
 
     // Reporting frame before the first cue.
     let first_cue = live
@@ -682,13 +1139,52 @@ fn analyse_segment(
         .map(|l| l.hit.start)
         .chain(intents.iter().map(|h| h.start))
         .min();
-    let frame = first_cue.and_then(|fc| find_frame(t, cs, fc));
+    let mut frame = first_cue.and_then(|fc| find_frame(t, cs, fc));
+    // "Analysts expect X to ...": the prediction verb itself frames the forecast.
+    let mut neg_frame: Option<usize> = None;
+    if frame.is_none() {
+        let first_pred = live
+            .iter()
+            .filter(|l| l.role == Role::Trigger)
+            .min_by_key(|l| l.hit.start)
+            .filter(|l| l.cue == CueKind::PredictionVerb);
+        if let Some(l) = first_pred {
+            let mut comp = l.hit.end;
+            if norm(t, comp) == "that" {
+                comp += 1;
+            }
+            // "does not expect", "doesn't expect": the measured "not expected to" reading.
+            let mut k = l.hit.start;
+            if k > cs && cues::has(t, k - 1, cues::NEG) {
+                k -= 1;
+                if k > cs && cues::has(t, k - 1, cues::DO) {
+                    k -= 1;
+                }
+                neg_frame = Some(k);
+            }
+            frame = Some(Frame {
+                verb: l.hit.start,
+                complement: comp,
+                is_noun: false,
+                noun_possessor: None,
+                subject_end: k,
+                predictive: true,
+            });
+        }
+    }
 
     // Context-dependent cues.
     let has_frame = frame.is_some() || according.is_some();
+    let hedged = live
+        .iter()
+        .any(|l| l.role == Role::Modifier && l.cue == CueKind::Estimative);
     for l in live.iter_mut() {
         l.role = match l.role {
-            Role::NeedsContext if cond_marker.is_some() || has_frame || seg_future_time => Role::Trigger,
+            Role::NeedsContext
+                if cond_marker.is_some() || has_frame || seg_future_time || hedged =>
+            {
+                Role::Trigger
+            }
             Role::NeedsContext => Role::Dead,
             Role::PastFuture if seg_explicit_future => Role::Trigger,
             Role::PastFuture => Role::Dead,
@@ -704,23 +1200,39 @@ fn analyse_segment(
         .min();
     let deontic_at = deontic_position(t, cs, b, &live);
     if let (Some(d), Some(ft)) = (deontic_at, first_trigger) {
-        if d < ft {
+        // "The US should impose sanctions that will hurt": the forecast serves a recommendation.
+        // A comma between them ("X has to write standards, a process that could take years")
+        // leaves the later clause standing.
+        if d < ft && !(d..ft).any(|k| cues::is_punct(t, k, ",")) {
             return;
         }
     }
     if first_trigger.is_none() && deontic_at.is_some() {
         return;
     }
-    let mut any_trigger = first_trigger.is_some();
+    let mut any_trigger = first_trigger.is_some() || stated.is_some();
     let mut scheduled = false;
     let mut modifier_time = false;
     if !any_trigger {
         // An estimative word with a future date ("a deal is probably months away, in 2016").
-        if seg_future_time && live.iter().any(|l| l.role == Role::Modifier && l.cue != CueKind::Negation) {
+        if seg_future_time
+            && live
+                .iter()
+                .any(|l| l.role == Role::Modifier && l.cue != CueKind::Negation)
+        {
             any_trigger = true;
             modifier_time = true;
-        } else if seg_explicit_future && (cs..b).any(|k| cues::has(t, k, cues::SCHEDULE)) && !(cs..b).any(|k| cues::pastish(t, k)) {
-            // A scheduled event in the present tense: "the vote takes place in June".
+        } else if (cs..b).any(|k| cues::has(t, k, cues::SCHEDULE))
+            && !(cs..b).any(|k| cues::pastish(t, k) || cues::has(t, k, cues::HAVE | cues::BE_PAST))
+            && times.iter().any(|x| {
+                x.start >= cs
+                    && x.end <= b
+                    && x.date > ctx.published
+                    && !x.vague
+                    && anchored_future(t, x)
+            })
+        {
+            // A scheduled event in the present tense: "the final kicks off on Saturday".
             any_trigger = true;
             scheduled = true;
         }
@@ -729,6 +1241,8 @@ fn analyse_segment(
         return;
     }
 
+    // Tokens left out of the statement (a parenthetical report or condition inside the clause).
+    let mut gap: Option<(usize, usize)> = None;
     // The reported clause.
     let mut p_start = cs;
     let mut speaker: Option<String> = None;
@@ -739,11 +1253,55 @@ fn analyse_segment(
         let (sp, rep) = match f.noun_possessor {
             Some((x, y)) => speaker_of(t, ctx.sentence, x, y),
             None if f.is_noun => (None, true),
-            None => speaker_of(t, ctx.sentence, cs, f.verb),
+            None => speaker_of(t, ctx.sentence, cs, f.subject_end),
         };
         speaker = sp;
         reported = rep;
-        report_cue = Some((f.verb, f.verb + 1));
+        if !f.predictive {
+            report_cue = Some((f.verb, f.verb + 1));
+        }
+        // "Officials have not said how much it might receive": an indirect question, not a claim.
+        let (qa, _) = trim_range(t, p_start, b);
+        if cues::has(t, qa, cues::WH) && !f.is_noun {
+            return;
+        }
+        // "We expect to win": no subject in the complement, keep the whole clause.
+        if norm(t, qa) == "to" {
+            p_start = cs;
+        }
+        // "That decision, officials say, could come in 2026": the subject sits before the frame.
+        if !f.is_noun && !f.predictive && f.verb > cs {
+            let c1 = (cs..f.verb).rev().find(|&k| cues::is_punct(t, k, ","));
+            let after_comma = f.complement > 0 && cues::is_punct(t, f.complement - 1, ",");
+            if let Some(c1) = c1.filter(|&c| c > cs && after_comma) {
+                let subject_before =
+                    (cs..c1).any(|k| t.toks.get(k).is_some_and(|x| x.kind == TokKind::Word));
+                let cue_after = live
+                    .iter()
+                    .any(|l| l.role == Role::Trigger && l.hit.start >= f.complement);
+                if subject_before && cue_after {
+                    let (sp, rep) = speaker_of(t, ctx.sentence, c1 + 1, f.subject_end);
+                    speaker = sp;
+                    reported = rep;
+                    gap = Some((c1, f.complement));
+                    p_start = cs;
+                }
+            }
+        }
+    }
+    // "there is little chance that X", "it is likely that X": the forecast is X.
+    if frame.is_none() {
+        let first = live
+            .iter()
+            .filter(|l| l.role == Role::Trigger)
+            .min_by_key(|l| l.hit.start);
+        if let Some(l) = first {
+            let last_word = norm(t, l.hit.end.saturating_sub(1));
+            let chance = CHANCE_WORDS.contains(&last_word) || PRED_ADJ.contains(&last_word);
+            if chance && norm(t, l.hit.end) == "that" && l.hit.end + 1 < b {
+                p_start = l.hit.end + 1;
+            }
+        }
     }
     let mut p_end = b;
     // "according to X, ..." / "..., according to X"
@@ -762,7 +1320,7 @@ fn analyse_segment(
         }
     }
     // Trailing ", X said" / ", said X".
-    if let Some((cut, sp, vi)) = trailing_report(t, ctx.sentence, p_start, p_end, &live) {
+    if let Some((cut, sp, vi)) = trailing_report(t, ctx.sentence, p_end, &live) {
         p_end = cut;
         if speaker.is_none() {
             speaker = sp;
@@ -797,12 +1355,20 @@ fn analyse_segment(
     while k < p_end {
         let w = norm(t, k);
         if cues::is_punct(t, k, ",") && matches!(norm(t, k + 1), "which" | "who" | "a" | "an") {
-            p_end = k;
-            break;
+            // Keep "..., which could ground a third of flights": the tail forecasts too.
+            let tail_has_cue = live.iter().any(|l| {
+                l.hit.start > k && l.hit.end <= p_end && (l.relative || l.role == Role::Trigger)
+            });
+            if !tail_has_cue {
+                p_end = k;
+                break;
+            }
         }
         if matches!(w, "and" | "but")
             && cond_marker.is_none_or(|m| m.0 > k || m.1 <= k)
-            && (cues::has(t, k + 1, cues::HAVE | cues::DO) || (cues::has(t, k + 1, cues::BE_PAST)) || cues::pastish(t, k + 1))
+            && (cues::has(t, k + 1, cues::HAVE | cues::DO)
+                || (cues::has(t, k + 1, cues::BE_PAST))
+                || cues::pastish(t, k + 1))
         {
             p_end = k;
             break;
@@ -821,16 +1387,32 @@ fn analyse_segment(
             .chain(intents.iter().map(|h| h.start))
             .collect();
         if ms <= p_start.max(cs) + 1 && ms >= cs {
-            // Leading condition: "If X, Y will ...": the consequence starts after the comma before the
-            // first trigger that follows the marker.
+            // Leading condition: "If X, Y will ...": the condition ends at the first comma (or "then")
+            // after the marker; the consequence starts after the last comma before its trigger.
             if let Some(&ti) = trig_positions.iter().filter(|&&x| x > me).min() {
-                let comma = (me..ti).rev().find(|&k| cues::is_punct(t, k, ",") || norm(t, k) == "then");
-                if let Some(c) = comma {
-                    condition = Some((me, c, unless, (ms, me)));
-                    consequence = (c + 1, p_end);
+                let is_stop = |k: usize| cues::is_punct(t, k, ",") || norm(t, k) == "then";
+                let first = (me..ti).find(|&k| is_stop(k));
+                let last = (me..ti).rev().find(|&k| is_stop(k));
+                if let (Some(c1), Some(c2)) = (first, last) {
+                    condition = Some((me, c1, unless, (ms, me)));
+                    consequence = ((c2 + 1).max(p_start), p_end);
                 }
             }
-        } else if ms > p_start && ms < p_end && trig_positions.iter().any(|&x| x < ms && x >= p_start) {
+        } else if ms > p_start
+            && cues::is_punct(t, ms - 1, ",")
+            && !trig_positions.iter().any(|&x| x < ms && x >= p_start)
+        {
+            // A parenthetical condition: "Peace, if it comes, will come slowly".
+            if let Some(&ti) = trig_positions.iter().filter(|&&x| x > me).min() {
+                if let Some(c2) = (me..ti).find(|&k| cues::is_punct(t, k, ",")) {
+                    condition = Some((me, c2, unless, (ms, me)));
+                    gap = Some((ms - 1, c2 + 1));
+                }
+            }
+        } else if ms > p_start
+            && ms < p_end
+            && trig_positions.iter().any(|&x| x < ms && x >= p_start)
+        {
             // Trailing condition: "Y would ... if and when X".
             let mut cb = p_end;
             if let Some(c) = (me..p_end).find(|&k| cues::is_punct(t, k, ",")) {
@@ -842,13 +1424,48 @@ fn analyse_segment(
         }
     }
 
-    let built = build(ctx, t, consequence, (cs, b), &live, &intents, times, frame.map(|f| f.verb));
+    let built = build(
+        ctx,
+        t,
+        consequence,
+        (cs, b),
+        &live,
+        &intents,
+        times,
+        neg_frame,
+        condition.map(|c| (c.0, c.1)),
+        stated,
+    );
     let Some(built) = built else {
         return;
     };
     let (st_a, st_b) = built.statement;
-    let statement = clean(ctx.slice(t, st_a, st_b));
-    if statement.is_empty() {
+    let mut statement = match gap.filter(|&(x, y)| st_a < x && y < st_b) {
+        Some((x, y)) => format!(
+            "{} {}",
+            clean(ctx.slice(t, st_a, x)),
+            clean(ctx.slice(t, y, st_b))
+        ),
+        None => clean(ctx.slice(t, st_a, st_b)),
+    };
+    // "analysts expect the bank to cut rates" -> "the bank will cut rates".
+    if frame.is_some_and(|f| f.predictive) && condition.is_none() {
+        let finite = |k: usize| {
+            cues::has(t, k, cues::MODAL | cues::BE | cues::HAVE | cues::REPORT)
+                || cues::pastish(t, k)
+        };
+        if let Some(k) = (st_a + 1..st_b).find(|&k| norm(t, k) == "to" && cues::verbish(t, k + 1)) {
+            if !(st_a..k).any(finite) {
+                statement = format!(
+                    "{} will {}",
+                    clean(ctx.slice(t, st_a, k)),
+                    clean(ctx.slice(t, k + 1, st_b))
+                );
+            }
+        }
+    }
+    // "I doubt it": a pronoun alone is no claim.
+    if statement.split_whitespace().count() < 2 {
         return;
     }
     let words = statement.split_whitespace().count();
@@ -875,14 +1492,18 @@ fn analyse_segment(
     if strongest == 0.0 && !intents.is_empty() {
         low_conf = true;
     }
-    if words < 3 || words > MAX_STATEMENT_WORDS {
+    if !(3..=MAX_STATEMENT_WORDS).contains(&words) {
         low_conf = true;
         score -= 0.1;
     }
     let (resolve_by, horizon_text, inferred) = match built.time {
         Some(x) => {
             score += if x.vague { 0.05 } else { 0.2 };
-            (x.date, Some(ctx.slice(t, x.start, x.end).to_string()), x.vague)
+            (
+                x.date,
+                Some(ctx.slice(t, x.start, x.end).to_string()),
+                x.vague,
+            )
         }
         None => (horizon::default_horizon(ctx.published), None, true),
     };
@@ -921,7 +1542,13 @@ fn analyse_segment(
     };
     match condition {
         Some((ca, cb, unless, marker)) => {
-            let (ca, cb) = trim_range(t, ca, cb);
+            let (mut ca, cb) = trim_range(t, ca, cb);
+            // "if the reverse happened, i.e. if an alliance forms": keep the restatement.
+            if let Some(k) = (ca..cb).find(|&k| {
+                matches!(norm(t, k), "i.e" | "i.e." | "ie" | "namely") && norm(t, k + 1) == "if"
+            }) {
+                ca = (k + 2).min(cb);
+            }
             let cond_text = clean(ctx.slice(t, ca, cb));
             if cond_text.is_empty() || ca >= cb {
                 return;
@@ -944,79 +1571,70 @@ fn analyse_segment(
                 cflags.push(flags::HORIZON_INFERRED.into());
             }
             let cond_idx = out.len();
-            out.push(Proto {
-                cand: Candidate {
-                    id: String::new(),
-                    statement: cond_statement,
-                    sentence: sentence_text.clone(),
-                    span: ctx.span,
-                    quote: ctx.slice(t, ca, cb).to_string(),
-                    quote_span: ctx.char_span(t, ca, cb),
-                    cues: cond_cues,
-                    phrase: None,
-                    p: None,
-                    p_low: None,
-                    p_high: None,
-                    resolve_by,
-                    horizon_text: horizon_text.clone(),
-                    speaker: speaker.clone(),
-                    condition: None,
-                    flags: cflags,
-                    score,
-                },
+            out.push(Candidate {
+                id: id_at(cond_idx),
+                statement: cond_statement,
+                sentence: sentence_text.clone(),
+                span: ctx.span,
+                quote: ctx.slice(t, ca, cb).to_string(),
+                quote_span: ctx.char_span(t, ca, cb),
+                cues: cond_cues,
+                phrase: None,
+                p: None,
+                p_low: None,
+                p_high: None,
+                resolve_by,
+                horizon_text: horizon_text.clone(),
+                speaker: speaker.clone(),
                 condition: None,
+                flags: sort_flags(cflags),
+                score,
             });
             cue_list.push(marker_cue);
             let mut f2 = flags_v;
             f2.push(flags::CONDITIONAL.into());
-            out.push(Proto {
-                cand: Candidate {
-                    id: String::new(),
-                    statement,
-                    sentence: sentence_text,
-                    span: ctx.span,
-                    quote: ctx.slice(t, st_a, st_b).to_string(),
-                    quote_span: ctx.char_span(t, st_a, st_b),
-                    cues: cue_list,
-                    phrase: built.phrase,
-                    p,
-                    p_low,
-                    p_high,
-                    resolve_by,
-                    horizon_text,
-                    speaker,
-                    condition: None,
-                    flags: sort_flags(f2),
-                    score,
-                },
-                condition: Some(cond_idx),
+            out.push(Candidate {
+                id: id_at(cond_idx + 1),
+                statement,
+                sentence: sentence_text,
+                span: ctx.span,
+                quote: ctx.slice(t, st_a, st_b).to_string(),
+                quote_span: ctx.char_span(t, st_a, st_b),
+                cues: cue_list,
+                phrase: built.phrase,
+                p,
+                p_low,
+                p_high,
+                resolve_by,
+                horizon_text,
+                speaker,
+                condition: Some(id_at(cond_idx)),
+                flags: sort_flags(f2),
+                score,
             });
         }
         None => {
             if cond_marker.is_some() {
                 flags_v.push(flags::CONDITIONAL.into());
             }
-            out.push(Proto {
-                cand: Candidate {
-                    id: String::new(),
-                    statement,
-                    sentence: sentence_text,
-                    span: ctx.span,
-                    quote: ctx.sentence.to_string(),
-                    quote_span: ctx.span,
-                    cues: cue_list,
-                    phrase: built.phrase,
-                    p,
-                    p_low,
-                    p_high,
-                    resolve_by,
-                    horizon_text,
-                    speaker,
-                    condition: None,
-                    flags: sort_flags(flags_v),
-                    score,
-                },
+            out.push(Candidate {
+                id: id_at(out.len()),
+                statement,
+                sentence: sentence_text,
+                span: ctx.span,
+                quote: ctx.sentence.to_string(),
+                quote_span: ctx.span,
+                cues: cue_list,
+                phrase: built.phrase,
+                p,
+                p_low,
+                p_high,
+                resolve_by,
+                horizon_text,
+                speaker,
                 condition: None,
+                flags: sort_flags(flags_v),
+                score,
             });
         }
     }
@@ -1038,7 +1656,9 @@ fn build(
     live: &[Live],
     intents: &[Hit],
     times: &[TimeExpr],
-    frame_verb: Option<usize>,
+    neg_frame: Option<usize>,
+    cond_range: Option<(usize, usize)>,
+    stated: Option<(usize, usize, f64)>,
 ) -> Option<Built> {
     let (pa, pb) = trim_range(t, p.0, p.1);
     if pa >= pb {
@@ -1068,8 +1688,16 @@ fn build(
             .copied()
             .filter(|l| l.cue != CueKind::Negation || rank(l) > 0)
             .max_by(|x, y| {
-                (rank(x), x.hit.end - x.hit.start, std::cmp::Reverse(x.hit.start))
-                    .cmp(&(rank(y), y.hit.end - y.hit.start, std::cmp::Reverse(y.hit.start)))
+                (
+                    rank(x),
+                    x.hit.end - x.hit.start,
+                    std::cmp::Reverse(x.hit.start),
+                )
+                    .cmp(&(
+                        rank(y),
+                        y.hit.end - y.hit.start,
+                        std::cmp::Reverse(y.hit.start),
+                    ))
             })
             .copied()
     };
@@ -1099,9 +1727,21 @@ fn build(
             // An intensifier right before an estimative phrase moves it one rung out.
             let intens = live.iter().find(|l| {
                 l.hit.end == g.hit.start
-                    && ctx.lex.entry(l.hit.entry).is_some_and(|e| e.kind == EntryKind::Intensifier)
+                    && ctx
+                        .lex
+                        .entry(l.hit.entry)
+                        .is_some_and(|e| e.kind == EntryKind::Intensifier)
             });
-            let (reading, text_start, source) = match intens.and_then(|i| ctx.lex.rung_beyond(g.hit.entry).map(|r| (i, r))) {
+            let negated_verb =
+                neg_frame.filter(|_| g.hit.end <= pa && g.cue == CueKind::PredictionVerb);
+            let neg_reading = negated_verb.and_then(|_| {
+                ctx.lex
+                    .lookup("not expected to")
+                    .or_else(|| ctx.lex.lookup("unlikely"))
+            });
+            let (reading, text_start, source) = match (neg_reading, negated_verb) {
+                (Some(r), Some(k)) => (r, k, r.source.clone()),
+                _ => match intens.and_then(|i| ctx.lex.rung_beyond(g.hit.entry).map(|r| (i, r))) {
                 Some((i, r)) => (
                     r,
                     i.hit.start,
@@ -1111,6 +1751,7 @@ fn build(
                     ),
                 ),
                 None => (entry, g.hit.start, entry.source.clone()),
+                },
             };
             let inside = g.hit.start >= pa && g.hit.end <= pb;
             let flip = entry.kind.is_negative() && inside;
@@ -1134,7 +1775,28 @@ fn build(
             });
         }
     }
-    if in_p.iter().chain(in_frame.iter()).any(|l| l.role == Role::Trigger && l.weak) {
+    // A probability given in figures beats any verbal phrase.
+    if let Some((x, y, v)) = stated.filter(|s| s.0 >= seg.0 && s.1 <= seg.1) {
+        let r3 = |x: f64| (x * 1000.0).round() / 1000.0;
+        pvals = Some((r3(v), r3(v), r3(v)));
+        negated = false;
+        low_conf = false;
+        phrase = Some(PhraseReading {
+            text: ctx.slice(t, x, y).to_string(),
+            entry: "stated probability".to_string(),
+            point: v,
+            low: v,
+            high: v,
+            source: "stated in the text".to_string(),
+            kind: EntryKind::Estimative,
+        });
+        cues_v.push(ctx.cue(t, CueKind::Estimative, x, y));
+    }
+    if in_p
+        .iter()
+        .chain(in_frame.iter())
+        .any(|l| l.role == Role::Trigger && l.weak)
+    {
         low_conf = true;
     }
     // Negation inside the predicted clause, outside the governing phrase.
@@ -1152,27 +1814,46 @@ fn build(
     }
     if gov_range.is_some_and(|(x, y)| (x..y).any(|k| cues::has(t, k, cues::NEG))) || negated {
         if let Some(g) = gov {
-            if ctx.lex.entry(g.hit.entry).is_some_and(|e| e.kind.is_negative()) && g.hit.start >= pa {
+            if ctx
+                .lex
+                .entry(g.hit.entry)
+                .is_some_and(|e| e.kind.is_negative())
+                && g.hit.start >= pa
+            {
                 cues_v.push(ctx.cue(t, CueKind::Negation, g.hit.start, g.hit.end));
             }
         }
     }
-    let _ = frame_verb;
     let time = pick_time(times, pa, pb, ctx.published)
-        .or_else(|| pick_time(times, seg.0, seg.1, ctx.published));
+        .or_else(|| cond_range.and_then(|(x, y)| pick_time(times, x, y, ctx.published)));
     if let Some(x) = time {
         cues_v.push(ctx.cue(t, CueKind::Time, x.start, x.end));
     }
-    cues_v.dedup_by(|x, y| x.kind == y.kind && x.text == y.text);
     Some(Built {
         statement: (pa, pb),
-        cues: cues_v,
+        cues: unique_cues(cues_v),
         phrase,
         p: pvals,
         time,
         negated,
         low_conf,
     })
+}
+
+/// Keeps the first of each (kind, text) pair, at most `MAX_CUES` of them: "will ... will ... will"
+/// is one cue.
+fn unique_cues(v: Vec<Cue>) -> Vec<Cue> {
+    const MAX_CUES: usize = 12;
+    let mut out: Vec<Cue> = Vec::with_capacity(v.len().min(MAX_CUES));
+    for c in v {
+        if out.len() >= MAX_CUES {
+            break;
+        }
+        if !out.iter().any(|x| x.kind == c.kind && x.text == c.text) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A hedge-only candidate for segment `seg` whose hedge is `h`.
@@ -1182,7 +1863,7 @@ fn hedge_candidate(
     seg: (usize, usize),
     h: Hit,
     times: &[TimeExpr],
-    out: &mut Vec<Proto>,
+    out: &mut Vec<Candidate>,
 ) {
     let (cs, b) = seg;
     let mut k = h.end;
@@ -1190,7 +1871,10 @@ fn hedge_candidate(
         k += 1;
     } else if norm(t, k) == "how" {
         k += 1;
-        if matches!(norm(t, k), "long" | "much" | "far" | "soon" | "quickly" | "many" | "well" | "fast") {
+        if matches!(
+            norm(t, k),
+            "long" | "much" | "far" | "soon" | "quickly" | "many" | "well" | "fast"
+        ) {
             k += 1;
         }
     }
@@ -1218,37 +1902,35 @@ fn hedge_candidate(
             (horizon::default_horizon(ctx.published), None)
         }
     };
-    out.push(Proto {
-        cand: Candidate {
-            id: String::new(),
-            statement,
-            sentence: ctx.sentence.to_string(),
-            span: ctx.span,
-            quote: ctx.sentence.to_string(),
-            quote_span: ctx.span,
-            cues: cue_list,
-            phrase: None,
-            p: None,
-            p_low: None,
-            p_high: None,
-            resolve_by,
-            horizon_text,
-            speaker: None,
-            condition: None,
-            flags: sort_flags(flags_v),
-            score: 0.35,
-        },
+    out.push(Candidate {
+        id: id_at(out.len()),
+        statement,
+        sentence: ctx.sentence.to_string(),
+        span: ctx.span,
+        quote: ctx.sentence.to_string(),
+        quote_span: ctx.span,
+        cues: cue_list,
+        phrase: None,
+        p: None,
+        p_low: None,
+        p_high: None,
+        resolve_by,
+        horizon_text,
+        speaker: None,
         condition: None,
+        flags: sort_flags(flags_v),
+        score: 0.35,
     });
 }
 
 fn intent_ok(t: &Tokens, h: Hit, cs: usize) -> bool {
-    let key = t.joined(h.start, h.end);
+    let ends_to = norm(t, h.end.saturating_sub(1)) == "to";
     let prev_i = prev_index(t, h.start);
     let first = norm(t, h.start);
     // "his promise to reset", "a plan to cut": nouns, not intentions.
     if matches!(first, "plan" | "promise" | "pledge" | "vow")
-        && prev_i.is_some_and(|p| cues::has(t, p, cues::PLAN_NOUN_PRE) || cues::has(t, p, cues::DET))
+        && prev_i
+            .is_some_and(|p| cues::has(t, p, cues::PLAN_NOUN_PRE) || cues::has(t, p, cues::DET))
     {
         return false;
     }
@@ -1256,19 +1938,25 @@ fn intent_ok(t: &Tokens, h: Hit, cs: usize) -> bool {
     if h.start <= cs && matches!(first, "considering" | "weighing") {
         return false;
     }
-    if key.ends_with(" to") && !cues::verbish(t, h.end) {
+    if ends_to && !cues::verbish(t, h.end) {
         return false;
     }
     true
 }
 
 /// A conditional marker in `cs..b`: (start, end, is "unless").
-fn find_condition_marker(t: &Tokens, phr: &[(Hit, Phrase)], cs: usize, b: usize) -> Option<(usize, usize, bool)> {
+fn find_condition_marker(
+    t: &Tokens,
+    phr: &[(Hit, Phrase)],
+    cs: usize,
+    b: usize,
+) -> Option<(usize, usize, bool)> {
     // Inverted "Should X ..., Y will": a sentence-initial capitalised "should".
-    if norm(t, cs) == "should" && t.toks.get(cs).is_some_and(|k| k.cap) {
-        if (cs + 1..b).any(|k| cues::is_punct(t, k, ",")) {
-            return Some((cs, cs + 1, false));
-        }
+    if norm(t, cs) == "should"
+        && t.toks.get(cs).is_some_and(|k| k.cap)
+        && (cs + 1..b).any(|k| cues::is_punct(t, k, ","))
+    {
+        return Some((cs, cs + 1, false));
     }
     for (h, k) in phr {
         if h.start < cs || h.end > b {
@@ -1282,8 +1970,15 @@ fn find_condition_marker(t: &Tokens, phr: &[(Hit, Phrase)], cs: usize, b: usize)
                     continue;
                 }
                 if first == "once" && h.end == h.start + 1 {
-                    let next_ok = t.toks.get(h.end).is_some_and(|x| x.cap || x.class & (cues::DET | cues::PRON) != 0);
-                    let prev_subject = prev_i.is_some_and(|p| cues::has(t, p, cues::PRON) || t.toks.get(p).is_some_and(|x| x.cap && p > cs));
+                    // "once voters focus", "once the plant opens"; not "he once said", "once again".
+                    let next_ok = t.toks.get(h.end).is_some_and(|x| {
+                        x.kind != TokKind::Punct
+                            && x.class & (cues::ADVERB | cues::MODAL | cues::BE) == 0
+                    }) && !cues::pastish(t, h.end);
+                    let prev_subject = prev_i.is_some_and(|p| {
+                        cues::has(t, p, cues::PRON)
+                            || t.toks.get(p).is_some_and(|x| x.cap && p > cs)
+                    });
                     if !next_ok || (prev_subject && cues::verbish(t, h.end)) {
                         continue;
                     }
@@ -1298,7 +1993,11 @@ fn find_condition_marker(t: &Tokens, phr: &[(Hit, Phrase)], cs: usize, b: usize)
 
 /// A deontic marker in `cs..b` ("must", "ought to", "need(s) to", "has/have to", deontic "should").
 fn deontic_position(t: &Tokens, cs: usize, b: usize, live: &[Live]) -> Option<usize> {
-    let from_live = live.iter().filter(|l| l.role == Role::Deontic).map(|l| l.hit.start).min();
+    let from_live = live
+        .iter()
+        .filter(|l| l.role == Role::Deontic)
+        .map(|l| l.hit.start)
+        .min();
     let mut found = None;
     for k in cs..b {
         let w = norm(t, k);
@@ -1307,8 +2006,13 @@ fn deontic_position(t: &Tokens, cs: usize, b: usize, live: &[Live]) -> Option<us
         let hit = match w {
             "must" => next != "have",
             "ought" => next == "to",
-            "need" | "needs" => next == "to" && !matches!(prev, "the" | "a" | "no" | "will" | "would"),
-            "have" | "has" => next == "to" && !matches!(prev, "will" | "would" | "may" | "might" | "could" | "'ll"),
+            "need" | "needs" => {
+                next == "to" && !matches!(prev, "the" | "a" | "no" | "will" | "would")
+            }
+            "have" | "has" => {
+                next == "to"
+                    && !matches!(prev, "will" | "would" | "may" | "might" | "could" | "'ll")
+            }
             "let" => next == "us",
             _ => false,
         };
@@ -1333,6 +2037,10 @@ struct Frame {
     is_noun: bool,
     /// Tokens of the possessor of a nominal frame ("President Barack Obama" in "...Obama's statement").
     noun_possessor: Option<(usize, usize)>,
+    /// End of the subject noun phrase (the verb, or the negation before a prediction verb).
+    subject_end: usize,
+    /// The frame is a prediction verb ("analysts expect"), not a reporting verb.
+    predictive: bool,
 }
 
 /// The reporting frame governing the first cue at `fc`, if the segment has one before it.
@@ -1344,14 +2052,27 @@ fn find_frame(t: &Tokens, cs: usize, fc: usize) -> Option<Frame> {
         let w = norm(t, r);
         let next = norm(t, r + 1);
         if cues::has(t, r, cues::REPORT_NOUN) && matches!(next, "that" | "about" | "of") {
-            let is_report = matches!(w, "reports" | "report" | "signs" | "speculation" | "rumours" | "rumors" | "fears" | "hopes");
+            let is_report = matches!(
+                w,
+                "reports"
+                    | "report"
+                    | "signs"
+                    | "speculation"
+                    | "rumours"
+                    | "rumors"
+                    | "fears"
+                    | "hopes"
+            );
             if next != "that" && !is_report {
                 continue;
             }
             let possessor = if r >= 2 && norm(t, r - 1) == "'s" {
                 let e = r - 1;
                 let mut s = e;
-                while s > cs && (t.toks.get(s - 1).is_some_and(|k| k.cap) || cues::has(t, s - 1, cues::TITLE)) {
+                while s > cs
+                    && (t.toks.get(s - 1).is_some_and(|k| k.cap)
+                        || cues::has(t, s - 1, cues::TITLE))
+                {
                     s -= 1;
                 }
                 (s < e).then_some((s, e))
@@ -1363,15 +2084,52 @@ fn find_frame(t: &Tokens, cs: usize, fc: usize) -> Option<Frame> {
                 complement: r + 2,
                 is_noun: true,
                 noun_possessor: possessor,
+                subject_end: r,
+                predictive: false,
             });
         }
         if cues::has(t, r, cues::REPORT) {
             // A semi-modal "expected to" is not a frame; "the forecast" (a noun) is not either.
-            if next == "to" || (r > cs && cues::has(t, r - 1, cues::DET)) {
+            // "member states will ...": a reporting word followed by a verb is a noun subject;
+            // "if that is confirmed": a passive participle, not a report.
+            if next == "to"
+                || (r > cs && cues::has(t, r - 1, cues::DET | cues::BE))
+                || cues::has(t, r + 1, cues::MODAL | cues::BE | cues::HAVE)
+            {
                 continue;
             }
-            // The complement: after "that" if it comes before the cue, else right after the verb.
+            // The complement: after "that" if it comes before the cue, else right after the verb
+            // (and its object: "told investors the plant would ...").
             let mut comp = r + 1;
+            if matches!(
+                w,
+                "told"
+                    | "tells"
+                    | "tell"
+                    | "assured"
+                    | "assures"
+                    | "reminded"
+                    | "informed"
+                    | "warned"
+                    | "promised"
+            ) && norm(t, r + 1) != "that"
+            {
+                let obj_pron =
+                    matches!(norm(t, r + 1), "him" | "her" | "them" | "us" | "me" | "you");
+                let mut k = r + 1;
+                if obj_pron
+                    || (t.toks.get(k).is_some_and(|x| x.kind == TokKind::Word)
+                        && !cues::has(t, k, cues::DET | cues::PRON))
+                {
+                    k += 1;
+                    while t.toks.get(k).is_some_and(|x| x.cap) && k < fc {
+                        k += 1;
+                    }
+                    if k < fc {
+                        comp = k;
+                    }
+                }
+            }
             let mut k = r + 1;
             while k < fc && k < r + 12 {
                 if norm(t, k) == "that" {
@@ -1383,11 +2141,14 @@ fn find_frame(t: &Tokens, cs: usize, fc: usize) -> Option<Frame> {
                 }
                 k += 1;
             }
-            while comp < fc && (cues::is_quote(t, comp) || cues::is_punct(t, comp, ",") || cues::is_punct(t, comp, ":")) {
+            while comp < fc
+                && (cues::is_quote(t, comp)
+                    || cues::is_punct(t, comp, ",")
+                    || cues::is_punct(t, comp, ":"))
+            {
                 comp += 1;
             }
-            if r <= cs && !t.toks.get(r).is_some_and(|x| x.cap) {
-                // A verb with no subject before it is not a frame.
+            if r < cs {
                 return None;
             }
             return Some(Frame {
@@ -1395,38 +2156,56 @@ fn find_frame(t: &Tokens, cs: usize, fc: usize) -> Option<Frame> {
                 complement: comp,
                 is_noun: false,
                 noun_possessor: None,
+                subject_end: r,
+                predictive: false,
             });
         }
     }
     None
 }
 
-/// A trailing ", X said" / ", said X" / "X said." after the last cue: (cut, speaker, verb index).
+/// A trailing ", X said" / ", said X" after the first cue: (cut, speaker, verb index).
 fn trailing_report(
     t: &Tokens,
     sentence: &str,
-    a: usize,
     b: usize,
     live: &[Live],
 ) -> Option<(usize, Option<String>, usize)> {
-    let last_trigger = live
+    // The first trigger that is not itself a reporting word ("..., the treasury forecast").
+    let first_trigger = live
         .iter()
-        .filter(|l| l.role == Role::Trigger)
+        .filter(|l| l.role == Role::Trigger && !cues::has(t, l.hit.start, cues::REPORT))
         .map(|l| l.hit.end)
         .filter(|&e| e <= b)
-        .max()?;
-    // The last comma after the cue whose tail (at most 8 tokens) holds a reporting verb.
-    let comma = (last_trigger..b).rev().find(|&k| cues::is_punct(t, k, ","))?;
-    if b - comma > 9 {
-        return None;
+        .min()?;
+    // The first comma after it whose next few words hold a reporting verb.
+    for comma in (first_trigger..b).filter(|&k| cues::is_punct(t, k, ",")) {
+        // The verb ends the clause, or only a short tail follows it ("..., he told parliament on
+        // Friday"): a reporting tail, not a new claim.
+        let verb = (comma + 1..b.min(comma + 10)).find(|&k| {
+            cues::has(t, k, cues::REPORT)
+                && !cues::has(t, k - 1, cues::DET)
+                && norm(t, k + 1) != "to"
+                && norm(t, k + 1) != "that"
+                && ((comma + 1..k).all(|j| cues::is_any_punct(t, j))
+                    || (k + 1..b)
+                        .take_while(|&j| !cues::is_punct(t, j, ","))
+                        .count()
+                        <= 6)
+        });
+        let Some(verb) = verb else {
+            continue;
+        };
+        let words_between = (comma + 1..verb).any(|k| !cues::is_any_punct(t, k));
+        let (speaker, _) = if words_between {
+            speaker_of(t, sentence, comma + 1, verb)
+        } else {
+            let end = (verb + 1..b)
+                .find(|&k| cues::is_any_punct(t, k))
+                .unwrap_or(b);
+            speaker_of(t, sentence, verb + 1, end)
+        };
+        return Some((comma, speaker, verb));
     }
-    let verb = (comma + 1..b).find(|&k| cues::has(t, k, cues::REPORT) && matches!(norm(t, k), "said" | "says" | "say" | "told" | "added" | "adds" | "warned" | "warns" | "wrote" | "writes" | "argued" | "argues" | "noted" | "notes" | "predicted" | "predicts" | "insisted" | "claimed" | "stated" | "believes" | "believe" | "thinks" | "think" | "reckons" | "estimates" | "estimated" | "cautioned" | "explained"))?;
-    let (speaker, _) = if verb > comma + 1 {
-        speaker_of(t, sentence, comma + 1, verb)
-    } else {
-        let end = (verb + 1..b).find(|&k| cues::is_any_punct(t, k)).unwrap_or(b);
-        speaker_of(t, sentence, verb + 1, end)
-    };
-    let _ = a;
-    Some((comma, speaker, verb))
+    None
 }

@@ -6,10 +6,9 @@
 //! Everything here is built once into one hash map (word → class bits) and one [`PhraseTrie`], so a
 //! sentence is classified with one look-up per token, independent of the length of the lists.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::lexicon::{Hit, PhraseTrie};
+use super::lexicon::{Hit, Lexicon, PhraseTrie, WordMap};
 use super::tokens::{normalise_phrase, TokKind, Tokens};
 
 // Word-class bits.
@@ -43,6 +42,10 @@ pub(crate) const ADVERB: u64 = 1 << 26;
 pub(crate) const PRED_VERB: u64 = 1 << 27;
 pub(crate) const SUBJ_PRON_1: u64 = 1 << 28;
 pub(crate) const DESIRE: u64 = 1 << 29;
+/// Can start a time expression (the time reader is only tried at these tokens and at numbers).
+pub(crate) const TIME: u64 = 1 << 30;
+/// First word of a static cue phrase.
+pub(crate) const PHRASE_START: u64 = 1 << 31;
 
 const CLASSES: &[(u64, &str)] = &[
     (BE, "be is are am was were been being 's are 're"),
@@ -77,7 +80,7 @@ const CLASSES: &[(u64, &str)] = &[
          concedes cautioned cautions confirmed confirms indicated indicates hinted hints signalled \
          signaled signals reckons reckon reckoned maintains maintained contended contends asserted \
          asserts expects expect expected forecast forecasts projects projected anticipates anticipate \
-         anticipated fears fear feared hopes hope hoped assured assures promised promises pledged \
+         anticipated fears fear feared hopes hope hoped foresee foresees assured assures promised promises pledged \
          pledges vowed vows reported reports told",
     ),
     (
@@ -104,9 +107,12 @@ const CLASSES: &[(u64, &str)] = &[
         TITLE,
         "president secretary minister chancellor prime premier governor senator representative \
          congressman congresswoman mayor chairman chairwoman chair director ambassador general \
+         executive economist analyst researcher author lead head officer official professor editor \
+         founder ceo cfo coo senior former acting managing strategist scientist adviser advisor \
+         correspondent member partner manager fellow \
          spokesman spokeswoman spokesperson chief deputy assistant foreign state defence defense \
          finance interior treasury vice commissioner leader king queen prince sheikh sen gov rep \
-         dr mr mrs ms prof us u.s uk u.k",
+         dr mr mrs ms prof us u.s u.s. uk u.k u.k. eu e.u.",
     ),
     (
         OUTCOME,
@@ -165,6 +171,17 @@ const CLASSES: &[(u64, &str)] = &[
          further again never not really easily finally slowly steadily well",
     ),
     (DESIRE, "like rather love prefer"),
+    (
+        TIME,
+        "by in before until till through throughout during within over on for of at around come \
+         the this next last coming current later late early mid middle end close start beginning \
+         first second third fourth soon shortly imminently imminent any eventually sooner someday \
+         some ultimately one tomorrow today tonight year-end year january jan february feb march \
+         mar april apr may june jun july jul august aug september sep sept october oct november \
+         nov december dec monday tuesday wednesday thursday friday saturday sunday spring summer \
+         autumn fall winter a an two three four five six seven eight nine ten eleven twelve \
+         fifteen eighteen twenty thirty fifty hundred few several couple",
+    ),
 ];
 
 /// Non-numeric cue phrases recognised by the static trie.
@@ -212,14 +229,16 @@ const PHRASES: &[(Phrase, &str)] = &[
         "plans to|planning to|plan to|intends to|intend to|intending to|mulling|mulling over|mulls|\
          considering|weighing|threatens to|threatening to|threatened to|vows to|vowed to|vow to|\
          pledges to|pledged to|pledge to|promises to|promised to|promise to|aims to|aiming to|\
-         preparing to|prepares to|prepared to|hopes to|hoping to|seeks to|seeking to|is willing to|\
-         are willing to|looking to|eyeing|contemplating|mulled",
+         preparing to|prepares to|prepared to|hopes to|hoping to|hope to|seeks to|seeking to|is willing to|\
+         are willing to|looking to|eyeing|contemplating|mulled|planning a|planning an|planning the|\
+         planning new|preparing a|preparing an|ready to|is planned for|are planned for|\
+         is scheduled for|are scheduled for|is slated for|are slated for|is planned|are planned",
     ),
     (Phrase::According, "according to"),
 ];
 
 pub(crate) struct Tables {
-    words: HashMap<&'static str, u64>,
+    words: WordMap<String, u64>,
     phrases: PhraseTrie,
     kinds: Vec<Phrase>,
 }
@@ -227,14 +246,15 @@ pub(crate) struct Tables {
 fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
     T.get_or_init(|| {
-        let mut words: HashMap<&'static str, u64> = HashMap::new();
+        let mut words: WordMap<String, u64> = WordMap::default();
         for (bit, list) in CLASSES {
             for w in list.split_whitespace() {
-                *words.entry(w).or_insert(0) |= *bit;
+                *words.entry(w.to_string()).or_insert(0) |= *bit;
             }
         }
         let mut phrases = PhraseTrie::default();
         let mut kinds = Vec::new();
+        let mut firsts: Vec<String> = Vec::new();
         for (kind, list) in PHRASES {
             for p in list.split('|') {
                 let key = normalise_phrase(p.trim());
@@ -243,7 +263,13 @@ fn tables() -> &'static Tables {
                 }
                 phrases.insert(&key, kinds.len());
                 kinds.push(*kind);
+                if let Some(f) = key.split(' ').next() {
+                    firsts.push(f.to_string());
+                }
             }
+        }
+        for f in firsts {
+            *words.entry(f).or_insert(0) |= PHRASE_START;
         }
         Tables {
             words,
@@ -253,25 +279,44 @@ fn tables() -> &'static Tables {
     })
 }
 
-/// Fills in `class` for every token.
-pub(crate) fn classify(t: &mut Tokens) {
+/// Fills in `class` (and, with a lexicon, the lexicon's first-word node `lex`) for every token.
+pub(crate) fn classify_with(t: &mut Tokens, lex: Option<&Lexicon>) {
     let tab = tables();
     for i in 0..t.len() {
-        let c = match t.toks.get(i).map(|k| k.kind) {
-            Some(TokKind::Word) => tab.words.get(t.norm(i)).copied().unwrap_or(0),
-            _ => 0,
+        let (c, node) = match t.toks.get(i).map(|k| k.kind) {
+            Some(TokKind::Punct) | None => (0, 0),
+            Some(_) => {
+                let w = t.norm(i);
+                (
+                    tab.words.get(w).copied().unwrap_or(0),
+                    lex.map_or(0, |l| l.root_child(w)),
+                )
+            }
         };
         if let Some(k) = t.toks.get_mut(i) {
             k.class = c;
+            k.lex = node;
         }
     }
+}
+
+/// Fills in `class` for every token (no lexicon).
+#[cfg(test)]
+pub(crate) fn classify(t: &mut Tokens) {
+    classify_with(t, None);
 }
 
 /// Static cue phrases in tokens `a..b`, with their kind.
 pub(crate) fn find_phrases(t: &Tokens, a: usize, b: usize) -> Vec<(Hit, Phrase)> {
     let tab = tables();
     tab.phrases
-        .find(t, a, b)
+        .find_from(t, a, b, |i| {
+            if has(t, i, PHRASE_START) {
+                tab.phrases.root_child(t.norm(i))
+            } else {
+                0
+            }
+        })
         .into_iter()
         .filter_map(|h| tab.kinds.get(h.entry).map(|k| (h, *k)))
         .collect()
@@ -323,7 +368,10 @@ pub(crate) fn pastish(t: &Tokens, i: usize) -> bool {
     w.len() > 4
         && w.ends_with("ed")
         && (!w.ends_with("eed") || matches!(w, "agreed" | "freed" | "decreed" | "guaranteed"))
-        && !matches!(w, "need" | "speed" | "embed" | "hundred" | "bed" | "red" | "shed")
+        && !matches!(
+            w,
+            "need" | "speed" | "embed" | "hundred" | "bed" | "red" | "shed"
+        )
 }
 
 #[cfg(test)]
@@ -351,10 +399,16 @@ mod tests {
     #[test]
     fn static_phrases() {
         let t = toks("It remains to be seen whether the deal, if and when signed, holds even if prices fall.");
-        let kinds: Vec<Phrase> = find_phrases(&t, 0, t.len()).into_iter().map(|(_, k)| k).collect();
+        let kinds: Vec<Phrase> = find_phrases(&t, 0, t.len())
+            .into_iter()
+            .map(|(_, k)| k)
+            .collect();
         assert_eq!(kinds, [Phrase::Hedge, Phrase::Cond, Phrase::NotCond]);
         let t = toks("The US is mulling over new sanctions unless Moscow plans to withdraw.");
-        let kinds: Vec<Phrase> = find_phrases(&t, 0, t.len()).into_iter().map(|(_, k)| k).collect();
+        let kinds: Vec<Phrase> = find_phrases(&t, 0, t.len())
+            .into_iter()
+            .map(|(_, k)| k)
+            .collect();
         assert_eq!(kinds, [Phrase::Intent, Phrase::CondUnless, Phrase::Intent]);
     }
 }

@@ -94,8 +94,55 @@ const VAGUE: &[(&[&str], u32)] = &[
 ];
 
 const PREPS: &[&str] = &[
-    "by", "in", "before", "until", "till", "through", "throughout", "during", "within", "over", "on",
-    "for", "of", "at", "around", "come", "from", "after", "since",
+    "by",
+    "in",
+    "before",
+    "until",
+    "till",
+    "through",
+    "throughout",
+    "during",
+    "within",
+    "over",
+    "on",
+    "for",
+    "of",
+    "at",
+    "around",
+    "come",
+    "from",
+    "after",
+    "since",
+];
+
+/// Words that make a following "in a decade"/"in years" a comparison ("the worst in a decade").
+const SUPERLATIVES: &[&str] = &[
+    "worst",
+    "best",
+    "highest",
+    "lowest",
+    "biggest",
+    "largest",
+    "smallest",
+    "strongest",
+    "weakest",
+    "fastest",
+    "slowest",
+    "deepest",
+    "longest",
+    "shortest",
+    "first",
+    "most",
+    "least",
+    "hottest",
+    "coldest",
+    "wettest",
+    "driest",
+    "warmest",
+    "greatest",
+    "sharpest",
+    "steepest",
+    "time",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,9 +329,18 @@ fn season_bounds(y: i32, s: u32) -> Option<(NaiveDate, NaiveDate)> {
 fn bounds(p: Period, m: Mod) -> Option<(NaiveDate, NaiveDate)> {
     match p {
         Period::Year(y) => {
-            let start = NaiveDate::from_ymd_opt(y, 1, 1)?;
+            // The first day of the named part of the year ("before the second quarter of 2016").
+            let first_month = match m {
+                Mod::Quarter(q) => q.clamp(1, 4) * 3 - 2,
+                Mod::SecondHalf => 7,
+                Mod::Late => 9,
+                Mod::Mid => 5,
+                Mod::End => 12,
+                _ => 1,
+            };
+            let start = NaiveDate::from_ymd_opt(y, first_month, 1)?;
             let end = match m {
-                Mod::Start => start,
+                Mod::Start => NaiveDate::from_ymd_opt(y, 1, 1)?,
                 Mod::Early => end_of_month(y, 4)?,
                 Mod::Mid | Mod::FirstHalf => end_of_month(y, 6)?,
                 Mod::Quarter(q) => end_of_month(y, (q.clamp(1, 4)) * 3)?,
@@ -349,7 +405,12 @@ impl Cursor<'_> {
         k < self.b && self.t.toks.get(k).is_some_and(|t| t.cap)
     }
     fn is_number(&self, k: usize) -> bool {
-        k < self.b && self.t.toks.get(k).is_some_and(|t| t.kind == TokKind::Number)
+        k < self.b
+            && self
+                .t
+                .toks
+                .get(k)
+                .is_some_and(|t| t.kind == TokKind::Number)
     }
 }
 
@@ -366,7 +427,10 @@ fn month_at(c: &Cursor, k: usize) -> Option<u32> {
     if ambiguous {
         let prev = if k > 0 { c.w(k - 1) } else { "" };
         let supported = PREPS.contains(&prev)
-            || matches!(prev, "early" | "late" | "mid" | "next" | "last" | "this" | "of" | "end")
+            || matches!(
+                prev,
+                "early" | "late" | "mid" | "next" | "last" | "this" | "of" | "end"
+            )
             || day_of(c.w(k + 1)).is_some()
             || year_of(c.w(k + 1)).is_some();
         if !supported {
@@ -379,7 +443,22 @@ fn month_at(c: &Cursor, k: usize) -> Option<u32> {
 /// Tries to read a time expression starting at token `i`. Returns (end token, date, vague).
 fn parse_at(c: &Cursor, i: usize, published: NaiveDate) -> Option<(usize, NaiveDate, bool)> {
     // Vague phrases first (some start with a preposition that the explicit reader would take).
-    for (words, months) in VAGUE {
+    let first_word = c.w(i);
+    let may_be_vague = matches!(
+        first_word,
+        "any"
+            | "within"
+            | "in"
+            | "imminently"
+            | "before"
+            | "over"
+            | "eventually"
+            | "sooner"
+            | "someday"
+            | "some"
+            | "ultimately"
+    );
+    for (words, months) in VAGUE.iter().filter(|_| may_be_vague) {
         if words.iter().enumerate().all(|(k, w)| c.w(i + k) == *w) {
             let end = i + words.len();
             // "in the future" describes a window only when nothing more specific follows it.
@@ -391,8 +470,10 @@ fn parse_at(c: &Cursor, i: usize, published: NaiveDate) -> Option<(usize, NaiveD
     if matches!(w0, "soon" | "shortly") {
         let prev = if i > 0 { c.w(i - 1) } else { "" };
         let next = c.w(i + 1);
-        let relative = matches!(next, "after" | "before" | "as" | "thereafter" | "afterwards" | "enough")
-            || matches!(prev, "as" | "how" | "too");
+        let relative = matches!(
+            next,
+            "after" | "before" | "as" | "thereafter" | "afterwards" | "enough"
+        ) || matches!(prev, "as" | "how" | "too");
         if relative {
             return None;
         }
@@ -404,8 +485,10 @@ fn parse_at(c: &Cursor, i: usize, published: NaiveDate) -> Option<(usize, NaiveD
     if w0 == "one" && c.w(i + 1) == "day" {
         let prev = if i > 0 { c.w(i - 1) } else { "" };
         let next = c.w(i + 2);
-        if matches!(prev, "on" | "every" | "for" | "in" | "within" | "per" | "a" | "the" | "just" | "only")
-            || matches!(next, "after" | "before" | "later" | "earlier" | "ago")
+        if matches!(
+            prev,
+            "on" | "every" | "for" | "in" | "within" | "per" | "a" | "the" | "just" | "only"
+        ) || matches!(next, "after" | "before" | "later" | "earlier" | "ago")
         {
             return None;
         }
@@ -425,6 +508,13 @@ fn parse_at(c: &Cursor, i: usize, published: NaiveDate) -> Option<(usize, NaiveD
     }
     if matches!(prep, "after" | "since" | "from") {
         return None;
+    }
+    // "the worst in a decade", "the first time in years": a comparison, not a window.
+    if prep == "in" {
+        let superlative = (i.saturating_sub(4)..i).any(|k| SUPERLATIVES.contains(&c.w(k)));
+        if superlative {
+            return None;
+        }
     }
     let mut mdf = Mod::None;
     // Modifiers: "the end of", "early", "mid-", "the first half of", "the third quarter of", "later".
@@ -465,7 +555,9 @@ fn parse_at(c: &Cursor, i: usize, published: NaiveDate) -> Option<(usize, NaiveD
                 };
                 k += 3;
             }
-            "first" | "second" | "third" | "fourth" if c.w(k + 1) == "quarter" && c.w(k + 2) == "of" => {
+            "first" | "second" | "third" | "fourth"
+                if c.w(k + 1) == "quarter" && c.w(k + 2) == "of" =>
+            {
                 let q = match w {
                     "first" => 1,
                     "second" => 2,
@@ -499,7 +591,10 @@ fn parse_at(c: &Cursor, i: usize, published: NaiveDate) -> Option<(usize, NaiveD
             let prev = if k > 0 { c.w(k - 1) } else { "" };
             if prep.is_empty()
                 && mdf == Mod::None
-                && matches!(prev, "$" | "£" | "€" | "after" | "since" | "from" | "than" | "between")
+                && matches!(
+                    prev,
+                    "$" | "£" | "€" | "after" | "since" | "from" | "than" | "between"
+                )
             {
                 return None;
             }
@@ -515,6 +610,10 @@ fn parse_at(c: &Cursor, i: usize, published: NaiveDate) -> Option<(usize, NaiveD
     // Month [day][,] [year]
     if let Some(m) = month_at(c, k) {
         let mut e = k + 1;
+        // "Nov. 26": the abbreviation's dot is a token of its own.
+        if c.w(e) == "." && day_of(c.w(e + 1)).is_some() {
+            e += 1;
+        }
         let day = day_of(c.w(e));
         if day.is_some() {
             e += 1;
@@ -570,7 +669,12 @@ fn parse_at(c: &Cursor, i: usize, published: NaiveDate) -> Option<(usize, NaiveD
         if head == "next" || head == "coming" {
             if let (Some(n), Some(un)) = (small_number(u), unit(c.w(k + 2))) {
                 if !matches!(u, "a" | "an") {
-                    return finish(prep, Period::Date(add_span(published, n, un)?), Mod::None, k + 3);
+                    return finish(
+                        prep,
+                        Period::Date(add_span(published, n, un)?),
+                        Mod::None,
+                        k + 3,
+                    );
                 }
             }
         }
@@ -605,7 +709,12 @@ fn parse_at(c: &Cursor, i: usize, published: NaiveDate) -> Option<(usize, NaiveD
             };
             // "the coming year" is a span from publication rather than the calendar year.
             if head == "coming" {
-                return finish(prep, Period::Date(add_span(published, 1, un)?), Mod::None, k + 2);
+                return finish(
+                    prep,
+                    Period::Date(add_span(published, 1, un)?),
+                    Mod::None,
+                    k + 2,
+                );
             }
             return finish(prep, p, mdf, k + 2);
         }
@@ -688,7 +797,8 @@ fn parse_at(c: &Cursor, i: usize, published: NaiveDate) -> Option<(usize, NaiveD
     }
     if let Some(s) = season(head) {
         // "by summer", "in the spring": the next end of that season; "fall" only with a preposition.
-        if prep.is_empty() || (head == "fall" && !matches!(prep, "in" | "by" | "until" | "before")) {
+        if prep.is_empty() || (head == "fall" && !matches!(prep, "in" | "by" | "until" | "before"))
+        {
             return None;
         }
         let mut y = py;
@@ -703,7 +813,11 @@ fn parse_at(c: &Cursor, i: usize, published: NaiveDate) -> Option<(usize, NaiveD
             Some(yy) => yy,
             None => y,
         };
-        let e = if year_of(c.w(k + 1)).is_some() { k + 2 } else { k + 1 };
+        let e = if year_of(c.w(k + 1)).is_some() {
+            k + 2
+        } else {
+            k + 1
+        };
         return finish(prep, Period::Season(y, s), mdf, e);
     }
     if let Some(wd) = weekday(head).filter(|_| c.cap(k)) {
@@ -714,7 +828,8 @@ fn parse_at(c: &Cursor, i: usize, published: NaiveDate) -> Option<(usize, NaiveD
 
 fn finish(prep: &str, p: Period, m: Mod, end: usize) -> Option<(usize, NaiveDate, bool)> {
     let (start, last) = bounds(p, m)?;
-    let date = if prep == "before" && !matches!(p, Period::Date(_)) {
+    // "before the end of the year" is the end of the year; "before 2016" the day before 2016.
+    let date = if prep == "before" && m != Mod::End && !matches!(p, Period::Date(_)) {
         start.pred_opt()?
     } else {
         last
@@ -724,14 +839,32 @@ fn finish(prep: &str, p: Period, m: Mod, end: usize) -> Option<(usize, NaiveDate
 
 /// All time expressions in tokens `a..b`, left to right, non-overlapping.
 pub(crate) fn find_times(t: &Tokens, a: usize, b: usize, published: NaiveDate) -> Vec<TimeExpr> {
-    let c = Cursor { t, b: b.min(t.len()) };
+    let c = Cursor {
+        t,
+        b: b.min(t.len()),
+    };
     let mut out = Vec::new();
     let mut i = a;
     while i < c.b {
+        let may_start = t.toks.get(i).is_some_and(|k| {
+            k.kind == TokKind::Number
+                || k.class & super::cues::TIME != 0
+                || (k.class == 0 && t.norm(i).starts_with("mid-"))
+        });
+        if !may_start {
+            i += 1;
+            continue;
+        }
         match parse_at(&c, i, published) {
             Some((end, date, vague)) if end > i => {
+                // A leading "the" without a preposition is not part of the expression's text.
+                let start = if c.w(i) == "the" && end > i + 1 {
+                    i + 1
+                } else {
+                    i
+                };
                 out.push(TimeExpr {
-                    start: i,
+                    start,
                     end,
                     date,
                     vague,
@@ -755,8 +888,11 @@ mod tests {
 
     /// The first time expression in `s` for an article published on 2015-05-26 (a Tuesday).
     fn first(s: &str) -> Option<(String, NaiveDate, bool)> {
-        let t = tokenize(s, 500)?;
-        let x = find_times(&t, 0, t.len(), d(2015, 5, 26)).into_iter().next()?;
+        let mut t = tokenize(s, 500)?;
+        crate::extract::cues::classify(&mut t);
+        let x = find_times(&t, 0, t.len(), d(2015, 5, 26))
+            .into_iter()
+            .next()?;
         Some((t.joined(x.start, x.end), x.date, x.vague))
     }
 
@@ -800,6 +936,7 @@ mod tests {
         assert_eq!(date("on January 5, 2017"), Some(d(2017, 1, 5)));
         assert_eq!(date("the 30th of June"), Some(d(2015, 6, 30)));
         assert_eq!(date("on 12 Sept 2016"), Some(d(2016, 9, 12)));
+        assert_eq!(date("on Nov. 26 in Vienna"), Some(d(2015, 11, 26)));
         assert_eq!(date("on Friday"), Some(d(2015, 5, 29)));
         assert_eq!(date("next month"), Some(d(2015, 6, 30)));
         assert_eq!(date("this summer"), Some(d(2015, 8, 31)));
@@ -829,6 +966,12 @@ mod tests {
         assert_eq!(first("after 2030"), None);
         assert_eq!(first("since 2014"), None);
         assert_eq!(first("a $2016 fee"), None);
+        assert_eq!(first("the worst flu season in a decade"), None);
+        assert_eq!(date("before the end of the year"), Some(d(2015, 12, 31)));
+        assert_eq!(
+            date("before the second quarter of next year"),
+            Some(d(2016, 3, 31))
+        );
         assert_eq!(default_horizon(d(2015, 5, 26)), d(2016, 5, 26));
     }
 }

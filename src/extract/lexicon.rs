@@ -24,6 +24,7 @@
 //! not a sourced convention, and keeps log scores finite.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 
@@ -116,9 +117,36 @@ pub enum LexiconError {
     Empty,
 }
 
+/// FNV-1a (Fowler, Noll, Vo; 64-bit offset basis and prime from the published FNV parameters).
+/// The keys are short words from our own tables, so a simple fast hash beats the DoS-resistant
+/// default here: matching costs a few hash look-ups per token of the input.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WordHasher(u64);
+
+impl Default for WordHasher {
+    fn default() -> Self {
+        WordHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// A hash map keyed by words, using [`WordHasher`].
+pub(crate) type WordMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+
 #[derive(Debug, Clone, Default)]
 struct TrieNode {
-    next: HashMap<Box<str>, u32>,
+    next: WordMap<Box<str>, u32>,
     entry: Option<u32>,
 }
 
@@ -168,15 +196,39 @@ impl PhraseTrie {
         }
     }
 
-    /// Leftmost-longest, non-overlapping phrase occurrences in `toks[a..b]`.
-    pub(crate) fn find(&self, toks: &Tokens, a: usize, b: usize) -> Vec<Hit> {
+    /// The node reached from the root by word `w` (0 when no phrase starts with it).
+    pub(crate) fn root_child(&self, w: &str) -> u32 {
+        self.nodes
+            .first()
+            .and_then(|n| n.next.get(w))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// [`PhraseTrie::find`] with the first step given by `first(i)` (a node id, 0 for none), so a
+    /// caller that already looked the word up does not hash it again.
+    pub(crate) fn find_from(
+        &self,
+        toks: &Tokens,
+        a: usize,
+        b: usize,
+        first: impl Fn(usize) -> u32,
+    ) -> Vec<Hit> {
         let mut hits = Vec::new();
         let b = b.min(toks.len());
         let mut i = a;
         while i < b {
-            let mut node = 0usize;
+            let start_node = first(i);
+            if start_node == 0 {
+                i += 1;
+                continue;
+            }
+            let mut node = start_node as usize;
             let mut best: Option<(usize, usize)> = None;
-            let mut j = i;
+            if let Some(e) = self.nodes.get(node).and_then(|n| n.entry) {
+                best = Some((i + 1, e as usize));
+            }
+            let mut j = i + 1;
             while j < b && j - i < MAX_PHRASE_TOKENS {
                 match self.nodes.get(node).and_then(|n| n.next.get(toks.norm(j))) {
                     Some(&n) => {
@@ -205,10 +257,12 @@ impl PhraseTrie {
     }
 }
 
-/// The phrase table plus a [`PhraseTrie`] over the normalised phrases.
+/// The phrase table plus a word-level trie over the normalised phrases (see `PhraseTrie`).
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     entries: Vec<Entry>,
+    /// Normalised phrase of each entry (same index).
+    keys: Vec<String>,
     by_key: HashMap<String, usize>,
     trie: PhraseTrie,
 }
@@ -221,6 +275,7 @@ impl Lexicon {
             // The embedded table is checked by a unit test; an empty lexicon is the graceful fallback.
             Err(_) => Lexicon {
                 entries: Vec::new(),
+                keys: Vec::new(),
                 by_key: HashMap::new(),
                 trie: PhraseTrie::default(),
             },
@@ -257,6 +312,7 @@ impl Lexicon {
         );
         let mut lex = Lexicon {
             entries: Vec::new(),
+            keys: Vec::new(),
             by_key: HashMap::new(),
             trie: PhraseTrie::default(),
         };
@@ -268,15 +324,16 @@ impl Lexicon {
             })?;
             let line = rec.position().map_or(0, |p| p.line());
             let get = |c: usize| rec.get(c).unwrap_or("").trim();
-            let field_err = |field: &'static str, value: &str, expected: &str| LexiconError::Field {
-                line,
-                field,
-                value: value.to_string(),
-                expected: expected.to_string(),
-            };
+            let field_err =
+                |field: &'static str, value: &str, expected: &str| LexiconError::Field {
+                    line,
+                    field,
+                    value: value.to_string(),
+                    expected: expected.to_string(),
+                };
             let phrase = get(c_phrase);
             let key = normalise_phrase(phrase);
-            if key.is_empty() {
+            if !key.chars().any(char::is_alphanumeric) {
                 return Err(field_err(
                     "phrase",
                     phrase,
@@ -300,7 +357,11 @@ impl Lexicon {
             let (point, low, high) = if kind == EntryKind::Intensifier {
                 for (field, c) in [("point", c_point), ("low", c_low), ("high", c_high)] {
                     if !get(c).is_empty() {
-                        return Err(field_err(field, get(c), "an empty field for kind intensifier"));
+                        return Err(field_err(
+                            field,
+                            get(c),
+                            "an empty field for kind intensifier",
+                        ));
                     }
                 }
                 (0.0, 0.0, 0.0)
@@ -312,8 +373,11 @@ impl Lexicon {
                         _ => Err(field_err(field, v, "a probability from 0 to 1, e.g. 0.7")),
                     }
                 };
-                let (point, low, high) =
-                    (num("point", c_point)?, num("low", c_low)?, num("high", c_high)?);
+                let (point, low, high) = (
+                    num("point", c_point)?,
+                    num("low", c_low)?,
+                    num("high", c_high)?,
+                );
                 if low > point {
                     return Err(field_err(
                         "low",
@@ -348,6 +412,7 @@ impl Lexicon {
             });
             first_lines.push(line);
             lex.trie.insert(&key, idx);
+            lex.keys.push(key.clone());
             lex.by_key.insert(key, idx);
         }
         if lex.entries.is_empty() {
@@ -372,9 +437,21 @@ impl Lexicon {
         self.entries.get(i)
     }
 
-    /// Leftmost-longest, non-overlapping phrase occurrences in `toks[a..b]`.
+    /// The normalised phrase of entry `i` ("" when out of range).
+    pub(crate) fn key(&self, i: usize) -> &str {
+        self.keys.get(i).map_or("", String::as_str)
+    }
+
+    /// Leftmost-longest, non-overlapping phrase occurrences in `toks[a..b]`, using the first-word
+    /// nodes stored in the tokens by `cues::classify`.
     pub(crate) fn find(&self, toks: &Tokens, a: usize, b: usize) -> Vec<Hit> {
-        self.trie.find(toks, a, b)
+        self.trie
+            .find_from(toks, a, b, |i| toks.toks.get(i).map_or(0, |t| t.lex))
+    }
+
+    /// The trie node a phrase starting with word `w` reaches (0: none).
+    pub(crate) fn root_child(&self, w: &str) -> u32 {
+        self.trie.root_child(w)
     }
 
     /// The reading of `entry` one rung further from 0.5 (for an intensifier in front of it): the
@@ -433,8 +510,14 @@ mod tests {
         let l = lex();
         let e = l.lookup("  Very   LIKELY ").map(|e| e.point);
         assert_eq!(e, Some(0.90));
-        assert_eq!(l.lookup("likely").map(|e| (e.point, e.low, e.high)), Some((0.70, 0.63, 0.80)));
-        assert_eq!(l.lookup("won\u{2019}t").map(|e| e.phrase.as_str()), Some("will not"));
+        assert_eq!(
+            l.lookup("likely").map(|e| (e.point, e.low, e.high)),
+            Some((0.70, 0.63, 0.80))
+        );
+        assert_eq!(
+            l.lookup("won\u{2019}t").map(|e| e.phrase.as_str()),
+            Some("will not")
+        );
         assert!(l.lookup("purple elephant").is_none());
         assert!(l.lookup("").is_none());
     }
@@ -450,7 +533,10 @@ mod tests {
         assert_eq!(get("probably not"), 0.25);
         assert_eq!(get("highly unlikely"), 0.08);
         assert!((get("highly unlikely") - (1.0 - get("highly likely"))).abs() > 0.01);
-        assert_eq!(l.lookup("unlikely").map(|e| e.kind), Some(EntryKind::Negative));
+        assert_eq!(
+            l.lookup("unlikely").map(|e| e.kind),
+            Some(EntryKind::Negative)
+        );
     }
 
     #[test]
@@ -460,16 +546,26 @@ mod tests {
         assert_eq!(l.lookup("won't").map(|e| e.point), Some(0.03));
         assert_eq!(l.lookup("would").map(|e| e.point), Some(0.97));
         // ESTIMATIVE.md §3.3 full-data corrections.
-        assert_eq!(l.lookup("realistic possibility").map(|e| e.point), Some(0.60));
+        assert_eq!(
+            l.lookup("realistic possibility").map(|e| e.point),
+            Some(0.60)
+        );
         assert_eq!(l.lookup("remote chance").map(|e| e.point), Some(0.05));
         assert_eq!(l.lookup("might").map(|e| e.point), Some(0.40));
-        assert!(l.lookup("will").is_some_and(|e| e.source.contains("hindsight heuristic")));
+        assert!(l
+            .lookup("will")
+            .is_some_and(|e| e.source.contains("hindsight heuristic")));
     }
 
     #[test]
     fn intensifier_moves_one_rung_out() {
         let l = lex();
-        let idx = |p: &str| l.entries().iter().position(|e| e.phrase == p).unwrap_or(usize::MAX);
+        let idx = |p: &str| {
+            l.entries()
+                .iter()
+                .position(|e| e.phrase == p)
+                .unwrap_or(usize::MAX)
+        };
         // likely 0.70 -> the next estimative point above is 0.80.
         assert_eq!(l.rung_beyond(idx("likely")).map(|e| e.point), Some(0.80));
         // unlikely 0.20 -> the next point below is 0.15 ("with low probability").
@@ -480,8 +576,12 @@ mod tests {
     #[test]
     fn matcher_prefers_longest_phrase() {
         let l = lex();
-        let t = crate::extract::tokens::tokenize("It will probably not rain, but chances are slight.", 100)
-            .unwrap_or_default();
+        let mut t = crate::extract::tokens::tokenize(
+            "It will probably not rain, but chances are slight.",
+            100,
+        )
+        .unwrap_or_default();
+        crate::extract::cues::classify_with(&mut t, Some(&l));
         let found: Vec<&str> = l
             .find(&t, 0, t.len())
             .iter()
@@ -500,7 +600,9 @@ mod tests {
     #[test]
     fn csv_errors_name_line_field_value_and_what_is_accepted() {
         let h = "phrase,point,low,high,source,kind\n";
-        let e = err(&format!("{h}likely,0.7,0.6,0.8,zon,estimative\nmeh,1.5,0.1,0.2,x,estimative\n"));
+        let e = err(&format!(
+            "{h}likely,0.7,0.6,0.8,zon,estimative\nmeh,1.5,0.1,0.2,x,estimative\n"
+        ));
         assert_eq!(
             e,
             LexiconError::Field {
@@ -514,22 +616,51 @@ mod tests {
         assert!(msg.contains("line 3") && msg.contains("point") && msg.contains("1.5"));
 
         let e = err(&format!("{h}likely,0.7,0.6,0.8,zon,sorta\n"));
-        assert!(matches!(&e, LexiconError::Field { line: 2, field: "kind", value, .. } if value == "sorta"));
+        assert!(
+            matches!(&e, LexiconError::Field { line: 2, field: "kind", value, .. } if value == "sorta")
+        );
         assert!(e.to_string().contains("flat_negative"));
 
         let e = err(&format!("{h}likely,0.7,0.75,0.8,zon,estimative\n"));
         assert!(matches!(e, LexiconError::Field { field: "low", .. }));
         let e = err(&format!("{h}likely,0.7,0.6,0.8,,estimative\n"));
-        assert!(matches!(e, LexiconError::Field { field: "source", .. }));
+        assert!(matches!(
+            e,
+            LexiconError::Field {
+                field: "source",
+                ..
+            }
+        ));
         let e = err(&format!("{h}very,0.5,,,h,intensifier\n"));
         assert!(matches!(e, LexiconError::Field { field: "point", .. }));
         let e = err(&format!("{h}\"!!\",0.5,0.4,0.6,h,estimative\n"));
-        assert!(matches!(e, LexiconError::Field { field: "phrase", .. }));
-        let e = err(&format!("{h}won't,0.03,0.03,0.03,m,flat_negative\nwill not,0.03,0.03,0.03,m,flat_negative\n"));
-        assert_eq!(e, LexiconError::Duplicate { line: 3, phrase: "will not".into(), first_line: 2 });
-        assert_eq!(err("phrase,point,low,high,kind\n"), LexiconError::MissingColumn { column: "source" });
+        assert!(matches!(
+            e,
+            LexiconError::Field {
+                field: "phrase",
+                ..
+            }
+        ));
+        let e = err(&format!(
+            "{h}won't,0.03,0.03,0.03,m,flat_negative\nwill not,0.03,0.03,0.03,m,flat_negative\n"
+        ));
+        assert_eq!(
+            e,
+            LexiconError::Duplicate {
+                line: 3,
+                phrase: "will not".into(),
+                first_line: 2
+            }
+        );
+        assert_eq!(
+            err("phrase,point,low,high,kind\n"),
+            LexiconError::MissingColumn { column: "source" }
+        );
         assert_eq!(err(h), LexiconError::Empty);
-        assert!(matches!(err(&format!("{h}a,0.5\n")), LexiconError::Csv { line: 2, .. }));
+        assert!(matches!(
+            err(&format!("{h}a,0.5\n")),
+            LexiconError::Csv { line: 2, .. }
+        ));
     }
 
     #[test]
@@ -540,6 +671,9 @@ mod tests {
             Err(e) => panic!("{e}"),
         };
         assert_eq!(l.lookup("fat   chance").map(|e| e.point), Some(0.05));
-        assert_eq!(l.lookup("fat chance").map(|e| e.source.as_str()), Some("my guess"));
+        assert_eq!(
+            l.lookup("fat chance").map(|e| e.source.as_str()),
+            Some("my guess")
+        );
     }
 }

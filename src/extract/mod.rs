@@ -1,11 +1,12 @@
 //! Candidate predictions from an article's text: a pure, rule-based, explainable extractor.
 //!
-//! [`extract`] splits the text into sentences ([`sentences`]), tokenises each one ([`tokens`]),
+//! [`extract`] splits the text into sentences ([`sentences`]), tokenises each one (`tokens.rs`),
 //! looks up estimative phrases in a [`Lexicon`] (data: `lexicon.csv`, format in [`lexicon`]) and the
-//! other forecast cues of ESTIMATIVE.md §5 ([`cues`]), normalises time expressions against the
-//! publication date ([`horizon`]) and proposes the clauses that make a checkable forecast ([`analyse`]).
-//! No I/O, no clock: the publication date comes in as an argument. Every step is linear in the input
-//! (one hash look-up per token for the phrase tables), and no input makes it panic.
+//! other forecast cues of ESTIMATIVE.md §5 (`cues.rs`), normalises time expressions against the
+//! publication date (`horizon.rs`) and proposes the clauses that make a checkable forecast
+//! (`analyse.rs`). No I/O, no clock: the publication date comes in as an argument. Every step is
+//! linear in the input (two hash look-ups per token for the word and phrase tables; sentences over
+//! [`MAX_SENTENCE_TOKENS`] tokens are skipped), and no input makes it panic.
 //!
 //! # What a candidate says
 //!
@@ -24,10 +25,15 @@
 //!   the flag `negated` is set ("Sanctions won't be lifted": phrase "won't" 0.03 = P(lifted), the
 //!   measured "never" row clamped; p = 0.97 = P(not lifted)). This is the complement of the same
 //!   measured reading, never a negative phrase's value derived from its positive (§4 rule 2).
-//!   `p_low`/`p_high` carry the range the same way. `p` is `None` for hedges and for cues without a
-//!   probability (intentions such as "plans to").
+//!   `p_low`/`p_high` carry the range the same way. A probability written in figures ("a 35% chance
+//!   of", "put the odds at 35%") overrides any phrase (source "stated in the text"). `p` is `None` for
+//!   hedges, for conditions and for cues without a probability (intentions such as "plans to").
 //! - `resolve_by`: from the time expression (recorded in `horizon_text`), or publication + 12 months
 //!   with `horizon_inferred`; vague words ("soon", "eventually") also set `horizon_inferred`.
+//! - `cues`: each cue found (kind and exact text; one per distinct kind and text, at most 12), which
+//!   with `phrase` and `flags` explains why the clause was proposed.
+//! - `speaker`: the named source of reported speech ("Kerry said", "according to the IMF", "..., said
+//!   Anna Berg", "Obama's statement that"); `None` for the writer's own view or an unnamed "he".
 //! - `flags`: `hedge_only`, `horizon_inferred`, `low_confidence`, `reported_speech`, `negated`
 //!   (the statement is worded negatively), `conditional` (depends on `condition`), `condition_of`
 //!   (this candidate is the condition of another).
@@ -36,16 +42,16 @@
 //!   low confidence and very short or very long statements lower it.
 //!
 //! Not proposed: questions, past-tense reports and present facts (no live forecast cue), recommendations
-//! (deontic "should"/"must"/"need to"/"ought to" before the cue; see [`analyse`] for the "should"
+//! (deontic "should"/"must"/"need to"/"ought to" before the cue; see `analyse.rs` for the "should"
 //! policy), evaluations ("it will be prudent to"), counterfactual "would have", and bare "would" with no
 //! condition, report or date ("a situation which would please strategists").
 
-pub mod analyse;
-pub mod cues;
-pub mod horizon;
+mod analyse;
+mod cues;
+mod horizon;
 pub mod lexicon;
 pub mod sentences;
-pub mod tokens;
+mod tokens;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -158,18 +164,17 @@ impl Candidate {
 /// it; the result is sorted by score (descending), with each condition placed right before its
 /// dependent claim, so the order is also a valid import order.
 pub fn extract(text: &str, published: NaiveDate, lexicon: &Lexicon) -> Vec<Candidate> {
-    let mut protos: Vec<analyse::Proto> = Vec::new();
+    let mut out: Vec<Candidate> = Vec::new();
+    let mut toks = tokens::Tokens::default();
     for s in sentences::split(text) {
         let Some(sentence) = text.get(s.start..s.end) else {
             continue;
         };
-        let Some(mut toks) = tokens::tokenize(sentence, MAX_SENTENCE_TOKENS) else {
+        if !tokens::tokenize_into(&mut toks, sentence, MAX_SENTENCE_TOKENS) {
             continue;
-        };
-        cues::classify(&mut toks);
+        }
+        cues::classify_with(&mut toks, Some(lexicon));
         let ctx = analyse::Ctx {
-            text,
-            base: s.start,
             sentence,
             span: Span {
                 start: s.char_start,
@@ -178,54 +183,50 @@ pub fn extract(text: &str, published: NaiveDate, lexicon: &Lexicon) -> Vec<Candi
             lex: lexicon,
             published,
         };
-        let offset = protos.len();
-        let mut local = Vec::new();
-        analyse::analyse(&ctx, &toks, &mut local);
-        for mut p in local {
-            p.condition = p.condition.map(|c| c + offset);
-            protos.push(p);
+        analyse::analyse(&ctx, &toks, &mut out);
+    }
+    rank(&mut out);
+    out
+}
+
+/// Sorts by score, best first, keeping each condition right before the claim that depends on it
+/// (a condition is always emitted just before its dependent and carries the dependent's score).
+fn rank(cands: &mut [Candidate]) {
+    let n = cands.len();
+    // (score, descending) then the position of the group's first member, then condition first.
+    let mut order: Vec<usize> = (0..n).collect();
+    let anchor = |i: usize| -> usize {
+        if cands[i].condition.is_some() {
+            i.saturating_sub(1)
+        } else {
+            i
         }
-    }
-    // Ids in text order.
-    for (i, p) in protos.iter_mut().enumerate() {
-        p.cand.id = format!("x{}", i + 1);
-    }
-    let ids: Vec<String> = protos.iter().map(|p| p.cand.id.clone()).collect();
-    let mut is_condition = vec![false; protos.len()];
-    for p in protos.iter_mut() {
-        if let Some(c) = p.condition {
-            p.cand.condition = ids.get(c).cloned();
-            if let Some(flag) = is_condition.get_mut(c) {
-                *flag = true;
-            }
-        }
-    }
-    // Rank: a condition travels with its dependent claim.
-    let mut groups: Vec<(f64, usize, Vec<usize>)> = Vec::new();
-    for (i, p) in protos.iter().enumerate() {
-        if is_condition.get(i).copied().unwrap_or(false) {
+    };
+    order.sort_by(|&x, &y| {
+        cands[y]
+            .score
+            .total_cmp(&cands[x].score)
+            .then(anchor(x).cmp(&anchor(y)))
+            .then(x.cmp(&y))
+    });
+    // Apply the permutation in place (cycle by cycle), so the candidates are moved once.
+    let mut placed = vec![false; n];
+    for start in 0..n {
+        if placed[start] {
             continue;
         }
-        let mut members = Vec::new();
-        if let Some(c) = p.condition {
-            members.push(c);
-        }
-        members.push(i);
-        groups.push((p.cand.score, i, members));
-    }
-    groups.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-    let mut slots: Vec<Option<Candidate>> = protos.into_iter().map(|p| Some(p.cand)).collect();
-    let mut out = Vec::with_capacity(slots.len());
-    for (_, _, members) in groups {
-        for m in members {
-            if let Some(c) = slots.get_mut(m).and_then(Option::take) {
-                out.push(c);
+        // Position `p` must receive the candidate now at `order[p]`.
+        let mut p = start;
+        loop {
+            placed[p] = true;
+            let src = order[p];
+            if src == start {
+                break;
             }
+            cands.swap(p, src);
+            p = src;
         }
     }
-    // Any condition whose dependent vanished (cannot happen, but never lose a candidate).
-    out.extend(slots.into_iter().flatten());
-    out
 }
 
 #[cfg(test)]

@@ -30,13 +30,13 @@ pub struct SentenceSpan {
 }
 
 const TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "messrs", "dr", "prof", "sen", "sens", "rep", "reps", "gov", "gen", "lt", "col",
-    "capt", "cpt", "sgt", "cmdr", "adm", "maj", "brig", "rev", "hon", "pres", "supt", "st", "mt", "ft",
-    "fr", "sr", "mme", "mlle", "atty", "insp", "det", "amb", "sec", "dep",
+    "mr", "mrs", "ms", "messrs", "dr", "prof", "sen", "sens", "rep", "reps", "gov", "gen", "lt",
+    "col", "capt", "cpt", "sgt", "cmdr", "adm", "maj", "brig", "rev", "hon", "pres", "supt", "st",
+    "mt", "ft", "fr", "sr", "mme", "mlle", "atty", "insp", "det", "amb", "sec", "dep",
 ];
 const NEVER_END: &[&str] = &[
-    "e.g", "i.e", "eg", "ie", "vs", "v", "cf", "viz", "approx", "ca", "fig", "figs", "vol", "vols", "pp",
-    "p", "no", "nos", "art", "sec", "ch", "al", "op", "cit", "ibid",
+    "e.g", "i.e", "eg", "ie", "vs", "v", "cf", "viz", "approx", "ca", "fig", "figs", "vol", "vols",
+    "pp", "p", "no", "nos", "art", "sec", "ch", "al", "op", "cit", "ibid",
 ];
 const MONTHS: &[&str] = &[
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
@@ -46,18 +46,85 @@ const SOFT: &[&str] = &[
 ];
 /// Capitalised words that usually open a sentence: after an ambiguous abbreviation they signal a break.
 const STARTERS: &[&str] = &[
-    "the", "a", "an", "it", "he", "she", "they", "we", "i", "you", "this", "that", "these", "those",
-    "but", "and", "or", "so", "yet", "in", "on", "at", "for", "with", "however", "if", "when", "while",
-    "as", "its", "his", "her", "their", "our", "my", "there", "here", "what", "why", "how", "who",
-    "meanwhile", "still", "now", "then", "after", "before", "since", "although", "though", "despite",
-    "some", "many", "most", "all", "both", "each", "no", "not", "such", "one", "officials", "analysts",
-    "critics", "experts", "moreover", "also", "instead", "indeed", "thus", "by", "from", "during",
+    "the",
+    "a",
+    "an",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "you",
+    "this",
+    "that",
+    "these",
+    "those",
+    "but",
+    "and",
+    "or",
+    "so",
+    "yet",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "however",
+    "if",
+    "when",
+    "while",
+    "as",
+    "its",
+    "his",
+    "her",
+    "their",
+    "our",
+    "my",
+    "there",
+    "here",
+    "what",
+    "why",
+    "how",
+    "who",
+    "meanwhile",
+    "still",
+    "now",
+    "then",
+    "after",
+    "before",
+    "since",
+    "although",
+    "though",
+    "despite",
+    "some",
+    "many",
+    "most",
+    "all",
+    "both",
+    "each",
+    "no",
+    "not",
+    "such",
+    "one",
+    "officials",
+    "analysts",
+    "critics",
+    "experts",
+    "moreover",
+    "also",
+    "instead",
+    "indeed",
+    "thus",
+    "by",
+    "from",
+    "during",
 ];
 /// Lowercase words after which a line break is read as a wrapped line, not a paragraph end.
 const WRAP_WORDS: &[&str] = &[
-    "the", "a", "an", "of", "and", "or", "to", "in", "on", "for", "with", "by", "at", "from", "that",
-    "as", "is", "are", "was", "were", "will", "would", "be", "its", "their", "his", "her", "this",
-    "but", "if", "than", "into", "about",
+    "the", "a", "an", "of", "and", "or", "to", "in", "on", "for", "with", "by", "at", "from",
+    "that", "as", "is", "are", "was", "were", "will", "would", "be", "its", "their", "his", "her",
+    "this", "but", "if", "than", "into", "about",
 ];
 
 fn is_terminal(c: char) -> bool {
@@ -90,7 +157,10 @@ fn word_after(text: &str, pos: usize) -> &str {
         .char_indices()
         .find(|&(_, c)| {
             !(c.is_whitespace()
-                || matches!(c, '"' | '\'' | '(' | '[' | '\u{201C}' | '\u{2018}' | '\u{00AB}'))
+                || matches!(
+                    c,
+                    '"' | '\'' | '(' | '[' | '\u{201C}' | '\u{2018}' | '\u{00AB}'
+                ))
         })
         .map_or(tail.len(), |(i, _)| i);
     let rest = &tail[skip..];
@@ -134,7 +204,9 @@ fn ends_sentence(text: &str, term_start: usize, after: usize, first_term: char) 
     }
     if NEVER_END.contains(&b) {
         // "No. 5" never splits; "No." before a capitalised starter ("He said no. The ...") does.
-        return b == "no" && !next.chars().next().is_some_and(|c| c.is_ascii_digit()) && is_starter(next);
+        return b == "no"
+            && !next.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && is_starter(next);
     }
     let single_letter = b.chars().count() == 1 && b.chars().all(char::is_alphabetic);
     if b.contains('.') || single_letter || MONTHS.contains(&b) || SOFT.contains(&b) {
@@ -168,6 +240,18 @@ pub fn split(text: &str) -> Vec<SentenceSpan> {
     let bytes = text.as_bytes();
     let mut i = 0usize;
     while i < text.len() {
+        // Fast path: plain ASCII that is neither a line break nor a terminator.
+        let b0 = bytes[i];
+        if b0 < 0x80 && !matches!(b0, b'\n' | b'.' | b'!' | b'?') {
+            if !matches!(b0, b' ' | b'\t' | b'\r' | b'\x0b' | b'\x0c') {
+                if start.is_none() {
+                    start = Some(i);
+                }
+                last_non_ws = i + 1;
+            }
+            i += 1;
+            continue;
+        }
         let Some(c) = text[i..].chars().next() else {
             break;
         };
@@ -281,34 +365,70 @@ mod tests {
             sents("The U.S. will act. The U.S. Congress agreed."),
             ["The U.S. will act.", "The U.S. Congress agreed."]
         );
-        assert_eq!(sents("He moved to the U.S. The next year he left."), ["He moved to the U.S.", "The next year he left."]);
+        assert_eq!(
+            sents("He moved to the U.S. The next year he left."),
+            ["He moved to the U.S.", "The next year he left."]
+        );
     }
 
     #[test]
     fn titles_never_split() {
-        assert_eq!(sents("Mr. Smith met Dr. Jones and Gen. Lee."), ["Mr. Smith met Dr. Jones and Gen. Lee."]);
-        assert_eq!(sents("Mrs. May and Prof. Ng spoke. Sen. Warren left."), ["Mrs. May and Prof. Ng spoke.", "Sen. Warren left."]);
+        assert_eq!(
+            sents("Mr. Smith met Dr. Jones and Gen. Lee."),
+            ["Mr. Smith met Dr. Jones and Gen. Lee."]
+        );
+        assert_eq!(
+            sents("Mrs. May and Prof. Ng spoke. Sen. Warren left."),
+            ["Mrs. May and Prof. Ng spoke.", "Sen. Warren left."]
+        );
     }
 
     #[test]
     fn month_abbreviations() {
-        assert_eq!(sents("The vote is on Jan. 5 in Paris."), ["The vote is on Jan. 5 in Paris."]);
-        assert_eq!(sents("It ended in Dec. The talks resume."), ["It ended in Dec.", "The talks resume."]);
-        assert_eq!(sents("Due by Sept. Congress will decide."), ["Due by Sept. Congress will decide."]);
+        assert_eq!(
+            sents("The vote is on Jan. 5 in Paris."),
+            ["The vote is on Jan. 5 in Paris."]
+        );
+        assert_eq!(
+            sents("It ended in Dec. The talks resume."),
+            ["It ended in Dec.", "The talks resume."]
+        );
+        assert_eq!(
+            sents("Due by Sept. Congress will decide."),
+            ["Due by Sept. Congress will decide."]
+        );
     }
 
     #[test]
     fn other_abbreviations_and_initials() {
-        assert_eq!(sents("Fruit, e.g. Apples, sold well."), ["Fruit, e.g. Apples, sold well."]);
-        assert_eq!(sents("John F. Kennedy spoke at 9 a.m. Nobody came."), ["John F. Kennedy spoke at 9 a.m. Nobody came."]);
-        assert_eq!(sents("Item No. 5 sold. It was cheap."), ["Item No. 5 sold.", "It was cheap."]);
-        assert_eq!(sents("Acme Inc. The firm grew."), ["Acme Inc.", "The firm grew."]);
-        assert_eq!(sents("Pens, paper, etc. Then we left."), ["Pens, paper, etc.", "Then we left."]);
+        assert_eq!(
+            sents("Fruit, e.g. Apples, sold well."),
+            ["Fruit, e.g. Apples, sold well."]
+        );
+        assert_eq!(
+            sents("John F. Kennedy spoke at 9 a.m. Nobody came."),
+            ["John F. Kennedy spoke at 9 a.m. Nobody came."]
+        );
+        assert_eq!(
+            sents("Item No. 5 sold. It was cheap."),
+            ["Item No. 5 sold.", "It was cheap."]
+        );
+        assert_eq!(
+            sents("Acme Inc. The firm grew."),
+            ["Acme Inc.", "The firm grew."]
+        );
+        assert_eq!(
+            sents("Pens, paper, etc. Then we left."),
+            ["Pens, paper, etc.", "Then we left."]
+        );
     }
 
     #[test]
     fn numbers_do_not_split() {
-        assert_eq!(sents("Growth was 3.5% in 2015. It will be 2.1% next year."), ["Growth was 3.5% in 2015.", "It will be 2.1% next year."]);
+        assert_eq!(
+            sents("Growth was 3.5% in 2015. It will be 2.1% next year."),
+            ["Growth was 3.5% in 2015.", "It will be 2.1% next year."]
+        );
         assert_eq!(sents("It cost $1.5 billion."), ["It cost $1.5 billion."]);
     }
 
@@ -326,10 +446,22 @@ mod tests {
 
     #[test]
     fn paragraphs_without_final_punctuation() {
-        assert_eq!(sents("A headline\nThe body starts here."), ["A headline", "The body starts here."]);
-        assert_eq!(sents("Title line\r\n\r\nBody text"), ["Title line", "Body text"]);
-        assert_eq!(sents("A sentence that is\nwrapped here."), ["A sentence that is\nwrapped here."]);
-        assert_eq!(sents("wrapped before the\nUnited Nations vote."), ["wrapped before the\nUnited Nations vote."]);
+        assert_eq!(
+            sents("A headline\nThe body starts here."),
+            ["A headline", "The body starts here."]
+        );
+        assert_eq!(
+            sents("Title line\r\n\r\nBody text"),
+            ["Title line", "Body text"]
+        );
+        assert_eq!(
+            sents("A sentence that is\nwrapped here."),
+            ["A sentence that is\nwrapped here."]
+        );
+        assert_eq!(
+            sents("wrapped before the\nUnited Nations vote."),
+            ["wrapped before the\nUnited Nations vote."]
+        );
     }
 
     #[test]

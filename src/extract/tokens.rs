@@ -27,8 +27,11 @@ pub(crate) struct Token {
     pub kind: TokKind,
     /// The source text starts with an uppercase letter.
     pub cap: bool,
-    /// Word-class bits from `cues::word_class`, filled in by the caller.
+    /// Word-class bits from `cues::classify`, filled in by the caller.
     pub class: u64,
+    /// The lexicon trie node reached by this word from the root (0: no phrase starts here), filled in
+    /// by `cues::classify`.
+    pub lex: u32,
 }
 
 /// The tokens of one text, with their normalised forms stored back to back in one buffer
@@ -79,19 +82,18 @@ impl Tokens {
             kind,
             cap,
             class: 0,
+            lex: 0,
         });
     }
 
     /// Appends the lowercased, apostrophe-straightened form of `src` as one token.
     fn push_lowered(&mut self, start: usize, src: &str, kind: TokKind) {
         let norm_start = self.buf.len() as u32;
-        for c in src.chars() {
-            match c {
-                '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' => self.buf.push('\''),
-                '\u{2010}' | '\u{2011}' => self.buf.push('-'),
-                c if c.is_ascii() => self.buf.push(c.to_ascii_lowercase()),
-                c => self.buf.extend(c.to_lowercase()),
-            }
+        if src.bytes().all(|b| b.is_ascii() && b != b'`') {
+            self.buf
+                .extend(src.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            self.push_lowered_slow(src);
         }
         let norm_end = self.buf.len() as u32;
         let cap = src.chars().next().is_some_and(char::is_uppercase);
@@ -103,7 +105,19 @@ impl Tokens {
             kind,
             cap,
             class: 0,
+            lex: 0,
         });
+    }
+
+    fn push_lowered_slow(&mut self, src: &str) {
+        for c in src.chars() {
+            match c {
+                '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' => self.buf.push('\''),
+                '\u{2010}' | '\u{2011}' => self.buf.push('-'),
+                c if c.is_ascii() => self.buf.push(c.to_ascii_lowercase()),
+                c => self.buf.extend(c.to_lowercase()),
+            }
+        }
     }
 }
 
@@ -118,16 +132,33 @@ fn is_hyphen(c: char) -> bool {
 /// Splits `text` into tokens. Returns `None` when there would be more than `max` tokens, so that a
 /// pathological "sentence" (a 10 MB line of words) costs no more than `max` tokens of work.
 pub(crate) fn tokenize(text: &str, max: usize) -> Option<Tokens> {
-    let mut out = Tokens {
-        toks: Vec::with_capacity(text.len() / 5 + 1),
-        buf: String::with_capacity(text.len()),
+    let mut out = Tokens::default();
+    tokenize_into(&mut out, text, max).then_some(out)
+}
+
+/// [`tokenize`] into a reused buffer (cleared first); `false` when over `max` tokens.
+pub(crate) fn tokenize_into(out: &mut Tokens, text: &str, max: usize) -> bool {
+    out.toks.clear();
+    out.buf.clear();
+    let bytes = text.as_bytes();
+    // The character at byte `k` and its length (ASCII without decoding).
+    let char_at = |k: usize| -> Option<(char, usize)> {
+        match bytes.get(k) {
+            Some(&b) if b < 0x80 => Some((char::from(b), 1)),
+            Some(_) => text
+                .get(k..)
+                .and_then(|s| s.chars().next())
+                .map(|c| (c, c.len_utf8())),
+            None => None,
+        }
     };
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    let mut i = 0usize;
+    while let Some((c, clen)) = char_at(i) {
         if out.toks.len() > max {
-            return None;
+            return false;
         }
         if c.is_whitespace() {
+            i += clen;
             continue;
         }
         if !c.is_alphanumeric() {
@@ -138,30 +169,29 @@ pub(crate) fn tokenize(text: &str, max: usize) -> Option<Tokens> {
                 '\u{2026}' => "...",
                 _ => "",
             };
-            let end = i + c.len_utf8();
+            let end = i + clen;
             if norm.is_empty() {
                 out.push(i, end, &text[i..end], TokKind::Punct, false);
             } else {
                 out.push(i, end, norm, TokKind::Punct, false);
             }
+            i = end;
             continue;
         }
         // A word or a number: extend while the next characters continue it.
-        let starts_digit = c.is_ascii_digit() || c.is_numeric();
-        let mut end = i + c.len_utf8();
+        let starts_digit = c.is_numeric();
+        let mut end = i + clen;
         // Length in chars of the run since the start or the last inner '.', for "U.S" / "3.5".
         let mut run_len = 1usize;
         let mut run_digits = starts_digit;
-        loop {
-            let Some(&(j, d)) = it.peek() else { break };
+        while let Some((d, dlen)) = char_at(end) {
             if d.is_alphanumeric() {
                 run_len += 1;
                 run_digits &= d.is_numeric();
-                end = j + d.len_utf8();
-                it.next();
+                end += dlen;
                 continue;
             }
-            let next = text[j + d.len_utf8()..].chars().next();
+            let next = char_at(end + dlen).map(|x| x.0);
             let next_alnum = next.is_some_and(char::is_alphanumeric);
             let joins = if is_apostrophe(d) || is_hyphen(d) {
                 next_alnum
@@ -171,25 +201,23 @@ pub(crate) fn tokenize(text: &str, max: usize) -> Option<Tokens> {
                     || (!run_digits && run_len <= 2 && next_alnum && !starts_digit)
             } else if d == ',' {
                 // "1,000" joins, "2015, the" does not.
-                run_digits
-                    && text
-                        .get(j + 1..j + 4)
-                        .is_some_and(|s| s.bytes().all(|b| b.is_ascii_digit()))
-                    && !text
-                        .get(j + 4..j + 5)
-                        .is_some_and(|s| s.bytes().all(|b| b.is_ascii_digit()))
+                let digit = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
+                run_digits && digit(end + 1) && digit(end + 2) && digit(end + 3) && !digit(end + 4)
             } else {
                 false
             };
             if !joins {
                 break;
             }
-            it.next();
             if d == '.' {
                 run_len = 0;
                 run_digits = true;
             }
-            end = j + d.len_utf8();
+            end += dlen;
+        }
+        // "U.S." keeps its final dot when the word already has an inner one.
+        if !starts_digit && text[i..end].contains('.') && bytes.get(end) == Some(&b'.') {
+            end += 1;
         }
         let word = &text[i..end];
         let kind = if starts_digit {
@@ -197,9 +225,10 @@ pub(crate) fn tokenize(text: &str, max: usize) -> Option<Tokens> {
         } else {
             TokKind::Word
         };
-        push_word(&mut out, i, word, kind);
+        push_word(out, i, word, kind);
+        i = end;
     }
-    Some(out)
+    out.toks.len() <= max
 }
 
 /// Pushes one word, splitting English clitics and a few fused forms into separate normalised tokens.
@@ -208,7 +237,13 @@ fn push_word(out: &mut Tokens, start: usize, word: &str, kind: TokKind) {
         if let Some((a, b)) = split_fused(word) {
             let cap = word.chars().next().is_some_and(char::is_uppercase);
             out.push(start, start + a.len(), fused_norm(a), kind, cap);
-            out.push(start + a.len(), start + word.len(), fused_norm(b), kind, false);
+            out.push(
+                start + a.len(),
+                start + word.len(),
+                fused_norm(b),
+                kind,
+                false,
+            );
             return;
         }
         if let Some((pos, apos_len)) = word.char_indices().rev().find_map(|(k, c)| {
@@ -314,7 +349,7 @@ mod tests {
     #[test]
     fn numbers_initialisms_and_hyphens_stay_whole() {
         assert_eq!(norms("3.5% of 1,000"), ["3.5", "%", "of", "1,000"]);
-        assert_eq!(norms("the U.S. will"), ["the", "u.s", ".", "will"]);
+        assert_eq!(norms("the U.S. will"), ["the", "u.s.", "will"]);
         assert_eq!(norms("a toss-up, 50-50"), ["a", "toss-up", ",", "50-50"]);
         assert_eq!(norms("end.Next"), ["end", ".", "next"]);
         assert_eq!(norms("in 2015, the"), ["in", "2015", ",", "the"]);
@@ -325,7 +360,17 @@ mod tests {
         let s = "Sie w\u{00FC}rde \u{201C}won\u{2019}t\u{201D}";
         let t = tokenize(s, 100).unwrap();
         let pieces: Vec<&str> = t.toks.iter().map(|k| &s[k.start..k.end]).collect();
-        assert_eq!(pieces, ["Sie", "w\u{00FC}rde", "\u{201C}", "wo", "n\u{2019}t", "\u{201D}"]);
+        assert_eq!(
+            pieces,
+            [
+                "Sie",
+                "w\u{00FC}rde",
+                "\u{201C}",
+                "wo",
+                "n\u{2019}t",
+                "\u{201D}"
+            ]
+        );
         assert_eq!(t.norm(3), "will");
         assert_eq!(t.norm(2), "\"");
     }

@@ -2,6 +2,7 @@
 
 mod charts;
 mod common;
+mod extract;
 mod interchange;
 mod ledger;
 mod report;
