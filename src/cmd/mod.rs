@@ -3,16 +3,19 @@
 //! renders the result. `Ctx` carries what every command shares: the time and the ledger.
 
 pub mod add;
+pub mod backup;
 pub mod compare;
 pub mod demo;
 pub mod export;
 pub mod forecast;
 pub mod import;
 pub mod list;
+pub mod log;
 pub mod report;
 pub mod resolve;
 pub mod show;
 pub mod source;
+pub mod verify;
 
 use std::path::PathBuf;
 
@@ -43,7 +46,7 @@ impl Ctx {
             Some(p) => p.clone(),
             None => crate::paths::default_db()?,
         };
-        Store::open(&path).map_err(Into::into)
+        Store::open(&path, self.now).map_err(Into::into)
     }
 }
 

@@ -4,6 +4,7 @@ mod common;
 mod interchange;
 mod ledger;
 mod report;
+mod trust;
 
 #[test]
 fn every_test_file_is_wired_in() {
