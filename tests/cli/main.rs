@@ -1,6 +1,7 @@
 //! Integration tests: the real binary on a temporary ledger, with the clock pinned.
 
 mod common;
+mod hostile;
 mod interchange;
 mod ledger;
 mod report;
