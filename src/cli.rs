@@ -52,6 +52,12 @@ pub enum Command {
     Chart(cmd::chart::ChartCmd),
     /// Load the worked example (a 2015 op-ed) and score it.
     Demo(cmd::demo::DemoArgs),
+    /// Show the history: every record as it was added, newest first, with its hash.
+    Log(cmd::log::LogArgs),
+    /// Check the history's hash chain and that every table matches it (exit 4 if not).
+    Verify(cmd::verify::VerifyArgs),
+    /// Write a consistent, verified copy of the ledger (others may keep writing).
+    Backup(cmd::backup::BackupArgs),
 }
 
 pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
@@ -69,5 +75,8 @@ pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
         Command::Demo(a) => cmd::demo::run(a, ctx),
         Command::Chart(c) => cmd::chart::run(c, ctx),
         Command::Extract(a) => cmd::extract::run(a, ctx),
+        Command::Log(a) => cmd::log::run(a, ctx),
+        Command::Verify(a) => cmd::verify::run(a, ctx),
+        Command::Backup(a) => cmd::backup::run(a, ctx),
     }
 }

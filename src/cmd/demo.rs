@@ -23,7 +23,7 @@ pub fn run(_a: DemoArgs, ctx: &Ctx) -> anyhow::Result<()> {
     // Only an explicit --db keeps the example; HINDSIGHT_DB alone never receives it.
     let mut store = match (&ctx.db, ctx.db_from_flag) {
         (Some(_), true) => ctx.open()?,
-        _ => Store::open_in_memory()?,
+        _ => Store::open_in_memory(ctx.now)?,
     };
     import_into(
         &mut store,

@@ -3,6 +3,7 @@
 //! renders the result. `Ctx` carries what every command shares: the time and the ledger.
 
 pub mod add;
+pub mod backup;
 pub mod chart;
 pub mod compare;
 pub mod demo;
@@ -12,10 +13,12 @@ pub mod forecast;
 pub mod html;
 pub mod import;
 pub mod list;
+pub mod log;
 pub mod report;
 pub mod resolve;
 pub mod show;
 pub mod source;
+pub mod verify;
 
 use std::path::PathBuf;
 
@@ -46,7 +49,7 @@ impl Ctx {
             Some(p) => p.clone(),
             None => crate::paths::default_db()?,
         };
-        Store::open(&path).map_err(Into::into)
+        Store::open(&path, self.now).map_err(Into::into)
     }
 }
 

@@ -4,6 +4,7 @@
 //! Nothing here touches SQL, files or the clock. The field names of these types are the
 //! field names of the JSON output and of the interchange format (see README).
 
+pub mod event;
 pub mod parse;
 pub mod validate;
 

@@ -62,7 +62,7 @@ pub enum LedgerError {
 
 impl From<rusqlite::Error> for LedgerError {
     fn from(e: rusqlite::Error) -> Self {
-        LedgerError::Store(StoreError::Sqlite(e))
+        LedgerError::Store(StoreError::from(e))
     }
 }
 

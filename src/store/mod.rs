@@ -4,16 +4,19 @@
 //! run writes through [`Store::write`], which wraps them in one IMMEDIATE transaction:
 //! either everything a command writes lands, or nothing does.
 
+mod events;
 mod queries;
 mod scan;
 pub mod schema;
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
+pub use events::{Head, StoredEvent, Verdict};
 pub use queries::{ClaimFilter, ClaimRow, Db, ListRow, Table, Window};
 pub use scan::{ForecastScan, ScoringClaim};
 
@@ -30,21 +33,40 @@ pub enum StoreError {
     Schema(String),
     #[error("database {path}: {message}")]
     Open { path: String, message: String },
+    #[error("database {path}: cannot write: {reason}; nothing was written")]
+    Unwritable { path: String, reason: String },
+    #[error(
+        "database: the disk is full ({0}); the transaction was rolled back, nothing was written"
+    )]
+    Full(rusqlite::Error),
     #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("database: stored value is corrupt: {0}")]
     Corrupt(String),
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => StoreError::Full(e),
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
 impl StoreError {
     fn from_open(e: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite(e)
+        StoreError::from(e)
     }
 }
 
 /// An open ledger.
 pub struct Store {
     conn: Connection,
+    /// The file, for messages (None in memory).
+    path: Option<PathBuf>,
+    /// The time of this run, stamped on the events written through this store.
+    now: DateTime<Utc>,
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -52,7 +74,35 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// Refuses, before SQLite touches it, a file that cannot be a whole SQLite database: wrong
 /// magic bytes, or a length that does not match the page size and page count in its header.
 /// A truncated copy would otherwise open and fail later, half-way through a command.
+///
+/// The file can look truncated while another process checkpoints into it (page 1, with the
+/// new page count, is written before the pages that extend the file). A checkpoint reads
+/// from the write-ahead log, which exists until it is done; so a file that looks truncated
+/// while a log lies beside it is left to SQLite, and one without a log is looked at again
+/// before it is refused.
 fn check_existing_file(path: &Path) -> Result<(), StoreError> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let mut looks = 0;
+    loop {
+        match check_file_once(path) {
+            Err(StoreError::NotADatabase { reason, .. })
+                if reason == TRUNCATED && Path::new(&wal).exists() =>
+            {
+                return Ok(())
+            }
+            Err(StoreError::NotADatabase { reason, .. }) if reason == TRUNCATED && looks < 3 => {
+                looks += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
+const TRUNCATED: &str = "it is truncated or damaged";
+
+fn check_file_once(path: &Path) -> Result<(), StoreError> {
     let shown = path.display().to_string();
     let refuse = |reason: &str| StoreError::NotADatabase {
         path: shown.clone(),
@@ -94,7 +144,7 @@ fn check_existing_file(path: &Path) -> Result<(), StoreError> {
     let count_valid = header[24..28] == header[92..96];
     let page = u64::from(page);
     if len % page != 0 || (count_valid && pages > 0 && len < u64::from(pages) * page) {
-        return Err(refuse("it is truncated or damaged"));
+        return Err(refuse(TRUNCATED));
     }
     Ok(())
 }
@@ -111,8 +161,10 @@ fn read_up_to(f: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 impl Store {
-    /// Opens (creating it and its folders if needed) the ledger at `path`.
-    pub fn open(path: &Path) -> Result<Store, StoreError> {
+    /// Opens (creating it and its folders if needed) the ledger at `path`. `now` is the
+    /// time of this run (`Ctx.now`): the history records it on every change made through
+    /// this store, including the first events an upgrade writes.
+    pub fn open(path: &Path, now: DateTime<Utc>) -> Result<Store, StoreError> {
         check_existing_file(path)?;
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
@@ -128,23 +180,40 @@ impl Store {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        Store::prepare(conn, Some(path))
+        Store::prepare(conn, Some(path), now)
     }
 
     /// A throwaway ledger in memory (the demo, tests).
-    pub fn open_in_memory() -> Result<Store, StoreError> {
-        Store::prepare(Connection::open_in_memory()?, None)
+    pub fn open_in_memory(now: DateTime<Utc>) -> Result<Store, StoreError> {
+        Store::prepare(Connection::open_in_memory()?, None, now)
     }
 
-    fn prepare(mut conn: Connection, path: Option<&Path>) -> Result<Store, StoreError> {
+    fn prepare(
+        mut conn: Connection,
+        path: Option<&Path>,
+        now: DateTime<Utc>,
+    ) -> Result<Store, StoreError> {
         let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
-        let not_db = |e: rusqlite::Error| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::NotADatabase)
-            | Some(rusqlite::ErrorCode::DatabaseCorrupt) => StoreError::NotADatabase {
+        let not_db = |e: rusqlite::Error| {
+            match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+                StoreError::NotADatabase {
+                    path: shown.clone(),
+                    reason: e.to_string(),
+                }
+            }
+            Some(ErrorCode::ReadOnly) => StoreError::Unwritable {
                 path: shown.clone(),
-                reason: e.to_string(),
+                reason: format!(
+                    "the file or its folder is read-only, and SQLite must write beside a WAL-mode ledger even to read it ({e})"
+                ),
             },
-            _ => StoreError::Sqlite(e),
+            _ if path.is_some() => StoreError::Open {
+                path: shown.clone(),
+                message: e.to_string(),
+            },
+            _ => StoreError::from(e),
+        }
         };
         // Two processes writing at once wait for each other instead of failing.
         conn.busy_timeout(Duration::from_secs(10)).map_err(not_db)?;
@@ -153,22 +222,81 @@ impl Store {
         conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
             .map_err(not_db)?;
         if path.is_some() {
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
-                .map_err(not_db)?;
+            // Switching a ledger into WAL mode needs it to itself, and SQLite reports a
+            // busy database here without waiting on the busy timeout; so wait here, as
+            // long as that timeout, for the other processes opening it at the same time.
+            let mut waited = 0;
+            loop {
+                match conn
+                    .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
+                {
+                    Ok(_) => break,
+                    Err(e)
+                        if waited < 1000
+                            && matches!(
+                                e.sqlite_error_code(),
+                                Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                            ) =>
+                    {
+                        waited += 1;
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                    Err(e) => return Err(not_db(e)),
+                }
+            }
             conn.pragma_update(None, "synchronous", "NORMAL")
                 .map_err(not_db)?;
         }
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(not_db)?;
-        schema::upgrade(&mut conn)?;
-        Ok(Store { conn })
+        schema::upgrade(&mut conn, now).map_err(|e| match (e, path) {
+            (StoreError::Schema(message), Some(p)) => StoreError::Open {
+                path: p.display().to_string(),
+                message: format!("upgrading the schema: {message}"),
+            },
+            (e, _) => e,
+        })?;
+        Ok(Store {
+            conn,
+            path: path.map(Path::to_path_buf),
+            now,
+        })
+    }
+
+    /// The ledger's file (None for a ledger in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
     }
 
     /// A handle for reading.
     pub fn read(&self) -> Db<'_> {
-        Db::new(&self.conn)
+        Db::new(&self.conn, self.now)
     }
+}
 
+/// Turns a failure to start or commit a write into a message that names the database and
+/// says why: read-only, full, or locked by another program for too long.
+fn write_error(path: Option<&Path>, e: rusqlite::Error) -> StoreError {
+    let path = path
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| ":memory:".to_string());
+    let reason = match e.sqlite_error_code() {
+        Some(ErrorCode::ReadOnly) => {
+            format!("the database file or its folder is read-only, or was opened read-only ({e})")
+        }
+        Some(ErrorCode::DiskFull) => format!("the disk is full ({e})"),
+        Some(ErrorCode::PermissionDenied)
+        | Some(ErrorCode::CannotOpen)
+        | Some(ErrorCode::SystemIoFailure) => e.to_string(),
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            format!("another program kept it locked for longer than the 10 s this waits ({e})")
+        }
+        _ => return StoreError::from(e),
+    };
+    StoreError::Unwritable { path, reason }
+}
+
+impl Store {
     /// Runs `f` inside one IMMEDIATE transaction: the write lock is taken up front (so a
     /// concurrent writer waits on the busy timeout rather than failing mid-way), and the
     /// transaction commits only if `f` succeeds. Any error rolls everything back.
@@ -176,12 +304,25 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        let now = self.now;
+        let path = self.path.as_deref();
+        // SQLite opens a file it may not write read-only without saying so; ask before
+        // starting, so the refusal names the database instead of failing mid-way.
+        if self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(StoreError::Unwritable {
+                path: path
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| ":memory:".to_string()),
+                reason: "the file is read-only for this user".to_string(),
+            }
+            .into());
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let value = f(&Db::new(&tx))?;
-        tx.commit().map_err(StoreError::from)?;
+            .map_err(|e| write_error(path, e))?;
+        let value = f(&Db::new(&tx, now))?;
+        tx.commit().map_err(|e| write_error(path, e))?;
         Ok(value)
     }
 
@@ -191,22 +332,52 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        let now = self.now;
+        let path = self.path.as_deref();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let value = f(&Db::new(&tx))?;
+            .map_err(|e| write_error(path, e))?;
+        let value = f(&Db::new(&tx, now))?;
         tx.rollback().map_err(StoreError::from)?;
         Ok(value)
     }
 
-    /// Copies the ledger to `dest` with SQLite's online backup, which yields to writers
-    /// and gives a consistent snapshot.
-    pub fn backup_to(&self, dest: &Path) -> Result<(), StoreError> {
+    /// Copies the ledger to `dest` with SQLite's online backup, then verifies the copy
+    /// and returns what `verify` found there.
+    ///
+    /// The copy is made in a single backup step, which reads every page inside one read
+    /// transaction: in WAL mode other processes keep writing meanwhile, and the copy is the
+    /// ledger as it stood when the step began. (Copying in several steps would restart each
+    /// time another process wrote, see https://www.sqlite.org/c3ref/backup_finish.html.)
+    pub fn backup_to(&self, dest: &Path) -> Result<Verdict, StoreError> {
+        use rusqlite::backup::{Backup, StepResult};
         let mut out = Connection::open(dest)?;
-        let backup = rusqlite::backup::Backup::new(&self.conn, &mut out)?;
-        backup.run_to_completion(256, Duration::from_millis(5), None)?;
-        Ok(())
+        out.busy_timeout(Duration::from_secs(10))?;
+        {
+            let backup = Backup::new(&self.conn, &mut out)?;
+            let mut waits = 0;
+            loop {
+                match backup.step(-1)? {
+                    StepResult::Done => break,
+                    StepResult::More => {}
+                    // Busy or locked: a writer holds a lock the first read needs; wait a
+                    // little, for at most about ten seconds in all.
+                    _ if waits < 1000 => {
+                        waits += 1;
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                    _ => {
+                        return Err(StoreError::Open {
+                            path: dest.display().to_string(),
+                            message: "the ledger stayed locked for over 10 s; no copy made"
+                                .to_string(),
+                        })
+                    }
+                }
+            }
+        }
+        Db::new(&out, self.now).verify()
     }
 
     /// The raw connection, for the few callers (tests, benchmarks) that need it.
@@ -225,7 +396,7 @@ mod tests {
         let path = dir.path().join("notes.txt");
         let body = b"these are my notes, not a database\n".repeat(20);
         std::fs::write(&path, &body).unwrap();
-        let err = Store::open(&path).err().unwrap();
+        let err = Store::open(&path, chrono::Utc::now()).err().unwrap();
         assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), body);
     }
@@ -234,7 +405,7 @@ mod tests {
     fn new_file_gets_the_schema() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a/b/ledger.db");
-        let store = Store::open(&path).unwrap();
+        let store = Store::open(&path, chrono::Utc::now()).unwrap();
         let v: i64 = store
             .connection()
             .pragma_query_value(None, "user_version", |r| r.get(0))

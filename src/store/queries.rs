@@ -8,15 +8,18 @@ use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::StoreError;
+use crate::domain::event::Record;
 use crate::domain::parse::{format_date, format_time};
 use crate::domain::{Claim, Forecast, Outcome, Resolution, Source};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
-/// A read or write handle on the ledger (a connection or an open transaction).
+/// A read or write handle on the ledger (a connection or an open transaction), with the
+/// time of this run, which the history records as the moment each change was made.
 #[derive(Clone, Copy)]
 pub struct Db<'c> {
     conn: &'c Connection,
+    now: DateTime<Utc>,
 }
 
 /// A claim together with its row id, which forecasts and resolutions refer to.
@@ -147,12 +150,17 @@ fn source_row(row: &Row<'_>) -> rusqlite::Result<(i64, Source)> {
 }
 
 impl<'c> Db<'c> {
-    pub(super) fn new(conn: &'c Connection) -> Self {
-        Db { conn }
+    pub(super) fn new(conn: &'c Connection, now: DateTime<Utc>) -> Self {
+        Db { conn, now }
     }
 
     pub fn connection(&self) -> &'c Connection {
         self.conn
+    }
+
+    /// The time of this run (`Ctx.now`), stamped on the events it appends.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
     }
 
     /// The next free generated key of the form `{prefix}{n}` in `table` ("sources" or "claims").
@@ -213,6 +221,7 @@ impl<'c> Db<'c> {
             .collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Inserts a source and its authors, and appends its event to the history.
     pub fn insert_source(&self, s: &Source) -> Result<i64> {
         self.conn
             .prepare_cached(
@@ -236,6 +245,7 @@ impl<'c> Db<'c> {
         for (i, name) in s.authors.iter().enumerate() {
             stmt.execute(params![id, i as i64, name])?;
         }
+        self.append_event(id, Record::Source(s.clone()))?;
         Ok(id)
     }
 
@@ -261,7 +271,8 @@ impl<'c> Db<'c> {
             .optional()?)
     }
 
-    /// Inserts a claim whose source and condition keys the caller has checked exist.
+    /// Inserts a claim whose source and condition keys the caller has checked exist, with
+    /// its tags, and appends its event to the history.
     pub fn insert_claim(&self, c: &Claim) -> Result<i64> {
         let source_id = match &c.source {
             Some(k) => Some(self.source_id(k)?.ok_or_else(|| missing("source", k))?),
@@ -294,6 +305,7 @@ impl<'c> Db<'c> {
         for t in &c.tags {
             stmt.execute(params![id, t])?;
         }
+        self.append_event(id, Record::Claim(c.clone()))?;
         Ok(id)
     }
 
@@ -357,7 +369,9 @@ impl<'c> Db<'c> {
             .optional()?)
     }
 
+    /// Inserts a forecast and appends its event to the history.
     pub fn insert_forecast(&self, claim_id: i64, f: &Forecast) -> Result<()> {
+        let claim = self.claim_key(claim_id)?;
         self.conn
             .prepare_cached(
                 "INSERT INTO forecasts (claim_id, forecaster, p, made_at, note, recorded_at)
@@ -371,10 +385,22 @@ impl<'c> Db<'c> {
                 f.note,
                 format_time(f.recorded_at)
             ])?;
-        Ok(())
+        let id = self.conn.last_insert_rowid();
+        self.append_event(id, Record::Forecast(Forecast { claim, ..f.clone() }))
     }
 
+    /// The key of the claim with row id `id`, which must exist.
+    fn claim_key(&self, id: i64) -> Result<String> {
+        self.conn
+            .prepare_cached("SELECT key FROM claims WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| missing("claim", &format!("#{id}")))
+    }
+
+    /// Inserts a resolution and appends its event to the history.
     pub fn insert_resolution(&self, claim_id: i64, r: &Resolution) -> Result<()> {
+        let claim = self.claim_key(claim_id)?;
         self.conn
             .prepare_cached(
                 "INSERT INTO resolutions (claim_id, outcome, resolved_on, evidence, note, recorded_at)
@@ -388,7 +414,8 @@ impl<'c> Db<'c> {
                 r.note,
                 format_time(r.recorded_at)
             ])?;
-        Ok(())
+        let id = self.conn.last_insert_rowid();
+        self.append_event(id, Record::Resolution(Resolution { claim, ..r.clone() }))
     }
 
     /// Whether an identical forecast (same claim, forecaster, probability, times and note)

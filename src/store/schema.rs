@@ -1,18 +1,28 @@
 //! The schema comes only from the numbered files in `migrations/`, embedded at build time
 //! and applied in order by rusqlite_migration. Their number is the schema version kept in
 //! SQLite's `user_version`; a database newer than this binary is refused untouched.
+//!
+//! A migration that needs more than SQL gets a Rust hook, attached here by its number:
+//! migration 2 (the history) writes the first events for the rows already in the ledger,
+//! since SQL cannot compute their hashes.
 
+use chrono::{DateTime, Utc};
 use include_dir::{include_dir, Dir};
-use rusqlite::Connection;
-use rusqlite_migration::{Migrations, M};
+use rusqlite::{Connection, Transaction};
+use rusqlite_migration::{HookError, HookResult, Migrations, M};
 
+use super::queries::Db;
 use super::StoreError;
+
+/// The number of the migration that creates the events table.
+const EVENTS_MIGRATION: usize = 2;
 
 static MIGRATIONS_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/migrations");
 
-/// The embedded migrations, ordered by their `NNNN_` prefix. The numbers must run 1, 2, 3…
-/// without gaps; a unit test checks it so a misnamed file fails the build's tests.
-pub fn migrations() -> Result<Migrations<'static>, StoreError> {
+/// The embedded migrations, ordered by their `NNNN_` prefix, with their hooks. The numbers
+/// must run 1, 2, 3… without gaps; a unit test checks it so a misnamed file fails the
+/// build's tests. `now` is the time the hooks stamp on what they write.
+pub fn migrations(now: DateTime<Utc>) -> Result<Migrations<'static>, StoreError> {
     let mut files: Vec<(usize, &'static str)> = Vec::new();
     for file in MIGRATIONS_DIR.files() {
         let name = file.path().to_str().unwrap_or_default();
@@ -40,7 +50,17 @@ pub fn migrations() -> Result<Migrations<'static>, StoreError> {
         }
     }
     Ok(Migrations::new(
-        files.into_iter().map(|(_, sql)| M::up(sql)).collect(),
+        files
+            .into_iter()
+            .map(|(n, sql)| match n {
+                EVENTS_MIGRATION => M::up_with_hook(sql, move |tx: &Transaction| -> HookResult {
+                    Db::new(tx, now)
+                        .write_genesis()
+                        .map_err(|e| HookError::Hook(format!("writing the first events: {e}")))
+                }),
+                _ => M::up(sql),
+            })
+            .collect(),
     ))
 }
 
@@ -53,7 +73,7 @@ pub fn latest_version() -> usize {
 }
 
 /// Brings `conn` to the latest schema, or refuses a database from a newer hindsight.
-pub fn upgrade(conn: &mut Connection) -> Result<(), StoreError> {
+pub fn upgrade(conn: &mut Connection, now: DateTime<Utc>) -> Result<(), StoreError> {
     let found: usize = conn
         .pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
         .map_err(StoreError::from_open)?
@@ -63,9 +83,30 @@ pub fn upgrade(conn: &mut Connection) -> Result<(), StoreError> {
     if found > known {
         return Err(StoreError::TooNew { found, known });
     }
-    migrations()?
-        .to_latest(conn)
-        .map_err(|e| StoreError::Schema(format!("applying migrations: {e}")))
+    if found == known {
+        return Ok(());
+    }
+    // Several processes may open a new or old ledger at once. Each migration then takes
+    // the write lock up front (IMMEDIATE, waiting on the busy timeout) instead of failing
+    // when it upgrades a read lock; one process applies it, and the others, which read the
+    // version before it did, fail on tables that now exist: for them, a ledger now at the
+    // latest version is success.
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+    let result = migrations(now)?.to_latest(conn);
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Deferred);
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let now_at: i64 = conn
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(StoreError::from_open)?;
+            if usize::try_from(now_at).is_ok_and(|v| v == known) {
+                Ok(())
+            } else {
+                Err(StoreError::Schema(format!("applying migrations: {e}")))
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -74,7 +115,7 @@ mod tests {
 
     #[test]
     fn migrations_are_valid_and_numbered() {
-        let m = migrations().expect("numbered migrations");
+        let m = migrations(Utc::now()).expect("numbered migrations");
         m.validate()
             .expect("migrations apply cleanly to an empty database");
         assert!(latest_version() >= 1);

@@ -3,10 +3,12 @@
 mod charts;
 mod common;
 mod extract;
+mod hostile;
 mod interchange;
 mod ledger;
 mod report;
 mod snapshots;
+mod trust;
 
 #[test]
 fn every_test_file_is_wired_in() {

@@ -1,0 +1,105 @@
+//! `hindsight log`: the ledger's history, newest first — every source, claim, forecast and
+//! resolution as it was recorded, with the hash that chains it to the events before.
+
+use clap::Args;
+
+use super::Ctx;
+use crate::domain::event::{self, parse_payload};
+use crate::ledger;
+use crate::render;
+use crate::store::StoredEvent;
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Only this claim's events: the claim, its forecasts and its resolutions.
+    pub claim: Option<String>,
+    /// Print JSON: an array of events, newest first (shape in docs/EVENTS.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Show at most N events (the newest).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+}
+
+/// One event as `log --json` prints it. The field set is stable: fields may be added, never
+/// renamed or removed, within a format version.
+#[derive(serde::Serialize)]
+pub struct LoggedEvent {
+    /// Position in the chain: 1 for the first event.
+    pub seq: i64,
+    /// When hindsight appended the event (UTC, RFC 3339).
+    pub recorded_at: String,
+    /// source, claim, forecast or resolution.
+    pub kind: String,
+    /// The record's row id in its table.
+    pub id: i64,
+    /// The source's key, or the claim's key for the other kinds.
+    pub key: String,
+    /// One line for people.
+    pub summary: String,
+    /// The record as the payload carries it (null if the payload is unreadable).
+    pub record: serde_json::Value,
+    /// The exact text that was hashed.
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+fn logged(e: StoredEvent) -> LoggedEvent {
+    let summary = match parse_payload(&e.payload) {
+        Ok(ev) => ev.record.summary(),
+        Err(err) => format!("(unreadable payload: {err})"),
+    };
+    let record = serde_json::from_str::<serde_json::Value>(&e.payload)
+        .ok()
+        .and_then(|v| v.get("record").cloned())
+        .unwrap_or(serde_json::Value::Null);
+    LoggedEvent {
+        seq: e.seq,
+        recorded_at: e.recorded_at,
+        kind: e.kind,
+        id: e.row_id,
+        key: e.key,
+        summary,
+        record,
+        payload: e.payload,
+        prev_hash: e.prev_hash,
+        hash: e.hash,
+    }
+}
+
+pub fn run(a: LogArgs, ctx: &Ctx) -> anyhow::Result<()> {
+    let store = ctx.open()?;
+    let db = store.read();
+    if let Some(key) = &a.claim {
+        // A claim deleted behind the tool's back still has its history.
+        if db.claim(key)?.is_none() && !db.history_mentions_claim(key)? {
+            ledger::claim(&db, "CLAIM", key)?;
+        }
+    }
+    let events: Vec<LoggedEvent> = db
+        .history(a.claim.as_deref(), a.limit)?
+        .into_iter()
+        .map(logged)
+        .collect();
+    if a.json {
+        return render::json(&events);
+    }
+    if events.is_empty() {
+        render::note("the history is empty");
+        return Ok(());
+    }
+    let mut t = render::table::new(&["#", "RECORDED", "KIND", "KEY", "HASH", "SUMMARY"]);
+    for e in &events {
+        t.add_row(vec![
+            e.seq.to_string(),
+            e.recorded_at.clone(),
+            e.kind.clone(),
+            render::truncate(&e.key, 16),
+            event::short(&e.hash).to_string(),
+            render::truncate(&e.summary, 40),
+        ]);
+    }
+    render::out(&render::table::render(&t))?;
+    Ok(())
+}

@@ -1,0 +1,947 @@
+//! A ledger you can trust: the history (`log`), `verify` against edits made behind the
+//! tool's back, the upgrade of a database made before the history, concurrent writers, a
+//! killed import, `backup`, and databases that cannot be written.
+
+use std::path::Path;
+use std::process::{Command as StdCommand, Stdio};
+
+use rusqlite::Connection;
+
+use crate::common::{Env, NOW};
+
+/// A small ledger: a source with two authors, two claims (one conditional, with tags),
+/// three forecasts and a resolution.
+fn seeded() -> Env {
+    let env = Env::new();
+    env.ok(&[
+        "source",
+        "add",
+        "--title",
+        "Outlook",
+        "--author",
+        "A. Writer",
+        "--author",
+        "B. Writer",
+    ]);
+    env.ok(&[
+        "add",
+        "Reserves fall",
+        "--by",
+        "2027-12-31",
+        "--source",
+        "s1",
+    ]);
+    env.ok(&[
+        "add",
+        "The peg goes",
+        "--by",
+        "2027-12-31",
+        "--if",
+        "c1",
+        "--tag",
+        "fx",
+        "--tag",
+        "economy",
+    ]);
+    env.ok(&[
+        "forecast",
+        "c1",
+        "--p",
+        "0.6",
+        "--forecaster",
+        "ana",
+        "--at",
+        "2026-01-02",
+    ]);
+    env.ok(&[
+        "forecast",
+        "c2",
+        "--p",
+        "0.3",
+        "--forecaster",
+        "ben",
+        "--at",
+        "2026-01-03",
+    ]);
+    env.ok(&[
+        "forecast",
+        "c1",
+        "--p",
+        "0.65",
+        "--forecaster",
+        "ben",
+        "--at",
+        "2026-01-04",
+    ]);
+    env.ok(&[
+        "resolve",
+        "c1",
+        "yes",
+        "--on",
+        "2026-06-01",
+        "--evidence",
+        "Bank statement",
+    ]);
+    env
+}
+
+fn sql(env: &Env, statements: &str) {
+    let conn = Connection::open(env.db()).expect("open ledger");
+    conn.execute_batch(statements).expect("tampering SQL runs");
+}
+
+fn count(db: &Path, table: &str) -> i64 {
+    let conn = Connection::open(db).expect("open ledger");
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .expect("count")
+}
+
+/// The binary as a plain child process (for spawning several at once, or killing one).
+fn spawn_cmd(env: &Env) -> StdCommand {
+    let mut c = StdCommand::new(assert_cmd::cargo::cargo_bin!("hindsight"));
+    c.env_remove("HINDSIGHT_FORECASTER")
+        .env_remove("XDG_DATA_HOME")
+        .env("HINDSIGHT_DB", env.db())
+        .env("HINDSIGHT_NOW", NOW)
+        .env("NO_COLOR", "1")
+        .current_dir(env.dir.path())
+        .stdin(Stdio::null());
+    c
+}
+
+// ---- log -------------------------------------------------------------------------------
+
+#[test]
+fn log_lists_every_change_newest_first() {
+    let env = seeded();
+    let events = env.json(&["log", "--json"]);
+    let events = events.as_array().expect("array");
+    assert_eq!(events.len(), 7);
+    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "resolution",
+            "forecast",
+            "forecast",
+            "forecast",
+            "claim",
+            "claim",
+            "source"
+        ]
+    );
+    let newest = &events[0];
+    assert_eq!(newest["seq"], 7);
+    assert_eq!(newest["key"], "c1");
+    assert_eq!(newest["id"], 1);
+    assert_eq!(newest["recorded_at"], NOW);
+    assert_eq!(newest["record"]["outcome"], "yes");
+    assert_eq!(newest["summary"], "resolved yes on 2026-06-01");
+    assert_eq!(newest["prev_hash"], events[1]["hash"]);
+    assert_eq!(newest["hash"].as_str().unwrap().len(), 64);
+    assert_eq!(
+        events[6]["prev_hash"],
+        "0000000000000000000000000000000000000000000000000000000000000000"
+    );
+    assert!(newest["payload"]
+        .as_str()
+        .unwrap()
+        .starts_with(r#"{"v":1,"kind":"resolution","id":1,"#));
+
+    // One claim's events, and a limit.
+    let c1 = env.json(&["log", "c1", "--json"]);
+    let c1: Vec<(&str, i64)> = c1
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["kind"].as_str().unwrap(), e["seq"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        c1,
+        [
+            ("resolution", 7),
+            ("forecast", 6),
+            ("forecast", 4),
+            ("claim", 2)
+        ]
+    );
+    assert_eq!(
+        env.json(&["log", "--json", "--limit", "2"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let text = env.ok(&["log", "--limit", "3"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5, "{text}");
+    assert!(lines[0].contains("RECORDED") && lines[0].contains("HASH"));
+    assert!(lines[2].contains("resolution") && lines[2].contains("resolved yes on 2026-06-01"));
+    assert!(lines[3].contains("ben gives 65%"), "{text}");
+    let short = &newest["hash"].as_str().unwrap()[..12];
+    assert!(lines[2].contains(short));
+
+    let err = env.fails(&["log", "c99"], 1);
+    assert!(err.contains("c99"), "{err}");
+}
+
+// ---- verify ----------------------------------------------------------------------------
+
+#[test]
+fn verify_passes_on_a_clean_ledger_and_prints_the_head() {
+    let env = seeded();
+    let out = env.ok(&["verify"]);
+    let head = env.ok(&["verify", "--head"]);
+    assert_eq!(head.len(), 64);
+    assert!(head.chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(
+        out,
+        format!("ok: 7 events, and every table matches them\nhead {head}")
+    );
+    let newest = env.json(&["log", "--json", "--limit", "1"]);
+    assert_eq!(newest[0]["hash"], head.as_str());
+    // A new record moves the head.
+    env.ok(&[
+        "forecast",
+        "c2",
+        "--p",
+        "0.4",
+        "--forecaster",
+        "ana",
+        "--at",
+        "2026-02-01",
+    ]);
+    assert_ne!(env.ok(&["verify", "--head"]), head);
+    // An empty ledger has no events and the genesis hash as head.
+    let empty = Env::new();
+    assert_eq!(
+        empty.ok(&["verify", "--head"]),
+        "0000000000000000000000000000000000000000000000000000000000000000"
+    );
+}
+
+/// Applies `tamper` to a fresh seeded ledger and returns verify's message (exit 4).
+fn tampered(tamper: &str) -> String {
+    let env = seeded();
+    sql(&env, tamper);
+    let err = env.fails(&["verify"], 4);
+    // --head refuses too: a broken ledger has no head worth publishing.
+    env.fails(&["verify", "--head"], 4);
+    err
+}
+
+#[test]
+fn verify_names_an_edited_probability() {
+    let err = tampered("UPDATE forecasts SET p = 0.9 WHERE id = 1");
+    assert!(
+        err.contains(
+            "forecast #1 on claim c1 by ana: the table says p = 0.9, the history says 0.6"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn verify_names_a_deleted_forecast() {
+    let err = tampered("DELETE FROM forecasts WHERE id = 2");
+    assert!(
+        err.contains(
+            "forecast #2 on claim c2 by ben is in the history (event 5) but missing from the table"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn verify_names_a_back_dated_resolution() {
+    let err = tampered("UPDATE resolutions SET resolved_on = '2025-01-01' WHERE id = 1");
+    assert!(
+        err.contains(
+            "resolution #1 of claim c1: the table says resolved_on = \"2025-01-01\", the history says \"2026-06-01\""
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn verify_names_a_row_added_without_an_event() {
+    let err = tampered(
+        "INSERT INTO forecasts (claim_id, forecaster, p, made_at, recorded_at)
+         VALUES (1, 'eve', 0.99, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+    );
+    assert!(
+        err.contains("forecast #4 on claim c1 by eve is in the table but not in the history"),
+        "{err}"
+    );
+}
+
+#[test]
+fn verify_names_edited_authors_and_tags() {
+    let err = tampered("UPDATE source_authors SET name = 'C. Writer' WHERE position = 1");
+    assert!(
+        err.contains(
+            "source s1: the table says authors = [\"A. Writer\", \"C. Writer\"], the history says [\"A. Writer\", \"B. Writer\"]"
+        ),
+        "{err}"
+    );
+    let err = tampered("DELETE FROM claim_tags WHERE tag = 'fx'");
+    assert!(
+        err.contains(
+            "claim c2: the table says tags = [\"economy\"], the history says [\"economy\", \"fx\"]"
+        ),
+        "{err}"
+    );
+    let err = tampered("UPDATE claims SET condition_id = NULL WHERE key = 'c2'");
+    assert!(
+        err.contains("claim c2: the table says condition = nothing, the history says \"c1\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn events_cannot_be_changed_without_dropping_the_guards() {
+    let env = seeded();
+    let conn = Connection::open(env.db()).unwrap();
+    for statement in [
+        "UPDATE events SET payload = '{}' WHERE seq = 4",
+        "DELETE FROM events WHERE seq = 4",
+    ] {
+        let e = conn.execute(statement, []).unwrap_err();
+        assert!(e.to_string().contains("append-only"), "{statement}: {e}");
+    }
+    drop(conn);
+    env.ok(&["verify"]);
+}
+
+#[test]
+fn verify_names_a_removed_event() {
+    let err = tampered("DROP TRIGGER events_no_delete; DELETE FROM events WHERE seq = 4");
+    assert!(
+        err.contains("the history jumps from event 3 to event 5: 1 event(s) were removed"),
+        "{err}"
+    );
+    // Removing the newest event leaves a row the history does not know.
+    let err = tampered("DROP TRIGGER events_no_delete; DELETE FROM events WHERE seq = 7");
+    assert!(
+        err.contains("resolution #1 of claim c1 is in the table but not in the history"),
+        "{err}"
+    );
+}
+
+#[test]
+fn verify_names_an_edited_event() {
+    // Editing the history to agree with an edited table breaks the chain.
+    let err = tampered(
+        "DROP TRIGGER events_no_update;
+         UPDATE events SET payload = replace(payload, '\"p\":0.6', '\"p\":0.9') WHERE seq = 4;
+         UPDATE forecasts SET p = 0.9 WHERE id = 1;",
+    );
+    assert!(
+        err.contains(
+            "event 4 (forecast #1 on claim c1 by ana): its hash does not match its content"
+        ),
+        "{err}"
+    );
+    // Recomputing that event's hash moves the break to the next link.
+    let env = seeded();
+    let conn = Connection::open(env.db()).unwrap();
+    conn.execute_batch("DROP TRIGGER events_no_update").unwrap();
+    let prev: String = conn
+        .query_row("SELECT prev_hash FROM events WHERE seq = 4", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let payload: String = conn
+        .query_row("SELECT payload FROM events WHERE seq = 4", [], |r| r.get(0))
+        .unwrap();
+    let forged = payload.replace("\"p\":0.6", "\"p\":0.9");
+    let hash = hindsight::domain::event::chain_hash(&prev, &forged);
+    conn.execute(
+        "UPDATE events SET payload = ?1, hash = ?2 WHERE seq = 4",
+        rusqlite::params![forged, hash],
+    )
+    .unwrap();
+    conn.execute("UPDATE forecasts SET p = 0.9 WHERE id = 1", [])
+        .unwrap();
+    drop(conn);
+    let err = env.fails(&["verify"], 4);
+    assert!(
+        err.contains("event 5 (forecast #2 on claim c2 by ben): it names"),
+        "{err}"
+    );
+}
+
+// ---- upgrading a database made before the history --------------------------------------
+
+#[test]
+fn a_version_1_ledger_gains_its_history_and_loses_nothing() {
+    let env = Env::new();
+    let conn = Connection::open(env.db()).unwrap();
+    conn.execute_batch(include_str!("../../migrations/0001_ledger.sql"))
+        .unwrap();
+    conn.execute_batch(
+        "PRAGMA user_version = 1;
+         INSERT INTO sources (id, key, title, publisher, url, published, recorded_at)
+              VALUES (1, 's1', 'Old article', 'Paper', 'https://example.org', '2015-05-26', '2015-06-01T08:00:00Z');
+         INSERT INTO source_authors VALUES (1, 0, 'Z. Last'), (1, 1, 'A. First');
+         INSERT INTO claims (id, key, statement, quote, criteria, resolve_by, condition_id, source_id, created_at, recorded_at)
+              VALUES (1, 'c1', 'Talks resume', NULL, 'A meeting', '2016-01-01', NULL, 1, '2015-06-01T08:00:00Z', '2015-06-01T08:00:00Z'),
+                     (2, 'c2', 'A deal is signed', 'a deal', NULL, '2016-06-01', 1, 1, '2015-06-01T08:00:00Z', '2015-06-01T08:00:00Z');
+         INSERT INTO claim_tags VALUES (2, 'diplomacy'), (2, 'deals');
+         INSERT INTO forecasts (claim_id, forecaster, p, made_at, note, recorded_at)
+              VALUES (1, 'ana', 0.7, '2015-06-01T08:00:00Z', 'first', '2015-06-01T08:00:00Z'),
+                     (2, 'ana', 0.25, '2015-06-02T08:00:00Z', NULL, '2015-06-02T08:00:00Z'),
+                     (1, 'ben', 0.55, '2015-06-03T08:00:00Z', NULL, '2015-06-03T08:00:00Z');
+         INSERT INTO resolutions (claim_id, outcome, resolved_on, evidence, note, recorded_at)
+              VALUES (1, 'yes', '2015-12-01', 'News', NULL, '2015-12-02T08:00:00Z'),
+                     (1, 'no', '2015-12-01', 'Correction', 'misread', '2015-12-03T08:00:00Z');",
+    )
+    .unwrap();
+    drop(conn);
+    let before = env.dump();
+
+    let out = env.ok(&["verify"]);
+    assert!(out.starts_with("ok: 8 events"), "{out}");
+    // Every old row is still there, unchanged; only the events table was added.
+    let mut after = sections(&env.dump());
+    assert!(after.remove("events").is_some());
+    assert_eq!(sections(&before), after);
+    let conn = Connection::open(env.db()).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert!(version >= 2);
+    drop(conn);
+
+    // The first events are the old rows in id order, sources first, stamped with the
+    // time of the upgrade; their records carry the rows' own times.
+    let log = env.json(&["log", "--json"]);
+    let mut order: Vec<(String, i64)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap().to_string(),
+                e["id"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    order.reverse();
+    let expected: Vec<(String, i64)> = [
+        ("source", 1),
+        ("claim", 1),
+        ("claim", 2),
+        ("forecast", 1),
+        ("forecast", 2),
+        ("forecast", 3),
+        ("resolution", 1),
+        ("resolution", 2),
+    ]
+    .iter()
+    .map(|(k, i)| (k.to_string(), *i))
+    .collect();
+    assert_eq!(order, expected);
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["recorded_at"] == NOW));
+    assert_eq!(
+        log[7]["record"]["authors"],
+        serde_json::json!(["Z. Last", "A. First"])
+    );
+    assert_eq!(
+        log[5]["record"]["tags"],
+        serde_json::json!(["deals", "diplomacy"])
+    );
+    assert_eq!(log[5]["record"]["condition"], "c1");
+    assert_eq!(log[0]["record"]["note"], "misread");
+
+    // The old data reads as before, and new records chain on.
+    let shown = env.json(&["show", "c1", "--json"]);
+    assert_eq!(shown["forecasts"].as_array().unwrap().len(), 2);
+    assert_eq!(shown["resolutions"].as_array().unwrap().len(), 2);
+    env.ok(&[
+        "forecast",
+        "c2",
+        "--p",
+        "0.3",
+        "--forecaster",
+        "cy",
+        "--at",
+        "2015-07-01",
+    ]);
+    env.ok(&["verify"]);
+}
+
+/// A dump (see `Env::dump`) split into its tables' rows.
+fn sections(dump: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+    let tables = [
+        "sources",
+        "source_authors",
+        "claims",
+        "claim_tags",
+        "forecasts",
+        "resolutions",
+        "events",
+    ];
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut current: Option<String> = None;
+    for line in dump.lines() {
+        if tables.contains(&line) {
+            current = Some(line.to_string());
+            out.insert(line.to_string(), Vec::new());
+        } else if let Some(t) = &current {
+            if let Some(rows) = out.get_mut(t) {
+                rows.push(line.to_string());
+            }
+        }
+    }
+    out
+}
+
+// ---- several writers at once -----------------------------------------------------------
+
+#[test]
+fn four_processes_adding_forecasts_at_once_all_land() {
+    let env = Env::new();
+    env.ok(&["add", "Shared claim", "--by", "2030-01-01"]);
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let mut cmds: Vec<StdCommand> = (0..25)
+                .map(|i| {
+                    let mut c = spawn_cmd(&env);
+                    c.args([
+                        "forecast",
+                        "c1",
+                        "--p",
+                        &format!("0.{:02}", w * 25 + i),
+                        "--forecaster",
+                        &format!("w{w}"),
+                        "--at",
+                        &format!("2026-01-01T00:{w:02}:{i:02}Z"),
+                    ])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped());
+                    c
+                })
+                .collect();
+            std::thread::spawn(move || {
+                let mut failures = Vec::new();
+                for c in cmds.iter_mut() {
+                    let out = c.output().expect("runs");
+                    if !out.status.success() {
+                        failures.push(String::from_utf8_lossy(&out.stderr).to_string());
+                    }
+                }
+                failures
+            })
+        })
+        .collect();
+    // Meanwhile two imports of 25 forecasts each.
+    let mut imports = Vec::new();
+    for k in 0..2 {
+        let lines: String = (0..25)
+            .map(|i| {
+                format!(
+                    "{{\"type\":\"forecast\",\"claim\":\"c1\",\"forecaster\":\"imp{k}\",\"p\":0.5,\"made_at\":\"2026-02-01T00:00:{i:02}Z\"}}\n"
+                )
+            })
+            .collect();
+        let file = env.path(&format!("imp{k}.jsonl"));
+        std::fs::write(&file, lines).unwrap();
+        let mut c = spawn_cmd(&env);
+        c.arg("import").arg(&file).stderr(Stdio::piped());
+        imports.push(c.spawn().expect("spawns"));
+    }
+    for w in workers {
+        let failures = w.join().expect("worker thread");
+        assert!(failures.is_empty(), "{failures:?}");
+    }
+    for i in imports {
+        let out = i.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(count(&env.db(), "forecasts"), 150);
+    assert_eq!(count(&env.db(), "events"), 151);
+    let out = env.ok(&["verify"]);
+    assert!(out.starts_with("ok: 151 events"), "{out}");
+}
+
+/// Starts `n` processes at once with `args(i)`; returns the stderr of those that failed.
+fn all_at_once(env: &Env, n: usize, args: impl Fn(usize) -> Vec<String>) -> Vec<String> {
+    let children: Vec<_> = (0..n)
+        .map(|i| {
+            spawn_cmd(env)
+                .args(args(i))
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawns")
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| c.wait_with_output().expect("waits"))
+        .filter(|o| !o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stderr).to_string())
+        .collect()
+}
+
+#[test]
+fn processes_creating_or_upgrading_a_ledger_at_once_all_succeed() {
+    let forecast = |i: usize| -> Vec<String> {
+        ["forecast", "c1", "--p", "0.5", "--forecaster"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain([format!("w{i}"), "--at".into(), "2026-01-01".into()])
+            .collect()
+    };
+    for _ in 0..3 {
+        // A ledger that does not exist yet: each process creates the schema or finds it.
+        let env = Env::new();
+        let failures = all_at_once(&env, 4, |i| {
+            vec![
+                "add".into(),
+                format!("Claim {i}"),
+                "--by".into(),
+                "2030-01-01".into(),
+            ]
+        });
+        assert!(failures.is_empty(), "{failures:?}");
+        assert_eq!(count(&env.db(), "claims"), 4);
+        env.ok(&["verify"]);
+
+        // A version 1 ledger in rollback-journal mode, as another tool would leave it:
+        // one process upgrades it and switches it to WAL, the others wait for that.
+        let env = Env::new();
+        let conn = Connection::open(env.db()).unwrap();
+        conn.execute_batch(include_str!("../../migrations/0001_ledger.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO claims (key, statement, resolve_by, created_at, recorded_at)
+                  VALUES ('c1', 'Old claim', '2030-01-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        drop(conn);
+        let failures = all_at_once(&env, 4, forecast);
+        assert!(failures.is_empty(), "{failures:?}");
+        assert_eq!(count(&env.db(), "forecasts"), 4);
+        let out = env.ok(&["verify"]);
+        assert!(out.starts_with("ok: 5 events"), "{out}");
+    }
+}
+
+// ---- a killed import --------------------------------------------------------------------
+
+#[test]
+fn an_import_killed_mid_way_leaves_all_or_nothing() {
+    const N: usize = 200_000;
+    let env = Env::new();
+    env.ok(&["add", "A warm-up claim", "--by", "2030-01-01"]);
+    let file = env.path("big.jsonl");
+    {
+        use std::io::Write;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+        for c in 1..=3 {
+            writeln!(
+                w,
+                r#"{{"type":"claim","key":"k{c}","statement":"Claim {c}","resolve_by":"2030-01-01"}}"#
+            )
+            .unwrap();
+        }
+        for i in 0..N {
+            writeln!(
+                w,
+                r#"{{"type":"forecast","claim":"k{}","forecaster":"f{}","p":0.{:02},"made_at":"2026-01-{:02}T{:02}:{:02}:{:02}Z","note":"n{i}"}}"#,
+                i % 3 + 1,
+                i % 500,
+                i % 99 + 1,
+                1 + i / 86400,
+                i / 3600 % 24,
+                i / 60 % 60,
+                i % 60
+            )
+            .unwrap();
+        }
+    }
+    let wal = env.path("ledger.db-wal");
+    let mut child = spawn_cmd(&env)
+        .arg("import")
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawns");
+    // Kill once the transaction has spilled into the write-ahead log, or after a bounded
+    // wait; either way the assertion below holds for an import that finished or not.
+    for _ in 0..3000 {
+        let grown = std::fs::metadata(&wal)
+            .map(|m| m.len() > 4 << 20)
+            .unwrap_or(false);
+        if grown || child.try_wait().ok().flatten().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().ok(); // SIGKILL on Unix; fails harmlessly if it already ended
+    child.wait().unwrap();
+
+    let forecasts = count(&env.db(), "forecasts");
+    let claims = count(&env.db(), "claims");
+    eprintln!("after the kill: {claims} claims, {forecasts} forecasts");
+    assert!(
+        (forecasts == 0 && claims == 1) || (forecasts == N as i64 && claims == 4),
+        "a partial import survived: {claims} claims, {forecasts} forecasts"
+    );
+    let out = env.ok(&["verify"]);
+    assert!(out.starts_with("ok: "), "{out}");
+    // The ledger is still usable.
+    env.ok(&["forecast", "c1", "--p", "0.5", "--at", "2026-01-01"]);
+    env.ok(&["verify"]);
+}
+
+// ---- backup ----------------------------------------------------------------------------
+
+#[test]
+fn backup_copies_a_verified_ledger_and_refuses_to_overwrite() {
+    let env = seeded();
+    let copy = env.path("copy.db");
+    let copy_s = copy.to_str().unwrap();
+    let head = env.ok(&["verify", "--head"]);
+    env.ok(&["backup", copy_s]);
+    let out = env
+        .cmd()
+        .env("HINDSIGHT_DB", &copy)
+        .args(["verify", "--head"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), head);
+
+    let before = std::fs::read(&copy).unwrap();
+    let err = env.fails(&["backup", copy_s], 1);
+    assert!(
+        err.contains("already exists") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+
+    env.ok(&[
+        "forecast",
+        "c2",
+        "--p",
+        "0.9",
+        "--forecaster",
+        "cy",
+        "--at",
+        "2026-02-02",
+    ]);
+    env.ok(&["backup", copy_s, "--force"]);
+    let out = env
+        .cmd()
+        .env("HINDSIGHT_DB", &copy)
+        .args(["verify"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: 8 events"));
+
+    let ledger = env.db();
+    let err = env.fails(&["backup", ledger.to_str().unwrap(), "--force"], 1);
+    assert!(err.contains("the ledger itself"), "{err}");
+    // No temporary file is left behind.
+    let stray: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".hindsight-backup")
+        })
+        .collect();
+    assert!(stray.is_empty());
+}
+
+#[test]
+fn backup_while_others_write_gives_a_consistent_copy() {
+    let env = Env::new();
+    env.ok(&["add", "Busy claim", "--by", "2030-01-01"]);
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let mut cmds: Vec<StdCommand> = (0..20)
+                .map(|i| {
+                    let mut c = spawn_cmd(&env);
+                    c.args([
+                        "forecast",
+                        "c1",
+                        "--p",
+                        "0.5",
+                        "--forecaster",
+                        &format!("w{w}"),
+                        "--at",
+                        &format!("2026-01-01T00:00:{i:02}Z"),
+                    ])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null());
+                    c
+                })
+                .collect();
+            std::thread::spawn(move || {
+                cmds.iter_mut()
+                    .all(|c| c.status().is_ok_and(|s| s.success()))
+            })
+        })
+        .collect();
+    let mut copies = Vec::new();
+    for i in 0..5 {
+        let copy = env.path(&format!("copy{i}.db"));
+        env.ok(&["backup", copy.to_str().unwrap()]);
+        copies.push(copy);
+    }
+    for w in writers {
+        assert!(w.join().unwrap());
+    }
+    for copy in copies {
+        let out = env
+            .cmd()
+            .env("HINDSIGHT_DB", &copy)
+            .args(["verify"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(count(&env.db(), "forecasts"), 40);
+}
+
+// ---- databases that cannot be written --------------------------------------------------
+
+/// Whether this process runs as root (file permissions then do not stop its writes).
+fn running_as_root(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(dir)
+        .map(|m| m.uid() == 0)
+        .unwrap_or(false)
+}
+
+/// Runs the binary as an unprivileged user when the tests run as root, so that the
+/// kernel, not a flag of ours, refuses the writes.
+fn run_unprivileged(env: &Env, args: &[&str]) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut c = spawn_cmd(env);
+    c.args(args);
+    if running_as_root(env.dir.path()) {
+        c.uid(65534).gid(65534); // nobody / nogroup
+    }
+    c.output().expect("runs")
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn a_read_only_ledger_is_refused_clearly_and_left_unchanged() {
+    let env = seeded();
+    let before = env.dump();
+    let db = env.db();
+    let shown = db.display().to_string();
+
+    // The file read-only, its folder writable: reading works, writing is refused.
+    set_mode(&db, 0o444);
+    set_mode(env.dir.path(), 0o777);
+    let out = run_unprivileged(&env, &["list", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_unprivileged(
+        &env,
+        &["forecast", "c2", "--p", "0.5", "--at", "2026-02-01"],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains(&shown) && err.contains("read-only") && err.contains("nothing was written"),
+        "{err}"
+    );
+
+    // Folder read-only too: SQLite cannot even make its shared-memory file.
+    for f in ["ledger.db-wal", "ledger.db-shm"] {
+        let _ = std::fs::remove_file(env.path(f));
+    }
+    set_mode(env.dir.path(), 0o555);
+    let big: String = (0..2000)
+        .map(|i| format!("{{\"type\":\"forecast\",\"claim\":\"c2\",\"forecaster\":\"x\",\"p\":0.5,\"made_at\":\"2026-02-01T00:{:02}:{:02}Z\"}}\n", i / 60 % 60, i % 60))
+        .collect();
+    let input = std::env::temp_dir().join(format!("hindsight-ro-{}.jsonl", std::process::id()));
+    std::fs::write(&input, big).unwrap();
+    set_mode(&input, 0o644);
+    let out = run_unprivileged(&env, &["import", input.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&input);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains(&shown) && err.contains("read-only"), "{err}");
+
+    set_mode(env.dir.path(), 0o755);
+    set_mode(&db, 0o644);
+    assert_eq!(env.dump(), before);
+    env.ok(&["verify"]);
+}
+
+#[test]
+fn a_full_disk_rolls_the_whole_import_back() {
+    // SQLite reports a database that reaches its max_page_count exactly as a full disk
+    // (SQLITE_FULL), which exercises the same path without filling a real disk.
+    use hindsight::cmd::import::{import_into, ImportFormat};
+    let env = seeded();
+    let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
+    let mut store = hindsight::store::Store::open(&env.db(), now).unwrap();
+    let pages: i64 = store
+        .connection()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    store
+        .connection()
+        .pragma_update(None, "max_page_count", pages + 4)
+        .unwrap();
+    let lines: String = (0..5000)
+        .map(|i| format!("{{\"type\":\"forecast\",\"claim\":\"c2\",\"forecaster\":\"x{i}\",\"p\":0.5,\"made_at\":\"2026-02-01T00:00:00Z\",\"note\":\"{}\"}}\n", "n".repeat(100)))
+        .collect();
+    let ctx = hindsight::cmd::Ctx {
+        now,
+        db: Some(env.db()),
+        db_from_flag: true,
+    };
+    let err = import_into(
+        &mut store,
+        &ctx,
+        ImportFormat::Jsonl,
+        &mut lines.as_bytes(),
+        "full.jsonl",
+        None,
+        false,
+    )
+    .unwrap_err();
+    let msg = hindsight::error::one_line(&err);
+    assert!(
+        msg.contains("disk is full") && msg.contains("nothing was written"),
+        "{msg}"
+    );
+    assert_eq!(hindsight::error::exit_code(&err), 3);
+    drop(store);
+    assert_eq!(count(&env.db(), "forecasts"), 3);
+    env.ok(&["verify"]);
+}
