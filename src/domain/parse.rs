@@ -3,7 +3,9 @@
 //! Every parser returns an [`InputError`] that names the field, repeats the value and says
 //! what is accepted, so the CLI and the importer can print it as a one-line error.
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, NaiveTime, SecondsFormat, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Months, NaiveDate, NaiveTime, SecondsFormat, TimeZone, Timelike, Utc,
+};
 
 /// A value a user gave that cannot be accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -67,6 +69,9 @@ pub fn date(field: &str, s: &str) -> Result<NaiveDate, InputError> {
 /// Sub-second precision is dropped: the ledger keeps whole seconds.
 pub fn time(field: &str, s: &str) -> Result<DateTime<Utc>, InputError> {
     let t = s.trim();
+    if let Some(dt) = canonical_time(t) {
+        return Ok(dt);
+    }
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Ok(truncate_seconds(dt.with_timezone(&Utc)));
     }
@@ -74,6 +79,34 @@ pub fn time(field: &str, s: &str) -> Result<DateTime<Utc>, InputError> {
         Ok(d) => Ok(start_of_day(d)),
         Err(_) => Err(InputError::new(field, s, TIME_ACCEPTED)),
     }
+}
+
+/// The value of the two ASCII digits at `b[i..i + 2]`, if both are digits.
+fn two_digits(b: &[u8], i: usize) -> Option<u32> {
+    let (hi, lo) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
+    (hi < 10 && lo < 10).then(|| u32::from(hi) * 10 + u32::from(lo))
+}
+
+/// Reads the one form the ledger itself writes, `YYYY-MM-DDTHH:MM:SSZ`, without the
+/// general RFC 3339 parser (a large import or report reads millions of these). Anything
+/// else, including a leap second or an impossible date, is left to [`time`]'s general
+/// path, so the result is always the one that path would give.
+pub fn canonical_time(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() != 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'Z'
+    {
+        return None;
+    }
+    let year = two_digits(b, 0)? * 100 + two_digits(b, 2)?;
+    let date = NaiveDate::from_ymd_opt(year as i32, two_digits(b, 5)?, two_digits(b, 8)?)?;
+    let time = NaiveTime::from_hms_opt(two_digits(b, 11)?, two_digits(b, 14)?, two_digits(b, 17)?)?;
+    Some(Utc.from_utc_datetime(&date.and_time(time)))
 }
 
 /// A deadline: an absolute date, or `+N` days/weeks/months/years after `today`.
@@ -142,6 +175,28 @@ pub fn truncate_seconds(t: DateTime<Utc>) -> DateTime<Utc> {
 
 /// The one text form of a time in the ledger, its output and its files.
 pub fn format_time(t: DateTime<Utc>) -> String {
+    let (d, year) = (t.date_naive(), t.year());
+    if t.nanosecond() == 0 && (0..=9999).contains(&year) {
+        // The common case written directly: chrono's general formatter (and `format!`)
+        // take several times longer, and an import formats two or three times per
+        // forecast. Same text (a property test below checks).
+        let time = t.time();
+        let mut b = *b"0000-00-00T00:00:00Z";
+        let mut put = |at: usize, value: u32, digits: usize| {
+            let mut v = value;
+            for i in (at..at + digits).rev() {
+                b[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(0, year as u32, 4);
+        put(5, d.month(), 2);
+        put(8, d.day(), 2);
+        put(11, time.hour(), 2);
+        put(14, time.minute(), 2);
+        put(17, time.second(), 2);
+        return String::from_utf8_lossy(&b).into_owned();
+    }
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
@@ -202,6 +257,20 @@ mod tests {
             format_time(time("at", "2015-05-26T10:30:00.75Z").unwrap()),
             "2015-05-26T10:30:00Z"
         );
+        // A leap second and impossible fields take the general path.
+        assert_eq!(
+            format_time(time("at", "2016-12-31T23:59:60Z").unwrap()),
+            "2016-12-31T23:59:59Z"
+        );
+        assert!(canonical_time("2016-12-31T23:59:60Z").is_none());
+        assert!(canonical_time("2015-02-30T00:00:00Z").is_none());
+        assert!(time("at", "2015-02-30T00:00:00Z").is_err());
+        assert_eq!(
+            canonical_time("0999-01-02T03:04:05Z")
+                .map(format_time)
+                .as_deref(),
+            Some("0999-01-02T03:04:05Z")
+        );
         assert!(time("at", "yesterday").is_err());
         assert!(time("at", "2015-02-30").is_err());
     }
@@ -248,6 +317,30 @@ mod tests {
             if let Ok(p) = probability("p", &s) {
                 prop_assert!((0.0..=1.0).contains(&p));
             }
+        }
+
+        #[test]
+        fn canonical_fast_paths_agree_with_chrono(secs in -70_000_000_000i64..260_000_000_000, nanos in prop_oneof![Just(0u32), 0u32..1_000_000_000]) {
+            let t = Utc.timestamp_opt(secs, nanos).unwrap();
+            let general = t.to_rfc3339_opts(SecondsFormat::Secs, true);
+            prop_assert_eq!(format_time(t), general.clone());
+            let parsed = DateTime::parse_from_rfc3339(&general)
+                .ok()
+                .map(|dt| truncate_seconds(dt.with_timezone(&Utc)));
+            if let Some(fast) = canonical_time(&general) {
+                prop_assert_eq!(Some(fast), parsed);
+            }
+        }
+
+        #[test]
+        fn canonical_parse_agrees_on_any_shape(s in "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z") {
+            let general = DateTime::parse_from_rfc3339(&s)
+                .ok()
+                .map(|dt| truncate_seconds(dt.with_timezone(&Utc)));
+            if let Some(fast) = canonical_time(&s) {
+                prop_assert_eq!(Some(fast), general);
+            }
+            prop_assert_eq!(time("t", &s).ok(), general);
         }
 
         #[test]

@@ -2,13 +2,16 @@
 //! ledger's rules, and recognition of records already present (so importing a file twice
 //! changes nothing the second time, and a conflicting record is an error, never an overwrite).
 
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
 use chrono::{DateTime, Utc};
 
 use super::{ClaimRecord, ForecastRecord, Record, ResolutionRecord, SourceRecord};
 use crate::domain::parse::{self, InputError};
 use crate::domain::{validate, Claim, Forecast, Outcome, Resolution, Source};
-use crate::ledger::{self, LedgerError};
-use crate::store::Db;
+use crate::ledger::{self, ForecastTarget, LedgerError};
+use crate::store::{Db, IndexDef};
 
 /// How many records of one type were added or recognised as already present.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -44,10 +47,44 @@ impl Summary {
     }
 }
 
+/// How many claims the importer remembers before it starts afresh: enough for a whole
+/// research programme, small enough (a few tens of megabytes) to bound memory.
+const CLAIM_CACHE_LIMIT: usize = 250_000;
+
+/// An import large next to the ledger sets the forecast indexes aside (see
+/// `store::bulk`) and recognises forecasts already present by their fingerprints here
+/// instead of through the index.
+struct Bulk {
+    indexes: Vec<IndexDef>,
+    /// The fingerprint of every stored forecast. A forecast whose fingerprint is new
+    /// cannot be a repeat; one whose fingerprint is known might be, and ends bulk mode
+    /// (the indexes are built again) so the ledger's own check can tell.
+    seen: HashSet<u64>,
+}
+
+/// A hash of what makes two forecasts identical for an import (claim, forecaster, time,
+/// probability and note; see `Db::has_forecast`), recorded-at aside: equal forecasts
+/// always have equal fingerprints.
+fn fingerprint(claim_id: i64, forecaster: &str, made_at: &str, p: f64, note: Option<&str>) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    claim_id.hash(&mut h);
+    forecaster.hash(&mut h);
+    made_at.hash(&mut h);
+    // SQL compares REAL values, so 0.0 and -0.0 are the same probability.
+    (p + 0.0).to_bits().hash(&mut h);
+    note.hash(&mut h);
+    h.finish()
+}
+
 /// Applies records one at a time inside the caller's transaction.
 pub struct Importer {
     now: DateTime<Utc>,
     pub summary: Summary,
+    /// Claims looked up or added so far, by key, with their current resolution's date: a
+    /// forecast file names the same claims again and again. Only this importer writes in
+    /// its transaction, and it updates an entry whenever it adds to that claim.
+    claims: HashMap<String, ForecastTarget>,
+    bulk: Option<Bulk>,
 }
 
 fn time_or_now(
@@ -74,7 +111,63 @@ impl Importer {
         Importer {
             now,
             summary: Summary::default(),
+            claims: HashMap::new(),
+            bulk: None,
         }
+    }
+
+    /// Prepares for an import expected to bring about `expected` records (`None` when
+    /// unknown, as from a pipe). When that is at least as many as the forecasts already
+    /// stored, the forecast indexes are set aside until [`Importer::finish`]; otherwise
+    /// nothing changes. Returns whether bulk mode is on.
+    pub fn begin(&mut self, db: &Db<'_>, expected: Option<u64>) -> Result<bool, LedgerError> {
+        let stored = db.max_forecast_id()?;
+        let worth_it = match expected {
+            Some(n) => i64::try_from(n).unwrap_or(i64::MAX) >= stored,
+            None => stored == 0,
+        };
+        if !worth_it || self.bulk.is_some() {
+            return Ok(self.bulk.is_some());
+        }
+        let capacity = expected.unwrap_or(0).min(4_000_000) as usize + stored as usize;
+        let mut seen = HashSet::with_capacity(capacity);
+        db.each_forecast_identity(|claim, who, made, p, note| {
+            seen.insert(fingerprint(claim, who, made, p, note));
+        })?;
+        let indexes = db.forecast_indexes()?;
+        for index in &indexes {
+            db.drop_index(index)?;
+        }
+        self.bulk = Some(Bulk { indexes, seen });
+        Ok(true)
+    }
+
+    /// Builds again the indexes [`Importer::begin`] set aside. Must run before the
+    /// transaction commits; after an error the rollback restores them anyway.
+    pub fn finish(&mut self, db: &Db<'_>) -> Result<(), LedgerError> {
+        if let Some(bulk) = self.bulk.take() {
+            for index in &bulk.indexes {
+                db.create_index(index)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The claim `key` names, from the cache or the ledger.
+    fn target(&mut self, db: &Db<'_>, key: &str) -> Result<ForecastTarget, LedgerError> {
+        if let Some(&t) = self.claims.get(key) {
+            return Ok(t);
+        }
+        let t = ledger::forecast_target(db, key)?;
+        self.remember(key, t);
+        Ok(t)
+    }
+
+    fn remember(&mut self, key: &str, target: ForecastTarget) {
+        if self.claims.len() >= CLAIM_CACHE_LIMIT {
+            self.claims.clear();
+        }
+        self.claims.insert(key.to_string(), target);
     }
 
     pub fn apply(&mut self, db: &Db<'_>, record: Record) -> Result<(), LedgerError> {
@@ -145,7 +238,11 @@ impl Importer {
             created_at: time_or_now("created_at", &r.created_at, recorded_at)?,
             recorded_at,
         };
-        if let Some(old) = db.claim(&c.key)? {
+        let existing = match db.claim_id(&c.key)? {
+            Some(_) => db.claim(&c.key)?,
+            None => None,
+        };
+        if let Some(old) = existing {
             let mut tags: Vec<String> = c
                 .tags
                 .iter()
@@ -179,7 +276,14 @@ impl Importer {
                 }
             };
         }
-        ledger::record_claim(db, c)?;
+        let row = ledger::record_claim(db, c)?;
+        self.remember(
+            &row.claim.key,
+            ForecastTarget {
+                id: row.id,
+                resolved_on: None,
+            },
+        );
         self.summary.claims.added += 1;
         Ok(())
     }
@@ -197,7 +301,25 @@ impl Importer {
         let dup = ledger::Duplicates::Skip {
             match_recorded_at: exact_time,
         };
-        if ledger::record_forecast(db, &f, dup)? {
+        ledger::check_forecast(&f)?;
+        let target = self.target(db, &f.claim)?;
+        let mut dup = dup;
+        if let Some(bulk) = &mut self.bulk {
+            let made_at = parse::format_time(f.made_at);
+            let print = fingerprint(target.id, &f.forecaster, &made_at, f.p, f.note.as_deref());
+            if bulk.seen.insert(print) {
+                // Never seen: no stored forecast can be identical.
+                dup = ledger::Duplicates::Insert;
+            } else {
+                // Perhaps a repeat: let the index decide, from here on.
+                let indexes = std::mem::take(&mut bulk.indexes);
+                self.bulk = None;
+                for index in &indexes {
+                    db.create_index(index)?;
+                }
+            }
+        }
+        if ledger::record_checked_forecast(db, target, &f, dup)? {
             self.summary.forecasts.added += 1;
         } else {
             self.summary.forecasts.unchanged += 1;
@@ -216,8 +338,8 @@ impl Importer {
             note: r.note,
             recorded_at: time_or_now("recorded_at", &r.recorded_at, self.now)?,
         };
-        let row = ledger::claim(db, "claim", &res.claim)?;
-        let present = db.resolutions(&row)?.iter().any(|old| {
+        let target = self.target(db, &res.claim)?;
+        let present = db.resolutions_of(target.id, &res.claim)?.iter().any(|old| {
             old.outcome == res.outcome
                 && old.resolved_on == res.resolved_on
                 && old.evidence == res.evidence
@@ -228,7 +350,11 @@ impl Importer {
             self.summary.resolutions.unchanged += 1;
             return Ok(());
         }
-        ledger::record_resolution(db, &res)?;
+        ledger::record_resolution_on(db, target, &res)?;
+        // The resolution just recorded is now the claim's current one.
+        if let Some(t) = self.claims.get_mut(&res.claim) {
+            t.resolved_on = Some(res.resolved_on);
+        }
         self.summary.resolutions.added += 1;
         Ok(())
     }

@@ -5,7 +5,7 @@
 //! These functions run inside the caller's transaction (`Store::write`); an error leaves it
 //! to be rolled back.
 
-use chrono::{DateTime, Utc};
+use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::domain::parse::{format_date, format_time, InputError};
@@ -137,7 +137,7 @@ pub fn record_claim(db: &Db<'_>, mut c: Claim) -> Result<ClaimRow> {
     tags.sort();
     tags.dedup();
     c.tags = tags;
-    if db.claim(&c.key)?.is_some() {
+    if db.claim_id(&c.key)?.is_some() {
         return Err(LedgerError::Duplicate {
             field: "key",
             what: "claim",
@@ -206,13 +206,14 @@ fn check_probability(p: f64) -> Result<()> {
 }
 
 /// Refuses a forecast made once the claim's outcome could be known.
-fn check_before_resolution(db: &Db<'_>, row: &ClaimRow, made_at: DateTime<Utc>) -> Result<()> {
-    if let Some(r) = db.latest_resolution(row)? {
-        if made_at > validate::resolved_from(r.resolved_on) {
+fn check_before_resolution(target: ForecastTarget, f: &Forecast) -> Result<()> {
+    let made_at = f.made_at;
+    if let Some(resolved_on) = target.resolved_on {
+        if made_at > validate::resolved_from(resolved_on) {
             return Err(LedgerError::AfterResolution {
-                claim: row.claim.key.clone(),
+                claim: f.claim.clone(),
                 made_at: format_time(made_at),
-                resolved_on: format_date(r.resolved_on),
+                resolved_on: format_date(resolved_on),
             });
         }
     }
@@ -229,31 +230,77 @@ pub enum Duplicates {
     Skip { match_recorded_at: bool },
 }
 
-/// Stores a forecast. Returns false (and stores nothing) when `dup` says to skip an
-/// identical forecast and there is one.
-pub fn record_forecast(db: &Db<'_>, f: &Forecast, dup: Duplicates) -> Result<bool> {
+/// What the forecast rules need to know about a claim: its row, and the day its current
+/// resolution (the one recorded last) says the outcome became known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForecastTarget {
+    pub id: i64,
+    pub resolved_on: Option<NaiveDate>,
+}
+
+/// Finds the claim a forecast is for, or says which key is unknown.
+pub fn forecast_target(db: &Db<'_>, key: &str) -> Result<ForecastTarget> {
+    let id = db.claim_id(key)?.ok_or_else(|| LedgerError::Unknown {
+        field: "claim",
+        what: "claim",
+        key: key.to_string(),
+        list: "list",
+    })?;
+    Ok(ForecastTarget {
+        id,
+        resolved_on: db.latest_resolved_on(id)?,
+    })
+}
+
+/// The checks on a forecast that need no stored record: its probability and its
+/// forecaster's name.
+pub fn check_forecast(f: &Forecast) -> Result<()> {
     check_probability(f.p)?;
     if f.forecaster.trim().is_empty() {
         return Err(
             InputError::new("forecaster", &f.forecaster, "expected a non-empty name").into(),
         );
     }
-    let row = claim(db, "claim", &f.claim)?;
+    Ok(())
+}
+
+/// Stores a forecast. Returns false (and stores nothing) when `dup` says to skip an
+/// identical forecast and there is one.
+pub fn record_forecast(db: &Db<'_>, f: &Forecast, dup: Duplicates) -> Result<bool> {
+    check_forecast(f)?;
+    let target = forecast_target(db, &f.claim)?;
+    record_checked_forecast(db, target, f, dup)
+}
+
+/// The rest of [`record_forecast`] once [`check_forecast`] has passed and the claim has
+/// been found (an import looks claims up once and keeps them). `target` must be the
+/// claim `f.claim` names, as it stands in this transaction.
+pub fn record_checked_forecast(
+    db: &Db<'_>,
+    target: ForecastTarget,
+    f: &Forecast,
+    dup: Duplicates,
+) -> Result<bool> {
     if let Duplicates::Skip { match_recorded_at } = dup {
         let recorded = match_recorded_at.then_some(f.recorded_at);
-        if db.has_forecast(row.id, f, recorded)? {
+        if db.has_forecast(target.id, f, recorded)? {
             return Ok(false);
         }
     }
-    check_before_resolution(db, &row, f.made_at)?;
-    db.insert_forecast(row.id, f)?;
+    check_before_resolution(target, f)?;
+    db.insert_forecast(target.id, f)?;
     Ok(true)
 }
 
 /// Stores a resolution; earlier ones stay as history.
 pub fn record_resolution(db: &Db<'_>, r: &Resolution) -> Result<()> {
-    let row = claim(db, "claim", &r.claim)?;
-    db.insert_resolution(row.id, r)?;
+    let target = forecast_target(db, &r.claim)?;
+    record_resolution_on(db, target, r)
+}
+
+/// [`record_resolution`] once the claim `r.claim` names has been found.
+pub fn record_resolution_on(db: &Db<'_>, target: ForecastTarget, r: &Resolution) -> Result<()> {
+    db.insert_resolution(target.id, r)?;
     Ok(())
 }
 

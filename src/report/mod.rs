@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use rustc_hash::FxHashMap;
 
 use crate::domain::parse::end_of_day;
 use crate::domain::Outcome;
@@ -113,9 +114,15 @@ pub fn score_claim(
 }
 
 /// Loads and scores what `q` covers.
+///
+/// Under `latest` and `first` a pair's score depends on one of its forecasts, so the
+/// forecasts are read in the table's own order (front to back through the file) and
+/// only the counted one per pair is kept. `time-avg` needs each pair's whole history
+/// and streams the forecasts in (claim, forecaster, time) order instead, one claim at a
+/// time. Either way the items come out in (claim, forecaster) order.
 pub fn load(db: &Db<'_>, q: &Query) -> Result<Scoring, StoreError> {
-    let facts = db.scoring_claims()?;
-    let histories = db.resolution_histories()?;
+    let facts = db.scoring_claims_fast()?;
+    let histories = db.resolution_histories_fast()?;
     let empty = Vec::new();
     let index: HashMap<i64, usize> = facts.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let claims: Vec<ReportClaim> = facts
@@ -135,8 +142,158 @@ pub fn load(db: &Db<'_>, q: &Query) -> Result<Scoring, StoreError> {
         })
         .collect();
     let included: Vec<bool> = claims.iter().map(|c| covers(q, &c.facts)).collect();
-    let horizon = q.as_of.map(end_of_day);
+    let items = match q.rule {
+        Rule::Latest | Rule::First => {
+            let slots = ClaimSlots::new(claims.iter().map(|c| c.facts.id));
+            counted_items(db, q, &claims, &slots, &included)?
+        }
+        Rule::TimeAvg => streamed_items(db, q, &claims, &index, &included)?,
+    };
+    Ok(Scoring { claims, items })
+}
 
+/// Where each claim id sits among the report's claims: a plain array when ids are dense
+/// (they are row ids, so they usually are), a hash map otherwise.
+enum ClaimSlots {
+    Dense(Vec<u32>),
+    Sparse(FxHashMap<i64, u32>),
+}
+
+impl ClaimSlots {
+    const NONE: u32 = u32::MAX;
+
+    fn new(ids: impl ExactSizeIterator<Item = i64> + Clone) -> Self {
+        let n = ids.len();
+        let max = ids.clone().max().unwrap_or(0);
+        let dense_ok = ids.clone().all(|id| id >= 0)
+            && usize::try_from(max).is_ok_and(|m| m <= 4 * n + 1024)
+            && n < Self::NONE as usize;
+        if dense_ok {
+            let mut slots = vec![Self::NONE; usize::try_from(max).unwrap_or(0) + 1];
+            for (i, id) in ids.enumerate() {
+                slots[id as usize] = i as u32;
+            }
+            ClaimSlots::Dense(slots)
+        } else {
+            ClaimSlots::Sparse(ids.enumerate().map(|(i, id)| (id, i as u32)).collect())
+        }
+    }
+
+    fn get(&self, id: i64) -> Option<usize> {
+        match self {
+            ClaimSlots::Dense(v) => usize::try_from(id)
+                .ok()
+                .and_then(|i| v.get(i))
+                .filter(|&&s| s != Self::NONE)
+                .map(|&s| s as usize),
+            ClaimSlots::Sparse(m) => m.get(&id).map(|&s| s as usize),
+        }
+    }
+}
+
+/// The items of a rule that counts one forecast per pair (`latest` or `first`), from
+/// one pass over the forecasts in recording order keeping, for each pair, the forecast
+/// the rule would pick: of those made by the cutoff, the latest (the last recorded among
+/// equal times) or the earliest (the first recorded among equal times), which is what
+/// [`score::score_pair`] picks from the whole history.
+fn counted_items(
+    db: &Db<'_>,
+    q: &Query,
+    claims: &[ReportClaim],
+    slots: &ClaimSlots,
+    included: &[bool],
+) -> Result<Vec<Item>, StoreError> {
+    let horizon = q.as_of.map(|d| end_of_day(d).timestamp());
+    let cutoffs: Vec<i64> = claims.iter().map(|c| c.cutoff.timestamp()).collect();
+    let mut names: Vec<String> = Vec::new();
+    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+    // Key: claim index in the high half, forecaster id in the low half. Value: the
+    // counted forecast's time (seconds) and probability.
+    let mut counted: FxHashMap<u64, (i64, f64)> = FxHashMap::default();
+    db.each_forecast_by_id(|f| -> Result<(), StoreError> {
+        let Some(i) = slots.get(f.claim_id) else {
+            return Ok(());
+        };
+        let at = f.made_at.timestamp();
+        let wanted = included[i]
+            && horizon.is_none_or(|h| at <= h)
+            && !(q.live_only && f.backfilled)
+            && at <= cutoffs[i]
+            && !f.p.is_nan()
+            && (q.forecasters.is_empty() || q.forecasters.iter().any(|n| n == f.forecaster));
+        if !wanted {
+            return Ok(());
+        }
+        let id = match ids.get(f.forecaster) {
+            Some(&id) => id,
+            None => {
+                let id = u32::try_from(names.len())
+                    .map_err(|_| StoreError::Corrupt("too many forecasters".into()))?;
+                names.push(f.forecaster.to_string());
+                ids.insert(f.forecaster.to_string(), id);
+                id
+            }
+        };
+        let key = ((i as u64) << 32) | u64::from(id);
+        counted
+            .entry(key)
+            .and_modify(|best| {
+                let better = match q.rule {
+                    Rule::First => at < best.0,
+                    _ => at >= best.0,
+                };
+                if better {
+                    *best = (at, f.p);
+                }
+            })
+            .or_insert((at, f.p));
+        Ok(())
+    })?;
+    // (claim, forecaster name) order, as the streamed path gives.
+    let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
+    by_name.sort_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+    let mut rank = vec![0u32; names.len()];
+    for (r, &id) in by_name.iter().enumerate() {
+        rank[id as usize] = r as u32;
+    }
+    let mut pairs: Vec<(u64, u32, i64, f64)> = counted
+        .into_iter()
+        .map(|(key, (at, p))| {
+            let (i, id) = (key >> 32, key as u32);
+            ((i << 32) | u64::from(rank[id as usize]), id, at, p)
+        })
+        .collect();
+    pairs.sort_unstable_by_key(|pair| pair.0);
+    Ok(pairs
+        .into_iter()
+        .filter_map(|(key, id, secs, p)| {
+            let i = (key >> 32) as usize;
+            let at = DateTime::from_timestamp(secs, 0)?;
+            let claim = &claims[i];
+            let pair = Pair {
+                claim: claim.facts.key.clone(),
+                forecaster: names[id as usize].clone(),
+                status: claim.status,
+                cutoff: claim.cutoff,
+                // Only time-avg reads when the claim opened.
+                opened: at,
+                forecasts: vec![(at, p)],
+            };
+            score::score_pair(&pair, q.rule).map(|score| Item { claim: i, score })
+        })
+        .collect())
+}
+
+/// The items of any rule, from the forecasts streamed claim by claim in (claim,
+/// forecaster, time) order with each claim's whole history in hand.
+fn streamed_items(
+    db: &Db<'_>,
+    q: &Query,
+    claims: &[ReportClaim],
+    index: &HashMap<i64, usize>,
+    included: &[bool],
+) -> Result<Vec<Item>, StoreError> {
+    let horizon = q.as_of.map(end_of_day);
     let mut items = Vec::new();
     let mut current: Option<i64> = None;
     let mut buffer: Vec<(String, DateTime<Utc>, f64)> = Vec::new();
@@ -166,7 +323,7 @@ pub fn load(db: &Db<'_>, q: &Query) -> Result<Scoring, StoreError> {
         Ok(())
     })?;
     flush(current, &mut buffer);
-    Ok(Scoring { claims, items })
+    Ok(items)
 }
 
 fn covers(q: &Query, c: &ScoringClaim) -> bool {
@@ -221,6 +378,129 @@ fn labels(by: GroupBy, claim: &ReportClaim, item: &PairScore) -> Vec<String> {
             .unwrap_or_else(|| "(unresolved)".into())],
         GroupBy::Horizon => {
             vec![score::horizon(item.horizon_from, claim.facts.resolve_by).to_string()]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Claim, Forecast, Resolution};
+    use crate::ledger;
+    use crate::store::Store;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2020, 1, d).expect("valid day")
+    }
+
+    /// (claim, forecaster, p in hundredths, hour of made_at, days late recorded)
+    type F = (usize, usize, u32, u32, u32);
+
+    /// Items as (claim index, score), comparable.
+    type Scored = Vec<(usize, score::PairScore)>;
+
+    /// A ledger of three claims (the third conditional on the first) with the given
+    /// forecasts and outcomes (0 none, 1 yes, 2 no, 3 annulled), then the items of both
+    /// ways of loading, which must agree.
+    fn both_ways(forecasts: &[F], outcomes: &[u8], q: &Query) -> (Scored, Scored) {
+        let mut store = Store::open_in_memory(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap())
+            .expect("memory ledger");
+        let t = |h: u32| {
+            Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap()
+                + chrono::Duration::hours(i64::from(h))
+        };
+        store
+            .write(|db| -> Result<(), ledger::LedgerError> {
+                for (i, key) in ["c0", "c1", "c2"].iter().enumerate() {
+                    ledger::record_claim(
+                        db,
+                        Claim {
+                            key: key.to_string(),
+                            statement: format!("claim {i}"),
+                            resolve_by: day(20),
+                            source: None,
+                            condition: (i == 2).then(|| "c0".to_string()),
+                            quote: None,
+                            criteria: None,
+                            tags: vec![],
+                            created_at: t(0),
+                            recorded_at: t(0),
+                        },
+                    )?;
+                }
+                for &(c, who, p, hour, late) in forecasts {
+                    ledger::record_forecast(
+                        db,
+                        &Forecast {
+                            claim: format!("c{c}"),
+                            forecaster: ["ann", "bob", "Cy", "dee"][who].to_string(),
+                            p: f64::from(p) / 100.0,
+                            made_at: t(hour),
+                            note: None,
+                            recorded_at: t(hour) + chrono::Duration::days(i64::from(late)),
+                        },
+                        ledger::Duplicates::Insert,
+                    )?;
+                }
+                for (c, &o) in outcomes.iter().enumerate() {
+                    let outcome = match o {
+                        1 => Outcome::Yes,
+                        2 => Outcome::No,
+                        3 => Outcome::Annulled,
+                        _ => continue,
+                    };
+                    ledger::record_resolution(
+                        db,
+                        &Resolution {
+                            claim: format!("c{c}"),
+                            outcome,
+                            resolved_on: day(10 + c as u32),
+                            evidence: None,
+                            note: None,
+                            recorded_at: t(0),
+                        },
+                    )?;
+                }
+                Ok(())
+            })
+            .expect("ledger written");
+        let db = store.read();
+        let one_pass = load(&db, q).expect("load");
+        // The claim-by-claim reader, forced.
+        let claims = one_pass.claims.clone();
+        let index: HashMap<i64, usize> = claims
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.facts.id, i))
+            .collect();
+        let included: Vec<bool> = claims.iter().map(|c| covers(q, &c.facts)).collect();
+        let by_claim = streamed_items(&db, q, &claims, &index, &included).expect("streamed");
+        let pairs = |items: Vec<Item>| items.into_iter().map(|i| (i.claim, i.score)).collect();
+        (pairs(one_pass.items), pairs(by_claim))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn one_pass_and_claim_by_claim_agree(
+            forecasts in proptest::collection::vec((0usize..3, 0usize..4, 0u32..=100, 0u32..600, 0u32..3), 0..40),
+            outcomes in proptest::collection::vec(0u8..4, 3),
+            first in any::<bool>(),
+            live_only in any::<bool>(),
+            as_of_day in 5u32..25,
+            only_ann in any::<bool>(),
+        ) {
+            let q = Query {
+                rule: if first { Rule::First } else { Rule::Latest },
+                as_of: Some(day(as_of_day)),
+                live_only,
+                forecasters: if only_ann { vec!["ann".into()] } else { vec![] },
+                ..Query::default()
+            };
+            let (one_pass, by_claim) = both_ways(&forecasts, &outcomes, &q);
+            prop_assert_eq!(one_pass, by_claim);
         }
     }
 }

@@ -4,6 +4,7 @@
 //! run writes through [`Store::write`], which wraps them in one IMMEDIATE transaction:
 //! either everything a command writes lands, or nothing does.
 
+mod bulk;
 mod events;
 mod queries;
 mod scan;
@@ -16,9 +17,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
+pub use bulk::IndexDef;
 pub use events::{Head, StoredEvent, Verdict};
 pub use queries::{ClaimFilter, ClaimRow, Db, ListRow, Table, Window};
-pub use scan::{ForecastScan, ScoringClaim};
+pub use scan::{ForecastRef, ForecastScan, ScoringClaim};
 
 /// Why a database could not be opened or used.
 #[derive(Debug, thiserror::Error)]
@@ -378,6 +380,15 @@ impl Store {
             }
         }
         Db::new(&out, self.now).verify()
+    }
+
+    /// Lets SQLite keep up to `mib` MiB of database pages in memory on this connection
+    /// (its default is 2 MiB). A bulk write touches index pages all over the file; with
+    /// too small a cache it reads them again and again and spills half-written pages.
+    pub fn set_cache_mib(&self, mib: u32) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update(None, "cache_size", -(i64::from(mib) * 1024))?;
+        Ok(())
     }
 
     /// The raw connection, for the few callers (tests, benchmarks) that need it.

@@ -43,7 +43,142 @@ fn split(s: Option<String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// One forecast as [`Db::each_forecast_by_id`] reads it: the forecaster's name is
+/// borrowed from the row, so a scan of a million forecasts allocates nothing per row.
+#[derive(Debug, Clone, Copy)]
+pub struct ForecastRef<'r> {
+    pub claim_id: i64,
+    pub forecaster: &'r str,
+    pub p: f64,
+    pub made_at: DateTime<Utc>,
+    pub backfilled: bool,
+}
+
+/// A stored time, by the canonical fast path when it has the canonical form.
+fn stored_time(field: &str, s: &str) -> Result<DateTime<Utc>, StoreError> {
+    match parse::canonical_time(s) {
+        Some(t) => Ok(t),
+        None => parse::time(field, s).map_err(|e| corrupt("forecast", e)),
+    }
+}
+
+fn text_col<'r>(r: &'r rusqlite::Row<'_>, i: usize, what: &str) -> Result<&'r str, StoreError> {
+    r.get_ref(i)?.as_str().map_err(|e| corrupt(what, e))
+}
+
 impl Db<'_> {
+    /// Like [`Db::scoring_claims`], reading each table once in order instead of running
+    /// two subqueries per claim: several times faster on a large ledger. Tags and authors
+    /// come in the same order.
+    pub fn scoring_claims_fast(&self) -> Result<Vec<ScoringClaim>, StoreError> {
+        let conn = self.connection();
+        // Sources: key, publisher and authors in byline order.
+        let mut sources: HashMap<i64, (String, Option<String>, Vec<String>)> = HashMap::new();
+        {
+            let mut stmt = conn.prepare_cached("SELECT id, key, publisher FROM sources")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                sources.insert(r.get(0)?, (r.get(1)?, r.get(2)?, Vec::new()));
+            }
+            let mut stmt = conn.prepare_cached(
+                "SELECT source_id, name FROM source_authors ORDER BY source_id, position",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                if let Some(s) = sources.get_mut(&r.get::<_, i64>(0)?) {
+                    s.2.push(r.get(1)?);
+                }
+            }
+        }
+        let mut out: Vec<ScoringClaim> = Vec::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, key, statement, resolve_by, condition_id, source_id FROM claims ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let by = text_col(r, 3, "claim")?;
+            let source = match r.get::<_, Option<i64>>(5)? {
+                Some(id) => sources.get(&id),
+                None => None,
+            };
+            out.push(ScoringClaim {
+                id: r.get(0)?,
+                key: r.get(1)?,
+                statement: r.get(2)?,
+                resolve_by: parse::date("resolve_by", by).map_err(|e| corrupt("claim", e))?,
+                condition_id: r.get(4)?,
+                source: source.map(|s| s.0.clone()),
+                publisher: source.and_then(|s| s.1.clone()),
+                authors: source.map(|s| s.2.clone()).unwrap_or_default(),
+                tags: Vec::new(),
+            });
+        }
+        // Tags in (claim, tag) order, the table's own key: one pass beside the claims.
+        let mut stmt =
+            conn.prepare_cached("SELECT claim_id, tag FROM claim_tags ORDER BY claim_id, tag")?;
+        let mut rows = stmt.query([])?;
+        let mut at = 0usize;
+        while let Some(r) = rows.next()? {
+            let claim_id: i64 = r.get(0)?;
+            while at < out.len() && out[at].id < claim_id {
+                at += 1;
+            }
+            if let Some(c) = out.get_mut(at).filter(|c| c.id == claim_id) {
+                c.tags.push(r.get(1)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Each claim's resolutions as (outcome, resolved_on), in recording order, read in
+    /// one pass over the table (see [`Db::resolution_histories`]).
+    pub fn resolution_histories_fast(
+        &self,
+    ) -> Result<HashMap<i64, Vec<(Outcome, NaiveDate)>>, StoreError> {
+        let mut stmt = self
+            .connection()
+            .prepare_cached("SELECT claim_id, outcome, resolved_on FROM resolutions ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        let mut out: HashMap<i64, Vec<(Outcome, NaiveDate)>> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let outcome = text_col(r, 1, "resolution")?;
+            let on = text_col(r, 2, "resolution")?;
+            out.entry(r.get(0)?).or_default().push((
+                outcome.parse().map_err(|e| corrupt("resolution", e))?,
+                parse::date("resolved_on", on).map_err(|e| corrupt("resolution", e))?,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Streams every forecast in the order recorded (by id), the table's own order, so
+    /// the scan reads the file front to back. Scoring rules that keep one forecast per
+    /// pair use it; see [`Db::scan_forecasts`] for the (claim, forecaster, time) order.
+    pub fn each_forecast_by_id<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(ForecastRef<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut stmt = self
+            .connection()
+            .prepare_cached(
+                "SELECT claim_id, forecaster, p, made_at, recorded_at FROM forecasts ORDER BY id",
+            )
+            .map_err(StoreError::from)?;
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let made_at = stored_time("made_at", text_col(r, 3, "forecast")?)?;
+            let recorded_at = stored_time("recorded_at", text_col(r, 4, "forecast")?)?;
+            f(ForecastRef {
+                claim_id: r.get(0).map_err(StoreError::from)?,
+                forecaster: text_col(r, 1, "forecast")?,
+                p: r.get(2).map_err(StoreError::from)?,
+                made_at,
+                backfilled: crate::domain::is_backfilled(made_at, recorded_at),
+            })?;
+        }
+        Ok(())
+    }
+
     /// Every claim with its source's key, publisher and authors and its tags, by id.
     pub fn scoring_claims(&self) -> Result<Vec<ScoringClaim>, StoreError> {
         let mut stmt = self.connection().prepare_cached(

@@ -1,5 +1,6 @@
 //! Integration tests: the real binary on a temporary ledger, with the clock pinned.
 
+mod bulk;
 mod charts;
 mod common;
 mod extract;

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Benchmarks hindsight on synthetic ledgers of 10k, 100k and 1M forecasts and records wall
+# time and peak memory (max RSS) of each command in bench/results/<stamp>.tsv.
+#
+#   bench/run.sh                  # all sizes (about 5-10 minutes on 2 cores)
+#   SIZES="10000 100000" bench/run.sh
+#   REPEAT=5 bench/run.sh         # best of 5 for the read commands (default 3)
+#   BASELINE=0 bench/run.sh       # skip the pandas/scikit-learn baseline
+#   BIN=/tmp/old-hindsight bench/run.sh   # measure another build on the same ledgers
+#
+# Needs /usr/bin/time (Debian: apt-get install -y time). The baseline installs pandas and
+# scikit-learn into a throwaway virtual environment (/tmp/hindsight-bench-venv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES=${SIZES:-"10000 100000 1000000"}
+REPEAT=${REPEAT:-3}
+BASELINE=${BASELINE:-1}
+SEED=${SEED:-1}
+WORK=${WORK:-/tmp/hindsight-bench}
+# The generator's ledgers are laid out around this day (see examples/gen_ledger.rs).
+export HINDSIGHT_NOW=2026-06-01T12:00:00Z
+export NO_COLOR=1
+unset HINDSIGHT_DB HINDSIGHT_FORECASTER
+
+if [ ! -x /usr/bin/time ]; then
+    echo "bench: /usr/bin/time is missing (Debian: apt-get update && apt-get install -y time)" >&2
+    exit 2
+fi
+
+echo "== building (release)"
+cargo build --release --locked --quiet --bin hindsight --example gen_ledger
+# BIN=/path/to/another/hindsight measures that binary instead (e.g. an older build, for
+# a before/after comparison) on the same generated ledgers.
+BIN=${BIN:-$PWD/target/release/hindsight}
+GEN=$PWD/target/release/examples/gen_ledger
+
+mkdir -p "$WORK" bench/results
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=bench/results/$STAMP.tsv
+printf 'forecasts\tcommand\twall_s\tmax_rss_kb\tuser_s\tsys_s\trecords\n' > "$OUT"
+
+# measure SIZE LABEL RECORDS CMD... : runs CMD once under /usr/bin/time -v (stdout
+# discarded) and appends a row. Exits the script if the command fails.
+measure() {
+    local size=$1 label=$2 records=$3
+    shift 3
+    local tv="$WORK/time.txt"
+    if ! /usr/bin/time -v -o "$tv" "$@" > "$WORK/stdout.txt" 2> "$WORK/stderr.txt"; then
+        echo "bench: '$label' failed:" >&2
+        cat "$WORK/stderr.txt" >&2
+        exit 1
+    fi
+    python3 - "$tv" "$size" "$label" "$records" >> "$OUT" <<'PY'
+import sys
+path, size, label, records = sys.argv[1:]
+v = {}
+for line in open(path):
+    k, _, val = line.strip().rpartition(": ")
+    v[k] = val
+h, m, s = (["0"] * 3 + v["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":"))[-3:]
+wall = int(h) * 3600 + int(m) * 60 + float(s)
+print(f"{size}\t{label}\t{wall:.3f}\t{v['Maximum resident set size (kbytes)']}\t"
+      f"{v['User time (seconds)']}\t{v['System time (seconds)']}\t{records}")
+PY
+}
+
+# best SIZE LABEL CMD... : REPEAT runs, keeps the fastest (and notes it as such).
+best() {
+    local size=$1 label=$2
+    shift 2
+    local keep
+    keep=$(mktemp)
+    for _ in $(seq "$REPEAT"); do
+        measure "$size" "$label" "" "$@"
+        tail -n 1 "$OUT" >> "$keep"
+        sed -i '$ d' "$OUT"
+    done
+    sort -t$'\t' -k3,3g "$keep" | head -n 1 >> "$OUT"
+    rm -f "$keep"
+}
+
+has_subcommand() {
+    "$BIN" "$1" --help > /dev/null 2>&1
+}
+
+if [ "$BASELINE" = 1 ]; then
+    VENV=/tmp/hindsight-bench-venv
+    if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import pandas, sklearn' 2>/dev/null; then
+        echo "== installing pandas and scikit-learn into $VENV"
+        python3 -m venv "$VENV"
+        "$VENV/bin/pip" install --quiet pandas scikit-learn
+    fi
+fi
+
+if has_subcommand extract; then
+    echo "== generating a 10 MB text for extract"
+    "$GEN" --prose 10000000 --seed "$SEED" --out "$WORK/prose.txt"
+fi
+
+for N in $SIZES; do
+    CLAIMS=$((N / 10))
+    LEDGER=$WORK/ledger-$N.jsonl
+    DB=$WORK/ledger-$N.db
+    echo "== $N forecasts: generating"
+    "$GEN" --forecasts "$N" --seed "$SEED" --out "$LEDGER"
+    RECORDS=$(wc -l < "$LEDGER")
+
+    echo "== $N forecasts: import ($RECORDS records)"
+    rm -f "$DB" "$DB-wal" "$DB-shm"
+    measure "$N" import "$RECORDS" "$BIN" --db "$DB" import "$LEDGER"
+    # Read commands after a checkpointed, warm file.
+    best "$N" "report --by forecaster --format json" "$BIN" --db "$DB" report --by forecaster --format json
+    cp "$WORK/stdout.txt" "$WORK/report-$N.json"
+    best "$N" "report --by tag" "$BIN" --db "$DB" report --by tag
+    best "$N" "compare alice-0000 bob-0001" "$BIN" --db "$DB" compare alice-0000 bob-0001
+    best "$N" "list --due" "$BIN" --db "$DB" list --due
+    best "$N" "show clm-$(printf %06d $((CLAIMS / 2)))" "$BIN" --db "$DB" show "clm-$(printf %06d $((CLAIMS / 2)))"
+    best "$N" "export" "$BIN" --db "$DB" export -o "$WORK/export-$N.jsonl"
+    best "$N" "export --format csv" "$BIN" --db "$DB" export --format csv -o "$WORK/export-$N.csv"
+    if cmp -s "$LEDGER" "$WORK/export-$N.jsonl"; then
+        echo "   export gives back the generated file byte for byte"
+    else
+        echo "   note: export differs from the generated file (record order or defaults)"
+    fi
+    # Writes on the full ledger, on a copy so the file above stays as generated.
+    cp "$DB" "$WORK/write-$N.db"
+    OPEN=$("$BIN" --db "$DB" list --due --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["key"])')
+    best "$N" "forecast" "$BIN" --db "$WORK/write-$N.db" forecast "$OPEN" --p 0.42 --forecaster bench
+    best "$N" "resolve" "$BIN" --db "$WORK/write-$N.db" resolve "$OPEN" yes --on 2026-06-01
+    rm -f "$WORK/write-$N.db"*
+    if has_subcommand verify; then
+        best "$N" "verify" "$BIN" --db "$DB" verify
+    else
+        echo "   verify: no such subcommand in this build, skipped"
+    fi
+    if has_subcommand extract; then
+        best "$N" "extract (10 MB text)" "$BIN" --db "$DB" extract "$WORK/prose.txt"
+    else
+        echo "   extract: no such subcommand in this build, skipped"
+    fi
+    if [ "$BASELINE" = 1 ]; then
+        best "$N" "baseline: pandas + scikit-learn" "$VENV/bin/python" bench/baseline.py compute \
+            "$WORK/export-$N.csv" 2026-06-01 "$WORK/baseline-$N.json"
+        "$VENV/bin/python" bench/baseline.py check "$WORK/baseline-$N.json" "$WORK/report-$N.json"
+    fi
+    rm -f "$WORK/export-$N.jsonl"
+done
+
+echo "== results: $OUT"
+column -t -s$'\t' "$OUT"
+if [ "$BASELINE" = 1 ]; then
+    echo "== report --by forecaster vs the baseline (wall time, start-up included)"
+    awk -F'\t' '$2 ~ /^report --by forecaster/ { r[$1] = $3 } $2 ~ /^baseline/ { b[$1] = $3 }
+        END { for (n in r) if (n in b) printf "%s forecasts: hindsight %.3f s, baseline %.3f s, ratio %.1fx\n", n, r[n], b[n], b[n] / r[n] }' "$OUT" | sort -n
+fi
