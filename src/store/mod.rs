@@ -104,6 +104,9 @@ fn check_existing_file(path: &Path) -> Result<(), StoreError> {
 
 const TRUNCATED: &str = "it is truncated or damaged";
 
+const READ_ONLY_FOLDER: &str = "the file or its folder is read-only, and SQLite must write \
+     beside a WAL-mode ledger even to read it";
+
 fn check_file_once(path: &Path) -> Result<(), StoreError> {
     let shown = path.display().to_string();
     let refuse = |reason: &str| StoreError::NotADatabase {
@@ -196,8 +199,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Store, StoreError> {
         let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
-        let not_db = |e: rusqlite::Error| {
-            match e.sqlite_error_code() {
+        let not_db = |e: rusqlite::Error| match e.sqlite_error_code() {
             Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
                 StoreError::NotADatabase {
                     path: shown.clone(),
@@ -206,16 +208,13 @@ impl Store {
             }
             Some(ErrorCode::ReadOnly) => StoreError::Unwritable {
                 path: shown.clone(),
-                reason: format!(
-                    "the file or its folder is read-only, and SQLite must write beside a WAL-mode ledger even to read it ({e})"
-                ),
+                reason: format!("{READ_ONLY_FOLDER} ({e})"),
             },
             _ if path.is_some() => StoreError::Open {
                 path: shown.clone(),
                 message: e.to_string(),
             },
             _ => StoreError::from(e),
-        }
         };
         // Two processes writing at once wait for each other instead of failing.
         conn.busy_timeout(Duration::from_secs(10)).map_err(not_db)?;

@@ -884,7 +884,13 @@ fn a_read_only_ledger_is_refused_clearly_and_left_unchanged() {
     }
     set_mode(env.dir.path(), 0o555);
     let big: String = (0..2000)
-        .map(|i| format!("{{\"type\":\"forecast\",\"claim\":\"c2\",\"forecaster\":\"x\",\"p\":0.5,\"made_at\":\"2026-02-01T00:{:02}:{:02}Z\"}}\n", i / 60 % 60, i % 60))
+        .map(|i| {
+            format!(
+                r#"{{"type":"forecast","claim":"c2","forecaster":"x","p":0.5,"made_at":"2026-02-01T00:{:02}:{:02}Z"}}"#,
+                i / 60 % 60,
+                i % 60
+            ) + "\n"
+        })
         .collect();
     let input = std::env::temp_dir().join(format!("hindsight-ro-{}.jsonl", std::process::id()));
     std::fs::write(&input, big).unwrap();
@@ -918,7 +924,12 @@ fn a_full_disk_rolls_the_whole_import_back() {
         .pragma_update(None, "max_page_count", pages + 4)
         .unwrap();
     let lines: String = (0..5000)
-        .map(|i| format!("{{\"type\":\"forecast\",\"claim\":\"c2\",\"forecaster\":\"x{i}\",\"p\":0.5,\"made_at\":\"2026-02-01T00:00:00Z\",\"note\":\"{}\"}}\n", "n".repeat(100)))
+        .map(|i| {
+            format!(
+                r#"{{"type":"forecast","claim":"c2","forecaster":"x{i}","p":0.5,"made_at":"2026-02-01T00:00:00Z","note":"{}"}}"#,
+                "n".repeat(100)
+            ) + "\n"
+        })
         .collect();
     let ctx = hindsight::cmd::Ctx {
         now,
