@@ -77,13 +77,31 @@ pub fn condition_forms_cycle(
     true
 }
 
-/// Tags are kept lowercase, trimmed, with inner whitespace turned into dashes.
+/// Tags are kept lowercase, trimmed, with inner whitespace turned into dashes. Control
+/// characters are refused (the store joins lists with one).
 pub fn tag(s: &str) -> Result<String, InputError> {
     let t = s.trim().to_lowercase();
-    if t.is_empty() {
-        return Err(InputError::new("tag", s, "expected a non-empty word"));
+    if t.is_empty() || t.chars().any(char::is_control) {
+        return Err(InputError::new(
+            "tag",
+            s,
+            "expected a non-empty word without control characters",
+        ));
     }
     Ok(t.split_whitespace().collect::<Vec<_>>().join("-"))
+}
+
+/// An author's name: non-empty, without control characters (the store joins lists with one).
+pub fn author(s: &str) -> Result<String, InputError> {
+    let t = s.trim();
+    if t.is_empty() || t.chars().any(char::is_control) {
+        return Err(InputError::new(
+            "authors",
+            s,
+            "expected a non-empty name without control characters",
+        ));
+    }
+    Ok(t.to_string())
 }
 
 /// Keys name claims and sources on the command line and across files.
@@ -145,6 +163,10 @@ mod tests {
     fn tags_and_keys() {
         assert_eq!(tag(" Arms Control ").unwrap(), "arms-control");
         assert!(tag(" ").is_err());
+        assert!(tag("a\u{1f}b").is_err());
+        assert_eq!(author(" Ana ").unwrap(), "Ana");
+        assert!(author("A\u{1f}B").is_err());
+        assert!(author("").is_err());
         assert!(key("key", "c12").is_ok());
         assert!(key("key", "a b").is_err());
         assert!(key("key", "").is_err());

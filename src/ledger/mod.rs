@@ -101,6 +101,11 @@ pub fn record_source(db: &Db<'_>, mut s: Source) -> Result<Source> {
     if s.title.trim().is_empty() {
         return Err(InputError::new("title", &s.title, "expected a non-empty title").into());
     }
+    s.authors = s
+        .authors
+        .iter()
+        .map(|a| validate::author(a))
+        .collect::<std::result::Result<_, _>>()?;
     if db.source_id(&s.key)?.is_some() {
         return Err(LedgerError::Duplicate {
             field: "key",
