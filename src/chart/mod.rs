@@ -147,10 +147,10 @@ fn check_series_count(count: usize) -> Result<(), ChartError> {
     Ok(())
 }
 
-/// Escapes text for XML content and attribute values. Characters XML 1.0 does not allow
-/// at all (most control characters, lone surrogates cannot occur in `str`, U+FFFE/U+FFFF)
-/// become U+FFFD, so hostile input can never make the document unparsable.
-fn escape(text: &str) -> String {
+/// Escapes text for XML and HTML content and attribute values (the HTML report uses it
+/// too). Control characters other than tab and line breaks, which XML 1.0 or HTML do not
+/// allow, and U+FFFE/U+FFFF become U+FFFD, so hostile input can never break the document.
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -160,7 +160,7 @@ fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }

@@ -139,23 +139,12 @@ pub fn import(
     label: &str,
 ) -> anyhow::Result<()> {
     let mut r = csv::ReaderBuilder::new().flexible(false).from_reader(input);
-    let headers = r
-        .headers()
-        .map_err(|e| Refused(format!("{label}:1: header: {e}")))?
-        .clone();
-    let idx: HashMap<String, usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.trim().to_string(), i))
-        .collect();
-    for needed in ["claim", "statement", "resolve_by"] {
-        if !idx.contains_key(needed) {
-            return Err(Refused(format!(
-                "{label}:1: header: missing column '{needed}'; expected the columns of `hindsight export --format csv`"
-            ))
-            .into());
-        }
-    }
+    let idx = super::csv_columns(
+        &mut r,
+        label,
+        &["claim", "statement", "resolve_by"],
+        "the columns of `hindsight export --format csv`",
+    )?;
     let mut seen_sources = HashSet::new();
     let mut seen_claims = HashSet::new();
     // Resolutions wait until every forecast is in: a forecast row may follow the row that

@@ -9,7 +9,7 @@
 //!   YES), no when it names another option (or says NO);
 //! - "Question notes" become the claim's criteria; scores, sharing and comments are not kept.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::Read;
 
 use anyhow::Context;
@@ -93,30 +93,19 @@ pub fn import(
     label: &str,
 ) -> anyhow::Result<()> {
     let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let headers = r
-        .headers()
-        .map_err(|e| Refused(format!("{label}:1: header: {e}")))?
-        .clone();
-    let idx: HashMap<&str, usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (h.trim(), i))
-        .collect();
-    for needed in [
-        "Question title",
-        "Forecast created by",
-        "Forecast (scale = 0-1)",
-        "Forecast created at",
-        "Question created at",
-        "Question resolve by",
-    ] {
-        if !idx.contains_key(needed) {
-            return Err(Refused(format!(
-                "{label}:1: header: missing column '{needed}'; expected Fatebook's export header"
-            ))
-            .into());
-        }
-    }
+    let idx = super::csv_columns(
+        &mut r,
+        label,
+        &[
+            "Question title",
+            "Forecast created by",
+            "Forecast (scale = 0-1)",
+            "Forecast created at",
+            "Question created at",
+            "Question resolve by",
+        ],
+        "Fatebook's export header",
+    )?;
     let mut seen = HashSet::new();
     let mut resolutions: Vec<(usize, Record)> = Vec::new();
     for (i, row) in r.records().enumerate() {

@@ -13,6 +13,31 @@ use serde::{Deserialize, Serialize};
 
 pub use import::{Importer, Summary};
 
+/// Reads a CSV header and maps each (trimmed) column name to its index, refusing a header
+/// that lacks one of `needed`; `expected` says which header was expected.
+pub(crate) fn csv_columns<R: std::io::Read>(
+    reader: &mut ::csv::Reader<R>,
+    label: &str,
+    needed: &[&str],
+    expected: &str,
+) -> Result<std::collections::HashMap<String, usize>, crate::error::Refused> {
+    use crate::error::Refused;
+    let headers = reader
+        .headers()
+        .map_err(|e| Refused(format!("{label}:1: header: {e}")))?;
+    let columns: std::collections::HashMap<String, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim().to_string(), i))
+        .collect();
+    match needed.iter().find(|n| !columns.contains_key(**n)) {
+        Some(missing) => Err(Refused(format!(
+            "{label}:1: header: missing column '{missing}'; expected {expected}"
+        ))),
+        None => Ok(columns),
+    }
+}
+
 /// The format's version, written nowhere yet but bumped when a field changes meaning.
 pub const FORMAT_VERSION: u32 = 1;
 

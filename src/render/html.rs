@@ -664,23 +664,9 @@ fn tag_is_allowed(tag: &str) -> bool {
     true
 }
 
-/// Escapes text for HTML content and attribute values. NUL and other control characters
-/// that HTML does not allow become U+FFFD.
+/// Escapes user text for the page (the same rules as the charts' SVG).
 fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::chart::escape(text)
 }
 
 /// Escaped text, or a dash when the text is blank.
