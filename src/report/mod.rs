@@ -145,7 +145,7 @@ pub fn load(db: &Db<'_>, q: &Query) -> Result<Scoring, StoreError> {
     let items = match q.rule {
         Rule::Latest | Rule::First => {
             let slots = ClaimSlots::new(claims.iter().map(|c| c.facts.id));
-            counted_items(db, q, &claims, &slots, &included)?
+            counted_items(db, q, &claims, &slots, &included, SPLIT_FROM)?
         }
         Rule::TimeAvg => streamed_items(db, q, &claims, &index, &included)?,
     };
@@ -190,6 +190,10 @@ impl ClaimSlots {
         }
     }
 }
+
+/// From how many forecasts a report reads them on several cores at once; below it a
+/// second thread and connection cost more than they save.
+const SPLIT_FROM: i64 = 100_000;
 
 /// What one pass over forecasts keeps: forecaster names by small id, and for each
 /// (claim index, forecaster id) pair the counted forecast's time (seconds) and p.
@@ -244,6 +248,7 @@ fn counted_items(
     claims: &[ReportClaim],
     slots: &ClaimSlots,
     included: &[bool],
+    split_from: i64,
 ) -> Result<Vec<Item>, StoreError> {
     let horizon = q.as_of.map(|d| end_of_day(d).timestamp());
     let cutoffs: Vec<i64> = claims.iter().map(|c| c.cutoff.timestamp()).collect();
@@ -271,7 +276,7 @@ fn counted_items(
     // The parts cover consecutive ranges of ids, so combining them in order, with the
     // same rule, picks what one pass in recording order would.
     let mut parts = db
-        .each_forecast_by_id_in_parts(Counted::default, visit)?
+        .each_forecast_by_id_in_parts(split_from, Counted::default, visit)?
         .into_iter();
     let mut all = parts.next().unwrap_or_default();
     for part in parts {
@@ -441,7 +446,10 @@ mod tests {
     /// forecasts and outcomes (0 none, 1 yes, 2 no, 3 annulled), then the items of both
     /// ways of loading, which must agree.
     fn both_ways(forecasts: &[F], outcomes: &[u8], q: &Query) -> (Scored, Scored) {
-        let mut store = Store::open_in_memory().expect("memory ledger");
+        // A file, so that the one-pass reader can split the forecasts across threads
+        // (it does from the first forecast on below).
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Store::open(&dir.path().join("ledger.db")).expect("ledger file");
         let t = |h: u32| {
             Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap()
                 + chrono::Duration::hours(i64::from(h))
@@ -503,7 +511,6 @@ mod tests {
             .expect("ledger written");
         let db = store.read();
         let one_pass = load(&db, q).expect("load");
-        // The claim-by-claim reader, forced.
         let claims = one_pass.claims.clone();
         let index: HashMap<i64, usize> = claims
             .iter()
@@ -511,9 +518,16 @@ mod tests {
             .map(|(i, c)| (c.facts.id, i))
             .collect();
         let included: Vec<bool> = claims.iter().map(|c| covers(q, &c.facts)).collect();
+        // The one-pass reader in several parts, and the claim-by-claim reader, forced.
+        let slots = ClaimSlots::new(claims.iter().map(|c| c.facts.id));
+        let parts = counted_items(&db, q, &claims, &slots, &included, 1).expect("in parts");
         let by_claim = streamed_items(&db, q, &claims, &index, &included).expect("streamed");
-        let pairs = |items: Vec<Item>| items.into_iter().map(|i| (i.claim, i.score)).collect();
-        (pairs(one_pass.items), pairs(by_claim))
+        let pairs = |items: Vec<Item>| -> Scored {
+            items.into_iter().map(|i| (i.claim, i.score)).collect()
+        };
+        let one_pass = pairs(one_pass.items);
+        assert_eq!(one_pass, pairs(parts), "one pass in parts");
+        (one_pass, pairs(by_claim))
     }
 
     proptest! {

@@ -170,8 +170,8 @@ impl Db<'_> {
     /// the scan reads the file front to back; scoring rules that keep one forecast per
     /// pair use it (see [`Db::scan_forecasts`] for the (claim, forecaster, time) order).
     ///
-    /// The forecasts are split into consecutive ranges of ids read at the same time, one
-    /// per core (up to four): the first on this
+    /// From `split_from` forecasts on, they are split into consecutive ranges of ids read
+    /// at the same time, one per core (up to four): the first on this
     /// connection, each other on a thread with its own read-only connection to the same
     /// file. Each range gets its own state from `start`; the states come back in id
     /// order, so a caller can combine them as one pass in recording order would. A
@@ -179,11 +179,10 @@ impl Db<'_> {
     /// in one range. Like the other reads of a report, each range is its own statement.
     pub fn each_forecast_by_id_in_parts<S: Send>(
         &self,
+        split_from: i64,
         start: impl Fn() -> S + Sync,
         visit: impl Fn(&mut S, ForecastRef<'_>) -> Result<(), StoreError> + Sync,
     ) -> Result<Vec<S>, StoreError> {
-        /// Below this many forecasts a second thread is not worth its start-up.
-        const SPLIT_FROM: i64 = 100_000;
         let conn = self.connection();
         let (low, high): (i64, i64) = conn.query_row(
             "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM forecasts",
@@ -193,7 +192,7 @@ impl Db<'_> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
         let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
         let parts = match path {
-            Some(_) if cores > 1 && high - low >= SPLIT_FROM => cores as i64,
+            Some(_) if cores > 1 && high - low >= split_from => cores as i64,
             _ => 1,
         };
         // Part k covers ids in (bounds[k], bounds[k + 1]]; the last is open-ended so that
