@@ -249,10 +249,17 @@ impl Db<'_> {
             let mut first = start();
             read(conn, 0, &mut first)?;
             let mut states = vec![first];
-            for h in helpers {
-                let state = h
-                    .join()
-                    .map_err(|_| StoreError::Corrupt("a reading thread panicked".into()))??;
+            for (i, h) in helpers.into_iter().enumerate() {
+                let state = match h.join() {
+                    Ok(Ok(state)) => state,
+                    // Whatever stopped the other connection, read its part on this one:
+                    // a real problem with the data shows up here too.
+                    _ => {
+                        let mut state = start();
+                        read(conn, i + 1, &mut state)?;
+                        state
+                    }
+                };
                 states.push(state);
             }
             Ok(states)
