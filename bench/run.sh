@@ -45,21 +45,23 @@ printf 'forecasts\tcommand\twall_s\tmax_rss_kb\tuser_s\tsys_s\trecords\n' > "$OU
 measure() {
     local size=$1 label=$2 records=$3
     shift 3
-    local tv="$WORK/time.txt"
+    local tv="$WORK/time.txt" t0 t1
+    # Wall time from the clock around the run (time -v reports only hundredths).
+    t0=$(date +%s.%N)
     if ! /usr/bin/time -v -o "$tv" "$@" > "$WORK/stdout.txt" 2> "$WORK/stderr.txt"; then
         echo "bench: '$label' failed:" >&2
         cat "$WORK/stderr.txt" >&2
         exit 1
     fi
-    python3 - "$tv" "$size" "$label" "$records" >> "$OUT" <<'PY'
+    t1=$(date +%s.%N)
+    python3 - "$tv" "$size" "$label" "$records" "$t0" "$t1" >> "$OUT" <<'PY'
 import sys
-path, size, label, records = sys.argv[1:]
+path, size, label, records, t0, t1 = sys.argv[1:]
 v = {}
 for line in open(path):
     k, _, val = line.strip().rpartition(": ")
     v[k] = val
-h, m, s = (["0"] * 3 + v["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":"))[-3:]
-wall = int(h) * 3600 + int(m) * 60 + float(s)
+wall = float(t1) - float(t0)
 print(f"{size}\t{label}\t{wall:.3f}\t{v['Maximum resident set size (kbytes)']}\t"
       f"{v['User time (seconds)']}\t{v['System time (seconds)']}\t{records}")
 PY

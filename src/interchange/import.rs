@@ -2,10 +2,11 @@
 //! ledger's rules, and recognition of records already present (so importing a file twice
 //! changes nothing the second time, and a conflicting record is an error, never an overwrite).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, Utc};
+use rustc_hash::FxHashSet;
 
 use super::{ClaimRecord, ForecastRecord, Record, ResolutionRecord, SourceRecord};
 use crate::domain::parse::{self, InputError};
@@ -59,7 +60,7 @@ struct Bulk {
     /// The fingerprint of every stored forecast. A forecast whose fingerprint is new
     /// cannot be a repeat; one whose fingerprint is known might be, and ends bulk mode
     /// (the indexes are built again) so the ledger's own check can tell.
-    seen: HashSet<u64>,
+    seen: FxHashSet<u64>,
 }
 
 /// A hash of what makes two forecasts identical for an import (claim, forecaster, time,
@@ -130,7 +131,7 @@ impl Importer {
             return Ok(self.bulk.is_some());
         }
         let capacity = expected.unwrap_or(0).min(4_000_000) as usize + stored as usize;
-        let mut seen = HashSet::with_capacity(capacity);
+        let mut seen = FxHashSet::with_capacity_and_hasher(capacity, Default::default());
         db.each_forecast_identity(|claim, who, made, p, note| {
             seen.insert(fingerprint(claim, who, made, p, note));
         })?;

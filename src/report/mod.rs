@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use crate::domain::parse::end_of_day;
 use crate::domain::Outcome;
 use crate::score::{self, Pair, PairScore, Rule, Status};
-use crate::store::{Db, ForecastScan, ScoringClaim, StoreError};
+use crate::store::{Db, ForecastRef, ForecastScan, ScoringClaim, StoreError};
 
 /// What a report covers.
 #[derive(Debug, Clone, Default)]
@@ -145,7 +145,7 @@ pub fn load(db: &Db<'_>, q: &Query) -> Result<Scoring, StoreError> {
     let items = match q.rule {
         Rule::Latest | Rule::First => {
             let slots = ClaimSlots::new(claims.iter().map(|c| c.facts.id));
-            counted_items(db, q, &claims, &slots, &included)?
+            counted_items(db, q, &claims, &slots, &included, SPLIT_FROM)?
         }
         Rule::TimeAvg => streamed_items(db, q, &claims, &index, &included)?,
     };
@@ -191,6 +191,52 @@ impl ClaimSlots {
     }
 }
 
+/// From how many forecasts a report reads them on several cores at once; below it a
+/// second thread and connection cost more than they save.
+const SPLIT_FROM: i64 = 100_000;
+
+/// What one pass over forecasts keeps: forecaster names by small id, and for each
+/// (claim index, forecaster id) pair the counted forecast's time (seconds) and p.
+#[derive(Default)]
+struct Counted {
+    names: Vec<String>,
+    ids: FxHashMap<String, u32>,
+    best: FxHashMap<u64, (i64, f64)>,
+}
+
+impl Counted {
+    fn id(&mut self, name: &str) -> Result<u32, StoreError> {
+        if let Some(&id) = self.ids.get(name) {
+            return Ok(id);
+        }
+        let id = u32::try_from(self.names.len())
+            .map_err(|_| StoreError::Corrupt("too many forecasters".into()))?;
+        self.names.push(name.to_string());
+        self.ids.insert(name.to_string(), id);
+        Ok(id)
+    }
+
+    /// Keeps (at, p) for the pair if it has none yet or `replaces(at, current)`.
+    fn offer(
+        &mut self,
+        claim: usize,
+        id: u32,
+        at: i64,
+        p: f64,
+        replaces: impl Fn(i64, i64) -> bool,
+    ) {
+        let key = ((claim as u64) << 32) | u64::from(id);
+        self.best
+            .entry(key)
+            .and_modify(|best| {
+                if replaces(at, best.0) {
+                    *best = (at, p);
+                }
+            })
+            .or_insert((at, p));
+    }
+}
+
 /// The items of a rule that counts one forecast per pair (`latest` or `first`), from
 /// one pass over the forecasts in recording order keeping, for each pair, the forecast
 /// the rule would pick: of those made by the cutoff, the latest (the last recorded among
@@ -202,15 +248,15 @@ fn counted_items(
     claims: &[ReportClaim],
     slots: &ClaimSlots,
     included: &[bool],
+    split_from: i64,
 ) -> Result<Vec<Item>, StoreError> {
     let horizon = q.as_of.map(|d| end_of_day(d).timestamp());
     let cutoffs: Vec<i64> = claims.iter().map(|c| c.cutoff.timestamp()).collect();
-    let mut names: Vec<String> = Vec::new();
-    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
-    // Key: claim index in the high half, forecaster id in the low half. Value: the
-    // counted forecast's time (seconds) and probability.
-    let mut counted: FxHashMap<u64, (i64, f64)> = FxHashMap::default();
-    db.each_forecast_by_id(|f| -> Result<(), StoreError> {
+    let later_wins = |at: i64, best: i64| match q.rule {
+        Rule::First => at < best,
+        _ => at >= best,
+    };
+    let visit = |part: &mut Counted, f: ForecastRef<'_>| -> Result<(), StoreError> {
         let Some(i) = slots.get(f.claim_id) else {
             return Ok(());
         };
@@ -221,34 +267,29 @@ fn counted_items(
             && at <= cutoffs[i]
             && !f.p.is_nan()
             && (q.forecasters.is_empty() || q.forecasters.iter().any(|n| n == f.forecaster));
-        if !wanted {
-            return Ok(());
+        if wanted {
+            let id = part.id(f.forecaster)?;
+            part.offer(i, id, at, f.p, later_wins);
         }
-        let id = match ids.get(f.forecaster) {
-            Some(&id) => id,
-            None => {
-                let id = u32::try_from(names.len())
-                    .map_err(|_| StoreError::Corrupt("too many forecasters".into()))?;
-                names.push(f.forecaster.to_string());
-                ids.insert(f.forecaster.to_string(), id);
-                id
-            }
-        };
-        let key = ((i as u64) << 32) | u64::from(id);
-        counted
-            .entry(key)
-            .and_modify(|best| {
-                let better = match q.rule {
-                    Rule::First => at < best.0,
-                    _ => at >= best.0,
-                };
-                if better {
-                    *best = (at, f.p);
-                }
-            })
-            .or_insert((at, f.p));
         Ok(())
-    })?;
+    };
+    // The parts cover consecutive ranges of ids, so combining them in order, with the
+    // same rule, picks what one pass in recording order would.
+    let mut parts = db
+        .each_forecast_by_id_in_parts(split_from, Counted::default, visit)?
+        .into_iter();
+    let mut all = parts.next().unwrap_or_default();
+    for part in parts {
+        for (key, (at, p)) in part.best {
+            let id = all.id(&part.names[(key as u32) as usize])?;
+            all.offer((key >> 32) as usize, id, at, p, later_wins);
+        }
+    }
+    let Counted {
+        names,
+        best: counted,
+        ..
+    } = all;
     // (claim, forecaster name) order, as the streamed path gives.
     let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
     by_name.sort_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
@@ -405,8 +446,14 @@ mod tests {
     /// forecasts and outcomes (0 none, 1 yes, 2 no, 3 annulled), then the items of both
     /// ways of loading, which must agree.
     fn both_ways(forecasts: &[F], outcomes: &[u8], q: &Query) -> (Scored, Scored) {
-        let mut store = Store::open_in_memory(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap())
-            .expect("memory ledger");
+        // A file, so that the one-pass reader can split the forecasts across threads
+        // (it does from the first forecast on below).
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut store = Store::open(
+            &dir.path().join("ledger.db"),
+            Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+        )
+        .expect("ledger file");
         let t = |h: u32| {
             Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap()
                 + chrono::Duration::hours(i64::from(h))
@@ -468,7 +515,6 @@ mod tests {
             .expect("ledger written");
         let db = store.read();
         let one_pass = load(&db, q).expect("load");
-        // The claim-by-claim reader, forced.
         let claims = one_pass.claims.clone();
         let index: HashMap<i64, usize> = claims
             .iter()
@@ -476,9 +522,16 @@ mod tests {
             .map(|(i, c)| (c.facts.id, i))
             .collect();
         let included: Vec<bool> = claims.iter().map(|c| covers(q, &c.facts)).collect();
+        // The one-pass reader in several parts, and the claim-by-claim reader, forced.
+        let slots = ClaimSlots::new(claims.iter().map(|c| c.facts.id));
+        let parts = counted_items(&db, q, &claims, &slots, &included, 1).expect("in parts");
         let by_claim = streamed_items(&db, q, &claims, &index, &included).expect("streamed");
-        let pairs = |items: Vec<Item>| items.into_iter().map(|i| (i.claim, i.score)).collect();
-        (pairs(one_pass.items), pairs(by_claim))
+        let pairs = |items: Vec<Item>| -> Scored {
+            items.into_iter().map(|i| (i.claim, i.score)).collect()
+        };
+        let one_pass = pairs(one_pass.items);
+        assert_eq!(one_pass, pairs(parts), "one pass in parts");
+        (one_pass, pairs(by_claim))
     }
 
     proptest! {

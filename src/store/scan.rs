@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OpenFlags};
+use rustc_hash::FxHashMap;
 
 use super::queries::Db;
 use super::StoreError;
@@ -43,7 +45,7 @@ fn split(s: Option<String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// One forecast as [`Db::each_forecast_by_id`] reads it: the forecaster's name is
+/// One forecast as [`Db::each_forecast_by_id_in_parts`] reads it: the forecaster's name is
 /// borrowed from the row, so a scan of a million forecasts allocates nothing per row.
 #[derive(Debug, Clone, Copy)]
 pub struct ForecastRef<'r> {
@@ -64,6 +66,19 @@ fn stored_time(field: &str, s: &str) -> Result<DateTime<Utc>, StoreError> {
 
 fn text_col<'r>(r: &'r rusqlite::Row<'_>, i: usize, what: &str) -> Result<&'r str, StoreError> {
     r.get_ref(i)?.as_str().map_err(|e| corrupt(what, e))
+}
+
+/// A row of (claim_id, forecaster, p, made_at, recorded_at) as a [`ForecastRef`].
+fn forecast_ref<'r>(r: &'r rusqlite::Row<'_>) -> Result<ForecastRef<'r>, StoreError> {
+    let made_at = stored_time("made_at", text_col(r, 3, "forecast")?)?;
+    let recorded_at = stored_time("recorded_at", text_col(r, 4, "forecast")?)?;
+    Ok(ForecastRef {
+        claim_id: r.get(0)?,
+        forecaster: text_col(r, 1, "forecast")?,
+        p: r.get(2)?,
+        made_at,
+        backfilled: crate::domain::is_backfilled(made_at, recorded_at),
+    })
 }
 
 impl Db<'_> {
@@ -152,31 +167,103 @@ impl Db<'_> {
     }
 
     /// Streams every forecast in the order recorded (by id), the table's own order, so
-    /// the scan reads the file front to back. Scoring rules that keep one forecast per
-    /// pair use it; see [`Db::scan_forecasts`] for the (claim, forecaster, time) order.
-    pub fn each_forecast_by_id<E: From<StoreError>>(
+    /// the scan reads the file front to back; scoring rules that keep one forecast per
+    /// pair use it (see [`Db::scan_forecasts`] for the (claim, forecaster, time) order).
+    ///
+    /// From `split_from` forecasts on, they are split into consecutive ranges of ids read
+    /// at the same time, one per core (up to four): the first on this
+    /// connection, each other on a thread with its own read-only connection to the same
+    /// file. Each range gets its own state from `start`; the states come back in id
+    /// order, so a caller can combine them as one pass in recording order would. A
+    /// ledger in memory, a small one, or a file a second connection cannot open is read
+    /// in one range. Like the other reads of a report, each range is its own statement.
+    pub fn each_forecast_by_id_in_parts<S: Send>(
         &self,
-        mut f: impl FnMut(ForecastRef<'_>) -> Result<(), E>,
-    ) -> Result<(), E> {
-        let mut stmt = self
-            .connection()
-            .prepare_cached(
-                "SELECT claim_id, forecaster, p, made_at, recorded_at FROM forecasts ORDER BY id",
-            )
-            .map_err(StoreError::from)?;
-        let mut rows = stmt.query([]).map_err(StoreError::from)?;
-        while let Some(r) = rows.next().map_err(StoreError::from)? {
-            let made_at = stored_time("made_at", text_col(r, 3, "forecast")?)?;
-            let recorded_at = stored_time("recorded_at", text_col(r, 4, "forecast")?)?;
-            f(ForecastRef {
-                claim_id: r.get(0).map_err(StoreError::from)?,
-                forecaster: text_col(r, 1, "forecast")?,
-                p: r.get(2).map_err(StoreError::from)?,
-                made_at,
-                backfilled: crate::domain::is_backfilled(made_at, recorded_at),
-            })?;
+        split_from: i64,
+        start: impl Fn() -> S + Sync,
+        visit: impl Fn(&mut S, ForecastRef<'_>) -> Result<(), StoreError> + Sync,
+    ) -> Result<Vec<S>, StoreError> {
+        let conn = self.connection();
+        let (low, high): (i64, i64) = conn.query_row(
+            "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM forecasts",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
+        let parts = match path {
+            Some(_) if cores > 1 && high - low >= split_from => cores as i64,
+            _ => 1,
+        };
+        // Part k covers ids in (bounds[k], bounds[k + 1]]; the last is open-ended so that
+        // it reads whatever the single scan would.
+        let step = (high - low) / parts + 1;
+        let bounds: Vec<i64> = (0..parts).map(|k| low - 1 + k * step).collect();
+        let read = |db: &Connection, k: usize, state: &mut S| -> Result<(), StoreError> {
+            let upper = bounds.get(k + 1).copied().unwrap_or(i64::MAX);
+            let mut stmt = db.prepare_cached(
+                "SELECT claim_id, forecaster, p, made_at, recorded_at FROM forecasts
+                  WHERE id > ?1 AND id <= ?2 ORDER BY id",
+            )?;
+            let mut rows = stmt.query([bounds[k], upper])?;
+            while let Some(r) = rows.next()? {
+                visit(state, forecast_ref(r)?)?;
+            }
+            Ok(())
+        };
+        if parts == 1 {
+            let mut state = start();
+            read(conn, 0, &mut state)?;
+            return Ok(vec![state]);
         }
-        Ok(())
+        let open = |path: &str| -> rusqlite::Result<Connection> {
+            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI;
+            let db = Connection::open_with_flags(path, flags)?;
+            db.busy_timeout(std::time::Duration::from_secs(10))?;
+            Ok(db)
+        };
+        let path = path.unwrap_or_default();
+        let Ok(others) = (1..parts)
+            .map(|_| open(&path))
+            .collect::<rusqlite::Result<Vec<_>>>()
+        else {
+            let mut state = start();
+            read(conn, 0, &mut state)?;
+            return Ok(vec![state]);
+        };
+        std::thread::scope(|scope| {
+            let helpers: Vec<_> = others
+                .into_iter()
+                .enumerate()
+                .map(|(i, db)| {
+                    let (read, start) = (&read, &start);
+                    scope.spawn(move || -> Result<S, StoreError> {
+                        let mut state = start();
+                        read(&db, i + 1, &mut state)?;
+                        Ok(state)
+                    })
+                })
+                .collect();
+            let mut first = start();
+            read(conn, 0, &mut first)?;
+            let mut states = vec![first];
+            for (i, h) in helpers.into_iter().enumerate() {
+                let state = match h.join() {
+                    Ok(Ok(state)) => state,
+                    // Whatever stopped the other connection, read its part on this one:
+                    // a real problem with the data shows up here too.
+                    _ => {
+                        let mut state = start();
+                        read(conn, i + 1, &mut state)?;
+                        state
+                    }
+                };
+                states.push(state);
+            }
+            Ok(states)
+        })
     }
 
     /// Every claim with its source's key, publisher and authors and its tags, by id.
@@ -288,31 +375,48 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Every claim's key by row id, for streams that name claims by key: one pass over
+    /// the claims instead of a lookup per row, which on a large ledger would jump about
+    /// the claims table once per forecast.
+    fn claim_keys(&self) -> Result<FxHashMap<i64, String>, StoreError> {
+        let mut stmt = self.connection().prepare("SELECT id, key FROM claims")?;
+        let mut rows = stmt.query([])?;
+        let mut keys = FxHashMap::default();
+        while let Some(r) = rows.next()? {
+            keys.insert(r.get(0)?, r.get(1)?);
+        }
+        Ok(keys)
+    }
+
     /// Streams every forecast in the order recorded.
     pub fn each_forecast<E: From<StoreError>>(
         &self,
         mut f: impl FnMut(crate::domain::Forecast) -> Result<(), E>,
     ) -> Result<(), E> {
+        let keys = self.claim_keys()?;
         let mut stmt = self
             .connection()
             .prepare(
-                "SELECT c.key, f.forecaster, f.p, f.made_at, f.note, f.recorded_at
-                   FROM forecasts f JOIN claims c ON c.id = f.claim_id ORDER BY f.id",
+                "SELECT claim_id, forecaster, p, made_at, note, recorded_at
+                   FROM forecasts ORDER BY id",
             )
             .map_err(StoreError::from)?;
         let mut rows = stmt.query([]).map_err(StoreError::from)?;
         while let Some(r) = rows.next().map_err(StoreError::from)? {
-            let forecast = (|| -> rusqlite::Result<crate::domain::Forecast> {
+            let forecast = (|| -> Result<crate::domain::Forecast, StoreError> {
+                let claim_id: i64 = r.get(0)?;
                 Ok(crate::domain::Forecast {
-                    claim: r.get(0)?,
+                    claim: keys
+                        .get(&claim_id)
+                        .cloned()
+                        .ok_or_else(|| corrupt("forecast", format!("no claim {claim_id}")))?,
                     forecaster: r.get(1)?,
                     p: r.get(2)?,
-                    made_at: super::queries::time_col(r, 3)?,
+                    made_at: stored_time("made_at", text_col(r, 3, "forecast")?)?,
                     note: r.get(4)?,
-                    recorded_at: super::queries::time_col(r, 5)?,
+                    recorded_at: stored_time("recorded_at", text_col(r, 5, "forecast")?)?,
                 })
-            })()
-            .map_err(StoreError::from)?;
+            })()?;
             f(forecast)?;
         }
         Ok(())
