@@ -248,7 +248,8 @@ pub fn chain_hash(prev: &str, payload: &str) -> String {
     h.update(prev.as_bytes());
     h.update(b"\n");
     h.update(payload.as_bytes());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    // The digest formats itself as lowercase hex in one pass.
+    format!("{:x}", h.finalize())
 }
 
 /// The first 12 hex digits, enough to tell events apart by eye.

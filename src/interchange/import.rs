@@ -119,7 +119,7 @@ impl Importer {
 
     /// Prepares for an import expected to bring about `expected` records (`None` when
     /// unknown, as from a pipe). When that is at least as many as the forecasts already
-    /// stored, the forecast indexes are set aside until [`Importer::finish`]; otherwise
+    /// stored, the forecast and history indexes are set aside until [`Importer::finish`]; otherwise
     /// nothing changes. Returns whether bulk mode is on.
     pub fn begin(&mut self, db: &Db<'_>, expected: Option<u64>) -> Result<bool, LedgerError> {
         let stored = db.max_forecast_id()?;
@@ -135,7 +135,7 @@ impl Importer {
         db.each_forecast_identity(|claim, who, made, p, note| {
             seen.insert(fingerprint(claim, who, made, p, note));
         })?;
-        let indexes = db.forecast_indexes()?;
+        let indexes = db.bulk_indexes()?;
         for index in &indexes {
             db.drop_index(index)?;
         }

@@ -70,10 +70,7 @@ pub type Result<T> = std::result::Result<T, LedgerError>;
 
 /// Lowercase hex SHA-256 of a text.
 pub fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    format!("{:x}", Sha256::digest(text.as_bytes()))
 }
 
 /// Finds a claim by key or says which key is unknown.

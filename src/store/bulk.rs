@@ -1,5 +1,6 @@
 //! What a large import needs beyond the ordinary statements: setting aside the secondary
-//! indexes of `forecasts` while rows stream in, and building them again before commit.
+//! indexes of `forecasts` and of the history (`events`) while rows stream in, and building
+//! them again before commit.
 //!
 //! Keeping an index up to date costs a random B-tree descent per row, which on a ledger
 //! of a million forecasts is most of an import's time; building it once from the finished
@@ -11,7 +12,7 @@ use rusqlite::OptionalExtension;
 use super::queries::Db;
 use super::StoreError;
 
-/// A secondary index of `forecasts`, as its own `CREATE INDEX` statement recorded it in
+/// A secondary index of `forecasts` or `events`, as its own `CREATE INDEX` statement recorded it in
 /// the schema. Only this module makes one, from `sqlite_master`, so whatever indexes the
 /// migrations define come back exactly as they were.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,12 +33,14 @@ fn quoted(name: &str) -> String {
 }
 
 impl Db<'_> {
-    /// The explicitly created indexes of `forecasts` (not the automatic ones that back a
-    /// UNIQUE or PRIMARY KEY constraint, which have no SQL and cannot be dropped).
-    pub fn forecast_indexes(&self) -> Result<Vec<IndexDef>, StoreError> {
+    /// The explicitly created indexes of `forecasts` and `events`, the two tables a large
+    /// import grows by one row per record (not the automatic indexes that back a UNIQUE or
+    /// PRIMARY KEY constraint, which have no SQL and cannot be dropped). Appending an event
+    /// reads only the last row by its primary key, so the history's own indexes can wait.
+    pub fn bulk_indexes(&self) -> Result<Vec<IndexDef>, StoreError> {
         let mut stmt = self.connection().prepare(
             "SELECT name, sql FROM sqlite_master
-              WHERE type = 'index' AND tbl_name = 'forecasts' AND sql IS NOT NULL
+              WHERE type = 'index' AND tbl_name IN ('forecasts', 'events') AND sql IS NOT NULL
               ORDER BY name",
         )?;
         let rows = stmt.query_map([], |r| {
