@@ -128,13 +128,20 @@ pub fn run(a: ExtractArgs, ctx: &Ctx) -> anyhow::Result<()> {
         .unwrap_or_else(|| "author".to_string());
     match format {
         ExtractFormat::Table => render::out(&table(&candidates)),
-        ExtractFormat::Jsonl => render::out(&jsonl(
-            &candidates,
-            &prefix,
-            source.as_ref().map(|s| s.key.as_str()),
-            &author,
-            published,
-        )?),
+        ExtractFormat::Jsonl => {
+            // Streamed: the drafts of a large text run to several times its size.
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            jsonl(
+                &mut out,
+                &candidates,
+                &prefix,
+                source.as_ref().map(|s| s.key.as_str()),
+                &author,
+                published,
+            )?;
+            std::io::Write::flush(&mut out)
+        }
     }?;
     if candidates.is_empty() {
         render::note("no candidate predictions found");
@@ -153,14 +160,14 @@ fn keep_above(candidates: &mut Vec<Candidate>, min: f64) {
 }
 
 fn jsonl(
+    out: &mut dyn std::io::Write,
     candidates: &[Candidate],
     prefix: &str,
     source: Option<&str>,
     author: &str,
     published: chrono::NaiveDate,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<()> {
     let key = |id: &str| format!("{prefix}-{id}");
-    let mut out = String::new();
     for c in candidates {
         let draft = DraftClaim {
             kind: "claim",
@@ -190,8 +197,8 @@ fn jsonl(
                 score: c.score,
             },
         };
-        out.push_str(&serde_json::to_string(&draft)?);
-        out.push('\n');
+        serde_json::to_writer(&mut *out, &draft)?;
+        out.write_all(b"\n")?;
     }
     // Forecasts after all claims, so that the file imports in order.
     for c in candidates {
@@ -224,10 +231,10 @@ fn jsonl(
                 recorded_at: None,
             },
         };
-        out.push_str(&serde_json::to_string(&forecast)?);
-        out.push('\n');
+        serde_json::to_writer(&mut *out, &forecast)?;
+        out.write_all(b"\n")?;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn table(candidates: &[Candidate]) -> String {
