@@ -26,16 +26,23 @@ impl Env {
         self.dir.path().join(name)
     }
 
-    /// The binary with this environment's ledger and clock.
-    pub fn cmd(&self) -> Command {
-        let mut c = Command::new(assert_cmd::cargo::cargo_bin!("hindsight"));
+    /// The binary with this environment's ledger and clock, as a plain process (for tests
+    /// that spawn several at once).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("hindsight"));
         c.env_remove("HINDSIGHT_FORECASTER")
             .env_remove("XDG_DATA_HOME")
             .env("HINDSIGHT_DB", self.db())
             .env("HINDSIGHT_NOW", NOW)
             .env("NO_COLOR", "1")
-            .current_dir(self.dir.path());
+            .current_dir(self.dir.path())
+            .stdin(std::process::Stdio::null());
         c
+    }
+
+    /// The same, with assert_cmd's assertions.
+    pub fn cmd(&self) -> Command {
+        Command::from_std(self.std_cmd())
     }
 
     /// Runs a command that must succeed and returns its stdout, trimmed.

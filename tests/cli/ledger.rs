@@ -335,10 +335,9 @@ fn closed_pipe_is_not_an_error() {
         env.ok(&["add", &format!("Claim number {i}"), "--by", "2030-01-01"]);
     }
     // Reading nothing: the binary writes into a closed pipe and must still exit 0.
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("hindsight"))
+    let mut child = env
+        .std_cmd()
         .args(["list", "--json"])
-        .env("HINDSIGHT_DB", env.db())
-        .env("HINDSIGHT_NOW", crate::common::NOW)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

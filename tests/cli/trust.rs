@@ -96,19 +96,6 @@ fn count(db: &Path, table: &str) -> i64 {
         .expect("count")
 }
 
-/// The binary as a plain child process (for spawning several at once, or killing one).
-fn spawn_cmd(env: &Env) -> StdCommand {
-    let mut c = StdCommand::new(assert_cmd::cargo::cargo_bin!("hindsight"));
-    c.env_remove("HINDSIGHT_FORECASTER")
-        .env_remove("XDG_DATA_HOME")
-        .env("HINDSIGHT_DB", env.db())
-        .env("HINDSIGHT_NOW", NOW)
-        .env("NO_COLOR", "1")
-        .current_dir(env.dir.path())
-        .stdin(Stdio::null());
-    c
-}
-
 // ---- log -------------------------------------------------------------------------------
 
 #[test]
@@ -504,40 +491,58 @@ fn sections(dump: &str) -> std::collections::BTreeMap<String, Vec<String>> {
 
 // ---- several writers at once -----------------------------------------------------------
 
+/// A thread that runs `n` `forecast` processes one after another as forecaster `w{w}`,
+/// with `p(i)` and made-at `at(i)`; it returns the stderr of those that failed.
+fn forecast_writer(
+    env: &Env,
+    w: usize,
+    n: usize,
+    p: impl Fn(usize) -> String,
+    at: impl Fn(usize) -> String,
+) -> std::thread::JoinHandle<Vec<String>> {
+    let mut cmds: Vec<StdCommand> = (0..n)
+        .map(|i| {
+            let mut c = env.std_cmd();
+            c.args([
+                "forecast",
+                "c1",
+                "--p",
+                &p(i),
+                "--forecaster",
+                &format!("w{w}"),
+                "--at",
+                &at(i),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+            c
+        })
+        .collect();
+    std::thread::spawn(move || {
+        let mut failures = Vec::new();
+        for c in cmds.iter_mut() {
+            let out = c.output().expect("runs");
+            if !out.status.success() {
+                failures.push(String::from_utf8_lossy(&out.stderr).to_string());
+            }
+        }
+        failures
+    })
+}
+
 #[test]
 fn four_processes_adding_forecasts_at_once_all_land() {
     let env = Env::new();
     env.ok(&["add", "Shared claim", "--by", "2030-01-01"]);
     let workers: Vec<_> = (0..4)
         .map(|w| {
-            let mut cmds: Vec<StdCommand> = (0..25)
-                .map(|i| {
-                    let mut c = spawn_cmd(&env);
-                    c.args([
-                        "forecast",
-                        "c1",
-                        "--p",
-                        &format!("0.{:02}", w * 25 + i),
-                        "--forecaster",
-                        &format!("w{w}"),
-                        "--at",
-                        &format!("2026-01-01T00:{w:02}:{i:02}Z"),
-                    ])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::piped());
-                    c
-                })
-                .collect();
-            std::thread::spawn(move || {
-                let mut failures = Vec::new();
-                for c in cmds.iter_mut() {
-                    let out = c.output().expect("runs");
-                    if !out.status.success() {
-                        failures.push(String::from_utf8_lossy(&out.stderr).to_string());
-                    }
-                }
-                failures
-            })
+            forecast_writer(
+                &env,
+                w,
+                25,
+                |i| format!("0.{:02}", w * 25 + i),
+                |i| format!("2026-01-01T00:{w:02}:{i:02}Z"),
+            )
         })
         .collect();
     // Meanwhile two imports of 25 forecasts each.
@@ -552,7 +557,7 @@ fn four_processes_adding_forecasts_at_once_all_land() {
             .collect();
         let file = env.path(&format!("imp{k}.jsonl"));
         std::fs::write(&file, lines).unwrap();
-        let mut c = spawn_cmd(&env);
+        let mut c = env.std_cmd();
         c.arg("import").arg(&file).stderr(Stdio::piped());
         imports.push(c.spawn().expect("spawns"));
     }
@@ -578,7 +583,7 @@ fn four_processes_adding_forecasts_at_once_all_land() {
 fn all_at_once(env: &Env, n: usize, args: impl Fn(usize) -> Vec<String>) -> Vec<String> {
     let children: Vec<_> = (0..n)
         .map(|i| {
-            spawn_cmd(env)
+            env.std_cmd()
                 .args(args(i))
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
@@ -673,7 +678,8 @@ fn an_import_killed_mid_way_leaves_all_or_nothing() {
         }
     }
     let wal = env.path("ledger.db-wal");
-    let mut child = spawn_cmd(&env)
+    let mut child = env
+        .std_cmd()
         .arg("import")
         .arg(&file)
         .stdout(Stdio::null())
@@ -775,28 +781,13 @@ fn backup_while_others_write_gives_a_consistent_copy() {
     env.ok(&["add", "Busy claim", "--by", "2030-01-01"]);
     let writers: Vec<_> = (0..2)
         .map(|w| {
-            let mut cmds: Vec<StdCommand> = (0..20)
-                .map(|i| {
-                    let mut c = spawn_cmd(&env);
-                    c.args([
-                        "forecast",
-                        "c1",
-                        "--p",
-                        "0.5",
-                        "--forecaster",
-                        &format!("w{w}"),
-                        "--at",
-                        &format!("2026-01-01T00:00:{i:02}Z"),
-                    ])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null());
-                    c
-                })
-                .collect();
-            std::thread::spawn(move || {
-                cmds.iter_mut()
-                    .all(|c| c.status().is_ok_and(|s| s.success()))
-            })
+            forecast_writer(
+                &env,
+                w,
+                20,
+                |_| "0.5".to_string(),
+                |i| format!("2026-01-01T00:00:{i:02}Z"),
+            )
         })
         .collect();
     let mut copies = Vec::new();
@@ -806,7 +797,8 @@ fn backup_while_others_write_gives_a_consistent_copy() {
         copies.push(copy);
     }
     for w in writers {
-        assert!(w.join().unwrap());
+        let failures = w.join().expect("writer thread");
+        assert!(failures.is_empty(), "{failures:?}");
     }
     for copy in copies {
         let out = env
@@ -838,7 +830,7 @@ fn running_as_root(dir: &Path) -> bool {
 /// kernel, not a flag of ours, refuses the writes.
 fn run_unprivileged(env: &Env, args: &[&str]) -> std::process::Output {
     use std::os::unix::process::CommandExt;
-    let mut c = spawn_cmd(env);
+    let mut c = env.std_cmd();
     c.args(args);
     if running_as_root(env.dir.path()) {
         c.uid(65534).gid(65534); // nobody / nogroup
