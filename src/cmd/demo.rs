@@ -66,11 +66,11 @@ pub fn run(_a: DemoArgs, ctx: &Ctx) -> anyhow::Result<()> {
         "OUTCOME",
         "SCORED AS",
     ]);
-    for c in &scoring.claims {
+    for (index, c) in scoring.claims.iter().enumerate() {
         let p = scoring
             .items
             .iter()
-            .find(|i| scoring.claims[i.claim].facts.id == c.facts.id)
+            .find(|i| i.claim == index)
             .map(|i| render::percent(i.score.p))
             .unwrap_or_else(|| "–".into());
         let row = crate::ledger::claim(&db, "claim", &c.facts.key)?;

@@ -38,9 +38,6 @@ pub(crate) fn csv_columns<R: std::io::Read>(
     }
 }
 
-/// The format's version, written nowhere yet but bumped when a field changes meaning.
-pub const FORMAT_VERSION: u32 = 1;
-
 /// One line of the interchange format. Field names are the format's; see README.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
