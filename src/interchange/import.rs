@@ -184,7 +184,13 @@ impl Importer {
         let s = Source {
             key: validate::key("key", &r.key)?,
             title: r.title,
-            authors: r.authors,
+            // Normalised here as `record_source` would, so that a re-import compares like
+            // with like.
+            authors: r
+                .authors
+                .iter()
+                .map(|a| validate::author(a))
+                .collect::<Result<_, _>>()?,
             publisher: r.publisher,
             url: r.url,
             published: r

@@ -463,3 +463,21 @@ fn seed_quotes_are_found_in_the_article() {
     let s = env.json(&["source", "show", "orf-2015-kerry-russia", "--json"]);
     assert_eq!(s["text"].as_str().unwrap(), text);
 }
+
+#[test]
+fn reimport_with_untrimmed_authors_is_recognised() {
+    let env = Env::new();
+    let file = write(
+        &env,
+        "s.jsonl",
+        "{\"type\":\"source\",\"key\":\"s\",\"title\":\"T\",\"authors\":[\" Ana \",\"Ben\"]}\n",
+    );
+    env.ok(&["import", &file]);
+    let before = env.dump();
+    env.ok(&["import", &file]);
+    assert_eq!(env.dump(), before);
+    assert_eq!(
+        env.json(&["source", "show", "s", "--json"])["authors"],
+        serde_json::json!(["Ana", "Ben"])
+    );
+}
