@@ -121,8 +121,13 @@ fn parse_lines(lines: Lines) -> Vec<Parsed> {
     let mut start = 0;
     let mut out = Vec::with_capacity(lines.ends.len());
     for &(number, end, complete) in &lines.ends {
-        let text = lines.text[start..end].trim();
+        let mut text = &lines.text[start..end];
         start = end;
+        if number == 1 {
+            // A UTF-8 byte-order mark, as some editors write, is not part of the first record.
+            text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        }
+        let text = text.trim();
         if text.is_empty() {
             out.push((number, None));
             continue;

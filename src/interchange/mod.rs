@@ -28,7 +28,9 @@ pub(crate) fn csv_columns<R: std::io::Read>(
     let columns: std::collections::HashMap<String, usize> = headers
         .iter()
         .enumerate()
-        .map(|(i, h)| (h.trim().to_string(), i))
+        // A spreadsheet may start the file with a UTF-8 byte-order mark, which the csv
+        // crate keeps as part of the first column's name.
+        .map(|(i, h)| (h.trim_start_matches('\u{feff}').trim().to_string(), i))
         .collect();
     match needed.iter().find(|n| !columns.contains_key(**n)) {
         Some(missing) => Err(Refused(format!(
@@ -36,6 +38,15 @@ pub(crate) fn csv_columns<R: std::io::Read>(
         ))),
         None => Ok(columns),
     }
+}
+
+/// A list that may be given as `null`, which means the same as absent or `[]` (README: every
+/// optional field may be null).
+fn null_as_empty<'de, D>(d: D) -> Result<Vec<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// One line of the interchange format. Field names are the format's; see README.
@@ -52,7 +63,7 @@ pub enum Record {
 pub struct SourceRecord {
     pub key: String,
     pub title: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub authors: Vec<String>,
     #[serde(default)]
     pub publisher: Option<String>,
@@ -81,7 +92,7 @@ pub struct ClaimRecord {
     pub quote: Option<String>,
     #[serde(default)]
     pub criteria: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub tags: Vec<String>,
     #[serde(default)]
     pub created_at: Option<String>,

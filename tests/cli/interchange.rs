@@ -481,3 +481,40 @@ fn reimport_with_untrimmed_authors_is_recognised() {
         serde_json::json!(["Ana", "Ben"])
     );
 }
+
+// ---- issue 11: hostile and odd files -------------------------------------------------
+
+#[test]
+fn null_lists_and_byte_order_marks_are_accepted() {
+    // JSON Lines: null for the optional lists, and a BOM before the first record.
+    let env = Env::new();
+    let file = write(
+        &env,
+        "bom.jsonl",
+        "\u{feff}{\"type\":\"source\",\"key\":\"s\",\"title\":\"T\",\"authors\":null}\n\
+         {\"type\":\"claim\",\"key\":\"k\",\"statement\":\"X\",\"resolve_by\":\"2030-01-01\",\"tags\":null}\n",
+    );
+    env.ok(&["import", &file]);
+    assert_eq!(
+        env.json(&["source", "show", "s", "--json"])["authors"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        env.json(&["show", "k", "--json"])["tags"],
+        serde_json::json!([])
+    );
+
+    // CSV: the ledger's own export with a BOM in front comes in whole.
+    let a = full();
+    let csv = a.ok(&["export", "--format", "csv"]);
+    let b = Env::new();
+    let file = write(&b, "bom.csv", &format!("\u{feff}{csv}\n"));
+    b.ok(&["import", "--format", "csv", &file]);
+    assert_eq!(b.json(&["list", "--json"]).as_array().unwrap().len(), 2);
+
+    // Fatebook: the same.
+    let c = Env::new();
+    let file = write(&c, "bom-fatebook.csv", &format!("\u{feff}{FATEBOOK}"));
+    c.ok(&["import", "--format", "fatebook-csv", &file]);
+    assert_eq!(c.json(&["list", "--json"]).as_array().unwrap().len(), 4);
+}
