@@ -39,8 +39,42 @@ pub const COLUMNS: [&str; 22] = [
     "evidence",
 ];
 
-/// Lists inside one cell (tags, authors) are joined with this.
+/// Lists inside one cell (tags, authors) are joined with this; a `;` or `\` inside an item
+/// is written with a backslash before it, so that the list splits back into the same items.
 const LIST_SEP: &str = "; ";
+
+/// One cell for a list: items joined with [`LIST_SEP`], their own `;` and `\` escaped.
+pub fn join_list(items: &[String]) -> String {
+    let escaped: Vec<String> = items
+        .iter()
+        .map(|item| item.replace('\\', "\\\\").replace(';', "\\;"))
+        .collect();
+    escaped.join(LIST_SEP)
+}
+
+/// The items of a list cell: split at each `;` not escaped by a backslash, trimmed, empty
+/// ones dropped. Only `\;` and `\\` are escapes; any other backslash is kept as written
+/// (as in a file exported before lists were escaped).
+pub fn split_list(cell: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut item = String::new();
+    let mut chars = cell.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if matches!(chars.peek(), Some(';' | '\\')) => {
+                item.extend(chars.next());
+            }
+            ';' => items.push(std::mem::take(&mut item)),
+            c => item.push(c),
+        }
+    }
+    items.push(item);
+    items
+        .into_iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
 
 fn opt(s: &Option<String>) -> String {
     s.clone().unwrap_or_default()
@@ -67,12 +101,12 @@ pub fn export(db: &Db<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
             c.statement.clone(),
             format_date(c.resolve_by),
             opt(&c.condition),
-            c.tags.join(LIST_SEP),
+            join_list(&c.tags),
             opt(&c.criteria),
             opt(&c.quote),
             opt(&c.source),
             src.map(|s| s.title.clone()).unwrap_or_default(),
-            src.map(|s| s.authors.join(LIST_SEP)).unwrap_or_default(),
+            src.map(|s| join_list(&s.authors)).unwrap_or_default(),
             src.and_then(|s| s.publisher.clone()).unwrap_or_default(),
             src.and_then(|s| s.url.clone()).unwrap_or_default(),
             src.and_then(|s| s.published.map(format_date))
@@ -123,14 +157,6 @@ fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
-fn list(s: &str) -> Vec<String> {
-    s.split(';')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 /// Reads the CSV export's columns and applies the records they describe.
 pub fn import(
     db: &Db<'_>,
@@ -162,7 +188,7 @@ pub fn import(
                 records.push(Record::Source(SourceRecord {
                     key: key.clone(),
                     title: non_empty(get("source_title")).unwrap_or_else(|| key.clone()),
-                    authors: list(get("source_authors")),
+                    authors: split_list(get("source_authors")),
                     publisher: non_empty(get("source_publisher")),
                     url: non_empty(get("source_url")),
                     published: non_empty(get("source_published")),
@@ -182,7 +208,7 @@ pub fn import(
                 condition: non_empty(get("condition")),
                 quote: non_empty(get("quote")),
                 criteria: non_empty(get("criteria")),
-                tags: list(get("tags")),
+                tags: split_list(get("tags")),
                 created_at: None,
                 recorded_at: None,
             }));
@@ -234,4 +260,33 @@ pub fn import(
             .with_context(|| format!("{label}:{line}"))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn lists_split_into_what_was_joined() {
+        for items in [
+            v(&["Doe, J.; Roe", "Ann"]),
+            v(&["r&d;policy"]),
+            v(&["back\\slash", "semi;", ";", "\\;", "\\"]),
+            v(&["plain", "two words"]),
+        ] {
+            assert_eq!(split_list(&join_list(&items)), items, "{items:?}");
+        }
+        assert_eq!(join_list(&v(&["a;b", "c"])), "a\\;b; c");
+    }
+
+    #[test]
+    fn unescaped_cells_read_as_before() {
+        assert_eq!(split_list("fx; policy;;"), v(&["fx", "policy"]));
+        assert_eq!(split_list(r"C:\dir; x"), v(&[r"C:\dir", "x"]));
+        assert!(split_list("").is_empty());
+    }
 }

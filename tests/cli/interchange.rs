@@ -518,3 +518,51 @@ fn null_lists_and_byte_order_marks_are_accepted() {
     c.ok(&["import", "--format", "fatebook-csv", &file]);
     assert_eq!(c.json(&["list", "--json"]).as_array().unwrap().len(), 4);
 }
+
+#[test]
+fn csv_lists_keep_their_semicolons() {
+    let env = Env::new();
+    env.ok(&[
+        "source",
+        "add",
+        "--title",
+        "T",
+        "--author",
+        "Doe, J.; Roe",
+        "--author",
+        "Ann",
+    ]);
+    env.ok(&[
+        "add",
+        "X",
+        "--by",
+        "2030-01-01",
+        "--source",
+        "s1",
+        "--tag",
+        "r&d;policy",
+        "--tag",
+        "back\\slash;",
+    ]);
+    env.ok(&["export", "--format", "csv", "-o", "l.csv"]);
+    // Into the same ledger: recognised, nothing changes.
+    let before = env.dump();
+    env.ok(&["import", "--format", "csv", "l.csv"]);
+    assert_eq!(env.dump(), before);
+    // Into a fresh one: the same lists.
+    let fresh = Env::new();
+    std::fs::copy(env.path("l.csv"), fresh.path("l.csv")).unwrap();
+    fresh.ok(&["import", "--format", "csv", "l.csv"]);
+    assert_eq!(
+        fresh.json(&["source", "show", "s1", "--json"])["authors"],
+        serde_json::json!(["Doe, J.; Roe", "Ann"])
+    );
+    assert_eq!(
+        fresh.json(&["show", "c1", "--json"])["tags"],
+        env.json(&["show", "c1", "--json"])["tags"]
+    );
+    assert_eq!(
+        fresh.json(&["show", "c1", "--json"])["tags"],
+        serde_json::json!(["back\\slash;", "r&d;policy"])
+    );
+}
