@@ -171,6 +171,7 @@ pub fn import(
         &["claim", "statement", "resolve_by"],
         "the columns of `hindsight export --format csv`",
     )?;
+    importer.read_from(label);
     let mut seen_sources = HashSet::new();
     let mut seen_claims = HashSet::new();
     // Resolutions wait until every forecast is in: a forecast row may follow the row that
@@ -249,17 +250,13 @@ pub fn import(
             }
         }
         for record in records {
-            importer
-                .apply(db, record)
-                .with_context(|| format!("{label}:{line}"))?;
+            importer.apply_line(db, record, line as u64)?;
         }
     }
     for (line, record) in resolutions {
-        importer
-            .apply(db, record)
-            .with_context(|| format!("{label}:{line}"))?;
+        importer.apply_line(db, record, line as u64)?;
     }
-    Ok(())
+    importer.settle(db)
 }
 
 #[cfg(test)]

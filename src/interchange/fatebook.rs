@@ -106,6 +106,7 @@ pub fn import(
         ],
         "Fatebook's export header",
     )?;
+    importer.read_from(label);
     let mut seen = HashSet::new();
     let mut resolutions: Vec<(usize, Record)> = Vec::new();
     for (i, row) in r.records().enumerate() {
@@ -152,9 +153,7 @@ pub fn import(
                 created_at: Some(format_time(created)),
                 recorded_at: None,
             };
-            importer
-                .apply(db, Record::Claim(claim))
-                .with_context(|| format!("{label}:{line}"))?;
+            importer.apply_line(db, Record::Claim(claim), line as u64)?;
             let resolution = get("Resolution");
             if !resolution.is_empty() {
                 let outcome = match resolution.to_ascii_uppercase().as_str() {
@@ -205,16 +204,12 @@ pub fn import(
             note: None,
             recorded_at: None,
         };
-        importer
-            .apply(db, Record::Forecast(forecast))
-            .with_context(|| format!("{label}:{line}"))?;
+        importer.apply_line(db, Record::Forecast(forecast), line as u64)?;
     }
     for (line, record) in resolutions {
-        importer
-            .apply(db, record)
-            .with_context(|| format!("{label}:{line}"))?;
+        importer.apply_line(db, record, line as u64)?;
     }
-    Ok(())
+    importer.settle(db)
 }
 
 #[cfg(test)]

@@ -160,6 +160,7 @@ pub fn import(
     label: &str,
     progress: &indicatif::ProgressBar,
 ) -> anyhow::Result<()> {
+    importer.read_from(label);
     std::thread::scope(|scope| {
         let (to_parser, lines) = std::sync::mpsc::sync_channel::<Lines>(IN_FLIGHT + 1);
         let (to_writer, parsed) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(IN_FLIGHT + 1);
@@ -180,9 +181,7 @@ pub fn import(
             for (number, record) in batch {
                 let Some(record) = record else { continue };
                 let record = record.with_context(|| format!("{label}:{number}"))?;
-                importer
-                    .apply(db, record)
-                    .with_context(|| format!("{label}:{number}"))?;
+                importer.apply_line(db, record, number)?;
             }
             Ok(())
         };
@@ -230,7 +229,7 @@ pub fn import(
         }
         match read_error {
             Some(e) => Err(e.into()),
-            None => Ok(()),
+            None => importer.settle(db),
         }
     })
 }

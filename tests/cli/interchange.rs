@@ -566,3 +566,67 @@ fn csv_lists_keep_their_semicolons() {
         serde_json::json!(["back\\slash;", "r&d;policy"])
     );
 }
+
+/// The outcome `list` reports for `key`, and how many resolutions `show` lists.
+fn outcome(env: &Env, key: &str) -> (serde_json::Value, usize) {
+    let list = env.json(&["list", "--json"]);
+    let row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == key)
+        .unwrap()
+        .clone();
+    let shown = env.json(&["show", key, "--json"]);
+    (
+        row["outcome"].clone(),
+        shown["resolutions"].as_array().unwrap().len(),
+    )
+}
+
+#[test]
+fn a_correction_in_an_import_is_kept_and_the_last_line_wins() {
+    let claim = r#"{"type":"claim","key":"k","statement":"X","resolve_by":"2020-12-31"}"#;
+    let res = |o: &str| {
+        format!(r#"{{"type":"resolution","claim":"k","outcome":"{o}","resolved_on":"2020-06-01"}}"#)
+    };
+    // yes, no, yes in one file: three records, yes current; the same file again adds nothing.
+    let env = Env::new();
+    let file = write(
+        &env,
+        "flip.jsonl",
+        &format!("{claim}\n{}\n{}\n{}\n", res("yes"), res("no"), res("yes")),
+    );
+    env.ok(&["import", &file]);
+    assert_eq!(outcome(&env, "k"), (serde_json::json!("yes"), 3));
+    let before = env.dump();
+    env.ok(&["import", &file]);
+    assert_eq!(env.dump(), before);
+
+    // The ledger holds yes then no; a file brings yes again: yes becomes current, once.
+    let env = Env::new();
+    env.ok(&["add", "X", "--key", "k", "--by", "2020-12-31"]);
+    env.ok(&["resolve", "k", "yes", "--on", "2020-06-01"]);
+    env.ok(&["resolve", "k", "no", "--on", "2020-06-01"]);
+    let file = write(&env, "again.jsonl", &format!("{}\n", res("yes")));
+    env.ok(&["import", &file]);
+    assert_eq!(outcome(&env, "k"), (serde_json::json!("yes"), 3));
+    let before = env.dump();
+    env.ok(&["import", &file]);
+    assert_eq!(env.dump(), before);
+
+    // A resolution waiting for the end of the file still stops a later forecast.
+    let env = Env::new();
+    let late =
+        r#"{"type":"forecast","claim":"k","forecaster":"me","p":0.5,"made_at":"2020-07-01"}"#;
+    let file = write(
+        &env,
+        "late.jsonl",
+        &format!("{claim}\n{}\n{late}\n", res("yes")),
+    );
+    let err = env.fails(&["import", &file], 1);
+    assert!(
+        err.contains("late.jsonl:3:") && err.contains("made_at"),
+        "{err}"
+    );
+}
