@@ -13,8 +13,10 @@ use crate::domain::{is_backfilled, Source};
 use crate::error::Refused;
 use crate::store::{Db, StoreError};
 
-/// The columns, in order (README documents each).
-pub const COLUMNS: [&str; 22] = [
+/// The columns, in order (README documents each). The last five came later and carry what a
+/// re-import needs to recognise every record (a resolution's note and recorded-at time) and
+/// the claim's and source's own times; a file without them still imports.
+pub const COLUMNS: [&str; 27] = [
     "claim",
     "statement",
     "resolve_by",
@@ -37,6 +39,11 @@ pub const COLUMNS: [&str; 22] = [
     "outcome",
     "resolved_on",
     "evidence",
+    "resolution_note",
+    "resolution_recorded_at",
+    "created_at",
+    "claim_recorded_at",
+    "source_recorded_at",
 ];
 
 /// Lists inside one cell (tags, authors) are joined with this; a `;` or `\` inside an item
@@ -120,11 +127,25 @@ pub fn export(db: &Db<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
             ],
             None => vec![String::new(); 3],
         };
+        let tail = [
+            latest
+                .as_ref()
+                .and_then(|r| r.note.clone())
+                .unwrap_or_default(),
+            latest
+                .as_ref()
+                .map(|r| format_time(r.recorded_at))
+                .unwrap_or_default(),
+            format_time(c.created_at),
+            format_time(c.recorded_at),
+            src.map(|s| format_time(s.recorded_at)).unwrap_or_default(),
+        ];
         let forecasts = db.forecasts(&row)?;
         if forecasts.is_empty() {
             let mut cols = claim_cols.clone();
             cols.extend(vec![String::new(); 6]);
             cols.extend(resolution_cols.clone());
+            cols.extend(tail.clone());
             rows.push(cols);
         }
         for f in forecasts {
@@ -138,6 +159,7 @@ pub fn export(db: &Db<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
                 is_backfilled(f.made_at, f.recorded_at).to_string(),
             ]);
             cols.extend(resolution_cols.clone());
+            cols.extend(tail.clone());
             rows.push(cols);
         }
         for r in rows.drain(..) {
@@ -149,8 +171,10 @@ pub fn export(db: &Db<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A cell as written: free text (a statement, a note) keeps its spaces, which are part of
+/// what a re-import compares.
 fn cell<'a>(rec: &'a csv::StringRecord, idx: &HashMap<String, usize>, name: &str) -> &'a str {
-    idx.get(name).and_then(|&i| rec.get(i)).unwrap_or("").trim()
+    idx.get(name).and_then(|&i| rec.get(i)).unwrap_or("")
 }
 
 fn non_empty(s: &str) -> Option<String> {
@@ -181,21 +205,23 @@ pub fn import(
     for (i, row) in r.records().enumerate() {
         let line = i + 2;
         let rec = row.map_err(|e| Refused(format!("{label}:{line}: csv: {e}")))?;
-        let get = |name: &str| cell(&rec, &idx, name);
+        let text = |name: &str| cell(&rec, &idx, name);
+        // Keys, dates, numbers and outcomes: a stray space from a spreadsheet is not data.
+        let get = |name: &str| text(name).trim();
         let mut records = Vec::new();
         let source = non_empty(get("source"));
         if let Some(key) = &source {
             if seen_sources.insert(key.clone()) && db.source_id(key)?.is_none() {
                 records.push(Record::Source(SourceRecord {
                     key: key.clone(),
-                    title: non_empty(get("source_title")).unwrap_or_else(|| key.clone()),
+                    title: non_empty(text("source_title")).unwrap_or_else(|| key.clone()),
                     authors: split_list(get("source_authors")),
-                    publisher: non_empty(get("source_publisher")),
-                    url: non_empty(get("source_url")),
+                    publisher: non_empty(text("source_publisher")),
+                    url: non_empty(text("source_url")),
                     published: non_empty(get("source_published")),
                     text: None,
                     text_sha256: None,
-                    recorded_at: None,
+                    recorded_at: non_empty(get("source_recorded_at")),
                 }));
             }
         }
@@ -203,18 +229,20 @@ pub fn import(
         if seen_claims.insert(claim.clone()) {
             records.push(Record::Claim(ClaimRecord {
                 key: claim.clone(),
-                statement: get("statement").to_string(),
+                statement: text("statement").to_string(),
                 resolve_by: get("resolve_by").to_string(),
                 source,
                 condition: non_empty(get("condition")),
-                quote: non_empty(get("quote")),
-                criteria: non_empty(get("criteria")),
+                quote: non_empty(text("quote")),
+                criteria: non_empty(text("criteria")),
                 tags: split_list(get("tags")),
-                created_at: None,
-                recorded_at: None,
+                created_at: non_empty(get("created_at")),
+                recorded_at: non_empty(get("claim_recorded_at")),
             }));
         }
-        if let Some(forecaster) = non_empty(get("forecaster")) {
+        // A forecast row names its forecaster; the name is kept as written.
+        if !get("forecaster").is_empty() {
+            let forecaster = text("forecaster").to_string();
             let p: f64 = get("p")
                 .parse()
                 .map_err(|_| {
@@ -230,7 +258,7 @@ pub fn import(
                 forecaster,
                 p,
                 made_at: get("made_at").to_string(),
-                note: non_empty(get("note")),
+                note: non_empty(text("note")),
                 recorded_at: non_empty(get("recorded_at")),
             }));
         }
@@ -242,9 +270,9 @@ pub fn import(
                         claim: claim.clone(),
                         outcome,
                         resolved_on: get("resolved_on").to_string(),
-                        evidence: non_empty(get("evidence")),
-                        note: None,
-                        recorded_at: None,
+                        evidence: non_empty(text("evidence")),
+                        note: non_empty(text("resolution_note")),
+                        recorded_at: non_empty(get("resolution_recorded_at")),
                     }),
                 ));
             }
