@@ -196,3 +196,88 @@ fn reports_agree_on_ties_late_and_backfilled_forecasts() {
     assert_eq!(cat["key"], "cat");
     assert!((cat["brier"].as_f64().expect("brier") - 0.16).abs() < 1e-12);
 }
+
+/// Waits until some process holds the ledger's write lock (a probe with no busy timeout
+/// finds it busy), for at most about a minute.
+fn until_write_locked(env: &Env) {
+    let conn = rusqlite::Connection::open(env.db()).expect("open ledger");
+    for _ in 0..6000 {
+        match conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK") {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    || e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseLocked) =>
+            {
+                return
+            }
+            _ => std::thread::sleep(std::time::Duration::from_millis(10)),
+        }
+    }
+    panic!("the import never took the write lock");
+}
+
+#[test]
+fn a_writer_waits_for_an_import_however_long_it_takes() {
+    use std::io::{BufRead, Write};
+    use std::process::Stdio;
+    let env = Env::new();
+    env.ok(&["add", "X", "--by", "2030-01-01"]);
+    // An import from a pipe holds the write lock until its input ends: here, for as long
+    // as the test keeps the pipe open.
+    let mut import = env
+        .std_cmd()
+        .args(["import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut input = import.stdin.take().expect("stdin");
+    writeln!(
+        input,
+        "{}",
+        forecast("c1", "importer", 0.3, "2026-01-01T00:00:00Z")
+    )
+    .unwrap();
+    until_write_locked(&env);
+    // A forecast now says it waits for the import (it used to give up after the busy
+    // timeout), and the test ends the import only once it has said so.
+    let mut writer = env
+        .std_cmd()
+        .args(["forecast", "c1", "--p", "0.6", "--at", "2026-01-02"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut said = String::new();
+    let mut lines = std::io::BufReader::new(writer.stderr.take().expect("stderr")).lines();
+    loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                said.push_str(&line);
+                said.push('\n');
+                if line.starts_with("waiting for an import into") {
+                    break;
+                }
+            }
+            _ => panic!("the forecast did not wait for the import: {said}"),
+        }
+    }
+    writeln!(
+        input,
+        "{}",
+        forecast("c1", "importer", 0.4, "2026-01-03T00:00:00Z")
+    )
+    .unwrap();
+    drop(input);
+    let imported = import.wait_with_output().expect("import ends");
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(writer.wait().expect("forecast ends").success(), "{rest:?}");
+    let shown = env.json(&["show", "c1", "--json"]);
+    assert_eq!(shown["forecasts"].as_array().unwrap().len(), 3, "{shown}");
+    env.ok(&["verify"]);
+}
