@@ -217,24 +217,24 @@ impl Importer {
     }
 
     fn settle_where(&mut self, db: &Db<'_>, pick: impl Fn(i64) -> bool) -> anyhow::Result<()> {
+        if !self.pending.iter().any(|p| pick(p.claim_id)) {
+            return Ok(());
+        }
         let (now, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
             .into_iter()
             .partition(|p| pick(p.claim_id));
         self.pending = rest;
-        let mut present: HashMap<i64, usize> = HashMap::new();
+        // Each claim's run, in file order, and how much of it the ledger already holds.
+        let mut runs: HashMap<i64, Vec<&Resolution>> = HashMap::new();
         for p in &now {
-            if present.contains_key(&p.claim_id) {
-                continue;
-            }
-            let run: Vec<&Resolution> = now
-                .iter()
-                .filter(|q| q.claim_id == p.claim_id)
-                .map(|q| &q.resolution)
-                .collect();
-            let stored = db.resolutions_of(p.claim_id, &p.resolution.claim)?;
-            present.insert(p.claim_id, overlap(&stored, &run));
+            runs.entry(p.claim_id).or_default().push(&p.resolution);
         }
-        for p in now {
+        let mut present: HashMap<i64, usize> = HashMap::with_capacity(runs.len());
+        for (&id, run) in &runs {
+            let stored = db.resolutions_of(id, &run[0].claim)?;
+            present.insert(id, overlap(&stored, run));
+        }
+        for p in &now {
             let left = present.entry(p.claim_id).or_default();
             if *left > 0 {
                 *left -= 1;
@@ -249,8 +249,9 @@ impl Importer {
                 .with_context(|| format!("{}:{}", self.label, p.line))?;
             self.summary.resolutions.added += 1;
         }
-        self.pending_on
-            .retain(|key, _| self.pending.iter().any(|p| &p.resolution.claim == key));
+        for p in &now {
+            self.pending_on.remove(&p.resolution.claim);
+        }
         Ok(())
     }
 
