@@ -208,6 +208,15 @@ pub fn import(
         let text = |name: &str| cell(&rec, &idx, name);
         // Keys, dates, numbers and outcomes: a stray space from a spreadsheet is not data.
         let get = |name: &str| text(name).trim();
+        // A time column other than the forecast's own: checked here, so that an error names
+        // the column (the record's field is plain `recorded_at`).
+        let time = |name: &str| -> anyhow::Result<Option<String>> {
+            let v = non_empty(get(name));
+            if let Some(t) = &v {
+                crate::domain::parse::time(name, t).with_context(|| format!("{label}:{line}"))?;
+            }
+            Ok(v)
+        };
         let mut records = Vec::new();
         let source = non_empty(get("source"));
         if let Some(key) = &source {
@@ -221,7 +230,7 @@ pub fn import(
                     published: non_empty(get("source_published")),
                     text: None,
                     text_sha256: None,
-                    recorded_at: non_empty(get("source_recorded_at")),
+                    recorded_at: time("source_recorded_at")?,
                 }));
             }
         }
@@ -236,8 +245,8 @@ pub fn import(
                 quote: non_empty(text("quote")),
                 criteria: non_empty(text("criteria")),
                 tags: split_list(get("tags")),
-                created_at: non_empty(get("created_at")),
-                recorded_at: non_empty(get("claim_recorded_at")),
+                created_at: time("created_at")?,
+                recorded_at: time("claim_recorded_at")?,
             }));
         }
         // A forecast row names its forecaster; the name is kept as written.
@@ -272,7 +281,7 @@ pub fn import(
                         resolved_on: get("resolved_on").to_string(),
                         evidence: non_empty(text("evidence")),
                         note: non_empty(text("resolution_note")),
-                        recorded_at: non_empty(get("resolution_recorded_at")),
+                        recorded_at: time("resolution_recorded_at")?,
                     }),
                 ));
             }

@@ -674,3 +674,36 @@ fn every_export_reimports_into_its_own_ledger_unchanged() {
     fresh.ok(&["import", "--format", "csv", &file]);
     assert_eq!(fresh.ok(&["export", "--format", "csv"]), csv);
 }
+
+#[test]
+fn a_bad_time_in_the_csv_names_its_column() {
+    let a = full();
+    let csv = a.ok(&["export", "--format", "csv"]);
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    for column in [
+        "resolution_recorded_at",
+        "claim_recorded_at",
+        "source_recorded_at",
+        "created_at",
+    ] {
+        let at = header.iter().position(|h| *h == column).unwrap();
+        let mut r = ::csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+        let mut w = ::csv::Writer::from_writer(Vec::new());
+        w.write_record(r.headers().unwrap()).unwrap();
+        for row in r.records() {
+            let mut row: Vec<String> = row.unwrap().iter().map(str::to_string).collect();
+            row[at] = "2026-13-01T00:00:00Z".into();
+            w.write_record(&row).unwrap();
+        }
+        let b = Env::new();
+        b.ok(&["add", "Already here", "--by", "2030-01-01"]);
+        let before = b.dump();
+        std::fs::write(b.path("bad.csv"), w.into_inner().unwrap()).unwrap();
+        let err = b.fails(&["import", "--format", "csv", "bad.csv"], 1);
+        assert!(
+            err.contains("bad.csv:2:") && err.contains(&format!("{column}: invalid value")),
+            "{column}: {err}"
+        );
+        assert_eq!(b.dump(), before);
+    }
+}
