@@ -197,27 +197,61 @@ fn reports_agree_on_ties_late_and_backfilled_forecasts() {
     assert!((cat["brier"].as_f64().expect("brier") - 0.16).abs() < 1e-12);
 }
 
-/// Waits until some process holds the ledger's write lock (a probe with no busy timeout
-/// finds it busy), for at most about a minute.
-fn until_write_locked(env: &Env) {
+/// Waits, for at most about a minute, until an import holds the ledger: it holds the lock
+/// file beside it. (A hindsight without that lock, as before issue 11, is waited for until
+/// its write lock has been taken for half a second on end, long past the moment a process
+/// opening the ledger might hold it.)
+fn until_import_holds(env: &Env) {
     let conn = rusqlite::Connection::open(env.db()).expect("open ledger");
+    // rusqlite waits 5 s on a busy database by default; the probe must not wait at all.
+    conn.busy_timeout(std::time::Duration::ZERO)
+        .expect("no busy timeout");
+    let lock = env.path("ledger.db-import");
+    let mut busy_without_lock_file = 0;
     for _ in 0..6000 {
-        match conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK") {
-            Err(e)
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
-                    || e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseLocked) =>
-            {
-                return
+        if let Ok(file) = std::fs::File::open(&lock) {
+            if matches!(
+                file.try_lock_shared(),
+                Err(std::fs::TryLockError::WouldBlock)
+            ) {
+                return;
             }
-            _ => std::thread::sleep(std::time::Duration::from_millis(10)),
+        } else if conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK").is_err() {
+            busy_without_lock_file += 1;
+            if busy_without_lock_file == 50 {
+                return;
+            }
+        } else {
+            busy_without_lock_file = 0;
         }
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    panic!("the import never took the write lock");
+    panic!("the import never took hold of the ledger");
+}
+
+type StderrLines = std::io::Lines<std::io::BufReader<std::process::ChildStderr>>;
+
+/// Reads `child`'s stderr until a line starts with `prefix` (failing if it ends first);
+/// returns the lines after it.
+fn until_said(child: &mut std::process::Child, prefix: &str) -> StderrLines {
+    use std::io::BufRead;
+    let stderr = child.stderr.take().expect("stderr piped");
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let mut said = String::new();
+    for line in lines.by_ref() {
+        let line = line.expect("utf-8 stderr");
+        if line.starts_with(prefix) {
+            return lines;
+        }
+        said.push_str(&line);
+        said.push('\n');
+    }
+    panic!("expected a line starting {prefix:?}; the process said: {said}");
 }
 
 #[test]
-fn a_writer_waits_for_an_import_however_long_it_takes() {
-    use std::io::{BufRead, Write};
+fn writers_and_imports_wait_for_an_import_however_long_it_takes() {
+    use std::io::Write;
     use std::process::Stdio;
     let env = Env::new();
     env.ok(&["add", "X", "--by", "2030-01-01"]);
@@ -238,9 +272,10 @@ fn a_writer_waits_for_an_import_however_long_it_takes() {
         forecast("c1", "importer", 0.3, "2026-01-01T00:00:00Z")
     )
     .unwrap();
-    until_write_locked(&env);
+    until_import_holds(&env);
     // A forecast now says it waits for the import (it used to give up after the busy
-    // timeout), and the test ends the import only once it has said so.
+    // timeout), and so does a second import; the test ends the first import only once
+    // both have said so.
     let mut writer = env
         .std_cmd()
         .args(["forecast", "c1", "--p", "0.6", "--at", "2026-01-02"])
@@ -248,20 +283,20 @@ fn a_writer_waits_for_an_import_however_long_it_takes() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawns");
-    let mut said = String::new();
-    let mut lines = std::io::BufReader::new(writer.stderr.take().expect("stderr")).lines();
-    loop {
-        match lines.next() {
-            Some(Ok(line)) => {
-                said.push_str(&line);
-                said.push('\n');
-                if line.starts_with("waiting for an import into") {
-                    break;
-                }
-            }
-            _ => panic!("the forecast did not wait for the import: {said}"),
-        }
-    }
+    let writer_rest = until_said(&mut writer, "waiting for an import into");
+    let file = write_lines(
+        &env,
+        "second.jsonl",
+        &[forecast("c1", "second", 0.5, "2026-01-04T00:00:00Z")],
+    );
+    let mut second = env
+        .std_cmd()
+        .args(["import", &file])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let second_rest = until_said(&mut second, "waiting for another import into");
     writeln!(
         input,
         "{}",
@@ -275,9 +310,11 @@ fn a_writer_waits_for_an_import_however_long_it_takes() {
         "{}",
         String::from_utf8_lossy(&imported.stderr)
     );
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
-    assert!(writer.wait().expect("forecast ends").success(), "{rest:?}");
+    for (mut child, rest) in [(writer, writer_rest), (second, second_rest)] {
+        let rest: Vec<String> = rest.map_while(Result::ok).collect();
+        assert!(child.wait().expect("ends").success(), "{rest:?}");
+    }
     let shown = env.json(&["show", "c1", "--json"]);
-    assert_eq!(shown["forecasts"].as_array().unwrap().len(), 3, "{shown}");
+    assert_eq!(shown["forecasts"].as_array().unwrap().len(), 4, "{shown}");
     env.ok(&["verify"]);
 }
