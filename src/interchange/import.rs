@@ -247,6 +247,9 @@ impl Importer {
             };
             ledger::record_resolution_on(db, target, &p.resolution)
                 .with_context(|| format!("{}:{}", self.label, p.line))?;
+            if let Some(t) = self.claims.get_mut(&p.resolution.claim) {
+                t.resolved_on = Some(p.resolution.resolved_on);
+            }
             self.summary.resolutions.added += 1;
         }
         for p in &now {

@@ -707,3 +707,32 @@ fn a_bad_time_in_the_csv_names_its_column() {
         assert_eq!(b.dump(), before);
     }
 }
+
+#[test]
+fn forecasts_after_mixed_resolutions_meet_the_current_one() {
+    // The ledger: k resolved yes on 2020-01-01. The file: no on 2020-09-01 (no recorded
+    // time, so it waits), then the stored yes again with its recorded time (present), then
+    // a forecast of 2020-05-01: before the current resolution (no, 2020-09-01), so accepted.
+    let env = Env::new();
+    env.ok(&["add", "X", "--key", "k", "--by", "2020-12-31"]);
+    env.ok(&["resolve", "k", "yes", "--on", "2020-01-01"]);
+    let file = write(
+        &env,
+        "mixed.jsonl",
+        &[
+            r#"{"type":"resolution","claim":"k","outcome":"no","resolved_on":"2020-09-01"}"#,
+            &format!(
+                r#"{{"type":"resolution","claim":"k","outcome":"yes","resolved_on":"2020-01-01","recorded_at":"{}"}}"#,
+                crate::common::NOW
+            ),
+            r#"{"type":"forecast","claim":"k","forecaster":"me","p":0.5,"made_at":"2020-05-01"}"#,
+            "",
+        ]
+        .join("\n"),
+    );
+    env.ok(&["import", &file]);
+    assert_eq!(outcome(&env, "k"), (serde_json::json!("no"), 2));
+    let before = env.dump();
+    env.ok(&["import", &file]);
+    assert_eq!(env.dump(), before);
+}
