@@ -253,6 +253,9 @@ mod tests {
             r#"{"type":"claim","key":"k","statement":"s","resolve_by":"2020-01-01","tags":["a","b"]}"#,
             r#"{"type":"source","key":"s","title":"t","authors":[],"text":"x"}"#,
             r#"{"type":"resolution","claim":"k","outcome":"yes","resolved_on":"2020-01-01","evidence":null}"#,
+            // Null lists, as README allows for every optional field.
+            r#"{"type":"claim","key":"k","statement":"s","resolve_by":"2020-01-01","tags":null}"#,
+            r#"{"type":"source","key":"s","title":"t","authors":null}"#,
             // Duplicate fields: a JSON value keeps the last; the direct way refuses, so the
             // line falls back to the slow way and keeps the last too.
             r#"{"type":"forecast","claim":"c1","claim":"c2","forecaster":"ann","p":0.7,"made_at":"2020-01-01"}"#,
@@ -262,7 +265,7 @@ mod tests {
             assert!(parse_line(line).is_ok(), "{line}");
         }
         assert!(matches!(
-            parse_line(lines[6]),
+            parse_line(lines[8]),
             Ok(Record::Forecast(ForecastRecord { ref claim, .. })) if claim == "c2"
         ));
     }
