@@ -18,7 +18,7 @@ pub fn page(
     scoring: &Scoring,
     groups: &[Group],
 ) -> anyhow::Result<String> {
-    let db = store.read();
+    let db = store.read()?;
     let what = filters.describe(q);
     let calibration = crate::chart::calibration_svg(
         &format!("Calibration · {what}"),

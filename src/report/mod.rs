@@ -506,14 +506,15 @@ mod tests {
                             resolved_on: day(10 + c as u32),
                             evidence: None,
                             note: None,
-                            recorded_at: t(0),
+                            // Recorded on the day it says the outcome became known.
+                            recorded_at: crate::domain::parse::start_of_day(day(10 + c as u32)),
                         },
                     )?;
                 }
                 Ok(())
             })
             .expect("ledger written");
-        let db = store.read();
+        let db = store.read().unwrap();
         let one_pass = load(&db, q).expect("load");
         let claims = one_pass.claims.clone();
         let index: HashMap<i64, usize> = claims

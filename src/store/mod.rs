@@ -269,9 +269,43 @@ impl Store {
         self.path.as_deref()
     }
 
-    /// A handle for reading.
-    pub fn read(&self) -> Db<'_> {
-        Db::new(&self.conn, self.now)
+    /// A handle for reading, inside one read transaction: every statement made through
+    /// it sees the ledger as it stood at the first one, whatever other processes write
+    /// meanwhile (WAL mode keeps that snapshot). The transaction ends when the handle is
+    /// dropped. Opened while another read is under way on this store, it joins that one.
+    pub fn read(&self) -> Result<Reader<'_>, StoreError> {
+        let own = self.conn.is_autocommit();
+        if own {
+            self.conn.execute_batch("BEGIN DEFERRED")?;
+        }
+        Ok(Reader {
+            db: Db::new(&self.conn, self.now),
+            own,
+        })
+    }
+}
+
+/// A read transaction on the ledger, used as a [`Db`]; see [`Store::read`].
+pub struct Reader<'c> {
+    db: Db<'c>,
+    /// Whether this handle began the transaction (and so ends it).
+    own: bool,
+}
+
+impl<'c> std::ops::Deref for Reader<'c> {
+    type Target = Db<'c>;
+    fn deref(&self) -> &Db<'c> {
+        &self.db
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if self.own {
+            // A read transaction has nothing to keep; ending it cannot lose anything, and
+            // if it fails the connection is closed moments later with the process.
+            let _ = self.db.connection().execute_batch("ROLLBACK");
+        }
     }
 }
 
