@@ -99,3 +99,27 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
 pub fn one_line(err: &anyhow::Error) -> String {
     format!("{err:#}").replace(['\n', '\r'], " ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_of_failure_has_its_code() {
+        let io = std::io::Error::other("disk gone");
+        let e = anyhow::Error::from(io).context("writing standard output");
+        assert_eq!(exit_code(&e), code::IO);
+        let e = anyhow::Error::from(Refused("--db: no ledger named".into()));
+        assert_eq!(exit_code(&e), code::INPUT);
+        // The outermost known kind wins: a store failure wrapping an I/O error is the
+        // database's.
+        let store = StoreError::Open {
+            path: "l.db".into(),
+            message: "denied".into(),
+        };
+        assert_eq!(exit_code(&anyhow::Error::from(store)), code::DATABASE);
+        assert_eq!(exit_code(&anyhow::anyhow!("unexpected")), code::INTERNAL);
+        let t = anyhow::Error::from(Tampered("edited".into())).context("verify");
+        assert_eq!(exit_code(&t), code::TAMPERED);
+    }
+}

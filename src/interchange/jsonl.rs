@@ -200,8 +200,14 @@ pub fn import(
                         batch.ends.push((number, batch.text.len(), complete));
                     }
                     Err(e) => {
-                        read_error =
-                            Some(Refused(format!("{label}:{}: cannot read: {e}", number + 1)));
+                        let at = format!("{label}:{}: cannot read", number + 1);
+                        // Text that is not UTF-8 is the file's fault (input); any other
+                        // failure is the stream's (I/O).
+                        read_error = Some(if e.kind() == std::io::ErrorKind::InvalidData {
+                            anyhow::Error::from(Refused(format!("{at}: {e}")))
+                        } else {
+                            anyhow::Error::from(e).context(at)
+                        });
                         finished = true;
                         break;
                     }

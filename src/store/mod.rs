@@ -446,6 +446,38 @@ mod tests {
     }
 
     #[test]
+    fn a_read_sees_one_snapshot_while_another_connection_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.db");
+        let now = chrono::Utc::now();
+        let mut writer = Store::open(&path, now).unwrap();
+        let reader = Store::open(&path, now).unwrap();
+        let r = reader.read().unwrap();
+        let events = r.head().unwrap().events;
+        assert!(r.sources().unwrap().is_empty());
+        let source = crate::domain::Source {
+            key: "s1".into(),
+            title: "Written meanwhile".into(),
+            authors: vec![],
+            publisher: None,
+            url: None,
+            published: None,
+            text: None,
+            text_sha256: None,
+            recorded_at: now,
+        };
+        writer
+            .write(|db| crate::ledger::record_source(db, source))
+            .unwrap();
+        // Every later statement of the same read sees the ledger as it first stood.
+        assert!(r.sources().unwrap().is_empty());
+        assert_eq!(r.head().unwrap().events, events);
+        assert_eq!(r.verify().unwrap().first, None);
+        drop(r);
+        assert_eq!(reader.read().unwrap().sources().unwrap().len(), 1);
+    }
+
+    #[test]
     fn new_file_gets_the_schema() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a/b/ledger.db");
