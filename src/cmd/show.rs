@@ -153,7 +153,10 @@ fn scores(
         }
         Ok(())
     })?;
-    Ok((status, report::score_claim(&claim, &forecasts, Rule::Latest)))
+    Ok((
+        status,
+        report::score_claim(&claim, &forecasts, Rule::Latest),
+    ))
 }
 
 fn human(s: &Shown) -> String {
@@ -205,14 +208,24 @@ fn human(s: &Shown) -> String {
         lines.push(String::new());
         let mut t = render::table::new(&["FORECASTER", "COUNTED P", "BRIER", "LOG LOSS"]);
         for x in &s.scores {
+            let p = if x.late {
+                format!("{} (late)", render::percent(x.p))
+            } else {
+                render::percent(x.p)
+            };
             t.add_row(vec![
                 render::truncate(&x.forecaster, 16),
-                render::percent(x.p),
+                p,
                 render::metric(x.brier),
                 render::metric(x.log_loss),
             ]);
         }
         lines.push("scores (rule latest)".to_string());
+        if s.scores.iter().any(|x| x.late) {
+            lines.push(
+                "(late: every forecast came after the cutoff, so it never counts)".to_string(),
+            );
+        }
         lines.push(render::table::render(&t).trim_end().to_string());
     }
     lines.push(String::new());
