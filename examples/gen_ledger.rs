@@ -338,6 +338,16 @@ fn prose(rng: &mut Rng, bytes: u64, out: &mut dyn Write) -> std::io::Result<()> 
     Ok(())
 }
 
+/// A claim's statement: a subject, a predicate and its deadline.
+fn statement(rng: &mut Rng, resolve_by: NaiveDate) -> String {
+    format!(
+        "{} {} by {}.",
+        rng.pick(&SUBJECTS),
+        rng.pick(&PREDICATES),
+        date_str(resolve_by)
+    )
+}
+
 /// A forecast as the generator keeps it before writing (compact: a million of these are
 /// sorted by recording time).
 struct F {
@@ -534,12 +544,7 @@ fn main() -> std::io::Result<()> {
             &mut out,
             Record::Claim(ClaimRecord {
                 key: format!("clm-{i:06}"),
-                statement: format!(
-                    "{} {} by {}.",
-                    rng.pick(&SUBJECTS),
-                    rng.pick(&PREDICATES),
-                    date_str(resolve_by)
-                ),
+                statement: statement(&mut rng, resolve_by),
                 resolve_by: date_str(resolve_by),
                 source: has_source.then(|| format!("src-{source_idx:05}")),
                 condition,
@@ -617,35 +622,8 @@ fn main() -> std::io::Result<()> {
     }
 
     forecasts.sort_by_key(|f| (f.recorded_at, f.claim, f.made_at));
-    for f in &forecasts {
-        line(
-            &mut out,
-            Record::Forecast(ForecastRecord {
-                claim: format!("clm-{:06}", f.claim),
-                forecaster: forecasters[f.forecaster as usize].0.clone(),
-                p: f.p,
-                made_at: time_str(at(f.made_at)),
-                note: (f.note > 0).then(|| NOTES[f.note as usize - 1].to_string()),
-                recorded_at: Some(time_str(at(f.recorded_at))),
-            }),
-        )?;
-    }
-    resolutions.sort_by_key(|r| (r.recorded_at, r.claim));
-    for r in &resolutions {
-        line(
-            &mut out,
-            Record::Resolution(ResolutionRecord {
-                claim: format!("clm-{:06}", r.claim),
-                outcome: r.outcome.to_string(),
-                resolved_on: date_str(r.resolved_on),
-                evidence: r
-                    .evidence
-                    .then(|| format!("https://example.org/evidence/clm-{:06}", r.claim)),
-                note: None,
-                recorded_at: Some(time_str(at(r.recorded_at))),
-            }),
-        )?;
-    }
+    let names: Vec<&str> = forecasters.iter().map(|f| f.0.as_str()).collect();
+    write_forecasts_and_resolutions(&mut out, &forecasts, &names, resolutions)?;
     out.flush()
 }
 
@@ -668,7 +646,11 @@ fn wide(rng: &mut Rng, n_forecasts: u64, out: &mut dyn Write) -> std::io::Result
         line(Record::Source(SourceRecord {
             key: format!("src-{j:05}"),
             title: format!("{} on {}", rng.pick(&PUBLISHERS), rng.pick(&TAGS)),
-            authors: vec![format!("{} {}", rng.pick(&FIRST), rng.pick(&["smith", "ng", "okafor"]))],
+            authors: vec![format!(
+                "{} {}",
+                rng.pick(&FIRST),
+                rng.pick(&["smith", "ng", "okafor"])
+            )],
             publisher: Some(rng.pick(&PUBLISHERS).to_string()),
             url: None,
             published: Some(date_str(published.date_naive())),
@@ -683,20 +665,18 @@ fn wide(rng: &mut Rng, n_forecasts: u64, out: &mut dyn Write) -> std::io::Result
     for i in 0..n_claims {
         // Sources are spread evenly; each claim comes from the one published just before.
         let source = i * n_sources / n_claims;
-        let created = at(t0.timestamp() + (source as i64 * span) / n_sources as i64 + rng.range(0, 86_400));
+        let created =
+            at(t0.timestamp() + (source as i64 * span) / n_sources as i64 + rng.range(0, 86_400));
         let resolve_by = (created + Duration::days(rng.range(30, 700))).date_naive();
         let truth = 0.03 + 0.94 * rng.unit();
         let yes = rng.chance(truth);
-        let resolved_on = rng.chance(0.8).then(|| resolve_by - Duration::days(rng.range(0, 20)));
+        let resolved_on = rng
+            .chance(0.8)
+            .then(|| resolve_by - Duration::days(rng.range(0, 20)));
         let resolved_on = resolved_on.filter(|d| *d > created.date_naive());
         line(Record::Claim(ClaimRecord {
             key: format!("clm-{i:06}"),
-            statement: format!(
-                "{} {} by {}.",
-                rng.pick(&SUBJECTS),
-                rng.pick(&PREDICATES),
-                date_str(resolve_by)
-            ),
+            statement: statement(rng, resolve_by),
             resolve_by: date_str(resolve_by),
             source: Some(format!("src-{source:05}")),
             condition: None,
@@ -716,7 +696,11 @@ fn wide(rng: &mut Rng, n_forecasts: u64, out: &mut dyn Write) -> std::io::Result
             });
         }
         let left = n_claims - i - 1;
-        let count = if left == 0 { remaining } else { 10.min(remaining) };
+        let count = if left == 0 {
+            remaining
+        } else {
+            10.min(remaining)
+        };
         remaining -= count;
         let window_end = match resolved_on {
             Some(d) => d.and_hms_opt(0, 0, 0).expect("valid").and_utc() - Duration::seconds(1),
@@ -740,13 +724,31 @@ fn wide(rng: &mut Rng, n_forecasts: u64, out: &mut dyn Write) -> std::io::Result
         }
     }
     forecasts.sort_by_key(|f| (f.recorded_at, f.claim, f.forecaster));
-    for f in &forecasts {
+    let names: Vec<String> = (0..n_forecasters).map(forecaster).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    write_forecasts_and_resolutions(out, &forecasts, &names, resolutions)?;
+    Ok(())
+}
+
+/// Writes the forecasts in the order given, then the resolutions in recording order, as
+/// `hindsight export` lists them.
+fn write_forecasts_and_resolutions(
+    out: &mut dyn Write,
+    forecasts: &[F],
+    names: &[&str],
+    mut resolutions: Vec<R>,
+) -> std::io::Result<()> {
+    let mut line = |r: Record| -> std::io::Result<()> {
+        serde_json::to_writer(&mut *out, &r)?;
+        out.write_all(b"\n")
+    };
+    for f in forecasts {
         line(Record::Forecast(ForecastRecord {
             claim: format!("clm-{:06}", f.claim),
-            forecaster: forecaster(u64::from(f.forecaster)),
+            forecaster: names[f.forecaster as usize].to_string(),
             p: f.p,
             made_at: time_str(at(f.made_at)),
-            note: None,
+            note: (f.note > 0).then(|| NOTES[f.note as usize - 1].to_string()),
             recorded_at: Some(time_str(at(f.recorded_at))),
         }))?;
     }
@@ -756,7 +758,9 @@ fn wide(rng: &mut Rng, n_forecasts: u64, out: &mut dyn Write) -> std::io::Result
             claim: format!("clm-{:06}", r.claim),
             outcome: r.outcome.to_string(),
             resolved_on: date_str(r.resolved_on),
-            evidence: None,
+            evidence: r
+                .evidence
+                .then(|| format!("https://example.org/evidence/clm-{:06}", r.claim)),
             note: None,
             recorded_at: Some(time_str(at(r.recorded_at))),
         }))?;
