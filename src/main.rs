@@ -28,7 +28,10 @@ fn main() {
         Ok(()) => code::OK,
         Err(e) if is_broken_pipe(&e) => code::OK,
         Err(e) => {
-            eprintln!("hindsight: error: {}", one_line(&e));
+            eprintln!(
+                "hindsight: error: {}",
+                hindsight::render::neutralise(&one_line(&e), false)
+            );
             exit_code(&e)
         }
     };

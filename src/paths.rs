@@ -7,10 +7,11 @@ use std::path::PathBuf;
 use etcetera::BaseStrategy;
 
 pub fn default_db() -> anyhow::Result<PathBuf> {
+    // No home folder is a setting to supply, not a bug: an input error.
     let base = etcetera::choose_base_strategy().map_err(|e| {
-        anyhow::anyhow!(
-            "cannot find a home folder for the ledger ({e}); pass --db PATH or set HINDSIGHT_DB"
-        )
+        crate::error::Refused(format!(
+            "--db: no ledger named and no home folder to keep one in ({e}); expected --db PATH or HINDSIGHT_DB"
+        ))
     })?;
     Ok(base.data_dir().join("hindsight").join("ledger.db"))
 }

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{default_forecaster, Ctx};
+use super::{forecaster_arg, Ctx};
 use crate::domain::{parse, Claim, Forecast};
 use crate::ledger;
 use crate::render;
@@ -54,6 +54,7 @@ pub fn run(a: AddArgs, ctx: &Ctx) -> anyhow::Result<()> {
         a.at.as_deref()
             .map(|s| parse::time("--at", s))
             .transpose()?;
+    let forecaster = forecaster_arg(a.forecaster.as_deref())?;
     let mut store = ctx.open()?;
     let key = store.write(|db| -> anyhow::Result<String> {
         let key = match &a.key {
@@ -80,7 +81,7 @@ pub fn run(a: AddArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 db,
                 &Forecast {
                     claim: row.claim.key.clone(),
-                    forecaster: a.forecaster.clone().unwrap_or_else(default_forecaster),
+                    forecaster: forecaster.clone(),
                     p: *p,
                     made_at: made_at.unwrap_or(ctx.now),
                     note: note.clone(),

@@ -39,11 +39,24 @@ struct CompareJson<'a> {
 }
 
 pub fn run(args: CompareArgs, ctx: &Ctx) -> anyhow::Result<()> {
+    let a = crate::domain::validate::forecaster("A", &args.a)?;
+    let b = crate::domain::validate::forecaster("B", &args.b)?;
+    if a == b {
+        return Err(crate::domain::InputError::new(
+            "B",
+            &args.b,
+            &format!("expected a forecaster other than A ('{a}')"),
+        )
+        .into());
+    }
+    let args = CompareArgs { a, b, ..args };
     let mut filters = args.filters.clone();
     filters.forecasters = vec![args.a.clone(), args.b.clone()];
     let q = filters.query(ctx)?;
     let store = ctx.open()?;
-    let scoring = report::load(&store.read(), &q)?;
+    let db = store.read()?;
+    crate::ledger::check_filters(&db, q.source.as_deref(), q.tag.as_deref(), &q.forecasters)?;
+    let scoring = report::load(&db, &q)?;
     let c = score::compare(scoring.items.iter().map(|i| &i.score), &args.a, &args.b);
     if args.format == CompareFormat::Json {
         return render::json(&CompareJson {

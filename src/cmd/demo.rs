@@ -46,7 +46,7 @@ pub fn run(_a: DemoArgs, ctx: &Ctx) -> anyhow::Result<()> {
         crate::score::DEFAULT_BINS,
     )?;
 
-    let db = store.read();
+    let db = store.read()?;
     let sources = db.sources()?;
     let mut text = String::new();
     for s in &sources {

@@ -29,7 +29,7 @@ fn write_all(
     store: &crate::store::Store,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let db = store.read();
+    let db = store.read()?;
     match format {
         ExportFormat::Jsonl => interchange::jsonl::export(&db, out)?,
         ExportFormat::Csv => interchange::csv::export(&db, out)?,

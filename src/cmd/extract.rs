@@ -93,7 +93,7 @@ pub fn run(a: ExtractArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let source = match &a.source {
         Some(key) => {
             let store = ctx.open()?;
-            let db = store.read();
+            let db = store.read()?;
             Some(crate::ledger::source(&db, "--source", key)?)
         }
         None => None,

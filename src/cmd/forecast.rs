@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{default_forecaster, Ctx};
+use super::{forecaster_arg, Ctx};
 use crate::domain::{parse, Forecast, InputError};
 use crate::ledger;
 use crate::render;
@@ -70,15 +70,18 @@ pub fn run(a: ForecastArgs, ctx: &Ctx) -> anyhow::Result<()> {
     };
     let forecast = Forecast {
         claim: a.claim,
-        forecaster: a.forecaster.unwrap_or_else(default_forecaster),
+        forecaster: forecaster_arg(a.forecaster.as_deref())?,
         p,
         made_at,
         note,
         recorded_at: ctx.now,
     };
     let mut store = ctx.open()?;
-    store.write(|db| {
-        ledger::record_forecast(db, &forecast, ledger::Duplicates::Insert).map(|_| ())
+    let due = store.write(|db| -> anyhow::Result<chrono::NaiveDate> {
+        ledger::record_forecast(db, &forecast, ledger::Duplicates::Insert)?;
+        Ok(ledger::claim(db, "claim", &forecast.claim)?
+            .claim
+            .resolve_by)
     })?;
     render::note(&format!(
         "recorded: {} gives {} {} at {}",
@@ -87,5 +90,14 @@ pub fn run(a: ForecastArgs, ctx: &Ctx) -> anyhow::Result<()> {
         render::percent(p),
         render::time(made_at)
     ));
+    // Accepted, since the claim may still be resolved and the forecast is part of the
+    // record; but it will never be scored, and the user should know now.
+    if made_at > parse::end_of_day(due) {
+        render::note(&format!(
+            "warning: {} was due by {}: a forecast made after that day never counts in a score",
+            forecast.claim,
+            parse::format_date(due)
+        ));
+    }
     Ok(())
 }

@@ -105,7 +105,12 @@ pub fn import_into(
 }
 
 pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<()> {
-    let mut store = ctx.open()?;
+    // A dry run leaves no trace, not even a new empty ledger file.
+    let mut store = if a.dry_run {
+        ctx.open_without_creating()?
+    } else {
+        ctx.open()?
+    };
     let summary = if a.file == "-" {
         let stdin = std::io::stdin();
         let mut input = stdin.lock();

@@ -29,6 +29,7 @@ pub struct ListArgs {
     /// Only claims from this source (key).
     #[arg(long, value_name = "KEY")]
     pub source: Option<String>,
+    /// Only claims with this tag.
     #[arg(long)]
     pub tag: Option<String>,
     /// Only claims this forecaster forecast; the P column shows their latest forecast.
@@ -67,10 +68,20 @@ pub fn run(a: ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
             .tag
             .map(|t| crate::domain::validate::tag(&t))
             .transpose()?,
-        forecaster: a.forecaster,
+        forecaster: a
+            .forecaster
+            .map(|f| crate::domain::validate::forecaster("--forecaster", &f))
+            .transpose()?,
     };
     let store = ctx.open()?;
-    let rows = store.read().list(&filter)?;
+    let db = store.read()?;
+    crate::ledger::check_filters(
+        &db,
+        filter.source.as_deref(),
+        filter.tag.as_deref(),
+        filter.forecaster.as_slice(),
+    )?;
+    let rows = db.list(&filter)?;
     if a.json {
         return render::json(&rows);
     }

@@ -16,8 +16,8 @@ pub struct LogArgs {
     /// Print JSON: an array of events, newest first (shape in docs/EVENTS.md).
     #[arg(long)]
     pub json: bool,
-    /// Show at most N events (the newest).
-    #[arg(long, value_name = "N")]
+    /// Show at most N events (the newest); N is at least 1.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub limit: Option<u64>,
 }
 
@@ -70,7 +70,7 @@ fn logged(e: StoredEvent) -> LoggedEvent {
 
 pub fn run(a: LogArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let store = ctx.open()?;
-    let db = store.read();
+    let db = store.read()?;
     if let Some(key) = &a.claim {
         // A claim deleted behind the tool's back still has its history.
         if db.claim(key)?.is_none() && !db.history_mentions_claim(key)? {

@@ -45,11 +45,26 @@ impl Ctx {
 
     /// Opens the ledger this run works on.
     pub fn open(&self) -> anyhow::Result<Store> {
-        let path = match &self.db {
-            Some(p) => p.clone(),
-            None => crate::paths::default_db()?,
-        };
-        Store::open(&path, self.now).map_err(Into::into)
+        Store::open(&self.path()?, self.now).map_err(Into::into)
+    }
+
+    /// The ledger's file: `--db`, `HINDSIGHT_DB`, or the default place.
+    pub fn path(&self) -> anyhow::Result<PathBuf> {
+        match &self.db {
+            Some(p) => Ok(p.clone()),
+            None => Ok(crate::paths::default_db()?),
+        }
+    }
+
+    /// The ledger for a command that must not create one: where no file exists yet, an
+    /// empty ledger in memory stands in for it (what a new file would hold).
+    pub fn open_without_creating(&self) -> anyhow::Result<Store> {
+        let path = self.path()?;
+        if path.exists() {
+            Store::open(&path, self.now).map_err(Into::into)
+        } else {
+            Store::open_in_memory(self.now).map_err(Into::into)
+        }
     }
 }
 
@@ -59,6 +74,15 @@ pub fn default_forecaster() -> String {
         .ok()
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| "me".to_string())
+}
+
+/// The forecaster a command acts for: `given` (from `--forecaster`), else the default,
+/// read through the one rule for names (trimmed, no control characters).
+pub fn forecaster_arg(given: Option<&str>) -> Result<String, crate::domain::InputError> {
+    match given {
+        Some(name) => crate::domain::validate::forecaster("--forecaster", name),
+        None => crate::domain::validate::forecaster("HINDSIGHT_FORECASTER", &default_forecaster()),
+    }
 }
 
 /// Reads a text file named on the command line, or standard input for "-".

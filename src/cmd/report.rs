@@ -34,7 +34,8 @@ pub struct Filters {
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Which forecast of each forecaster counts: latest, first or time-avg.
-    #[arg(long, default_value = "latest", value_name = "RULE")]
+    #[arg(long, default_value = "latest", value_name = "RULE",
+          value_parser = ["latest", "first", "time-avg"])]
     pub rule: String,
     /// Leave out backfilled forecasts (recorded more than a day after they were made).
     #[arg(long)]
@@ -58,7 +59,11 @@ impl Filters {
             rule,
             as_of: Some(date("--as-of", &self.as_of)?.unwrap_or(ctx.today())),
             live_only: self.live_only,
-            forecasters: self.forecasters.clone(),
+            forecasters: self
+                .forecasters
+                .iter()
+                .map(|f| crate::domain::validate::forecaster("--forecaster", f))
+                .collect::<Result<_, _>>()?,
             source: self.source.clone(),
             tag: self
                 .tag
@@ -117,8 +122,9 @@ pub struct ReportArgs {
     pub by: GroupBy,
     #[command(flatten)]
     pub filters: Filters,
-    /// Number of equal-width calibration bins.
-    #[arg(long, default_value_t = score::DEFAULT_BINS, value_parser = clap::value_parser!(usize))]
+    /// Number of equal-width calibration bins (1 to 1000).
+    #[arg(long, default_value_t = score::DEFAULT_BINS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=score::MAX_BINS as u64))]
     pub bins: usize,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
@@ -165,7 +171,9 @@ pub fn compute(
         .into());
     }
     let q = filters.query(ctx)?;
-    let scoring = report::load(&store.read(), &q)?;
+    let db = store.read()?;
+    crate::ledger::check_filters(&db, q.source.as_deref(), q.tag.as_deref(), &q.forecasters)?;
+    let scoring = report::load(&db, &q)?;
     let rows = scoring.items.iter().flat_map(|it| {
         report::group_keys(by, &scoring.claims[it.claim], &it.score)
             .into_iter()
@@ -205,7 +213,8 @@ pub fn run(a: ReportArgs, ctx: &Ctx) -> anyhow::Result<()> {
         Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| {
             crate::error::Refused(format!("--output: cannot write '{}': {e}", path.display()))
         })?,
-        None => render::out(&text)?,
+        None if a.format == Format::Table => render::out(&text)?,
+        None => render::out_data(&text)?,
     }
     Ok(())
 }
@@ -217,6 +226,7 @@ pub fn group_row(g: &Group) -> crate::render::html::HtmlGroup {
     crate::render::html::HtmlGroup {
         key: g.key.clone(),
         n: m.n as u64,
+        late: m.late as u64,
         pending: m.pending as u64,
         annulled: m.annulled as u64,
         ambiguous: m.ambiguous as u64,
@@ -275,7 +285,33 @@ fn csv_text(groups: &[Group], calibration: bool) -> anyhow::Result<String> {
             w.serialize(group_row(g))?;
         }
     }
-    Ok(String::from_utf8(w.into_inner()?)?)
+    let text = String::from_utf8(w.into_inner()?)?;
+    if !text.is_empty() {
+        return Ok(text);
+    }
+    // Nothing to score: still say which columns there would be, so that a script reading
+    // the file finds its header.
+    let mut w = csv::Writer::from_writer(Vec::new());
+    if calibration {
+        let bin = CalibrationBin {
+            lo: 0.0,
+            hi: 1.0,
+            n: 0.0,
+            mean_p: None,
+            freq: None,
+            ci_low: None,
+            ci_high: None,
+        };
+        w.serialize(CsvBin::new("", 0, &bin))?;
+    } else {
+        w.serialize(crate::render::html::HtmlGroup::default())?;
+    }
+    let sample = String::from_utf8(w.into_inner()?)?;
+    Ok(sample
+        .lines()
+        .next()
+        .map(|h| format!("{h}\n"))
+        .unwrap_or_default())
 }
 
 pub fn table_text(description: &str, by: GroupBy, groups: &[Group]) -> String {
@@ -284,14 +320,15 @@ pub fn table_text(description: &str, by: GroupBy, groups: &[Group]) -> String {
         .and_then(|v| v.as_str().map(str::to_uppercase))
         .unwrap_or_default();
     let mut t = render::table::new(&[
-        &by_name, "N", "PENDING", "ANNULLED", "AMBIG.", "BRIER", "LOG LOSS", "SKILL", "MEAN P",
+        &by_name, "N", "LATE", "PEND.", "ANNUL.", "AMBIG.", "BRIER", "LOG LOSS", "SKILL", "MEAN P",
         "BASE",
     ]);
     for g in groups {
         let m = &g.metrics;
         t.add_row(vec![
-            render::truncate(&g.key, 22),
+            render::truncate(&g.key, 18),
             m.n.to_string(),
+            m.late.to_string(),
             m.pending.to_string(),
             m.annulled.to_string(),
             m.ambiguous.to_string(),

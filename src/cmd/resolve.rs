@@ -20,6 +20,7 @@ pub struct ResolveArgs {
     /// A URL to the evidence.
     #[arg(long, value_name = "URL")]
     pub evidence: Option<String>,
+    /// Why it resolved this way, or anything a later reader should know; kept with it.
     #[arg(long)]
     pub note: Option<String>,
 }

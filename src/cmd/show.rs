@@ -53,7 +53,7 @@ pub struct Shown {
 
 pub fn run(a: ShowArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let store = ctx.open()?;
-    let db = store.read();
+    let db = store.read()?;
     let row = ledger::claim(&db, "claim", &a.claim)?;
     let source_title = match &row.claim.source {
         Some(k) => db.source(k)?.map(|s| s.title),
@@ -85,14 +85,8 @@ pub fn run(a: ShowArgs, ctx: &Ctx) -> anyhow::Result<()> {
             current: i == last,
         })
         .collect();
-    let scores = scores(&db, &row, ctx)?;
-    let status = match scores.first().map(|s| s.status) {
-        Some(st) => st.as_str().to_string(),
-        None => resolutions
-            .last()
-            .map(|r| r.outcome.as_str().to_string())
-            .unwrap_or_else(|| "open".to_string()),
-    };
+    let (status, scores) = scores(&db, &row, ctx)?;
+    let status = status.as_str().to_string();
     let shown = Shown {
         claim: row.claim,
         source_title,
@@ -108,12 +102,13 @@ pub fn run(a: ShowArgs, ctx: &Ctx) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The claim's pairs scored under the default rule, as of today.
+/// The claim's status as `report` sees it today (its condition included), and its pairs
+/// scored under the default rule.
 fn scores(
     db: &crate::store::Db<'_>,
     row: &crate::store::ClaimRow,
     ctx: &Ctx,
-) -> anyhow::Result<Vec<crate::score::PairScore>> {
+) -> anyhow::Result<(crate::score::Status, Vec<crate::score::PairScore>)> {
     let history =
         |r: &crate::store::ClaimRow| -> anyhow::Result<Vec<(Outcome, chrono::NaiveDate)>> {
             Ok(db
@@ -158,7 +153,10 @@ fn scores(
         }
         Ok(())
     })?;
-    Ok(report::score_claim(&claim, &forecasts, Rule::Latest))
+    Ok((
+        status,
+        report::score_claim(&claim, &forecasts, Rule::Latest),
+    ))
 }
 
 fn human(s: &Shown) -> String {
@@ -210,14 +208,24 @@ fn human(s: &Shown) -> String {
         lines.push(String::new());
         let mut t = render::table::new(&["FORECASTER", "COUNTED P", "BRIER", "LOG LOSS"]);
         for x in &s.scores {
+            let p = if x.late {
+                format!("{} (late)", render::percent(x.p))
+            } else {
+                render::percent(x.p)
+            };
             t.add_row(vec![
                 render::truncate(&x.forecaster, 16),
-                render::percent(x.p),
+                p,
                 render::metric(x.brier),
                 render::metric(x.log_loss),
             ]);
         }
         lines.push("scores (rule latest)".to_string());
+        if s.scores.iter().any(|x| x.late) {
+            lines.push(
+                "(late: every forecast came after the cutoff, so it never counts)".to_string(),
+            );
+        }
         lines.push(render::table::render(&t).trim_end().to_string());
     }
     lines.push(String::new());

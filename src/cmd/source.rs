@@ -126,7 +126,7 @@ fn summary(s: &Source) -> SourceSummary<'_> {
 
 fn list(ctx: &Ctx, json: bool) -> anyhow::Result<()> {
     let store = ctx.open()?;
-    let sources = store.read().sources()?;
+    let sources = store.read()?.sources()?;
     if json {
         return render::json(&sources.iter().map(summary).collect::<Vec<_>>());
     }
@@ -146,7 +146,7 @@ fn list(ctx: &Ctx, json: bool) -> anyhow::Result<()> {
 
 fn show(ctx: &Ctx, key: &str, json: bool) -> anyhow::Result<()> {
     let store = ctx.open()?;
-    let db = store.read();
+    let db = store.read()?;
     let s = ledger::source(&db, "source", key)?;
     let claims = db.list(&crate::store::ClaimFilter {
         source: Some(s.key.clone()),

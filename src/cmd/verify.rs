@@ -35,7 +35,7 @@ pub fn check(v: &Verdict) -> Result<(), Tampered> {
 
 pub fn run(a: VerifyArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let store = ctx.open()?;
-    let v = store.read().verify()?;
+    let v = store.read()?.verify()?;
     check(&v)?;
     if a.head {
         render::out(&v.head.hash)?;

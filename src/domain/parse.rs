@@ -31,6 +31,34 @@ pub const PROBABILITY_ACCEPTED: &str =
 pub const DATE_ACCEPTED: &str = "expected a real calendar date as YYYY-MM-DD";
 pub const TIME_ACCEPTED: &str =
     "expected an RFC 3339 time such as 2015-05-26T09:30:00Z, or a date as YYYY-MM-DD";
+/// Said of a well-formed date or time that falls outside the years the ledger can hold.
+pub const RANGE_ACCEPTED: &str =
+    "expected a date or time in the years 0000 to 9999 (after conversion to UTC)";
+
+/// The first and last years a ledger date or time may fall in. Stored dates and times are
+/// text with a four-digit year, so a value outside these years could be written but never
+/// read back; every way in checks this one range (after conversion to UTC).
+pub const FIRST_YEAR: i32 = 0;
+pub const LAST_YEAR: i32 = 9999;
+
+/// Whether a day lies in the years the ledger can store.
+pub fn date_in_range(d: NaiveDate) -> bool {
+    (FIRST_YEAR..=LAST_YEAR).contains(&d.year())
+}
+
+/// Refuses a day outside the years the ledger can store.
+pub fn check_date(field: &str, value: &str, d: NaiveDate) -> Result<NaiveDate, InputError> {
+    if date_in_range(d) {
+        Ok(d)
+    } else {
+        Err(InputError::new(field, value, RANGE_ACCEPTED))
+    }
+}
+
+/// Refuses an instant whose UTC day lies outside the years the ledger can store.
+pub fn check_time(field: &str, value: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>, InputError> {
+    check_date(field, value, t.date_naive()).map(|_| t)
+}
 pub const BY_ACCEPTED: &str =
     "expected a date as YYYY-MM-DD or a relative deadline such as +30d, +6w, +6m or +2y";
 pub const DURATION_ACCEPTED: &str = "expected a duration such as 30d, 6w, 6m or 2y";
@@ -73,7 +101,8 @@ pub fn time(field: &str, s: &str) -> Result<DateTime<Utc>, InputError> {
         return Ok(dt);
     }
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
-        return Ok(truncate_seconds(dt.with_timezone(&Utc)));
+        // An offset can carry a time written in year 0000 or 9999 into year -1 or 10000.
+        return check_time(field, s, truncate_seconds(dt.with_timezone(&Utc)));
     }
     match date(field, t) {
         Ok(d) => Ok(start_of_day(d)),
@@ -113,9 +142,12 @@ pub fn canonical_time(s: &str) -> Option<DateTime<Utc>> {
 pub fn deadline(field: &str, s: &str, today: NaiveDate) -> Result<NaiveDate, InputError> {
     let t = s.trim();
     match t.strip_prefix('+') {
-        Some(rest) => Span::parse(rest)
-            .and_then(|span| span.after(today))
-            .ok_or_else(|| InputError::new(field, s, BY_ACCEPTED)),
+        Some(rest) => {
+            let d = Span::parse(rest)
+                .and_then(|span| span.after(today))
+                .ok_or_else(|| InputError::new(field, s, BY_ACCEPTED))?;
+            check_date(field, s, d)
+        }
         None => date(field, t).map_err(|_| InputError::new(field, s, BY_ACCEPTED)),
     }
 }
@@ -293,6 +325,41 @@ mod tests {
     }
 
     #[test]
+    fn dates_and_times_outside_the_storable_years_are_refused() {
+        let today = d("2026-11-30");
+        // Relative deadlines that land past 9999.
+        let e = deadline("by", "+7974y", today).unwrap_err();
+        assert_eq!(
+            (e.field.as_str(), e.accepted.as_str()),
+            ("by", RANGE_ACCEPTED)
+        );
+        assert_eq!(deadline("by", "+7973y", today).unwrap(), d("9999-11-30"));
+        // Offsets that push a time across the first or last year.
+        for bad in [
+            "0000-01-01T00:30:00+01:00",
+            "9999-12-31T23:30:00-01:00",
+            "0000-01-01T00:00:00+00:01",
+        ] {
+            let e = time("at", bad).unwrap_err();
+            assert_eq!(e.accepted, RANGE_ACCEPTED, "{bad}");
+            assert_eq!(e.value, bad);
+        }
+        // The extremes themselves are fine, and read back as written.
+        for ok in [
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "9999-12-31T23:59:59+00:00",
+        ] {
+            let t = time("at", ok).unwrap();
+            assert_eq!(time("at", &format_time(t)).unwrap(), t);
+        }
+        assert_eq!(
+            format_time(time("at", "0000-01-01T01:30:00+01:00").unwrap()),
+            "0000-01-01T00:30:00Z"
+        );
+    }
+
+    #[test]
     fn day_edges() {
         assert_eq!(
             format_time(end_of_day(d("2016-12-31"))),
@@ -341,6 +408,21 @@ mod tests {
                 prop_assert_eq!(Some(fast), general);
             }
             prop_assert_eq!(time("t", &s).ok(), general);
+        }
+
+        #[test]
+        fn every_accepted_time_and_deadline_can_be_stored_and_read_back(
+            s in "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}",
+            n in 0u32..20_000,
+            unit in prop::sample::select(vec!['d', 'w', 'm', 'y']),
+        ) {
+            if let Ok(t) = time("t", &s) {
+                let text = format_time(t);
+                prop_assert_eq!(canonical_time(&text), Some(t));
+            }
+            if let Ok(day) = deadline("by", &format!("+{n}{unit}"), d("2026-11-30")) {
+                prop_assert_eq!(date("d", &format_date(day)), Ok(day));
+            }
         }
 
         #[test]

@@ -49,6 +49,62 @@ pub fn resolve_by_after_publication(
     }
 }
 
+/// A resolution cannot say the outcome became known after the day it was recorded: a
+/// future `resolved_on` would leave the claim looking open until then.
+pub fn resolved_by_recording(
+    resolved_on: NaiveDate,
+    recorded_at: DateTime<Utc>,
+) -> Result<(), InputError> {
+    let today = recorded_at.date_naive();
+    if resolved_on > today {
+        return Err(InputError::new(
+            "resolved_on",
+            &format_date(resolved_on),
+            &format!(
+                "expected a date that is not in the future (on or before {}, UTC)",
+                format_date(today)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A claim's outcome cannot be known before the article that made it was published.
+pub fn resolved_after_publication(
+    resolved_on: NaiveDate,
+    published: NaiveDate,
+) -> Result<(), InputError> {
+    if resolved_on < published {
+        return Err(InputError::new(
+            "resolved_on",
+            &format_date(resolved_on),
+            &format!(
+                "expected a date on or after the source's publication date {}",
+                format_date(published)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A forecast cannot have been made after the moment it was recorded (for the CLI: now).
+pub fn made_by_recording(
+    made_at: DateTime<Utc>,
+    recorded_at: DateTime<Utc>,
+) -> Result<(), InputError> {
+    if made_at > recorded_at {
+        return Err(InputError::new(
+            "made_at",
+            &super::parse::format_time(made_at),
+            &format!(
+                "expected a time that is not in the future (at or before {})",
+                super::parse::format_time(recorded_at)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// The moment after which nothing more can be forecast on a resolved claim: the start of
 /// its resolved-on day (the outcome may be public from then on).
 pub fn resolved_from(resolved_on: NaiveDate) -> DateTime<Utc> {
@@ -104,17 +160,50 @@ pub fn author(s: &str) -> Result<String, InputError> {
     Ok(t.to_string())
 }
 
+/// Whether a character can change what a terminal shows around it rather than show
+/// itself: the C0 and C1 controls and DEL (escape sequences, carriage returns, …) and the
+/// Unicode bidirectional controls (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069),
+/// which can make text read in another order than it is stored (the "Trojan Source"
+/// trick). Identifiers refuse them; free text is shown with them neutralised.
+pub fn is_display_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// A forecaster's name: trimmed, non-empty, and free of control characters, since it
+/// identifies the forecaster in every report and is typed again in filters. Every way in
+/// (the CLI, each importer) reads names through this function.
+pub fn forecaster(field: &str, s: &str) -> Result<String, InputError> {
+    let t = s.trim();
+    if t.is_empty() || t.chars().any(is_display_control) {
+        return Err(InputError::new(
+            field,
+            s,
+            "expected a non-empty name without control or bidirectional-override characters",
+        ));
+    }
+    Ok(t.to_string())
+}
+
+/// The longest key, in characters.
+pub const KEY_MAX_CHARS: usize = 200;
+
 /// Keys name claims and sources on the command line and across files.
 pub fn key(field: &str, s: &str) -> Result<String, InputError> {
-    let ok =
-        !s.is_empty() && s.len() <= 200 && s.chars().all(|c| !c.is_whitespace() && !c.is_control());
+    let ok = !s.is_empty()
+        && s.chars().count() <= KEY_MAX_CHARS
+        && s.chars()
+            .all(|c| !c.is_whitespace() && !is_display_control(c));
     if ok {
         Ok(s.to_string())
     } else {
         Err(InputError::new(
             field,
             s,
-            "expected a non-empty key of at most 200 characters without spaces",
+            "expected a non-empty key of at most 200 characters, without spaces or control characters",
         ))
     }
 }
@@ -170,5 +259,27 @@ mod tests {
         assert!(key("key", "c12").is_ok());
         assert!(key("key", "a b").is_err());
         assert!(key("key", "").is_err());
+        // The limit counts characters, not bytes.
+        assert!(key("key", &"é".repeat(200)).is_ok());
+        assert!(key("key", &"é".repeat(201)).is_err());
+        assert!(key("key", "c\u{202e}1").is_err());
+    }
+
+    #[test]
+    fn forecaster_names_are_trimmed_and_free_of_controls() {
+        assert_eq!(forecaster("forecaster", " me ").unwrap(), "me");
+        assert_eq!(forecaster("forecaster", "A. Writer").unwrap(), "A. Writer");
+        for bad in [
+            "",
+            "  ",
+            "\u{1b}[2J",
+            "m\ne",
+            "evil\u{202e}txt",
+            "a\u{2066}b",
+            "\u{9b}x",
+        ] {
+            let e = forecaster("forecaster", bad).unwrap_err();
+            assert_eq!((e.field.as_str(), e.value.as_str()), ("forecaster", bad));
+        }
     }
 }

@@ -16,7 +16,7 @@ use anyhow::Context;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::{ClaimRecord, ForecastRecord, Importer, Record, ResolutionRecord};
-use crate::domain::parse::{format_date, format_time, InputError};
+use crate::domain::parse::{self, format_date, format_time, InputError};
 use crate::error::Refused;
 use crate::store::Db;
 
@@ -47,7 +47,8 @@ pub fn parse_time(field: &str, s: &str) -> Result<chrono::DateTime<chrono::Utc>,
     let err = || InputError::new(field, s, TIME_ACCEPTED);
     let t = s.trim();
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
-        return Ok(dt.with_timezone(&chrono::Utc));
+        let utc = parse::truncate_seconds(dt.with_timezone(&chrono::Utc));
+        return parse::check_time(field, s, utc);
     }
     let (date_part, time_part) = match t.split_once([' ', 'T']) {
         Some((d, tm)) => (d, Some(tm.trim())),
@@ -77,7 +78,7 @@ pub fn parse_time(field: &str, s: &str) -> Result<chrono::DateTime<chrono::Utc>,
             .ok_or_else(err)?
         }
     };
-    Ok(NaiveDateTime::new(date, time).and_utc())
+    parse::check_time(field, s, NaiveDateTime::new(date, time).and_utc())
 }
 
 fn key_for(title: &str, created: &str, option: &str) -> String {

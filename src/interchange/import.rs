@@ -422,7 +422,7 @@ impl Importer {
         let exact_time = r.recorded_at.is_some();
         let f = Forecast {
             claim: r.claim,
-            forecaster: r.forecaster,
+            forecaster: validate::forecaster("forecaster", &r.forecaster)?,
             p: r.p,
             made_at: parse::time("made_at", &r.made_at)?,
             note: r.note,

@@ -204,8 +204,14 @@ pub fn import(
                         batch.ends.push((number, batch.text.len(), complete));
                     }
                     Err(e) => {
-                        read_error =
-                            Some(Refused(format!("{label}:{}: cannot read: {e}", number + 1)));
+                        let at = format!("{label}:{}: cannot read", number + 1);
+                        // Text that is not UTF-8 is the file's fault (input); any other
+                        // failure is the stream's (I/O).
+                        read_error = Some(if e.kind() == std::io::ErrorKind::InvalidData {
+                            anyhow::Error::from(Refused(format!("{at}: {e}")))
+                        } else {
+                            anyhow::Error::from(e).context(at)
+                        });
                         finished = true;
                         break;
                     }
@@ -228,7 +234,7 @@ pub fn import(
             apply_next(importer)?;
         }
         match read_error {
-            Some(e) => Err(e.into()),
+            Some(e) => Err(e),
             None => importer.settle(db),
         }
     })

@@ -60,6 +60,16 @@ pub enum LedgerError {
     Store(#[from] StoreError),
 }
 
+impl LedgerError {
+    /// A record refused is the user's to fix; a store failure is the database's.
+    pub fn kind(&self) -> crate::error::Kind {
+        match self {
+            LedgerError::Store(_) => crate::error::Kind::Database,
+            _ => crate::error::Kind::Input,
+        }
+    }
+}
+
 impl From<rusqlite::Error> for LedgerError {
     fn from(e: rusqlite::Error) -> Self {
         LedgerError::Store(StoreError::from(e))
@@ -90,6 +100,40 @@ pub fn source(db: &Db<'_>, field: &'static str, key: &str) -> Result<Source> {
         key: key.to_string(),
         list: "source list",
     })
+}
+
+/// Refuses a filter that names a source, tag or forecaster the ledger does not hold, so
+/// that a typo reads as an error instead of an empty report.
+pub fn check_filters(
+    db: &Db<'_>,
+    source_key: Option<&str>,
+    tag: Option<&str>,
+    forecasters: &[String],
+) -> Result<()> {
+    if let Some(k) = source_key {
+        source(db, "--source", k)?;
+    }
+    if let Some(t) = tag {
+        if !db.tag_exists(t)? {
+            return Err(InputError::new(
+                "--tag",
+                t,
+                "expected a tag some claim carries (see `hindsight list`)",
+            )
+            .into());
+        }
+    }
+    for name in forecasters {
+        if !db.forecaster_exists(name)? {
+            return Err(InputError::new(
+                "--forecaster",
+                name,
+                "expected the name of someone who has made a forecast (see `hindsight report`)",
+            )
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// Stores a source. Its text hash is computed here; a hash supplied with the record must match.
@@ -131,6 +175,16 @@ pub fn record_source(db: &Db<'_>, mut s: Source) -> Result<Source> {
 pub fn record_claim(db: &Db<'_>, mut c: Claim) -> Result<ClaimRow> {
     validate::key("key", &c.key)?;
     c.statement = validate::statement(&c.statement)?.to_string();
+    if let Some(q) = &c.quote {
+        if q.trim().is_empty() {
+            return Err(InputError::new(
+                "quote",
+                q,
+                "expected the words of the source the claim rests on, or no quote at all",
+            )
+            .into());
+        }
+    }
     let mut tags: Vec<String> = c
         .tags
         .iter()
@@ -254,15 +308,21 @@ pub fn forecast_target(db: &Db<'_>, key: &str) -> Result<ForecastTarget> {
     })
 }
 
-/// The checks on a forecast that need no stored record: its probability and its
-/// forecaster's name.
+/// The checks on a forecast that need no stored record: its probability, its
+/// forecaster's name (as [`validate::forecaster`] gives it: every way in reads names
+/// through that function, so an untrimmed name here is a caller's mistake, refused), and
+/// that it was not made after it was recorded.
 pub fn check_forecast(f: &Forecast) -> Result<()> {
     check_probability(f.p)?;
-    if f.forecaster.trim().is_empty() {
-        return Err(
-            InputError::new("forecaster", &f.forecaster, "expected a non-empty name").into(),
-        );
+    if validate::forecaster("forecaster", &f.forecaster)? != f.forecaster {
+        return Err(InputError::new(
+            "forecaster",
+            &f.forecaster,
+            "expected a name without leading or trailing spaces",
+        )
+        .into());
     }
+    validate::made_by_recording(f.made_at, f.recorded_at)?;
     Ok(())
 }
 
@@ -300,8 +360,13 @@ pub fn record_resolution(db: &Db<'_>, r: &Resolution) -> Result<()> {
     record_resolution_on(db, target, r)
 }
 
-/// [`record_resolution`] once the claim `r.claim` names has been found.
+/// [`record_resolution`] once the claim `r.claim` names has been found. The outcome must be
+/// known by the day it is recorded, and cannot be known before the article was published.
 pub fn record_resolution_on(db: &Db<'_>, target: ForecastTarget, r: &Resolution) -> Result<()> {
+    validate::resolved_by_recording(r.resolved_on, r.recorded_at)?;
+    if let Some(published) = db.claim_published(target.id)? {
+        validate::resolved_after_publication(r.resolved_on, published)?;
+    }
     db.insert_resolution(target.id, r)?;
     Ok(())
 }

@@ -9,9 +9,56 @@ use std::io::Write;
 
 use chrono::{DateTime, Utc};
 
-/// Writes `text` to stdout. A closed pipe comes back as an `io::Error` that `main`
-/// treats as success.
+/// `s` with every character that could steer the terminal (see
+/// [`validate::is_display_control`](crate::domain::validate::is_display_control)) shown as
+/// a visible escape such as `\u{1b}`, so that text from a ledger or a file is read as it
+/// is stored. Newlines and tabs are kept. With `keep_colour`, the colour sequences this
+/// program writes itself (`ESC [ digits ; … m`) pass unchanged.
+pub fn neutralise(s: &str, keep_colour: bool) -> std::borrow::Cow<'_, str> {
+    use crate::domain::validate::is_display_control;
+    let unsafe_char = |c: char| c != '\n' && c != '\t' && is_display_control(c);
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if keep_colour && c == '\u{1b}' {
+            if let Some(len) = colour_sequence_len(rest) {
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The length of an SGR colour sequence (`ESC [ 0-9;* m`) at the start of `s`, if one is there.
+fn colour_sequence_len(s: &str) -> Option<usize> {
+    let body = s.strip_prefix("\u{1b}[")?;
+    let digits = body
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b';')
+        .count();
+    (body.as_bytes().get(digits) == Some(&b'm')).then_some(2 + digits + 1)
+}
+
+/// Writes `text` to stdout, its control characters neutralised (colour kept where it is
+/// on). A closed pipe comes back as an `io::Error` that `main` treats as success.
 pub fn out(text: &str) -> std::io::Result<()> {
+    out_data(&neutralise(text, colour_enabled()))
+}
+
+/// Writes data for programs (JSON, CSV) to stdout exactly as given: their own quoting
+/// already keeps control characters inert, and neutralising would change the values.
+pub fn out_data(text: &str) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     if !text.ends_with('\n') && !text.is_empty() {
@@ -23,13 +70,13 @@ pub fn out(text: &str) -> std::io::Result<()> {
 /// Pretty JSON on stdout, the `--json` output of every read command.
 pub fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(value)?;
-    out(&text)?;
+    out_data(&text)?;
     Ok(())
 }
 
-/// A message for the person at the terminal, on stderr.
+/// A message for the person at the terminal, on stderr, its control characters neutralised.
 pub fn note(text: &str) {
-    let _ = writeln!(std::io::stderr(), "{text}");
+    let _ = writeln!(std::io::stderr(), "{}", neutralise(text, false));
 }
 
 /// Whether colour may be used on stdout: a terminal, and NO_COLOR unset (https://no-color.org).
@@ -66,9 +113,13 @@ pub fn time(t: DateTime<Utc>) -> String {
     crate::domain::parse::format_time(t)
 }
 
-/// Cuts `s` to at most `max` characters, marking the cut with an ellipsis.
+/// Cuts `s` to at most `max` characters, marking the cut with an ellipsis; control
+/// characters are neutralised first, so a cell never carries one.
 pub fn truncate(s: &str, max: usize) -> String {
-    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat: String = neutralise(s, false)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if flat.chars().count() <= max {
         flat
     } else {
@@ -96,5 +147,26 @@ mod tests {
         assert_eq!(truncate("abcdefghij", 5), "abcd…");
         assert_eq!(metric(None), "–");
         assert_eq!(metric(Some(0.12345)), "0.123");
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(neutralise("plain\ttext\n", false), "plain\ttext\n");
+        assert_eq!(neutralise("\u{1b}[2Jme", false), "\\u{1b}[2Jme");
+        assert_eq!(
+            neutralise("a\rb\u{202e}c\u{7f}", false),
+            "a\\u{d}b\\u{202e}c\\u{7f}"
+        );
+        // Colour sequences survive only when asked for, and nothing else with them.
+        assert_eq!(
+            neutralise("\u{1b}[31mred\u{1b}[0m", true),
+            "\u{1b}[31mred\u{1b}[0m"
+        );
+        assert_eq!(neutralise("\u{1b}[2J", true), "\\u{1b}[2J");
+        assert_eq!(
+            neutralise("\u{1b}]0;title\u{7}", true),
+            "\\u{1b}]0;title\\u{7}"
+        );
+        assert_eq!(truncate("x\u{1b}[2Jy", 20), "x\\u{1b}[2Jy");
     }
 }

@@ -6,6 +6,27 @@ use comfy_table::{LineStyle, TableStyle};
 /// Widest a table may be; long statements are truncated to fit.
 pub const WIDTH: u16 = 100;
 
+/// The narrowest width honoured; below it tables would be unreadable either way.
+const MIN_WIDTH: u16 = 20;
+
+/// How wide tables may be: `$COLUMNS` when set, else the terminal's width when stdout is
+/// one, never more than [`WIDTH`].
+pub fn width() -> u16 {
+    use std::io::IsTerminal;
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u16>().ok());
+    let from_terminal = || {
+        std::io::stdout()
+            .is_terminal()
+            .then(|| Table::new().width())
+            .flatten()
+    };
+    from_env
+        .or_else(from_terminal)
+        .map_or(WIDTH, |w| w.clamp(MIN_WIDTH, WIDTH))
+}
+
 /// Column gaps and one rule under the header: light enough for long lists.
 const STYLE: TableStyle =
     TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
@@ -13,9 +34,16 @@ const STYLE: TableStyle =
 pub fn new(headers: &[&str]) -> Table {
     let mut t = Table::new();
     // Column gaps and one rule under the header: light enough for long lists.
+    let width = width();
+    // Cells are already cut to fit 100 columns; a narrower screen wraps them instead.
+    let arrangement = if width < WIDTH {
+        ContentArrangement::Dynamic
+    } else {
+        ContentArrangement::Disabled
+    };
     t.load_style(STYLE)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_width(WIDTH)
+        .set_content_arrangement(arrangement)
+        .set_width(width)
         .set_header(headers.iter().map(Cell::new));
     if !super::colour_enabled() {
         t.force_no_tty();

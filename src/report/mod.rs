@@ -202,6 +202,9 @@ struct Counted {
     names: Vec<String>,
     ids: FxHashMap<String, u32>,
     best: FxHashMap<u64, (i64, f64)>,
+    /// Pairs with forecasts after the cutoff: (first time, last time, p at the last time).
+    /// Those with no forecast in `best` as well are late.
+    late: FxHashMap<u64, (i64, i64, f64)>,
 }
 
 impl Counted {
@@ -235,6 +238,20 @@ impl Counted {
             })
             .or_insert((at, p));
     }
+
+    /// Notes a forecast made after the cutoff.
+    fn offer_late(&mut self, claim: usize, id: u32, first: i64, last: i64, p: f64) {
+        let key = ((claim as u64) << 32) | u64::from(id);
+        self.late
+            .entry(key)
+            .and_modify(|seen| {
+                seen.0 = seen.0.min(first);
+                if last >= seen.1 {
+                    (seen.1, seen.2) = (last, p);
+                }
+            })
+            .or_insert((first, last, p));
+    }
 }
 
 /// The items of a rule that counts one forecast per pair (`latest` or `first`), from
@@ -264,12 +281,15 @@ fn counted_items(
         let wanted = included[i]
             && horizon.is_none_or(|h| at <= h)
             && !(q.live_only && f.backfilled)
-            && at <= cutoffs[i]
             && !f.p.is_nan()
             && (q.forecasters.is_empty() || q.forecasters.iter().any(|n| n == f.forecaster));
         if wanted {
             let id = part.id(f.forecaster)?;
-            part.offer(i, id, at, f.p, later_wins);
+            if at <= cutoffs[i] {
+                part.offer(i, id, at, f.p, later_wins);
+            } else {
+                part.offer_late(i, id, at, at, f.p);
+            }
         }
         Ok(())
     };
@@ -284,12 +304,26 @@ fn counted_items(
             let id = all.id(&part.names[(key as u32) as usize])?;
             all.offer((key >> 32) as usize, id, at, p, later_wins);
         }
+        for (key, (first, last, p)) in part.late {
+            let id = all.id(&part.names[(key as u32) as usize])?;
+            all.offer_late((key >> 32) as usize, id, first, last, p);
+        }
     }
     let Counted {
         names,
-        best: counted,
+        best: mut counted,
+        late,
         ..
     } = all;
+    // A pair with a forecast in time is scored on it; one with none is late. Late pairs
+    // travel as entries whose time is the first late forecast's, told apart by the flag.
+    let mut late_pairs: FxHashMap<u64, i64> = FxHashMap::default();
+    for (key, (first, _, p)) in late {
+        if let std::collections::hash_map::Entry::Vacant(slot) = counted.entry(key) {
+            slot.insert((first, p));
+            late_pairs.insert(key, first);
+        }
+    }
     // (claim, forecaster name) order, as the streamed path gives.
     let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
     by_name.sort_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
@@ -297,17 +331,18 @@ fn counted_items(
     for (r, &id) in by_name.iter().enumerate() {
         rank[id as usize] = r as u32;
     }
-    let mut pairs: Vec<(u64, u32, i64, f64)> = counted
+    let mut pairs: Vec<(u64, u32, i64, f64, bool)> = counted
         .into_iter()
         .map(|(key, (at, p))| {
             let (i, id) = (key >> 32, key as u32);
-            ((i << 32) | u64::from(rank[id as usize]), id, at, p)
+            let late = late_pairs.contains_key(&key);
+            ((i << 32) | u64::from(rank[id as usize]), id, at, p, late)
         })
         .collect();
     pairs.sort_unstable_by_key(|pair| pair.0);
     Ok(pairs
         .into_iter()
-        .filter_map(|(key, id, secs, p)| {
+        .filter_map(|(key, id, secs, p, late)| {
             let i = (key >> 32) as usize;
             let at = DateTime::from_timestamp(secs, 0)?;
             let claim = &claims[i];
@@ -320,7 +355,12 @@ fn counted_items(
                 opened: at,
                 forecasts: vec![(at, p)],
             };
-            score::score_pair(&pair, q.rule).map(|score| Item { claim: i, score })
+            let score = if late {
+                score::late_pair(&pair, q.rule)
+            } else {
+                score::score_pair(&pair, q.rule)
+            };
+            score.map(|score| Item { claim: i, score })
         })
         .collect())
 }
@@ -506,14 +546,15 @@ mod tests {
                             resolved_on: day(10 + c as u32),
                             evidence: None,
                             note: None,
-                            recorded_at: t(0),
+                            // Recorded on the day it says the outcome became known.
+                            recorded_at: crate::domain::parse::start_of_day(day(10 + c as u32)),
                         },
                     )?;
                 }
                 Ok(())
             })
             .expect("ledger written");
-        let db = store.read();
+        let db = store.read().unwrap();
         let one_pass = load(&db, q).expect("load");
         let claims = one_pass.claims.clone();
         let index: HashMap<i64, usize> = claims

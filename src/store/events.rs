@@ -583,7 +583,7 @@ mod tests {
     #[test]
     fn every_insert_appends_a_chained_event() {
         let s = seeded();
-        let db = s.read();
+        let db = s.read().unwrap();
         let events = db.history(None, None).unwrap();
         assert_eq!(events.len(), 3);
         assert_eq!(events[0].kind, "forecast");
@@ -606,7 +606,7 @@ mod tests {
         s.connection()
             .execute("UPDATE forecasts SET p = 0.9 WHERE id = 1", [])
             .unwrap();
-        let v = s.read().verify().unwrap();
+        let v = s.read().unwrap().verify().unwrap();
         assert_eq!(
             v.first.as_deref(),
             Some("forecast #1 on claim c1 by ana: the table says p = 0.9, the history says 0.6")
@@ -621,7 +621,7 @@ mod tests {
         let e = c.execute("UPDATE events SET key = 'x'", []).unwrap_err();
         assert!(e.to_string().contains("append-only"), "{e}");
         assert!(c.execute("DELETE FROM events", []).is_err());
-        assert_eq!(s.read().head().unwrap().events, 3);
+        assert_eq!(s.read().unwrap().head().unwrap().events, 3);
     }
 
     #[test]
@@ -633,7 +633,7 @@ mod tests {
                 [],
             )
             .unwrap();
-        let v = s.read().verify().unwrap();
+        let v = s.read().unwrap().verify().unwrap();
         assert_eq!(
             v.first.as_deref(),
             Some("claim c1: the table says tags = [\"extra\", \"wx\"], the history says [\"wx\"]")
@@ -644,7 +644,7 @@ mod tests {
                 "PRAGMA foreign_keys = OFF; INSERT INTO claim_tags (claim_id, tag) VALUES (7, 'x');",
             )
             .unwrap();
-        let v = s.read().verify().unwrap();
+        let v = s.read().unwrap().verify().unwrap();
         assert!(v.first.unwrap().contains("claim #7"));
     }
 }

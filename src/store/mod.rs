@@ -272,9 +272,43 @@ impl Store {
         self.path.as_deref()
     }
 
-    /// A handle for reading.
-    pub fn read(&self) -> Db<'_> {
-        Db::new(&self.conn, self.now)
+    /// A handle for reading, inside one read transaction: every statement made through
+    /// it sees the ledger as it stood at the first one, whatever other processes write
+    /// meanwhile (WAL mode keeps that snapshot). The transaction ends when the handle is
+    /// dropped. Opened while another read is under way on this store, it joins that one.
+    pub fn read(&self) -> Result<Reader<'_>, StoreError> {
+        let own = self.conn.is_autocommit();
+        if own {
+            self.conn.execute_batch("BEGIN DEFERRED")?;
+        }
+        Ok(Reader {
+            db: Db::new(&self.conn, self.now),
+            own,
+        })
+    }
+}
+
+/// A read transaction on the ledger, used as a [`Db`]; see [`Store::read`].
+pub struct Reader<'c> {
+    db: Db<'c>,
+    /// Whether this handle began the transaction (and so ends it).
+    own: bool,
+}
+
+impl<'c> std::ops::Deref for Reader<'c> {
+    type Target = Db<'c>;
+    fn deref(&self) -> &Db<'c> {
+        &self.db
+    }
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if self.own {
+            // A read transaction has nothing to keep; ending it cannot lose anything, and
+            // if it fails the connection is closed moments later with the process.
+            let _ = self.db.connection().execute_batch("ROLLBACK");
+        }
     }
 }
 
@@ -429,6 +463,38 @@ mod tests {
         let err = Store::open(&path, chrono::Utc::now()).err().unwrap();
         assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), body);
+    }
+
+    #[test]
+    fn a_read_sees_one_snapshot_while_another_connection_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.db");
+        let now = chrono::Utc::now();
+        let mut writer = Store::open(&path, now).unwrap();
+        let reader = Store::open(&path, now).unwrap();
+        let r = reader.read().unwrap();
+        let events = r.head().unwrap().events;
+        assert!(r.sources().unwrap().is_empty());
+        let source = crate::domain::Source {
+            key: "s1".into(),
+            title: "Written meanwhile".into(),
+            authors: vec![],
+            publisher: None,
+            url: None,
+            published: None,
+            text: None,
+            text_sha256: None,
+            recorded_at: now,
+        };
+        writer
+            .write(|db| crate::ledger::record_source(db, source))
+            .unwrap();
+        // Every later statement of the same read sees the ledger as it first stood.
+        assert!(r.sources().unwrap().is_empty());
+        assert_eq!(r.head().unwrap().events, events);
+        assert_eq!(r.verify().unwrap().first, None);
+        drop(r);
+        assert_eq!(reader.read().unwrap().sources().unwrap().len(), 1);
     }
 
     #[test]

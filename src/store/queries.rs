@@ -280,6 +280,41 @@ impl<'c> Db<'c> {
             .optional()?)
     }
 
+    /// Whether any claim carries this tag.
+    pub fn tag_exists(&self, tag: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM claim_tags WHERE tag = ?1)")?
+            .query_row([tag], |r| r.get(0))?)
+    }
+
+    /// Whether anyone of this name has made a forecast.
+    pub fn forecaster_exists(&self, name: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM forecasts WHERE forecaster = ?1)")?
+            .query_row([name], |r| r.get(0))?)
+    }
+
+    /// The publication date of the source a claim was read in, if it has one.
+    pub fn claim_published(&self, claim_id: i64) -> Result<Option<NaiveDate>> {
+        let published: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT s.published FROM claims c JOIN sources s ON s.id = c.source_id
+                  WHERE c.id = ?1",
+            )?
+            .query_row([claim_id], |r| r.get(0))
+            .optional()?
+            .flatten();
+        published
+            .map(|d| {
+                crate::domain::parse::date("published", &d)
+                    .map_err(|e| StoreError::Corrupt(format!("source: {e}")))
+            })
+            .transpose()
+    }
+
     /// The key of the claim's condition, if it has one (None also for an unknown claim).
     pub fn condition_of(&self, key: &str) -> Result<Option<String>> {
         Ok(self

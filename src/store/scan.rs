@@ -195,12 +195,14 @@ impl Db<'_> {
             Some(_) if cores > 1 && high - low >= split_from => cores as i64,
             _ => 1,
         };
-        // Part k covers ids in (bounds[k], bounds[k + 1]]; the last is open-ended so that
-        // it reads whatever the single scan would.
+        // Part k covers ids in (bounds[k], bounds[k + 1]]; the last ends at the highest id
+        // this connection sees. The other connections read outside this one's snapshot,
+        // but forecasts are never updated or deleted and a new one always gets a higher
+        // id, so up to that id they see exactly the rows this one does.
         let step = (high - low) / parts + 1;
         let bounds: Vec<i64> = (0..parts).map(|k| low - 1 + k * step).collect();
         let read = |db: &Connection, k: usize, state: &mut S| -> Result<(), StoreError> {
-            let upper = bounds.get(k + 1).copied().unwrap_or(i64::MAX);
+            let upper = bounds.get(k + 1).copied().unwrap_or(high);
             let mut stmt = db.prepare_cached(
                 "SELECT claim_id, forecaster, p, made_at, recorded_at FROM forecasts
                   WHERE id > ?1 AND id <= ?2 ORDER BY id",

@@ -31,6 +31,7 @@ impl Env {
     pub fn std_cmd(&self) -> std::process::Command {
         let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("hindsight"));
         c.env_remove("HINDSIGHT_FORECASTER")
+            .env_remove("COLUMNS")
             .env_remove("XDG_DATA_HOME")
             .env("HINDSIGHT_DB", self.db())
             .env("HINDSIGHT_NOW", NOW)

@@ -44,7 +44,7 @@ fn import(format: &str, input: &[u8]) -> Option<String> {
     });
     match result {
         Ok(()) => {
-            let v = store.read().verify().expect("verify runs");
+            let v = store.read().expect("read").verify().expect("verify runs");
             assert_eq!(
                 v.first, None,
                 "an import left a ledger that does not verify"

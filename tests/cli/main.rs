@@ -3,6 +3,7 @@
 mod bulk;
 mod charts;
 mod common;
+mod correctness;
 mod extract;
 mod hostile;
 mod interchange;

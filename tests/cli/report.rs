@@ -253,7 +253,7 @@ fn csv_rows_and_bins() {
     assert!(lines
         .next()
         .unwrap()
-        .starts_with("key,n,pending,annulled,ambiguous,brier,log_loss"));
+        .starts_with("key,n,late,pending,annulled,ambiguous,brier,log_loss"));
     assert_eq!(lines.count(), 2);
     let bins = env.ok(&["report", "--format", "csv", "--calibration", "--bins", "4"]);
     assert_eq!(bins.lines().count(), 1 + 2 * 4);
@@ -308,10 +308,16 @@ fn show_gains_scores_once_scored() {
 #[test]
 fn bad_report_options() {
     let env = ledger();
-    let e = env.fails(&["report", "--rule", "median"], 1);
+    // A value outside an option's fixed choices or range is a usage error (exit 2), the
+    // same for --by, --rule, --bins and --format; a value that reads wrong is exit 1.
+    let e = env.fails(&["report", "--rule", "median"], 2);
     assert!(e.contains("--rule") && e.contains("median"), "{e}");
+    let e = env.fails(&["report", "--by", "mood"], 2);
+    assert!(e.contains("--by") && e.contains("mood"), "{e}");
+    let e = env.fails(&["report", "--bins", "0"], 2);
+    assert!(e.contains("--bins"), "{e}");
+    let e = env.fails(&["report", "--format", "pdf"], 2);
+    assert!(e.contains("--format"), "{e}");
     let e = env.fails(&["report", "--as-of", "2026-02-30"], 1);
     assert!(e.contains("--as-of"), "{e}");
-    let e = env.fails(&["report", "--bins", "0"], 1);
-    assert!(e.contains("--bins"), "{e}");
 }
