@@ -470,6 +470,8 @@ impl Importer {
         };
         let target = self.target(db, &res.claim)?;
         if !exact_time {
+            // Checked on its own line, though stored (if new) only when the file ends.
+            ledger::check_resolution(db, target, &res)?;
             self.pending_on.insert(res.claim.clone(), res.resolved_on);
             self.pending.push(PendingResolution {
                 claim_id: target.id,

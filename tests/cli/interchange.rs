@@ -736,3 +736,24 @@ fn forecasts_after_mixed_resolutions_meet_the_current_one() {
     env.ok(&["import", &file]);
     assert_eq!(env.dump(), before);
 }
+
+#[test]
+fn a_bad_resolution_is_named_on_its_own_line_though_it_waits() {
+    let env = Env::new();
+    env.ok(&["add", "X", "--key", "k", "--by", "2030-12-31"]);
+    let before = env.dump();
+    // Resolved on a day after it was recorded (now): refused at line 1, not at the end of
+    // the file, and before the bad forecast on line 2.
+    let file = write(
+        &env,
+        "bad.jsonl",
+        "{\"type\":\"resolution\",\"claim\":\"k\",\"outcome\":\"yes\",\"resolved_on\":\"2030-01-01\"}\n\
+         {\"type\":\"forecast\",\"claim\":\"k\",\"forecaster\":\"me\",\"p\":7,\"made_at\":\"2020-01-01\"}\n",
+    );
+    let err = env.fails(&["import", &file], 1);
+    assert!(
+        err.contains("bad.jsonl:1:") && err.contains("resolved_on"),
+        "{err}"
+    );
+    assert_eq!(env.dump(), before);
+}
