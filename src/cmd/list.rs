@@ -34,6 +34,10 @@ pub struct ListArgs {
     /// Only claims this forecaster forecast; the P column shows their latest forecast.
     #[arg(long)]
     pub forecaster: Option<String>,
+    /// Show at most N claims, in the list's order (soonest deadline first, so with --due
+    /// or --overdue the N most overdue).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
     /// Print JSON: an array of claims.
     #[arg(long)]
     pub json: bool,
@@ -68,6 +72,7 @@ pub fn run(a: ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
             .map(|t| crate::domain::validate::tag(&t))
             .transpose()?,
         forecaster: a.forecaster,
+        limit: a.limit,
     };
     let store = ctx.open()?;
     let rows = store.read().list(&filter)?;

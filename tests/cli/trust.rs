@@ -390,9 +390,11 @@ fn a_version_1_ledger_gains_its_history_and_loses_nothing() {
 
     let out = env.ok(&["verify"]);
     assert!(out.starts_with("ok: 8 events"), "{out}");
-    // Every old row is still there, unchanged; only the events table was added.
+    // Every old row is still there, unchanged; only the events table (and the empty
+    // table of postponements, schema 4) was added.
     let mut after = sections(&env.dump());
     assert!(after.remove("events").is_some());
+    assert_eq!(after.remove("postponements"), Some(vec![String::new()]));
     assert_eq!(sections(&before), after);
     let conn = Connection::open(env.db()).unwrap();
     let version: i64 = conn
@@ -472,6 +474,7 @@ fn sections(dump: &str) -> std::collections::BTreeMap<String, Vec<String>> {
         "claim_tags",
         "forecasts",
         "resolutions",
+        "postponements",
         "events",
     ];
     let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
