@@ -33,8 +33,14 @@ pub enum Command {
     Forecast(cmd::forecast::ForecastArgs),
     /// Record a claim's outcome (earlier resolutions stay in its history).
     Resolve(cmd::resolve::ResolveArgs),
+    /// Go through the due claims one by one: resolve, skip or postpone each, at a keystroke.
+    Review(cmd::review::ReviewArgs),
+    /// Move an open claim's resolve-by date later (the old date stays in its history).
+    Postpone(cmd::postpone::PostponeArgs),
     /// List claims.
     List(cmd::list::ListArgs),
+    /// Print the claims that are due; exit 10 if there are any, 0 if none (for cron, prompts, CI).
+    Due(cmd::due::DueArgs),
     /// Show one claim with its forecasts and resolution history.
     Show(cmd::show::ShowArgs),
     /// Score forecasts: Brier, log loss, calibration, by forecaster, author, tag, …
@@ -58,6 +64,10 @@ pub enum Command {
     Verify(cmd::verify::VerifyArgs),
     /// Write a consistent, verified copy of the ledger (others may keep writing).
     Backup(cmd::backup::BackupArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print the manual page (roff), or write one per subcommand with --dir.
+    Man(cmd::man::ManArgs),
 }
 
 pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
@@ -66,7 +76,10 @@ pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
         Command::Add(a) => cmd::add::run(a, ctx),
         Command::Forecast(a) => cmd::forecast::run(a, ctx),
         Command::Resolve(a) => cmd::resolve::run(a, ctx),
+        Command::Review(a) => cmd::review::run(a, ctx),
+        Command::Postpone(a) => cmd::postpone::run(a, ctx),
         Command::List(a) => cmd::list::run(a, ctx),
+        Command::Due(a) => cmd::due::run(a, ctx),
         Command::Show(a) => cmd::show::run(a, ctx),
         Command::Report(a) => cmd::report::run(a, ctx),
         Command::Compare(a) => cmd::compare::run(a, ctx),
@@ -78,5 +91,7 @@ pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
         Command::Log(a) => cmd::log::run(a, ctx),
         Command::Verify(a) => cmd::verify::run(a, ctx),
         Command::Backup(a) => cmd::backup::run(a, ctx),
+        Command::Completions(a) => cmd::completions::run(a, ctx),
+        Command::Man(a) => cmd::man::run(a, ctx),
     }
 }

@@ -16,6 +16,8 @@ pub mod code {
     pub const DATABASE: i32 = 3;
     /// `verify` found the ledger's history broken or the tables diverging from it.
     pub const TAMPERED: i32 = 4;
+    /// `due` found claims that are due (not a failure: the answer, for scripts).
+    pub const DUE: i32 = 10;
     /// A bug in hindsight.
     pub const INTERNAL: i32 = 70;
 }

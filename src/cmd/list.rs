@@ -43,20 +43,24 @@ pub struct ListArgs {
     pub json: bool,
 }
 
+/// The last resolve-by date that counts as due, `within` (a duration such as 30d) after
+/// `today`; `list --due`, `due` and `review` all select with it.
+pub fn due_by(within: &str, today: chrono::NaiveDate) -> anyhow::Result<chrono::NaiveDate> {
+    let span = parse::span("--within", within)?;
+    Ok(span.after(today).ok_or_else(|| {
+        crate::domain::InputError::new("--within", within, parse::DURATION_ACCEPTED)
+    })?)
+}
+
 pub fn run(a: ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let today = ctx.today();
     let window = if a.open {
         Some(Window::Open)
     } else if a.due {
-        let span = parse::span("--within", a.within.as_deref().unwrap_or("30d"))?;
-        let limit = span.after(today).ok_or_else(|| {
-            crate::domain::InputError::new(
-                "--within",
-                a.within.as_deref().unwrap_or(""),
-                parse::DURATION_ACCEPTED,
-            )
-        })?;
-        Some(Window::DueBy(limit))
+        Some(Window::DueBy(due_by(
+            a.within.as_deref().unwrap_or("30d"),
+            today,
+        )?))
     } else if a.overdue {
         Some(Window::OverdueAt(today))
     } else if a.resolved {
