@@ -143,6 +143,15 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The hash of the ledger's first event, which names the ledger for as long as it
+    /// lives (None while it is empty).
+    pub fn origin(&self) -> Result<Option<String>> {
+        Ok(self
+            .connection()
+            .query_row("SELECT hash FROM events WHERE seq = 1", [], |r| r.get(0))
+            .optional()?)
+    }
+
     /// Whether the history has any event filed under `key` for a claim.
     pub fn history_mentions_claim(&self, key: &str) -> Result<bool> {
         Ok(self

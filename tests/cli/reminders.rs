@@ -243,3 +243,97 @@ fn the_manual_page() {
     let err = env.fails(&["man", "--dir", env.path("absent").to_str().unwrap()], 1);
     assert!(err.contains("is not a directory"), "{err}");
 }
+
+/// The events of an iCalendar text, read by an independent parser (the `ical` crate), as
+/// maps of property name to value.
+fn ics_events(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()));
+    let cal = parser.next().expect("one calendar").expect("parses");
+    assert!(parser.next().is_none(), "a single calendar");
+    let version = cal.properties.iter().find(|p| p.name == "VERSION");
+    assert_eq!(version.and_then(|p| p.value.as_deref()), Some("2.0"));
+    cal.events
+        .iter()
+        .map(|e| {
+            e.properties
+                .iter()
+                .map(|p| (p.name.clone(), p.value.clone().unwrap_or_default()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn ics_export_has_an_event_per_open_claim_and_stable_uids() {
+    let env = ledger();
+    env.ok(&[
+        "add",
+        "Rates, at last; fall",
+        "--by",
+        "2027-03-31",
+        "--key",
+        "rates",
+        "--criteria",
+        "Central bank statement",
+        "--tag",
+        "econ",
+    ]);
+    env.ok(&["postpone", "late", "--to", "2027-01-15"]);
+    let first = env.ok(&["export", "--format", "ics"]);
+    let events = ics_events(&first);
+    // Every open claim, none of the resolved one, in the order they fall due.
+    let keys: Vec<&str> = events
+        .iter()
+        .map(|e| {
+            e["SUMMARY"]
+                .split(':')
+                .next()
+                .unwrap()
+                .trim_start_matches("Resolve ")
+        })
+        .collect();
+    assert_eq!(keys, ["later", "today", "week", "late", "rates", "year"]);
+    let rates = &events[4];
+    assert_eq!(rates["DTSTART"], "20270331");
+    assert_eq!(rates["DTEND"], "20270401");
+    assert!(
+        rates["SUMMARY"].contains(r"Rates\, at last\; fall"),
+        "{rates:?}"
+    );
+    assert!(rates["DESCRIPTION"].contains("Criteria: Central bank statement"));
+    assert!(rates["DESCRIPTION"].contains("hindsight show rates"));
+    assert_eq!(rates["CATEGORIES"], "econ");
+    // The postponed claim falls on its new date.
+    assert_eq!(events[3]["DTSTART"], "20270115");
+    assert!(events[3]["DESCRIPTION"].contains("Postponed from 2026-11-01"));
+    // UIDs are unique, and the same on a later export (so a calendar updates, not duplicates).
+    let uids: std::collections::BTreeSet<&str> = events.iter().map(|e| e["UID"].as_str()).collect();
+    assert_eq!(uids.len(), events.len());
+    env.ok(&["resolve", "rates", "no"]);
+    let later = env
+        .cmd()
+        .env("HINDSIGHT_NOW", "2026-12-01T10:00:00Z")
+        .args(["export", "--format", "ics"])
+        .output()
+        .unwrap();
+    let again = ics_events(&String::from_utf8(later.stdout).unwrap());
+    assert_eq!(again.len(), events.len() - 1);
+    for e in &again {
+        assert!(uids.contains(e["UID"].as_str()), "{e:?}");
+        assert_eq!(e["DTSTAMP"], "20261201T100000Z");
+    }
+    // Another ledger's claim with the same key gets another UID (ledgers are told apart
+    // by their first event, which differs here in its statement).
+    let other = Env::new();
+    other.ok(&[
+        "add",
+        "Another ledger's claim",
+        "--by",
+        "2026-11-01",
+        "--key",
+        "late",
+    ]);
+    let theirs = ics_events(&other.ok(&["export", "--format", "ics"]));
+    assert_eq!(theirs.len(), 1);
+    assert!(theirs.iter().all(|e| !uids.contains(e["UID"].as_str())));
+}
