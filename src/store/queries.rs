@@ -470,6 +470,22 @@ impl<'c> Db<'c> {
         )
     }
 
+    /// A claim's postponements in the order recorded; `key` is the claim's key.
+    pub fn postponements_of(&self, claim_id: i64, key: &str) -> Result<Vec<Postponement>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT resolve_by, note, recorded_at FROM postponements WHERE claim_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([claim_id], |r| {
+            Ok(Postponement {
+                claim: key.to_string(),
+                resolve_by: date_col(r, 0)?,
+                note: r.get(1)?,
+                recorded_at: time_col(r, 2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The date the claim's latest postponement moved it to, if it was ever postponed.
     pub fn due_date(&self, claim_id: i64) -> Result<Option<NaiveDate>> {
         self.conn

@@ -337,3 +337,56 @@ fn ics_export_has_an_event_per_open_claim_and_stable_uids() {
     assert_eq!(theirs.len(), 1);
     assert!(theirs.iter().all(|e| !uids.contains(e["UID"].as_str())));
 }
+
+#[test]
+fn postponements_travel_in_json_lines() {
+    let env = ledger();
+    env.ok(&[
+        "postpone",
+        "late",
+        "--to",
+        "2027-01-15",
+        "--note",
+        "vote moved",
+    ]);
+    env.ok(&["postpone", "late", "--to", "2027-02-15"]);
+    let exported = env.ok(&["export"]);
+    let lines: Vec<&str> = exported.lines().collect();
+    let first_postponement = lines
+        .iter()
+        .position(|l| l.contains(r#""type":"postponement""#))
+        .unwrap();
+    let first_resolution = lines
+        .iter()
+        .position(|l| l.contains(r#""type":"resolution""#))
+        .unwrap();
+    assert!(first_postponement < first_resolution, "{exported}");
+    assert!(lines[first_postponement].contains(r#""resolve_by":"2027-01-15","note":"vote moved""#));
+
+    let file = env.path("ledger.jsonl");
+    std::fs::write(&file, format!("{exported}\n")).unwrap();
+    let copy = Env::new();
+    let out = copy
+        .cmd()
+        .args(["import", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2 postponements"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(copy.ok(&["export"]), exported);
+    // A second import recognises everything, postponements included.
+    let before = copy.dump();
+    copy.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(copy.dump(), before);
+    assert!(copy.ok(&["verify"]).starts_with("ok:"));
+    let (_, out, _) = due(&copy, &["--within", "1y"]);
+    assert!(out.contains("late   2027-02-15"), "{out}");
+}
