@@ -2,7 +2,7 @@
 
 use std::process::Stdio;
 
-use rexpect::session::spawn_command;
+use rexpect::session::{spawn_command, PtySession};
 
 use crate::common::Env;
 
@@ -12,6 +12,24 @@ const PATIENCE_MS: u64 = 60_000;
 
 const PROMPT: &str = "[q]uit?";
 const EXTRA: &str = "evidence URL and/or note";
+
+/// `review` on a pseudo-terminal: stdin, stdout and stderr all on it, as in a terminal.
+fn spawn_review(env: &Env) -> PtySession {
+    let mut cmd = env.std_cmd();
+    cmd.arg("review")
+        .env("TERM", "dumb")
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit());
+    spawn_command(cmd, Some(PATIENCE_MS)).expect("spawns on a pty")
+}
+
+/// Waits for `prompt`, then types `reply` and Enter.
+fn answer(p: &mut PtySession, prompt: &str, reply: &str) {
+    p.exp_string(prompt)
+        .unwrap_or_else(|e| panic!("waiting for {prompt:?}: {e}"));
+    p.send_line(reply).unwrap();
+}
 
 #[test]
 fn review_resolves_three_skips_one_and_quits() {
@@ -38,53 +56,38 @@ fn review_resolves_three_skips_one_and_quits() {
             "1 in 4",
         ]);
     }
-    let mut cmd = env.std_cmd();
-    cmd.arg("review")
-        .env("TERM", "dumb")
-        .stdin(Stdio::inherit())
-        .stdout(Stdio::inherit())
-        .stderr(Stdio::inherit());
-    let mut p = spawn_command(cmd, Some(PATIENCE_MS)).expect("spawns on a pty");
+    let mut p = spawn_review(&env);
 
     // k1: yes, with evidence and a note; the claim's details come first.
     p.exp_string("1/5").unwrap();
     p.exp_string("Claim k1 holds").unwrap();
     p.exp_string("criteria of k1").unwrap();
     p.exp_string("25%").unwrap();
-    p.exp_string(PROMPT).unwrap();
-    p.send_line("y").unwrap();
-    p.exp_string(EXTRA).unwrap();
-    p.send_line("https://example.org/k1 as announced").unwrap();
+    answer(&mut p, PROMPT, "y");
+    answer(&mut p, EXTRA, "https://example.org/k1 as announced");
     p.exp_string("resolved: k1 yes on 2026-11-28").unwrap();
 
     // k2: skipped.
     p.exp_string("2/5").unwrap();
-    p.exp_string(PROMPT).unwrap();
-    p.send_line("s").unwrap();
+    answer(&mut p, PROMPT, "s");
 
     // k3: a typo is asked again, then no, without evidence.
     p.exp_string("3/5").unwrap();
-    p.exp_string(PROMPT).unwrap();
-    p.send_line("maybe").unwrap();
+    answer(&mut p, PROMPT, "maybe");
     p.exp_string("'maybe' is not an answer").unwrap();
-    p.exp_string(PROMPT).unwrap();
-    p.send_line("n").unwrap();
-    p.exp_string(EXTRA).unwrap();
-    p.send_line("").unwrap();
+    answer(&mut p, PROMPT, "n");
+    answer(&mut p, EXTRA, "");
     p.exp_string("resolved: k3 no").unwrap();
 
     // k4: annulled, with a note only.
     p.exp_string("4/5").unwrap();
-    p.exp_string(PROMPT).unwrap();
-    p.send_line("x").unwrap();
-    p.exp_string(EXTRA).unwrap();
-    p.send_line("question withdrawn").unwrap();
+    answer(&mut p, PROMPT, "x");
+    answer(&mut p, EXTRA, "question withdrawn");
     p.exp_string("resolved: k4 annulled").unwrap();
 
     // k5: quit.
     p.exp_string("5/5").unwrap();
-    p.exp_string(PROMPT).unwrap();
-    p.send_line("q").unwrap();
+    answer(&mut p, PROMPT, "q");
     p.exp_string("3 resolved, 0 postponed, 1 skipped").unwrap();
     p.exp_eof().unwrap();
     let status = p.process().wait().unwrap();
@@ -136,27 +139,15 @@ fn review_resolves_three_skips_one_and_quits() {
 fn review_postpones_and_refuses_a_date_that_is_not_later() {
     let env = Env::new();
     env.ok(&["add", "Claim one", "--by", "2026-11-01", "--key", "k1"]);
-    let mut cmd = env.std_cmd();
-    cmd.arg("review")
-        .env("TERM", "dumb")
-        .stdin(Stdio::inherit())
-        .stdout(Stdio::inherit())
-        .stderr(Stdio::inherit());
-    let mut p = spawn_command(cmd, Some(PATIENCE_MS)).expect("spawns on a pty");
-    p.exp_string(PROMPT).unwrap();
-    p.send_line("p").unwrap();
-    p.exp_string("new resolve-by date").unwrap();
-    p.send_line("2026-11-15").unwrap();
-    p.exp_string("note").unwrap();
-    p.send_line("").unwrap();
+    let mut p = spawn_review(&env);
+    answer(&mut p, PROMPT, "p");
+    answer(&mut p, "new resolve-by date", "2026-11-15");
+    answer(&mut p, "note", "");
     p.exp_string("not postponed: resolve_by: invalid value '2026-11-15'")
         .unwrap();
-    p.exp_string(PROMPT).unwrap();
-    p.send_line("p").unwrap();
-    p.exp_string("new resolve-by date").unwrap();
-    p.send_line("+1m").unwrap();
-    p.exp_string("note").unwrap();
-    p.send_line("results delayed").unwrap();
+    answer(&mut p, PROMPT, "p");
+    answer(&mut p, "new resolve-by date", "+1m");
+    answer(&mut p, "note", "results delayed");
     p.exp_string("postponed: k1 to 2026-12-28 (was 2026-11-01")
         .unwrap();
     p.exp_string("0 resolved, 1 postponed, 0 skipped").unwrap();
