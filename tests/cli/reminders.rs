@@ -223,6 +223,21 @@ fn completions_for_every_shell() {
         }
     }
     assert!(!env.db().exists(), "completions must not create a ledger");
+    // The bash script is valid bash, where bash is installed.
+    let script = env.path("hindsight.bash");
+    std::fs::write(&script, env.ok(&["completions", "bash"])).unwrap();
+    match std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+    {
+        Ok(out) => assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => eprintln!("SKIPPED: bash -n on the completion script: bash cannot run ({e})"),
+    }
     env.fails(&["completions", "tcsh"], 2);
 }
 
@@ -389,4 +404,35 @@ fn postponements_travel_in_json_lines() {
     assert!(copy.ok(&["verify"]).starts_with("ok:"));
     let (_, out, _) = due(&copy, &["--within", "1y"]);
     assert!(out.contains("late   2027-02-15"), "{out}");
+}
+
+#[test]
+fn show_gives_the_condition_state() {
+    let env = Env::new();
+    env.ok(&["add", "Premise", "--by", "2026-11-01", "--key", "a"]);
+    env.ok(&[
+        "add",
+        "Consequence",
+        "--by",
+        "2026-11-01",
+        "--key",
+        "b",
+        "--if",
+        "a",
+    ]);
+    assert!(env
+        .ok(&["show", "b"])
+        .contains("a resolves yes (now: open)"));
+    env.ok(&["resolve", "a", "no", "--on", "2026-11-20"]);
+    assert!(env
+        .ok(&["show", "b"])
+        .contains("a resolves yes (now: no on 2026-11-20)"));
+    assert_eq!(
+        env.json(&["show", "b", "--json"])["condition_state"],
+        "no on 2026-11-20"
+    );
+    assert_eq!(
+        env.json(&["show", "a", "--json"])["condition_state"],
+        serde_json::Value::Null
+    );
 }
