@@ -93,7 +93,12 @@ pub fn run(a: DueArgs, ctx: &Ctx) -> anyhow::Result<()> {
         return Ok(());
     }
     if !a.quiet {
-        render::out(&brief(&rows, today))?;
+        // A reader that stops early (`hindsight due | head -1`) does not change the answer.
+        if let Err(e) = render::out(&brief(&rows, today)) {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(e.into());
+            }
+        }
         render::note(&format!(
             "{} claim(s) due; resolve them with `hindsight review` or `hindsight resolve KEY OUTCOME`",
             rows.len()

@@ -436,3 +436,27 @@ fn show_gives_the_condition_state() {
         serde_json::Value::Null
     );
 }
+
+#[test]
+fn due_still_answers_10_into_a_closed_pipe() {
+    let env = Env::new();
+    for i in 0..200 {
+        env.ok(&["add", &format!("Claim number {i}"), "--by", "2026-01-01"]);
+    }
+    // Reading nothing: the binary writes into a closed pipe; the claims are due all the same.
+    let mut child = env
+        .std_cmd()
+        .arg("due")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(10),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
