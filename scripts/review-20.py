@@ -28,7 +28,7 @@ with tempfile.TemporaryDirectory() as tmp:
     child = pexpect.spawn(BIN, ["review"], env=env, encoding="utf-8", timeout=60)
     start = time.monotonic()
     for i in range(N):
-        child.expect_exact("[q]uit?")
+        child.expect_exact("[q]uit: ")
         child.sendline("y")
         child.expect_exact("evidence URL and/or note")
         child.sendline("")

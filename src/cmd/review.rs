@@ -106,7 +106,7 @@ pub fn run(a: ReviewArgs, ctx: &Ctx) -> anyhow::Result<()> {
         ))?;
         term.write_line(&super::show::human(&shown))?;
         loop {
-            let reply = match ask(&term, &format!("{ANSWERS}?")) {
+            let reply = match ask(&term, ANSWERS) {
                 Ok(r) => r,
                 // End of input or Ctrl-C: everything answered so far is recorded.
                 Err(_) => break 'claims,

@@ -10,7 +10,7 @@ use crate::common::Env;
 /// hang, not a timing the test depends on.
 const PATIENCE_MS: u64 = 60_000;
 
-const PROMPT: &str = "[q]uit?";
+const PROMPT: &str = "[q]uit: ";
 const EXTRA: &str = "evidence URL and/or note";
 
 /// `review` on a pseudo-terminal: stdin, stdout and stderr all on it, as in a terminal.
