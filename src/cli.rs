@@ -47,7 +47,7 @@ pub enum Command {
     Report(cmd::report::ReportArgs),
     /// Compare two forecasters on the claims both forecast.
     Compare(cmd::compare::CompareArgs),
-    /// Write the ledger as JSON Lines or CSV.
+    /// Write the ledger as JSON Lines or CSV, or the open claims as an iCalendar file (ics).
     Export(cmd::export::ExportArgs),
     /// Read records from JSON Lines, CSV or a Fatebook export, in one transaction.
     Import(cmd::import::ImportArgs),
