@@ -111,7 +111,7 @@ pub fn run(a: ExtractArgs, ctx: &Ctx) -> anyhow::Result<()> {
     };
     let mut candidates = extract::extract(&text, published, &lexicon);
     if let Some(min) = min_score {
-        keep_above(&mut candidates, min);
+        extract::keep_above(&mut candidates, min);
     }
     let format = a.format.unwrap_or(if std::io::stdout().is_terminal() {
         ExtractFormat::Table
@@ -147,16 +147,6 @@ pub fn run(a: ExtractArgs, ctx: &Ctx) -> anyhow::Result<()> {
         render::note("no candidate predictions found");
     }
     Ok(())
-}
-
-/// Drops candidates below `min`, but keeps the condition of any claim that stays.
-fn keep_above(candidates: &mut Vec<Candidate>, min: f64) {
-    let needed: Vec<String> = candidates
-        .iter()
-        .filter(|c| c.score >= min)
-        .filter_map(|c| c.condition.clone())
-        .collect();
-    candidates.retain(|c| c.score >= min || needed.contains(&c.id));
 }
 
 fn jsonl(

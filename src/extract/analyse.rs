@@ -116,6 +116,12 @@ const AIM_NOUNS: &[&str] = &[
     "wish",
     "desire",
     "instinct",
+    "secret",
+    "recipe",
+    "lesson",
+    "remedy",
+    "cure",
+    "need",
 ];
 
 /// Last words of estimative phrases that act as predicate adjectives ("a deal is likely").
@@ -266,6 +272,9 @@ fn role_of(
             if first == "will" && prev_i.is_some_and(|p| cues::has(t, p, cues::WILL_NOUN_PRE)) {
                 return (Role::Dead, CueKind::Future, false);
             }
+            if obligation_at(t, hit.end, nx) {
+                return (Role::Deontic, CueKind::Future, false);
+            }
             if first == "would" {
                 if next == "have" && cues::pastish(t, nx + 1) {
                     return (Role::Dead, CueKind::Modal, false);
@@ -288,7 +297,15 @@ fn role_of(
                 return (Role::Trigger, CueKind::Future, false);
             }
             if key == "is to" || key == "are to" {
-                let aim = AIM_NOUNS.contains(&prev) || prev_i.is_none();
+                // "the aim is to", "the key to lower prices is to": the subject's head noun says
+                // what is wanted, not what will happen.
+                let aim = AIM_NOUNS.contains(&prev)
+                    || prev_i.is_none()
+                    || (seg.0..hit.start)
+                        .rev()
+                        .take(6)
+                        .take_while(|&k| !cues::is_any_punct(t, k))
+                        .any(|k| AIM_NOUNS.contains(&norm(t, k)));
                 if aim || !cues::verbish(t, hit.end) || norm(t, hit.end) == "blame" {
                     return (Role::Dead, CueKind::Future, false);
                 }
@@ -314,6 +331,14 @@ fn role_of(
         EntryKind::Modal => {
             if first == "should" {
                 return should_role(t, hit, prev_i, seg, future_time);
+            }
+            if obligation_at(t, hit.end, nx) {
+                return (Role::Deontic, CueKind::Modal, false);
+            }
+            // "Any member may ask for a vote", "the league may fine any club": a permission, as in
+            // rules and treaties, not a forecast.
+            if matches!(first, "may" | "can") && permission(t, hit.start, seg.0) {
+                return (Role::Dead, CueKind::Modal, false);
             }
             if next == "have" && cues::pastish(t, nx + 1) {
                 return (Role::Dead, CueKind::Modal, false);
@@ -476,12 +501,243 @@ fn role_of(
                 // A tail scenario (ESTIMATIVE.md §3.4): always a weak reading.
                 return (Role::Trigger, CueKind::Modal, true);
             }
-            if matches!(last, "believe" | "bet") {
+            if matches!(last, "believe" | "believes" | "think" | "thinks" | "bet") {
                 return (Role::Modifier, CueKind::PredictionVerb, false);
             }
             (Role::Modifier, CueKind::Estimative, kind == EntryKind::Weak)
         }
     }
+}
+
+/// Whether the verb at `v` (after "will", "would", "could", ... ending at `after`) makes the clause
+/// a requirement rather than a forecast: "will need to decide whether", "will have to re-evaluate",
+/// "will require bolder steps", "would need to be ratified". What someone must deliberate, choose
+/// or approve is not checkable; a forced concrete outcome ("hospitals will have to postpone
+/// surgery") and a negated need ("will not need to raise funds") stay forecasts.
+pub(crate) fn obligation_at(t: &Tokens, after: usize, v: usize) -> bool {
+    const DELIBERATE: &[&str] = &[
+        "decide",
+        "determine",
+        "choose",
+        "consider",
+        "reconsider",
+        "evaluate",
+        "re-evaluate",
+        "reevaluate",
+        "reassess",
+        "rethink",
+        "think",
+        "weigh",
+        "find",
+        "show",
+        "prove",
+        "explain",
+        "justify",
+        "convince",
+        "persuade",
+        "work",
+        "act",
+        "do",
+        "take",
+        "make",
+        "address",
+        "tackle",
+        "confront",
+        "deal",
+        "learn",
+        "accept",
+        "adapt",
+        "balance",
+        "be",
+        "get",
+        "look",
+        "strike",
+        "answer",
+        "respond",
+        "settle",
+        "agree",
+        "approve",
+        "ratify",
+        "win",
+        "earn",
+    ];
+    if (after..v).any(|k| cues::has(t, k, cues::NEG)) {
+        return false;
+    }
+    match norm(t, v) {
+        "need" | "have" => norm(t, v + 1) == "to" && DELIBERATE.contains(&norm(t, v + 2)),
+        "require" | "demand" | "necessitate" => true,
+        "be" => matches!(
+            norm(t, v + 1),
+            "required" | "obliged" | "compelled" | "necessary" | "needed"
+        ),
+        _ => false,
+    }
+}
+
+/// Whether "may"/"can" at `m` grants a permission: its subject opens with a quantifier ("any member
+/// state may", "each party may", "either side can").
+fn permission(t: &Tokens, m: usize, seg_start: usize) -> bool {
+    const QUANT: &[&str] = &["any", "each", "every", "either", "no"];
+    let mut s = m;
+    while s > seg_start && !cues::is_any_punct(t, s - 1) && m - s < 8 {
+        s -= 1;
+    }
+    QUANT.contains(&norm(t, s)) || (cues::has(t, s, cues::DET) && QUANT.contains(&norm(t, s + 1)))
+}
+
+/// "Opponents stoke doubts that the other side will ever agree", "critics dismissed fears that ...":
+/// someone else's doubt or claim, raised or rejected, whose content nobody here asserts. A verb of
+/// stirring up or dismissing, then (within three words) a noun of doubt or claim and its "that".
+fn dismissed_report(t: &Tokens, cs: usize, first_trigger: usize) -> bool {
+    const STIR: &[&str] = &[
+        "stoke",
+        "stokes",
+        "stoked",
+        "stoking",
+        "fuel",
+        "fuels",
+        "fuelled",
+        "fueled",
+        "fuelling",
+        "fueling",
+        "sow",
+        "sows",
+        "sowed",
+        "sowing",
+        "spread",
+        "spreads",
+        "spreading",
+        "dismiss",
+        "dismisses",
+        "dismissed",
+        "dismissing",
+        "reject",
+        "rejects",
+        "rejected",
+        "rejecting",
+        "downplay",
+        "downplays",
+        "downplayed",
+        "deny",
+        "denies",
+        "denied",
+        "ridicule",
+        "ridiculed",
+        "mock",
+        "mocked",
+        "scoff",
+        "scoffed",
+    ];
+    const NOUNS: &[&str] = &[
+        "doubt",
+        "doubts",
+        "fear",
+        "fears",
+        "claim",
+        "claims",
+        "suggestion",
+        "suggestions",
+        "speculation",
+        "talk",
+        "idea",
+        "notion",
+        "rumour",
+        "rumours",
+        "rumor",
+        "rumors",
+        "worries",
+        "concerns",
+        "warnings",
+        "predictions",
+    ];
+    (cs..first_trigger.max(cs + 1)).any(|k| {
+        STIR.contains(&norm(t, k))
+            && (k + 1..k + 4).any(|n| {
+                NOUNS.contains(&norm(t, n)) && matches!(norm(t, n + 1), "that" | "of" | "about")
+            })
+    })
+}
+
+/// "I had always promised myself that I would repeat the trip": the writer's own past intention or
+/// wish, told as narration. An assertive verb ("years ago I wrote that X would ...") stays: the
+/// writer's earlier forecast is still checkable.
+fn first_person_narration(t: &Tokens, cs: usize, frame: Option<Frame>) -> bool {
+    const WISH: &[&str] = &[
+        "promised", "promise", "vowed", "vow", "swore", "swear", "hoped", "hope", "wished", "wish",
+        "wanted", "want", "decided", "resolved", "dreamed", "dreamt", "intended", "planned",
+    ];
+    let Some(f) = frame.filter(|f| !f.is_noun && !f.predictive) else {
+        return false;
+    };
+    let subject = (cs..f.verb).find(|&k| !cues::has(t, k, cues::CONNECTIVE | cues::SUBORD));
+    let first_person = subject.is_some_and(|k| matches!(norm(t, k), "i" | "we"));
+    let reflexive = matches!(norm(t, f.verb + 1), "myself" | "ourselves");
+    first_person && (WISH.contains(&norm(t, f.verb)) || reflexive)
+}
+
+/// "If it were the economy that decided, he would be leading", "if they had listened, they would not
+/// be here": an "if" clause in the subjunctive or the past perfect makes the consequence
+/// counterfactual (contrary to fact), not a forecast. "If prices were to fall" stays: a future
+/// hypothesis.
+fn counterfactual(
+    t: &Tokens,
+    cond_marker: Option<(usize, usize, bool)>,
+    b: usize,
+    live: &[Live],
+) -> bool {
+    let Some((ms, me, _)) = cond_marker else {
+        return false;
+    };
+    if norm(t, ms) != "if" {
+        return false;
+    }
+    let unreal = (me..b.min(me + 12))
+        .take_while(|&k| !cues::is_punct(t, k, ","))
+        .any(|k| match norm(t, k) {
+            "were" => norm(t, k + 1) != "to",
+            "had" => {
+                cues::pastish(t, k + 1)
+                    || (cues::has(t, k + 1, cues::NEG | cues::ADVERB) && cues::pastish(t, k + 2))
+            }
+            _ => false,
+        });
+    unreal
+        && live.iter().any(|l| {
+            l.role == Role::Trigger && matches!(norm(t, l.hit.start), "would" | "could" | "might")
+        })
+}
+
+/// Rule or treaty text: "may withdraw in accordance with article 12", "pursuant to", "under article
+/// 7", when what it says is only what may or shall be done.
+fn legal_text(t: &Tokens, cs: usize, b: usize, live: &[Live]) -> bool {
+    let marker = (cs..b).any(|k| {
+        let w = norm(t, k);
+        (w == "accordance" && norm(t, k + 1) == "with")
+            || w == "pursuant"
+            || (matches!(w, "article" | "clause" | "rule" | "section")
+                && t.toks.get(k + 1).is_some_and(|x| x.kind == TokKind::Number))
+    });
+    marker
+        && live
+            .iter()
+            .filter(|l| l.role == Role::Trigger)
+            .all(|l| matches!(norm(t, l.hit.start), "may" | "shall" | "can" | "might"))
+}
+
+/// A statement ending on an auxiliary, a modal or "not" ("this one will not be", "they would"):
+/// an ellipsis whose content is elsewhere.
+fn elliptical(t: &Tokens, a: usize, b: usize) -> bool {
+    let mut e = b;
+    while e > a && cues::is_any_punct(t, e - 1) {
+        e -= 1;
+    }
+    e > a
+        && (cues::has(
+            t,
+            e - 1,
+            cues::MODAL | cues::BE | cues::HAVE | cues::DO | cues::NEG,
+        ) || norm(t, e - 1) == "to")
 }
 
 /// The epistemic/deontic decision for "should" (see the module doc).
@@ -673,6 +929,13 @@ fn speaker_of(t: &Tokens, sentence: &str, a: usize, b: usize) -> (Option<String>
     }
     if s >= e {
         return (None, false);
+    }
+    // "Ten years ago I wrote": a pronoun right before the verb is the subject.
+    if e - s > 1
+        && cues::has(t, e - 1, cues::PRON)
+        && matches!(norm(t, e - 1), "i" | "we" | "you" | "he" | "she" | "they")
+    {
+        s = e - 1;
     }
     if e - s == 1 && cues::has(t, s, cues::PRON) {
         // "I/we/you" are the writer or the reader; "he/she/they" a third party we cannot name.
@@ -1210,6 +1473,14 @@ fn analyse_segment(
     if first_trigger.is_none() && deontic_at.is_some() {
         return;
     }
+    if let Some(ft) = first_trigger {
+        if dismissed_report(t, cs, ft) || first_person_narration(t, cs, frame) {
+            return;
+        }
+    }
+    if counterfactual(t, cond_marker, b, &live) || legal_text(t, cs, b, &live) {
+        return;
+    }
     let mut any_trigger = first_trigger.is_some() || stated.is_some();
     let mut scheduled = false;
     let mut modifier_time = false;
@@ -1464,8 +1735,9 @@ fn analyse_segment(
             }
         }
     }
-    // "I doubt it": a pronoun alone is no claim.
-    if statement.split_whitespace().count() < 2 {
+    // "I doubt it": a pronoun alone is no claim; "but this one will not be": an ellipsis is none
+    // either.
+    if statement.split_whitespace().count() < 2 || elliptical(t, st_a, st_b) {
         return;
     }
     let words = statement.split_whitespace().count();

@@ -158,6 +158,20 @@ impl Candidate {
     }
 }
 
+/// The default `--min-score`: candidates scoring below it are hidden unless `--all` is given
+/// (chosen on the fixture articles; see the README's `extract` section).
+pub const DEFAULT_MIN_SCORE: f64 = 0.0;
+
+/// Drops candidates scoring below `min`, but keeps the condition of any claim that stays.
+pub fn keep_above(candidates: &mut Vec<Candidate>, min: f64) {
+    let needed: Vec<String> = candidates
+        .iter()
+        .filter(|c| c.score >= min)
+        .filter_map(|c| c.condition.clone())
+        .collect();
+    candidates.retain(|c| c.score >= min || needed.contains(&c.id));
+}
+
 /// Proposes the checkable predictions in `text`, published on `published`, best first.
 ///
 /// Ids ("x1", "x2", ...) follow the order of the text, a condition before the claim that depends on

@@ -299,6 +299,86 @@ fn questions_and_present_facts_are_not_proposed() {
     assert!(run("The vote was held in May and turnout was high.").is_empty());
 }
 
+// ---- look-alikes of unseen articles (issue 15) -------------------------------------------------------
+
+#[test]
+fn obligations_are_not_forecasts() {
+    for s in [
+        "The council will need to decide whether the bridge is worth saving.",
+        "Catching up with the leaders will require far bolder investment.",
+        "Ministers will have to rethink the whole scheme next year.",
+        "Any such merger would need to be approved by both boards.",
+    ] {
+        assert!(run(s).is_empty(), "{s}: {:#?}", run(s));
+    }
+    // A forced concrete outcome and a negated need are still forecasts.
+    one("Several schools will have to close their gyms next winter.");
+    one("The club will not need to sell its best player.");
+}
+
+#[test]
+fn recommendations_and_aims_are_not_forecasts() {
+    assert!(run("The inquiry must take place before the summer.").is_empty());
+    assert!(run("The secret of a good harvest is to plant early.").is_empty());
+    assert!(run("The way to win back voters is to lower fares.").is_empty());
+}
+
+#[test]
+fn raised_or_dismissed_doubts_are_not_forecasts() {
+    assert!(run("Critics stoke fears that the bank will ever repay the loan.").is_empty());
+    assert!(run("The mayor dismissed claims that the stadium would cost more.").is_empty());
+    // A doubt stated by someone is still their forecast.
+    one("Some analysts doubt the reform will pass.");
+}
+
+#[test]
+fn first_person_past_narration_is_not_a_forecast() {
+    assert!(run("I had always promised myself that I would climb that hill again.").is_empty());
+    assert!(run("We used to tell ourselves we would buy a boat one summer.").is_empty());
+    // The writer recalling an earlier forecast of their own: still checkable.
+    let c = one(
+        "Ten years ago I wrote that before the end of this decade the river port would handle more cargo than the airport.",
+    );
+    assert!(
+        c.statement.contains("river port would handle more cargo"),
+        "{}",
+        c.statement
+    );
+    assert_eq!(c.speaker, None);
+}
+
+#[test]
+fn rule_and_treaty_text_is_not_a_forecast() {
+    assert!(
+        run("Any shareholder may request a recount in accordance with the statutes.").is_empty()
+    );
+    assert!(run("Each member state may leave the union.").is_empty());
+    assert!(run("A club may appeal under article 9 of the code.").is_empty());
+    one("The club may appeal the ruling next week.");
+}
+
+#[test]
+fn counterfactuals_are_not_forecasts() {
+    assert!(
+        run("If it were the weather that decided the harvest, the farm would be thriving.")
+            .is_empty()
+    );
+    assert!(
+        run("If the council had listened to residents, it would not face a lawsuit now.")
+            .is_empty()
+    );
+    // A future hypothesis stays a conditional forecast.
+    let c = run("If prices were to fall further, the mine would close within a year.");
+    assert_eq!(c.len(), 2, "{c:#?}");
+}
+
+#[test]
+fn ellipses_and_dateline_fragments_are_not_forecasts() {
+    assert!(
+        run("PORTVILLE - Town budgets are usually boring, but this one will not be.").is_empty()
+    );
+}
+
 #[test]
 fn horizons_from_vague_words_are_inferred() {
     let c = one("The plant will close soon.");
@@ -528,6 +608,8 @@ const FIXTURES: &[(&str, &str, &str)] = &[
 struct Expectation {
     keywords: Vec<String>,
     flag: Option<&'static str>,
+    /// A look-alike (`not:` line): a forward-looking sentence that is not a checkable prediction.
+    lookalike: bool,
 }
 
 fn parse_expected(name: &str, text: &str) -> (NaiveDate, Vec<Expectation>) {
@@ -541,19 +623,25 @@ fn parse_expected(name: &str, text: &str) -> (NaiveDate, Vec<Expectation>) {
             published = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok();
             continue;
         }
-        let (flag, rest) = if let Some(r) = line.strip_prefix("condition:") {
-            (Some(flags::CONDITION_OF), r)
+        let (flag, lookalike, rest) = if let Some(r) = line.strip_prefix("condition:") {
+            (Some(flags::CONDITION_OF), false, r)
         } else if let Some(r) = line.strip_prefix("hedge:") {
-            (Some(flags::HEDGE_ONLY), r)
+            (Some(flags::HEDGE_ONLY), false, r)
+        } else if let Some(r) = line.strip_prefix("not:") {
+            (None, true, r)
         } else {
-            (None, line)
+            (None, false, line)
         };
         let keywords = rest
             .split(',')
             .map(|k| k.trim().to_lowercase())
             .filter(|k| !k.is_empty())
             .collect();
-        out.push(Expectation { keywords, flag });
+        out.push(Expectation {
+            keywords,
+            flag,
+            lookalike,
+        });
     }
     match published {
         Some(p) => (p, out),
@@ -575,46 +663,149 @@ fn fixture_articles_are_original_and_sized() {
     assert!(FIXTURES.len() >= 6);
 }
 
-#[test]
-fn fixture_precision_and_recall() {
-    let lex = Lexicon::builtin();
-    let (mut expected_n, mut recalled, mut cand_n, mut correct) = (0usize, 0usize, 0usize, 0usize);
-    for (name, text, exp) in FIXTURES {
-        let (published, expectations) = parse_expected(name, exp);
-        let cands = extract(text, published, &lex);
-        let mut art_recalled = 0;
-        for e in &expectations {
-            if cands.iter().any(|c| matches(c, e)) {
-                art_recalled += 1;
-            } else {
+/// Recall, precision and look-alike figures of one article.
+#[derive(Debug, Default, Clone, Copy)]
+struct Figures {
+    expected: usize,
+    recalled: usize,
+    shown: usize,
+    correct: usize,
+    lookalikes: usize,
+    lookalikes_shown: usize,
+}
+
+impl Figures {
+    fn add(&mut self, o: Figures) {
+        self.expected += o.expected;
+        self.recalled += o.recalled;
+        self.shown += o.shown;
+        self.correct += o.correct;
+        self.lookalikes += o.lookalikes;
+        self.lookalikes_shown += o.lookalikes_shown;
+    }
+    fn recall(&self) -> f64 {
+        self.recalled as f64 / self.expected.max(1) as f64
+    }
+    fn precision(&self) -> f64 {
+        self.correct as f64 / self.shown.max(1) as f64
+    }
+    fn lookalike_rate(&self) -> f64 {
+        self.lookalikes_shown as f64 / self.lookalikes.max(1) as f64
+    }
+    fn line(&self) -> String {
+        format!(
+            "recall {}/{} = {:.2}, precision {}/{} = {:.2}, look-alikes shown {}/{} = {:.2}",
+            self.recalled,
+            self.expected,
+            self.recall(),
+            self.correct,
+            self.shown,
+            self.precision(),
+            self.lookalikes_shown,
+            self.lookalikes,
+            self.lookalike_rate()
+        )
+    }
+}
+
+/// Scores the candidates shown at `min_score` against one article's annotations.
+fn evaluate(name: &str, text: &str, exp: &str, min_score: f64, verbose: bool) -> Figures {
+    let (published, expectations) = parse_expected(name, exp);
+    let mut cands = extract(text, published, &Lexicon::builtin());
+    keep_above(&mut cands, min_score);
+    let mut f = Figures::default();
+    for e in &expectations {
+        let hit = cands.iter().any(|c| matches(c, e));
+        if e.lookalike {
+            f.lookalikes += 1;
+            f.lookalikes_shown += usize::from(hit);
+            if hit && verbose {
+                eprintln!("  {name}: LOOK-ALIKE SHOWN {:?}", e.keywords);
+            }
+        } else {
+            f.expected += 1;
+            f.recalled += usize::from(hit);
+            if !hit && verbose {
                 eprintln!("  {name}: MISSED {:?} {:?}", e.flag, e.keywords);
             }
         }
-        let mut art_correct = 0;
-        for c in &cands {
-            if expectations.iter().any(|e| matches(c, e)) {
-                art_correct += 1;
-            } else {
-                eprintln!("  {name}: FALSE {} {:?} :: {}", c.id, c.flags, c.statement);
-            }
-        }
-        eprintln!(
-            "{name}: recall {art_recalled}/{}, precision {art_correct}/{}",
-            expectations.len(),
-            cands.len()
-        );
-        expected_n += expectations.len();
-        recalled += art_recalled;
-        cand_n += cands.len();
-        correct += art_correct;
     }
-    let recall = recalled as f64 / expected_n.max(1) as f64;
-    let precision = correct as f64 / cand_n.max(1) as f64;
+    for c in &cands {
+        f.shown += 1;
+        if expectations.iter().any(|e| !e.lookalike && matches(c, e)) {
+            f.correct += 1;
+        } else if verbose {
+            eprintln!(
+                "  {name}: FALSE {} [{:.2}] {:?} :: {}",
+                c.id, c.score, c.flags, c.statement
+            );
+        }
+    }
+    f
+}
+
+/// The annotated articles of one fixture folder: (name, text, annotations).
+fn fixture_dir(dir: &str) -> Vec<(String, String, String)> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&path) else {
+        panic!("fixture folder {} is missing", path.display());
+    };
+    let mut names: Vec<std::path::PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "expected"))
+        .collect();
+    names.sort();
+    for exp_path in names {
+        let name = exp_path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(exp_path.with_extension("txt"));
+        let exp = std::fs::read_to_string(&exp_path);
+        match (text, exp) {
+            (Ok(t), Ok(e)) => out.push((name, t, e)),
+            _ => panic!("{name}: unreadable fixture"),
+        }
+    }
+    out
+}
+
+/// Prints per-article figures for a split, at the default threshold and with `--all`.
+fn evaluate_split(label: &str, dir: &str, verbose: bool) -> (Figures, Figures) {
+    let (mut shown, mut all) = (Figures::default(), Figures::default());
+    for (name, text, exp) in fixture_dir(dir) {
+        let f = evaluate(&name, &text, &exp, DEFAULT_MIN_SCORE, verbose);
+        let a = evaluate(&name, &text, &exp, 0.0, false);
+        eprintln!("{label} {name}: {}", f.line());
+        shown.add(f);
+        all.add(a);
+    }
     eprintln!(
-        "fixtures overall: recall {recalled}/{expected_n} = {recall:.3}, precision {correct}/{cand_n} = {precision:.3}"
+        "{label} overall at --min-score {DEFAULT_MIN_SCORE}: {}",
+        shown.line()
     );
-    assert!(recall >= 0.90, "recall {recall:.3} < 0.90");
-    assert!(precision >= 0.75, "precision {precision:.3} < 0.75");
+    eprintln!("{label} overall with --all: {}", all.line());
+    (shown, all)
+}
+
+/// The evaluation the issue asks for. Run with
+/// `cargo test --lib extract::tests::fixture_evaluation -- --nocapture` to see the per-article
+/// figures. `tests/fixtures/articles/` is the split the rules were tuned on;
+/// `tests/fixtures/articles/holdout/` was written before the rules were changed and never tuned on.
+#[test]
+fn fixture_evaluation() {
+    let (tuned, tuned_all) = evaluate_split("tuned", "tests/fixtures/articles", true);
+    let (held, held_all) = evaluate_split("holdout", "tests/fixtures/articles/holdout", false);
+    assert!(tuned_all.recall() >= 0.90, "tuned recall with --all");
+    assert!(tuned.recall() >= 0.90, "tuned recall {}", tuned.line());
+    assert!(
+        tuned.precision() >= 0.75,
+        "tuned precision {}",
+        tuned.line()
+    );
+    assert!(held_all.recall() >= held.recall());
 }
 
 // ---- properties ----------------------------------------------------------------------------------------
