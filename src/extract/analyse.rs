@@ -199,6 +199,11 @@ pub(crate) struct Ctx<'a> {
     pub span: Span,
     pub lex: &'a Lexicon,
     pub published: NaiveDate,
+    /// The person last named as saying something in an earlier sentence ("Marsh told reporters"),
+    /// who is the "she" of "She added that ...".
+    pub last_speaker: Option<&'a str>,
+    /// The sentence is a headline or heading (a short line without final punctuation).
+    pub heading: bool,
 }
 
 fn norm(t: &Tokens, i: usize) -> &str {
@@ -892,7 +897,8 @@ fn content_start(t: &Tokens, a: usize, b: usize) -> usize {
 
 /// The speaker named by the noun phrase in tokens `a..b` (before a reporting verb), if any, and whether
 /// the clause counts as reported speech (a third party, not "I"/"we").
-fn speaker_of(t: &Tokens, sentence: &str, a: usize, b: usize) -> (Option<String>, bool) {
+fn speaker_of(ctx: &Ctx, t: &Tokens, a: usize, b: usize) -> (Option<String>, bool) {
+    let sentence = ctx.sentence;
     // Auxiliaries, adverbs and punctuation between the subject and the verb: "Kerry had also said".
     let mut e = b;
     while e > a
@@ -938,9 +944,14 @@ fn speaker_of(t: &Tokens, sentence: &str, a: usize, b: usize) -> (Option<String>
         s = e - 1;
     }
     if e - s == 1 && cues::has(t, s, cues::PRON) {
-        // "I/we/you" are the writer or the reader; "he/she/they" a third party we cannot name.
+        // "I/we/you" are the writer or the reader; "he/she" the person last named as speaking, if
+        // any; "they" a third party we cannot name.
         let first_person = cues::has(t, s, cues::SUBJ_PRON_1);
-        return (None, !first_person);
+        let named = matches!(norm(t, s), "he" | "she")
+            .then_some(ctx.last_speaker)
+            .flatten()
+            .map(str::to_string);
+        return (named, !first_person);
     }
     // Drop leading titles and "the" when a capitalised name follows: "US Secretary of State John Kerry".
     let has_cap_after = |k: usize| {
@@ -988,6 +999,83 @@ fn speaker_of(t: &Tokens, sentence: &str, a: usize, b: usize) -> (Option<String>
     } else {
         (Some(text), true)
     }
+}
+
+/// The person this sentence names as saying something ("Marsh told reporters", "said Governor Ines
+/// Duarte", "Tomas Lind said"), for a "she"/"he" in a later sentence. Only capitalised names count:
+/// "Analysts said" names nobody.
+pub(crate) fn named_speaker(ctx: &Ctx, t: &Tokens) -> Option<String> {
+    const SPEECH: &[&str] = &[
+        "said",
+        "says",
+        "told",
+        "tells",
+        "added",
+        "adds",
+        "warned",
+        "warns",
+        "noted",
+        "notes",
+        "argued",
+        "argues",
+        "insisted",
+        "insists",
+        "explained",
+        "stated",
+        "declared",
+        "announced",
+        "wrote",
+        "writes",
+        "promised",
+        "predicted",
+        "cautioned",
+        "conceded",
+        "acknowledged",
+    ];
+    let n = t.len();
+    let is_name = |a: usize, b: usize| {
+        b > a
+            && (a..b).all(|k| {
+                t.toks
+                    .get(k)
+                    .is_some_and(|x| x.cap && x.kind == TokKind::Word)
+                    || matches!(norm(t, k), "." | "-")
+            })
+            && !(b == a + 1 && a == 0 && norm(t, a).ends_with('s'))
+            && !cues::has(t, a, cues::DET | cues::PRON | cues::CONNECTIVE)
+    };
+    let mut found = None;
+    for k in 0..n {
+        if !cues::has(t, k, cues::REPORT) || !SPEECH.contains(&norm(t, k)) {
+            continue;
+        }
+        // "..., Marsh told reporters": the name before the verb.
+        let mut a = k;
+        while a > 0
+            && t.toks
+                .get(a - 1)
+                .is_some_and(|x| x.cap && x.kind == TokKind::Word)
+        {
+            a -= 1;
+        }
+        if is_name(a, k) {
+            found = speaker_of(ctx, t, a, k).0;
+        } else {
+            // "..., said Governor Ines Duarte": the name after it.
+            let mut b = k + 1;
+            while t
+                .toks
+                .get(b)
+                .is_some_and(|x| x.cap && x.kind == TokKind::Word)
+            {
+                b += 1;
+            }
+            if is_name(k + 1, b) {
+                found = speaker_of(ctx, t, k + 1, b).0;
+            }
+        }
+    }
+    found
 }
 
 /// Collapses white space and removes double quotation marks.
@@ -1304,8 +1392,11 @@ fn analyse_segment(
         .any(|x| x.start >= cs && x.end <= b && x.date > ctx.published && !x.vague);
 
     // Hedges take the whole segment: propose the hedged clause, flagged, without a probability.
-    if let Some((h, _)) = phr.iter().find(|(_, k)| *k == Phrase::Hedge) {
-        hedge_candidate(ctx, t, (cs, b), *h, times, out);
+    if let Some((h, k)) = phr
+        .iter()
+        .find(|(_, k)| matches!(k, Phrase::Hedge | Phrase::Declined))
+    {
+        hedge_candidate(ctx, t, (cs, b), *h, *k == Phrase::Declined, times, out);
         return;
     }
 
@@ -1396,9 +1487,11 @@ fn analyse_segment(
         .map(|(h, _)| *h);
 
     // Reporting frame before the first cue.
+    // A belief verb ("economists think") is a modifier and the frame of what follows, not its cue.
     let first_cue = live
         .iter()
         .filter(|l| !matches!(l.role, Role::Dead))
+        .filter(|l| !(l.role == Role::Modifier && cues::has(t, l.hit.start, cues::REPORT)))
         .map(|l| l.hit.start)
         .chain(intents.iter().map(|h| h.start))
         .min();
@@ -1522,9 +1615,9 @@ fn analyse_segment(
     if let Some(f) = frame {
         p_start = f.complement;
         let (sp, rep) = match f.noun_possessor {
-            Some((x, y)) => speaker_of(t, ctx.sentence, x, y),
+            Some((x, y)) => speaker_of(ctx, t, x, y),
             None if f.is_noun => (None, true),
-            None => speaker_of(t, ctx.sentence, cs, f.subject_end),
+            None => speaker_of(ctx, t, cs, f.subject_end),
         };
         speaker = sp;
         reported = rep;
@@ -1551,7 +1644,7 @@ fn analyse_segment(
                     .iter()
                     .any(|l| l.role == Role::Trigger && l.hit.start >= f.complement);
                 if subject_before && cue_after {
-                    let (sp, rep) = speaker_of(t, ctx.sentence, c1 + 1, f.subject_end);
+                    let (sp, rep) = speaker_of(ctx, t, c1 + 1, f.subject_end);
                     speaker = sp;
                     reported = rep;
                     gap = Some((c1, f.complement));
@@ -1578,7 +1671,7 @@ fn analyse_segment(
     // "according to X, ..." / "..., according to X"
     if let Some(h) = according {
         let name_end = (h.end..b).find(|&k| cues::is_any_punct(t, k)).unwrap_or(b);
-        let (sp, _) = speaker_of(t, ctx.sentence, h.end, name_end);
+        let (sp, _) = speaker_of(ctx, t, h.end, name_end);
         if speaker.is_none() {
             speaker = sp;
         }
@@ -1591,7 +1684,7 @@ fn analyse_segment(
         }
     }
     // Trailing ", X said" / ", said X".
-    if let Some((cut, sp, vi)) = trailing_report(t, ctx.sentence, p_end, &live) {
+    if let Some((cut, sp, vi)) = trailing_report(ctx, t, p_end, &live) {
         p_end = cut;
         if speaker.is_none() {
             speaker = sp;
@@ -2128,12 +2221,14 @@ fn unique_cues(v: Vec<Cue>) -> Vec<Cue> {
     out
 }
 
-/// A hedge-only candidate for segment `seg` whose hedge is `h`.
+/// A hedge-only candidate for segment `seg` whose hedge is `h`. A declined forecast ("no one can
+/// predict whether X") is read as even odds on X: the lexicon's "even chance" row, flagged `declined`.
 fn hedge_candidate(
     ctx: &Ctx,
     t: &Tokens,
     seg: (usize, usize),
     h: Hit,
+    declined: bool,
     times: &[TimeExpr],
     out: &mut Vec<Candidate>,
 ) {
@@ -2161,6 +2256,24 @@ fn hedge_candidate(
     let mut cue_list = vec![ctx.cue(t, CueKind::Hedge, h.start, h.end)];
     let time = pick_time(times, sa, sb, ctx.published);
     let mut flags_v = vec![flags::HEDGE_ONLY.to_string()];
+    let even = declined
+        .then(|| ctx.lex.lookup("even chance"))
+        .flatten()
+        .map(|e| PhraseReading {
+            text: ctx.slice(t, h.start, h.end).to_string(),
+            entry: e.phrase.clone(),
+            point: e.point,
+            low: e.low,
+            high: e.high,
+            source: format!(
+                "hindsight heuristic: a declined forecast read as even odds; {}",
+                e.source
+            ),
+            kind: e.kind,
+        });
+    if even.is_some() {
+        flags_v.push(flags::DECLINED.to_string());
+    }
     let (resolve_by, horizon_text) = match time {
         Some(x) => {
             cue_list.push(ctx.cue(t, CueKind::Time, x.start, x.end));
@@ -2182,10 +2295,10 @@ fn hedge_candidate(
         quote: ctx.sentence.to_string(),
         quote_span: ctx.span,
         cues: cue_list,
-        phrase: None,
-        p: None,
-        p_low: None,
-        p_high: None,
+        p: even.as_ref().map(|e| e.point),
+        p_low: even.as_ref().map(|e| e.low),
+        p_high: even.as_ref().map(|e| e.high),
+        phrase: even,
         resolve_by,
         horizon_text,
         speaker: None,
@@ -2438,8 +2551,8 @@ fn find_frame(t: &Tokens, cs: usize, fc: usize) -> Option<Frame> {
 
 /// A trailing ", X said" / ", said X" after the first cue: (cut, speaker, verb index).
 fn trailing_report(
+    ctx: &Ctx,
     t: &Tokens,
-    sentence: &str,
     b: usize,
     live: &[Live],
 ) -> Option<(usize, Option<String>, usize)> {
@@ -2470,12 +2583,12 @@ fn trailing_report(
         };
         let words_between = (comma + 1..verb).any(|k| !cues::is_any_punct(t, k));
         let (speaker, _) = if words_between {
-            speaker_of(t, sentence, comma + 1, verb)
+            speaker_of(ctx, t, comma + 1, verb)
         } else {
             let end = (verb + 1..b)
                 .find(|&k| cues::is_any_punct(t, k))
                 .unwrap_or(b);
-            speaker_of(t, sentence, verb + 1, end)
+            speaker_of(ctx, t, verb + 1, end)
         };
         return Some((comma, speaker, verb));
     }

@@ -380,6 +380,83 @@ fn ellipses_and_dateline_fragments_are_not_forecasts() {
 }
 
 #[test]
+fn a_declined_forecast_is_even_odds() {
+    let c = one("No one can predict whether the mayor might end up selling the airport.");
+    assert_eq!(c.statement, "the mayor might end up selling the airport");
+    assert!(c.has_flag(flags::HEDGE_ONLY) && c.has_flag(flags::DECLINED));
+    assert_eq!(c.p, Some(0.5));
+    // A plain hedge still carries no probability.
+    assert_eq!(
+        one("It remains to be seen whether the truce will hold.").p,
+        None
+    );
+}
+
+#[test]
+fn he_or_she_is_the_person_last_named_as_speaking() {
+    let c = run("\"We are patient,\" Governor Ana Ruiz told reporters. She added that a rise in May was unlikely.");
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(c[0].speaker.as_deref(), Some("Ana Ruiz"));
+    assert!(c[0].has_flag(flags::REPORTED_SPEECH));
+    // With nobody named before, "she" stays unnamed but is still someone else's view.
+    let c = one("She added that a rise in May was unlikely.");
+    assert_eq!(c.speaker, None);
+    assert!(c.has_flag(flags::REPORTED_SPEECH));
+}
+
+#[test]
+fn what_others_think_is_hedged_and_theirs() {
+    let c = one("Most economists think the first cut will come in June.");
+    assert_eq!(c.p, Some(0.70), "'think' is a hedge, not a flat 'will'");
+    assert!(c.has_flag(flags::REPORTED_SPEECH));
+    assert_eq!(c.statement, "the first cut will come in June");
+    assert!(
+        c.speaker
+            .as_deref()
+            .is_some_and(|s| s.contains("economists")),
+        "{:?}",
+        c.speaker
+    );
+}
+
+#[test]
+fn nul_bytes_separate_sentences() {
+    let c = run("The port will close next spring\0the airport will open next year.");
+    assert_eq!(c.len(), 2, "{c:#?}");
+}
+
+#[test]
+fn html_entities_are_decoded_and_spans_point_into_the_original() {
+    let text = "Kerry&apos;s spokesman, Tom Hale, said &quot;the talks would resume in June&quot; &#8211; not before.";
+    let c = extract(text, d(2015, 5, 26), &Lexicon::builtin());
+    assert_eq!(c.len(), 1, "{c:#?}");
+    let x = &c[0];
+    assert_eq!(x.speaker.as_deref(), Some("Tom Hale"));
+    assert_eq!(x.statement, "the talks would resume in June");
+    assert_eq!(x.sentence, text);
+    let chars: Vec<char> = text.chars().collect();
+    let at = |s: Span| chars[s.start..s.end].iter().collect::<String>();
+    assert_eq!(at(x.span), x.sentence);
+    assert_eq!(at(x.quote_span), x.quote);
+    let text = "The dam&#8217;s owner said prices would rise.\n\nKerry&apos;s aide said the plant will close in 2027.";
+    for x in extract(text, d(2015, 5, 26), &Lexicon::builtin()) {
+        assert_eq!(at_of(text, x.span), x.sentence);
+        assert!(text.contains(&x.quote));
+    }
+}
+
+fn at_of(text: &str, s: Span) -> String {
+    text.chars().skip(s.start).take(s.end - s.start).collect()
+}
+
+#[test]
+fn one_candidate_per_claim() {
+    let c = run("Prices will rise next year. Prices will rise next year.");
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(c[0].id, "x1");
+}
+
+#[test]
 fn horizons_from_vague_words_are_inferred() {
     let c = one("The plant will close soon.");
     assert_eq!(c.resolve_by, d(2015, 8, 26));
