@@ -280,6 +280,12 @@ fn role_of(
             if obligation_at(t, hit.end, nx) {
                 return (Role::Deontic, CueKind::Future, false);
             }
+            // "the next week will show why", "the vote will tell whether": a hedge with no claim.
+            if matches!(next, "show" | "tell" | "reveal" | "determine" | "decide")
+                && cues::has(t, nx + 1, cues::WH)
+            {
+                return (Role::Dead, CueKind::Future, false);
+            }
             if first == "would" {
                 if next == "have" && cues::pastish(t, nx + 1) {
                     return (Role::Dead, CueKind::Modal, false);
@@ -682,7 +688,7 @@ fn first_person_narration(t: &Tokens, cs: usize, frame: Option<Frame>) -> bool {
 }
 
 /// "If it were the economy that decided, he would be leading", "if they had listened, they would not
-/// be here": an "if" clause in the subjunctive or the past perfect makes the consequence
+/// be here": an "if" clause in the subjunctive or with "had" makes the consequence
 /// counterfactual (contrary to fact), not a forecast. "If prices were to fall" stays: a future
 /// hypothesis.
 fn counterfactual(
@@ -701,10 +707,8 @@ fn counterfactual(
         .take_while(|&k| !cues::is_punct(t, k, ","))
         .any(|k| match norm(t, k) {
             "were" => norm(t, k + 1) != "to",
-            "had" => {
-                cues::pastish(t, k + 1)
-                    || (cues::has(t, k + 1, cues::NEG | cues::ADVERB) && cues::pastish(t, k + 2))
-            }
+            // "if the rains had come", "if they had more money": past perfect or unreal present.
+            "had" => norm(t, k + 1) != "to",
             _ => false,
         });
     unreal
@@ -1881,7 +1885,8 @@ fn analyse_segment(
     if low_conf {
         score -= 0.15;
     }
-    let score = (score.clamp(0.0, 1.0) * 1000.0).round() / 1000.0;
+    let dated = built.time.is_some_and(|x| !x.vague);
+    let (raw_score, score) = finish_score(score, &statement, dated, ctx.heading);
 
     let mut cue_list = built.cues;
     if let Some((x, y)) = report_cue {
@@ -1954,6 +1959,7 @@ fn analyse_segment(
                 condition: None,
                 flags: sort_flags(cflags),
                 score,
+                raw_score,
             });
             cue_list.push(marker_cue);
             let mut f2 = flags_v;
@@ -1976,6 +1982,7 @@ fn analyse_segment(
                 condition: Some(id_at(cond_idx)),
                 flags: sort_flags(f2),
                 score,
+                raw_score,
             });
         }
         None => {
@@ -2000,6 +2007,7 @@ fn analyse_segment(
                 condition: None,
                 flags: sort_flags(flags_v),
                 score,
+                raw_score,
             });
         }
     }
@@ -2205,6 +2213,89 @@ fn build(
     })
 }
 
+/// Platt scaling of the raw evidence into a calibrated score: `score = 1 / (1 + exp(-(A·raw + B)))`,
+/// fitted by logistic regression on the tuned fixture articles (every candidate, labelled by whether
+/// it matches an annotated prediction); `fixture_evaluation`'s companion test `score_is_calibrated`
+/// refits them and fails if these drift from the fit. Reference: J. Platt, "Probabilistic outputs
+/// for support vector machines", 1999.
+pub(crate) const CALIBRATION: (f64, f64) = (7.004, -2.525);
+
+/// The raw evidence of a candidate and its calibrated score. `raw` sums the cue strength, horizon,
+/// speaker and condition terms; here the concreteness terms are added: a figure in the statement,
+/// a name (a capitalised word after the first), neither of those nor a date ("the pressure will
+/// increase" is vague), and a headline.
+fn finish_score(mut raw: f64, statement: &str, dated: bool, heading: bool) -> (f64, f64) {
+    const NUMBER_WORDS: &[&str] = &[
+        "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve", "twenty",
+        "hundred", "thousand", "million", "billion", "half", "third", "quarter", "fifth", "tenth",
+        "double", "twice",
+    ];
+    let lower = statement.to_lowercase();
+    let words: Vec<&str> = lower
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .collect();
+    let number = statement.chars().any(|c| c.is_ascii_digit())
+        || words.iter().any(|w| NUMBER_WORDS.contains(w));
+    let name = statement
+        .split_whitespace()
+        .skip(1)
+        .any(|w| w.chars().next().is_some_and(char::is_uppercase) && w != "I");
+    if number {
+        raw += 0.1;
+    }
+    if name {
+        raw += 0.05;
+    }
+    if !dated && !number && !name {
+        raw -= 0.1;
+        // A trend with no end point: "the pressure will increase", "shortages will become more
+        // common" ("until ..." gives it one).
+        let trend = words.iter().any(|w| TREND_WORDS.contains(w));
+        if trend && !words.contains(&"until") {
+            raw -= 0.2;
+        }
+    }
+    if heading {
+        raw -= 0.15;
+    }
+    let raw = (raw * 1000.0).round() / 1000.0;
+    (raw, calibrate(raw))
+}
+
+/// Words of change or persistence that, without a figure, leave a claim with no checkable end point.
+const TREND_WORDS: &[&str] = &[
+    "increase",
+    "intensify",
+    "deepen",
+    "extend",
+    "continue",
+    "persist",
+    "remain",
+    "become",
+    "shape",
+    "reshape",
+    "dominate",
+    "weigh",
+    "matter",
+    "theme",
+    "common",
+    "elevated",
+    "pressure",
+    "keep",
+    "evolve",
+    "mount",
+    "linger",
+    "grow",
+];
+
+/// The calibrated score of a raw evidence value, rounded to three decimals.
+pub(crate) fn calibrate(raw: f64) -> f64 {
+    let (a, b) = CALIBRATION;
+    let s = 1.0 / (1.0 + (-(a * raw + b)).exp());
+    (s.clamp(0.0, 1.0) * 1000.0).round() / 1000.0
+}
+
 /// Keeps the first of each (kind, text) pair, at most `MAX_CUES` of them: "will ... will ... will"
 /// is one cue.
 fn unique_cues(v: Vec<Cue>) -> Vec<Cue> {
@@ -2255,6 +2346,8 @@ fn hedge_candidate(
     }
     let mut cue_list = vec![ctx.cue(t, CueKind::Hedge, h.start, h.end)];
     let time = pick_time(times, sa, sb, ctx.published);
+    let dated = time.is_some_and(|x| !x.vague);
+    let (raw_score, score) = finish_score(0.35, &statement, dated, ctx.heading);
     let mut flags_v = vec![flags::HEDGE_ONLY.to_string()];
     let even = declined
         .then(|| ctx.lex.lookup("even chance"))
@@ -2304,7 +2397,8 @@ fn hedge_candidate(
         speaker: None,
         condition: None,
         flags: sort_flags(flags_v),
-        score: 0.35,
+        score,
+        raw_score,
     });
 }
 

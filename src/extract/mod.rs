@@ -151,7 +151,11 @@ pub struct Candidate {
     /// Id of the condition candidate this one depends on.
     pub condition: Option<String>,
     pub flags: Vec<String>,
+    /// The calibrated score (see `analyse::CALIBRATION`).
     pub score: f64,
+    /// The uncalibrated evidence the score is computed from (kept for refitting the calibration).
+    #[serde(skip)]
+    pub raw_score: f64,
 }
 
 impl Candidate {
@@ -162,7 +166,7 @@ impl Candidate {
 
 /// The default `--min-score`: candidates scoring below it are hidden unless `--all` is given
 /// (chosen on the fixture articles; see the README's `extract` section).
-pub const DEFAULT_MIN_SCORE: f64 = 0.0;
+pub const DEFAULT_MIN_SCORE: f64 = 0.3;
 
 /// Drops candidates scoring below `min`, but keeps the condition of any claim that stays.
 pub fn keep_above(candidates: &mut Vec<Candidate>, min: f64) {
