@@ -37,11 +37,21 @@
 //! - `flags`: `hedge_only`, `horizon_inferred`, `low_confidence`, `reported_speech`, `negated`
 //!   (the statement is worded negatively), `conditional` (depends on `condition`), `condition_of`
 //!   (this candidate is the condition of another).
-//! - `score` in [0, 1] ranks candidates: stronger cue (estimative/semi-modal/prediction verb > will >
-//!   modal > intention), an explicit date, a named speaker and a conditional structure raise it;
-//!   low confidence and very short or very long statements lower it.
+//! - `score` in [0, 1] ranks candidates and is calibrated (about that share of candidates at a score
+//!   are real predictions): a Platt scaling (`analyse::CALIBRATION`) of evidence where a stronger cue
+//!   (estimative/semi-modal/prediction verb > will > modal > intention), an explicit date, a figure or
+//!   a name in the statement, a named speaker and a conditional structure count for; low confidence,
+//!   very short or very long statements, a vague trend with no end point and a headline count against.
+//!   [`DEFAULT_MIN_SCORE`] is the CLI's default threshold.
 //!
-//! Not proposed: questions, past-tense reports and present facts (no live forecast cue), recommendations
+//! Text from web pages is analysed with its HTML references decoded (`entities.rs`); spans, `sentence`
+//! and `quote` are mapped back onto the original text. A statement proposed twice is kept once.
+//!
+//! Not proposed (each rule in `analyse.rs`): obligations ("will need to decide whether"), someone's
+//! doubt raised or dismissed ("critics stoke fears that ..."), the writer's past wishes ("I had always
+//! promised myself that I would ..."), rule text ("any member may ... in accordance with"),
+//! counterfactuals ("if it were ..., he would be leading"), ellipses ("but this one will not be"),
+//! questions, past-tense reports and present facts (no live forecast cue), recommendations
 //! (deontic "should"/"must"/"need to"/"ought to" before the cue; see `analyse.rs` for the "should"
 //! policy), evaluations ("it will be prudent to"), counterfactual "would have", and bare "would" with no
 //! condition, report or date ("a situation which would please strategists").

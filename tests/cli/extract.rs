@@ -8,22 +8,27 @@ abandoned if and when reserves fall below three months of imports. The central b
 rates by the end of the year. The government should publish its accounts. It remains to be seen how long \
 the truce with the unions will last.\n";
 
-#[test]
-fn drafts_import_as_claims_and_forecasts() {
-    let env = Env::new();
-    std::fs::write(env.path("a.txt"), ARTICLE).unwrap();
-    let s = env.ok(&[
+/// Writes `text` to a.txt and records it as a source by A. Writer published 2025-03-02; its key.
+fn source_with_text(env: &Env, text: &str) -> String {
+    std::fs::write(env.path("a.txt"), text).unwrap();
+    env.ok(&[
         "source",
         "add",
         "--title",
-        "FX",
+        "Article",
         "--author",
         "A. Writer",
         "--published",
         "2025-03-02",
         "--text",
         "a.txt",
-    ]);
+    ])
+}
+
+#[test]
+fn drafts_import_as_claims_and_forecasts() {
+    let env = Env::new();
+    let s = source_with_text(&env, ARTICLE);
     let drafts = env.ok(&["extract", "a.txt", "--source", &s, "--format", "jsonl"]);
     std::fs::write(env.path("draft.jsonl"), format!("{drafts}\n")).unwrap();
     env.ok(&["import", "draft.jsonl"]);
@@ -302,19 +307,7 @@ fn web_text_drafts_import_against_the_original_text() {
     let env = Env::new();
     let text = "Bank holds rates &#8211; for now\n\n\"We are patient,\" Governor Ana Ruiz told reporters on Monday. \
 She added that a cut in April was unlikely. Traders at Hale &amp; Moor expect the bank&apos;s rate to fall to 3% by December.\n";
-    std::fs::write(env.path("a.txt"), text).unwrap();
-    let s = env.ok(&[
-        "source",
-        "add",
-        "--title",
-        "Rates",
-        "--author",
-        "A. Writer",
-        "--published",
-        "2025-03-02",
-        "--text",
-        "a.txt",
-    ]);
+    let s = source_with_text(&env, text);
     let drafts = env.ok(&["extract", "a.txt", "--source", &s, "--format", "jsonl"]);
     let records: Vec<serde_json::Value> = drafts
         .lines()
@@ -344,21 +337,10 @@ She added that a cut in April was unlikely. Traders at Hale &amp; Moor expect th
 #[test]
 fn a_quote_typed_by_hand_matches_across_case_quotes_dashes_and_entities() {
     let env = Env::new();
-    std::fs::write(
-        env.path("a.txt"),
+    let s = source_with_text(
+        &env,
         "Officials said \u{201C}The peg would be abandoned\u{201D} \u{2013} Kerry&apos;s view.\n",
-    )
-    .unwrap();
-    let s = env.ok(&[
-        "source",
-        "add",
-        "--title",
-        "FX",
-        "--published",
-        "2025-03-02",
-        "--text",
-        "a.txt",
-    ]);
+    );
     let typed = "\"the peg would be abandoned\" - Kerry's view";
     let c = env.ok(&[
         "add",
