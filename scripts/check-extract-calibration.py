@@ -5,7 +5,7 @@ The Rust test `extract::tests::score_is_calibrated` fits Platt's sigmoid P = 1/(
 by Newton's method with Platt's smoothed targets, (N+ + 1)/(N+ + 2) for real predictions and
 1/(N- + 2) for the rest (J. Platt, 1999). Cross-entropy with soft targets equals a weighted
 logistic regression where each point appears once as label 1 with weight t and once as label 0
-with weight 1 - t, so scikit-learn's unpenalised LogisticRegression gives the same (a, b) through
+with weight 1 - t, so scikit-learn's unpenalised (C = inf) LogisticRegression gives the same (a, b) through
 an independent solver. Prints both fits and the largest difference.
 
 Usage: python3 scripts/check-extract-calibration.py   (needs scikit-learn; runs cargo test)
@@ -33,10 +33,10 @@ for x, y in data:
     X += [[x], [x]]
     Y += [1, 0]
     W += [t, 1 - t]
-m = LogisticRegression(penalty=None, tol=1e-12, max_iter=10000).fit(X, Y, sample_weight=W)
+m = LogisticRegression(C=float("inf"), tol=1e-12, max_iter=10000).fit(X, Y, sample_weight=W)
 a, b = m.coef_[0][0], m.intercept_[0]
 ra, rb = float(rust.group(1)), float(rust.group(2))
 print(f"{len(data)} candidates ({pos} real)")
 print(f"scikit-learn: a = {a:.6f}, b = {b:.6f}")
 print(f"hindsight:    a = {ra:.6f}, b = {rb:.6f}")
-print(f"largest difference: {max(abs(a - ra), abs(b - rb)):.6f}")
+print(f"largest difference: {max(abs(a - ra), abs(b - rb)):.2e}")

@@ -1133,6 +1133,16 @@ mod props {
             "Should",
             "If",
             "as",
+            "&apos;",
+            "&quot;",
+            "&amp;",
+            "&#8211;",
+            "&nbsp;",
+            "&",
+            "\0",
+            "think",
+            "No one can predict whether",
+            "She added that",
         ]);
         prop::collection::vec(atoms, 0..60).prop_map(|v| v.join(" "))
     }
