@@ -220,15 +220,27 @@ fn jsonl(
                 )
             })
             .unwrap_or_else(|| "implied by its wording".to_string());
+        // Someone else's view is never the author's: an unnamed speaker ("they said") gets a
+        // forecaster of its own.
+        let forecaster = match &c.speaker {
+            Some(s) => s.clone(),
+            None if c.has_flag(flags::REPORTED_SPEECH) => {
+                format!("unnamed source, reported by {author}")
+            }
+            None => author.to_string(),
+        };
         let note = match &c.speaker {
             Some(s) => format!("{phrase}; said by {s}, reported by the author"),
+            None if c.has_flag(flags::REPORTED_SPEECH) => {
+                format!("{phrase}; said by someone the article does not name")
+            }
             None => phrase,
         };
         let forecast = DraftForecast {
             kind: "forecast",
             forecast: ForecastRecord {
                 claim: key(&c.id),
-                forecaster: c.speaker.clone().unwrap_or_else(|| author.to_string()),
+                forecaster,
                 p,
                 made_at: format_time(start_of_day(published)),
                 note: Some(note),

@@ -306,7 +306,8 @@ fn vague_trends_are_hidden_by_default_and_all_shows_them() {
 fn web_text_drafts_import_against_the_original_text() {
     let env = Env::new();
     let text = "Bank holds rates &#8211; for now\n\n\"We are patient,\" Governor Ana Ruiz told reporters on Monday. \
-She added that a cut in April was unlikely. Traders at Hale &amp; Moor expect the bank&apos;s rate to fall to 3% by December.\n";
+She added that a cut in April was unlikely. Traders at Hale &amp; Moor expect the bank&apos;s rate to fall to 3% by December. \
+They said the port would close in 2027.\n";
     let s = source_with_text(&env, text);
     let drafts = env.ok(&["extract", "a.txt", "--source", &s, "--format", "jsonl"]);
     let records: Vec<serde_json::Value> = drafts
@@ -330,6 +331,16 @@ She added that a cut in April was unlikely. Traders at Hale &amp; Moor expect th
         .find(|r| r["type"] == "forecast" && r["claim"] == april["key"])
         .map(|r| r["forecaster"].clone());
     assert_eq!(forecaster, Some(serde_json::json!("Ana Ruiz")));
+    // Reported speech with nobody named is not the author's forecast either.
+    let port = claim("port");
+    let forecaster = records
+        .iter()
+        .find(|r| r["type"] == "forecast" && r["claim"] == port["key"])
+        .map(|r| r["forecaster"].clone());
+    assert_eq!(
+        forecaster,
+        Some(serde_json::json!("unnamed source, reported by A. Writer"))
+    );
     std::fs::write(env.path("d.jsonl"), format!("{drafts}\n")).unwrap();
     env.ok(&["import", "d.jsonl"]);
 }
