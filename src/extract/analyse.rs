@@ -915,7 +915,7 @@ fn speaker_of(ctx: &Ctx, t: &Tokens, a: usize, b: usize) -> (Option<String>, boo
         e -= 1;
     }
     let is_break =
-        |k: usize| cues::is_any_punct(t, k) && !matches!(norm(t, k), "'s" | "." | "-" | "'");
+        |k: usize| cues::is_any_punct(t, k) && !matches!(norm(t, k), "'s" | "." | "-" | "'" | "&");
     let breaks: Vec<usize> = (a..e).filter(|&k| is_break(k)).collect();
     // The subject starts after the last comma ("During the visit, Kerry said") ...
     let mut s = breaks.last().map_or(a, |&p| p + 1);
@@ -1076,6 +1076,26 @@ pub(crate) fn named_speaker(ctx: &Ctx, t: &Tokens) -> Option<String> {
             }
             if is_name(k + 1, b) {
                 found = speaker_of(ctx, t, k + 1, b).0;
+            }
+        }
+    }
+    if found.is_none() {
+        // "Her deputy, Tomas Lind, struck a different tone": a person named in apposition is the
+        // likeliest "he"/"she" of what follows.
+        for k in 0..n {
+            if !cues::is_punct(t, k, ",") {
+                continue;
+            }
+            let mut b = k + 1;
+            while t
+                .toks
+                .get(b)
+                .is_some_and(|x| x.cap && x.kind == TokKind::Word)
+            {
+                b += 1;
+            }
+            if (2..=3).contains(&(b - k - 1)) && cues::is_punct(t, b, ",") && is_name(k + 1, b) {
+                found = ctx.slice(t, k + 1, b).to_string().into();
             }
         }
     }

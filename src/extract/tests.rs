@@ -422,6 +422,13 @@ fn he_or_she_is_the_person_last_named_as_speaking() {
     assert_eq!(c.len(), 1, "{c:#?}");
     assert_eq!(c[0].speaker.as_deref(), Some("Ana Ruiz"));
     assert!(c[0].has_flag(flags::REPORTED_SPEECH));
+    // A person introduced in apposition is the "he" of the next sentence.
+    let c = run("Governor Ana Ruiz told reporters she was patient. Her deputy, Tom Lind, disagreed. He said rates would fall in June.");
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(c[0].speaker.as_deref(), Some("Tom Lind"));
+    // A firm's name keeps its ampersand.
+    let c = one("Traders at Hale &amp; Moor expect the rate to fall to 3% by December.");
+    assert_eq!(c.speaker.as_deref(), Some("Traders at Hale & Moor"));
     // With nobody named before, "she" stays unnamed but is still someone else's view.
     let c = one("She added that a rise in May was unlikely.");
     assert_eq!(c.speaker, None);
