@@ -14,10 +14,14 @@
 //!                                 in the statement of one candidate)
 //! condition: wage growth, easing (the same, and the candidate must be flagged `condition_of`)
 //! hedge: full term               (the same, and the candidate must be flagged `hedge_only`)
+//! not: pressure, increase         (a look-alike: a forward-looking sentence that is not a checkable
+//!                                 prediction; "shown" when a candidate's statement has the keywords)
 //! ```
 //!
-//! Recall = expected lines matched by some candidate / expected lines; precision = candidates that
-//! match some line / candidates.
+//! Recall = predictions matched by some candidate shown / predictions; precision = candidates shown
+//! that match a prediction / candidates shown; look-alike rate = look-alikes shown / look-alikes.
+//! "Shown" means at the default `--min-score` (and also reported with `--all`).
+//! `tests/fixtures/articles/holdout/` holds the articles never tuned on.
 
 use super::*;
 
