@@ -8,7 +8,9 @@ mod extract;
 mod hostile;
 mod interchange;
 mod ledger;
+mod reminders;
 mod report;
+mod review;
 mod snapshots;
 mod trust;
 
