@@ -188,6 +188,7 @@ pub fn import(
     input: &mut dyn Read,
     label: &str,
 ) -> anyhow::Result<()> {
+    let input = super::without_bom(input).with_context(|| format!("{label}:1: cannot read"))?;
     let mut r = csv::ReaderBuilder::new().flexible(false).from_reader(input);
     let idx = super::csv_columns(
         &mut r,

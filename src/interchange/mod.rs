@@ -13,6 +13,23 @@ use serde::{Deserialize, Serialize};
 
 pub use import::{Importer, Summary};
 
+/// `input` without the UTF-8 byte-order mark a spreadsheet may write at its start (the
+/// csv crate would keep it as part of the first column's name, or of its quoting).
+pub(crate) fn without_bom(
+    input: &mut dyn std::io::Read,
+) -> std::io::Result<impl std::io::Read + '_> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let mut start = Vec::with_capacity(BOM.len());
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut *input, BOM.len() as u64),
+        &mut start,
+    )?;
+    if start == BOM {
+        start.clear();
+    }
+    Ok(std::io::Read::chain(std::io::Cursor::new(start), input))
+}
+
 /// Reads a CSV header and maps each (trimmed) column name to its index, refusing a header
 /// that lacks one of `needed`; `expected` says which header was expected.
 pub(crate) fn csv_columns<R: std::io::Read>(
@@ -28,9 +45,7 @@ pub(crate) fn csv_columns<R: std::io::Read>(
     let columns: std::collections::HashMap<String, usize> = headers
         .iter()
         .enumerate()
-        // A spreadsheet may start the file with a UTF-8 byte-order mark, which the csv
-        // crate keeps as part of the first column's name.
-        .map(|(i, h)| (h.trim_start_matches('\u{feff}').trim().to_string(), i))
+        .map(|(i, h)| (h.trim().to_string(), i))
         .collect();
     match needed.iter().find(|n| !columns.contains_key(**n)) {
         Some(missing) => Err(Refused(format!(

@@ -512,9 +512,10 @@ fn null_lists_and_byte_order_marks_are_accepted() {
     b.ok(&["import", "--format", "csv", &file]);
     assert_eq!(b.json(&["list", "--json"]).as_array().unwrap().len(), 2);
 
-    // Fatebook: the same.
+    // Fatebook: the same, with the first column's name in quotes too.
     let c = Env::new();
-    let file = write(&c, "bom-fatebook.csv", &format!("\u{feff}{FATEBOOK}"));
+    let quoted = FATEBOOK.replacen("Question title", "\"Question title\"", 1);
+    let file = write(&c, "bom-fatebook.csv", &format!("\u{feff}{quoted}"));
     c.ok(&["import", "--format", "fatebook-csv", &file]);
     assert_eq!(c.json(&["list", "--json"]).as_array().unwrap().len(), 4);
 }
