@@ -71,12 +71,16 @@ impl Store {
         let Some(ledger) = self.path.clone() else {
             return;
         };
+        let lock_path = import_lock_path(&ledger);
+        // Made by whoever imports first; another user sharing the ledger may only be able
+        // to read it, which is enough to lock it.
         let Ok(file) = File::options()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
-            .open(import_lock_path(&ledger))
+            .open(&lock_path)
+            .or_else(|_| File::open(&lock_path))
         else {
             return;
         };
