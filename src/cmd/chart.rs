@@ -29,6 +29,8 @@ pub struct ChartArgs {
     /// Number of calibration bins.
     #[arg(long, default_value_t = crate::score::DEFAULT_BINS)]
     pub bins: usize,
+    #[command(flatten)]
+    pub resampling: super::report::ResampleArgs,
     /// The SVG file to write.
     #[arg(short = 'o', long = "output", value_name = "FILE.svg")]
     pub output: std::path::PathBuf,
@@ -92,7 +94,7 @@ pub fn run(cmd: ChartCmd, ctx: &Ctx) -> anyhow::Result<()> {
         ChartCmd::History(a) => (a, true),
     };
     let store = ctx.open()?;
-    let (q, scoring, groups) = compute(ctx, &store, &a.filters, a.by, a.bins)?;
+    let (q, scoring, groups) = compute(ctx, &store, &a.filters, a.by, a.bins, &a.resampling)?;
     let what = a.filters.describe(&q);
     let svg = if history {
         chart::history_svg(

@@ -59,6 +59,25 @@ pub struct HtmlGroup {
     pub discrimination: Option<f64>,
     /// Only under the time-averaged rule.
     pub coverage: Option<f64>,
+    /// 95% bootstrap interval of the Brier score over claims.
+    pub brier_ci_low: Option<f64>,
+    pub brier_ci_high: Option<f64>,
+    /// 95% bootstrap interval of the log loss over claims.
+    pub log_loss_ci_low: Option<f64>,
+    pub log_loss_ci_high: Option<f64>,
+    /// The Brier interval overlaps the best group's.
+    pub overlaps_best: Option<bool>,
+    /// CORP decomposition of the Brier score: miscalibration, discrimination,
+    /// uncertainty, and the p-value of the miscalibration.
+    pub corp_brier_mcb: Option<f64>,
+    pub corp_brier_dsc: Option<f64>,
+    pub corp_brier_unc: Option<f64>,
+    pub corp_brier_mcb_p: Option<f64>,
+    /// The same for the log loss.
+    pub corp_log_loss_mcb: Option<f64>,
+    pub corp_log_loss_dsc: Option<f64>,
+    pub corp_log_loss_unc: Option<f64>,
+    pub corp_log_loss_mcb_p: Option<f64>,
 }
 
 /// A source (article, speech, ...) and the claims recorded from it.

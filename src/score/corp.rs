@@ -292,10 +292,7 @@ mod tests {
         // point before it has share 1, a violation, so PAV pools the two points.
         let points = pool(&[obs(0.6, true), obs(0.3, true), obs(0.6, false)]);
         assert_eq!(points.len(), 2);
-        assert_eq!(
-            (points[1].p, points[1].yes, points[1].w),
-            (0.6, 1.0, 2.0)
-        );
+        assert_eq!((points[1].p, points[1].yes, points[1].w), (0.6, 1.0, 2.0));
         let fitted = recalibrate(&points);
         // (1 + 1) / 3 for both.
         assert!(close(fitted[0], 2.0 / 3.0) && close(fitted[1], 2.0 / 3.0));
@@ -306,8 +303,13 @@ mod tests {
         // 0.8 yes, 0.3 no, 0.6 no, 0.9 yes: sorted 0.3 n, 0.6 n, 0.8 y, 0.9 y is
         // already monotone in the outcomes, so R = (0, 0, 1, 1) and S̄(R) = 0 for both
         // rules; the base rate is 0.5.
-        let c = corp(&[obs(0.8, true), obs(0.3, false), obs(0.6, false), obs(0.9, true)])
-            .expect("observations");
+        let c = corp(&[
+            obs(0.8, true),
+            obs(0.3, false),
+            obs(0.6, false),
+            obs(0.9, true),
+        ])
+        .expect("observations");
         // Brier: S̄(F) = 0.125 (see metrics), S̄(C) = 0.25.
         assert!(close(c.brier.mcb, 0.125));
         assert!(close(c.brier.dsc, 0.25));
@@ -326,8 +328,13 @@ mod tests {
         // 0.2 yes, 0.4 no, 0.7 yes, 0.7 no: the 0.2 and 0.4 points (shares 1, 0) pool
         // to 0.5; the 0.7 tie is one point with share 0.5, so R = 0.5 everywhere and
         // equals the base rate: DSC = 0, MCB = S̄(F) − S̄(C).
-        let c = corp(&[obs(0.2, true), obs(0.4, false), obs(0.7, true), obs(0.7, false)])
-            .expect("observations");
+        let c = corp(&[
+            obs(0.2, true),
+            obs(0.4, false),
+            obs(0.7, true),
+            obs(0.7, false),
+        ])
+        .expect("observations");
         // S̄(F) Brier = (0.64 + 0.16 + 0.09 + 0.49) / 4 = 0.345; S̄(C) = 0.25.
         assert!(close(c.brier.mcb, 0.095));
         assert!(close(c.brier.dsc, 0.0));
@@ -344,15 +351,17 @@ mod tests {
         assert!(close(c.log_loss.dsc, 0.0));
         assert!(close(c.brier.unc, 0.0));
         assert!(corp(&[]).is_none());
-        assert!(corp(&[Obs { p: 0.5, yes: true, w: 0.0 }]).is_none());
+        assert!(corp(&[Obs {
+            p: 0.5,
+            yes: true,
+            w: 0.0
+        }])
+        .is_none());
     }
 
     fn arb_obs() -> impl Strategy<Value = Obs> {
         // Few distinct values make ties common; weights as time-avg produces them.
-        let p = prop_oneof![
-            0.0..=1.0f64,
-            (0u32..=10).prop_map(|k| f64::from(k) / 10.0),
-        ];
+        let p = prop_oneof![0.0..=1.0f64, (0u32..=10).prop_map(|k| f64::from(k) / 10.0),];
         let w = prop_oneof![Just(1.0), 0.01..3.0f64];
         (p, any::<bool>(), w).prop_map(|(p, yes, w)| Obs { p, yes, w })
     }

@@ -132,9 +132,7 @@ pub fn corp_with_band(obs: &[Obs], r: &Resampling, key: &str) -> Option<Corp> {
 
     let m = points.len();
     let step = m.div_ceil(BAND_POINTS).max(1);
-    let evaluated: Vec<usize> = (0..m)
-        .filter(|i| i % step == 0 || *i == m - 1)
-        .collect();
+    let evaluated: Vec<usize> = (0..m).filter(|i| i % step == 0 || *i == m - 1).collect();
     let mut band: Vec<Vec<f64>> = vec![Vec::with_capacity(r.resamples); evaluated.len()];
     let (mut worse_brier, mut worse_log) = (0usize, 0usize);
     let tolerance = 1e-12;
@@ -241,10 +239,13 @@ pub fn bootstrap<'a>(
     }
 }
 
+/// A group's mean Brier score and its 95% interval `(low, high)`, either possibly absent.
+pub type ScoredInterval = (Option<f64>, Option<(f64, f64)>);
+
 /// For each group's `(brier, interval)`: whether its interval overlaps that of the
 /// group with the lowest Brier score among those with an interval (the best overlaps
 /// itself). `None` for groups without an interval, and for all when none has one.
-pub fn overlaps_best(groups: &[(Option<f64>, Option<(f64, f64)>)]) -> Vec<Option<bool>> {
+pub fn overlaps_best(groups: &[ScoredInterval]) -> Vec<Option<bool>> {
     let best = groups
         .iter()
         .filter_map(|(b, ci)| Some((b.filter(|b| !b.is_nan())?, (*ci)?)))
@@ -302,7 +303,10 @@ mod tests {
         let draw = |mut r: ChaCha8Rng| r.random::<u64>();
         assert_eq!(draw(stream(1, "band", "a")), draw(stream(1, "band", "a")));
         assert_ne!(draw(stream(1, "band", "a")), draw(stream(2, "band", "a")));
-        assert_ne!(draw(stream(1, "band", "a")), draw(stream(1, "bootstrap", "a")));
+        assert_ne!(
+            draw(stream(1, "band", "a")),
+            draw(stream(1, "bootstrap", "a"))
+        );
         assert_ne!(draw(stream(1, "band", "a")), draw(stream(1, "band", "b")));
         // The separator keeps ("ab", "") apart from ("a", "b").
         assert_ne!(draw(stream(1, "ab", "")), draw(stream(1, "a", "b")));
@@ -400,7 +404,11 @@ mod tests {
             .iter()
             .filter(|pt| pt.band_low.unwrap() <= pt.p && pt.p <= pt.band_high.unwrap())
             .count();
-        assert!(inside * 10 >= c.curve.len() * 8, "{inside} of {}", c.curve.len());
+        assert!(
+            inside * 10 >= c.curve.len() * 8,
+            "{inside} of {}",
+            c.curve.len()
+        );
         // Same seed, same everything; the unresampled numbers are untouched.
         assert_eq!(Some(c.clone()), corp_with_band(&obs, &r, "g"));
         let plain = corp::corp(&obs).expect("observations");

@@ -3,6 +3,7 @@
 mod bulk;
 mod charts;
 mod common;
+mod corp;
 mod extract;
 mod hostile;
 mod interchange;
