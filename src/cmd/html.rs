@@ -48,9 +48,11 @@ pub fn page(
         let Some(forecasts) = counted.remove(&i) else {
             continue;
         };
-        let row = crate::ledger::claim(&db, "claim", &c.facts.key)?;
-        let latest = db.latest_resolution(&row)?;
-        let outcome = match (c.status, &latest) {
+        // The resolution in force on the as-of date, as the scores use it: never one
+        // dated later, so the page cannot show what was not yet known.
+        let history = db.resolutions_of(c.facts.id, &c.facts.key)?;
+        let standing = crate::score::effective_resolution(&history, q.as_of);
+        let outcome = match (c.status, standing) {
             (crate::score::Status::Annulled, Some(r))
                 if r.outcome != crate::domain::Outcome::Annulled =>
             {
@@ -62,7 +64,7 @@ pub fn page(
             (crate::score::Status::Pending, Some(r)) => {
                 Some(format!("{} (condition pending)", r.outcome))
             }
-            (_, r) => r.as_ref().map(|r| r.outcome.to_string()),
+            (_, r) => r.map(|r| r.outcome.to_string()),
         };
         by_source
             .entry(c.facts.source.clone())
@@ -72,7 +74,7 @@ pub fn page(
                 statement: c.facts.statement.clone(),
                 resolve_by: format_date(c.facts.resolve_by),
                 outcome,
-                evidence: latest.and_then(|r| r.evidence),
+                evidence: standing.and_then(|r| r.evidence.clone()),
                 forecasts,
             });
     }

@@ -165,3 +165,84 @@ fn demo_renders_as_html() {
     );
     assert!(html.contains("Observer Research Foundation") || html.contains("Kerry"));
 }
+
+/// Issue 11, item 5: the HTML page as of a past date shows only what was known then.
+#[test]
+fn html_report_respects_as_of() {
+    let env = Env::new();
+    for key in ["early", "late"] {
+        env.ok(&[
+            "add",
+            &format!("The {key} event happens"),
+            "--key",
+            key,
+            "--by",
+            "2026-09-01",
+            "--p",
+            "0.7",
+            "--forecaster",
+            "ana",
+            "--at",
+            "2026-01-10",
+        ]);
+    }
+    // Early: no on 1 March, corrected to yes on 1 August (with other evidence).
+    for (outcome, on, evidence) in [
+        ("no", "2026-03-01", "https://example.org/march"),
+        ("yes", "2026-08-01", "https://example.org/august"),
+    ] {
+        env.ok(&[
+            "resolve",
+            "early",
+            outcome,
+            "--on",
+            on,
+            "--evidence",
+            evidence,
+        ]);
+    }
+    // Late: resolved only in August.
+    env.ok(&[
+        "resolve",
+        "late",
+        "yes",
+        "--on",
+        "2026-08-01",
+        "--evidence",
+        "https://example.org/late-news",
+    ]);
+    let out = env.path("april.html");
+    env.ok(&[
+        "report",
+        "--format",
+        "html",
+        "--as-of",
+        "2026-04-01",
+        "--resamples",
+        "50",
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    let html = std::fs::read_to_string(&out).expect("page written");
+    assert!(html.contains("example.org/march"), "{html}");
+    for later in [
+        "example.org/august",
+        "example.org/late-news",
+        "condition pending",
+    ] {
+        assert!(!html.contains(later), "{later} leaked into the April page");
+    }
+    // The same page today shows the August outcomes.
+    let now = env.path("now.html");
+    env.ok(&[
+        "report",
+        "--format",
+        "html",
+        "--resamples",
+        "50",
+        "-o",
+        now.to_str().expect("utf-8 path"),
+    ]);
+    let html = std::fs::read_to_string(&now).expect("page written");
+    assert!(html.contains("example.org/august") && html.contains("example.org/late-news"));
+}
