@@ -7,13 +7,15 @@ use clap::{Args, Subcommand};
 
 use super::report::{compute, Filters, Group};
 use super::Ctx;
-use crate::chart::{self, CalibrationSeries, HistorySeries};
+use crate::chart::{self, CalibrationSeries, CorpSeries, HistorySeries};
 use crate::error::Refused;
 use crate::report::{group_keys, GroupBy, Scoring};
 
 #[derive(Debug, Subcommand)]
 pub enum ChartCmd {
-    /// Observed frequency against mean forecast per bin, with 95% intervals and counts.
+    /// Reliability diagram. By default (--method corp) the forecasts against their
+    /// isotonic recalibration with a consistency band; --method bins draws the observed
+    /// frequency against the mean forecast per bin, with 95% intervals.
     Calibration(ChartArgs),
     /// Running mean Brier score of each group, by date of resolution.
     History(ChartArgs),
@@ -26,9 +28,13 @@ pub struct ChartArgs {
     pub by: GroupBy,
     #[command(flatten)]
     pub filters: Filters,
-    /// Number of calibration bins.
+    /// Number of calibration bins (with --method bins).
     #[arg(long, default_value_t = crate::score::DEFAULT_BINS)]
     pub bins: usize,
+    /// How `chart calibration` draws reliability: corp (isotonic recalibration, no bins
+    /// to choose) or bins (equal-width bins).
+    #[arg(long, value_enum, default_value = "corp")]
+    pub method: Method,
     #[command(flatten)]
     pub resampling: super::report::ResampleArgs,
     /// The SVG file to write.
@@ -36,13 +42,45 @@ pub struct ChartArgs {
     pub output: std::path::PathBuf,
 }
 
-/// The calibration series of a report's groups, largest groups first when there are
-/// more than the chart can tell apart.
-pub fn calibration_series(groups: &[Group]) -> Vec<CalibrationSeries> {
+/// How a reliability diagram is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Method {
+    Corp,
+    Bins,
+}
+
+/// The groups a chart shows: those with scored pairs, largest first when there are more
+/// than the chart can tell apart.
+fn chosen(groups: &[Group]) -> Vec<&Group> {
     let mut chosen: Vec<&Group> = groups.iter().filter(|g| g.metrics.n > 0).collect();
     chosen.sort_by(|a, b| b.metrics.n.cmp(&a.metrics.n).then(a.key.cmp(&b.key)));
     chosen.truncate(chart::MAX_SERIES);
     chosen
+}
+
+/// The CORP curves of a report's groups, chosen as for [`calibration_series`].
+pub fn corp_series(groups: &[Group]) -> Vec<CorpSeries> {
+    chosen(groups)
+        .into_iter()
+        .map(|g| CorpSeries {
+            label: format!("{} (n = {})", g.key, g.metrics.n),
+            curve: g.corp.as_ref().map(|c| c.curve.clone()).unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The CORP diagram of a report's groups.
+pub fn corp_chart(groups: &[Group], what: &str) -> anyhow::Result<String> {
+    Ok(chart::corp_svg(
+        &format!("CORP reliability diagram · {what}"),
+        &corp_series(groups),
+    )?)
+}
+
+/// The calibration series of a report's groups, largest groups first when there are
+/// more than the chart can tell apart.
+pub fn calibration_series(groups: &[Group]) -> Vec<CalibrationSeries> {
+    chosen(groups)
         .into_iter()
         .map(|g| CalibrationSeries {
             label: format!("{} (n = {})", g.key, g.metrics.n),
@@ -101,6 +139,8 @@ pub fn run(cmd: ChartCmd, ctx: &Ctx) -> anyhow::Result<()> {
             &format!("Running mean Brier score · {what}"),
             &history_series(&scoring, a.by),
         )?
+    } else if a.method == Method::Corp {
+        corp_chart(&groups, &what)?
     } else {
         chart::calibration_svg(
             &format!("Calibration · {what}"),

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::chart::{calibration_series, history_series};
-use super::report::{Filters, Group};
+use super::chart::{corp_chart, history_series};
+use super::report::{Filters, Group, ResampleArgs};
 use crate::domain::parse::format_date;
 use crate::render::html::{self, HtmlClaim, HtmlForecast, HtmlReport, HtmlSource};
 use crate::report::{GroupBy, Query, Scoring};
@@ -17,13 +17,11 @@ pub fn page(
     q: &Query,
     scoring: &Scoring,
     groups: &[Group],
+    resampling: &ResampleArgs,
 ) -> anyhow::Result<String> {
     let db = store.read();
     let what = filters.describe(q);
-    let calibration = crate::chart::calibration_svg(
-        &format!("Calibration · {what}"),
-        &calibration_series(groups),
-    )?;
+    let calibration = corp_chart(groups, &what)?;
     let history = history_series(scoring, by);
     let history_svg = if history.iter().any(|s| s.points.len() > 1) {
         Some(crate::chart::history_svg(
@@ -95,6 +93,14 @@ pub fn page(
         generated_for: what,
         rule: q.rule.to_string(),
         as_of: q.as_of.map(format_date).unwrap_or_default(),
+        resampling: if resampling.resamples > 0 {
+            format!(
+                "{} resamples, seed {}",
+                resampling.resamples, resampling.seed
+            )
+        } else {
+            String::new()
+        },
         groups: groups.iter().map(super::report::group_row).collect(),
         calibration_svg: Some(calibration),
         history_svg,

@@ -322,7 +322,15 @@ pub fn run(a: ReportArgs, ctx: &Ctx) -> anyhow::Result<()> {
         })?,
         Format::Csv => csv_text(&groups, a.calibration, a.curve)?,
         Format::Table => table_text(&a.filters.describe(&q), a.by, &groups),
-        Format::Html => super::html::page(&store, &a.filters, a.by, &q, &scoring, &groups)?,
+        Format::Html => super::html::page(
+            &store,
+            &a.filters,
+            a.by,
+            &q,
+            &scoring,
+            &groups,
+            &a.resampling,
+        )?,
     };
     match &a.output {
         Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| {
