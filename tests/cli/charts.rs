@@ -81,7 +81,7 @@ fn two_forecasters() -> Env {
 #[test]
 fn calibration_svg_has_one_series_per_group() {
     let env = two_forecasters();
-    env.ok(&["chart", "calibration", "-o", "cal.svg"]);
+    env.ok(&["chart", "calibration", "--method", "bins", "-o", "cal.svg"]);
     let svg = std::fs::read_to_string(env.path("cal.svg")).unwrap();
     let doc = roxmltree::Document::parse(&svg).expect("valid XML");
     let series: Vec<_> = doc
@@ -107,6 +107,69 @@ fn calibration_svg_has_one_series_per_group() {
         svg.contains("rule latest"),
         "title should say what was scored"
     );
+}
+
+#[test]
+fn corp_calibration_is_the_default_with_steps_band_and_histogram() {
+    let env = two_forecasters();
+    env.ok(&[
+        "chart",
+        "calibration",
+        "--resamples",
+        "100",
+        "-o",
+        "corp.svg",
+    ]);
+    let svg = std::fs::read_to_string(env.path("corp.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("valid XML");
+    let count = |class: &str| {
+        doc.descendants()
+            .filter(|n| {
+                n.attribute("class")
+                    .is_some_and(|c| c.split(' ').any(|w| w == class))
+            })
+            .count()
+    };
+    assert!(svg.contains("CORP reliability diagram"), "{svg}");
+    assert_eq!(count("series"), 2);
+    assert_eq!(count("band"), 2, "one consistency band per forecaster");
+    // Each forecaster gave four distinct probabilities: one point each.
+    assert_eq!(count("point"), 8);
+    assert!(count("bar") >= 2, "histogram of forecasts");
+    // Without resamples there is no band, and the bins method draws no band either.
+    env.ok(&[
+        "chart",
+        "calibration",
+        "--resamples",
+        "0",
+        "-o",
+        "plain.svg",
+    ]);
+    let plain = std::fs::read_to_string(env.path("plain.svg")).unwrap();
+    assert!(!plain.contains("class=\"band"));
+    env.ok(&["chart", "calibration", "--method", "bins", "-o", "bins.svg"]);
+    let bins = std::fs::read_to_string(env.path("bins.svg")).unwrap();
+    assert!(!bins.contains("CORP") && !bins.contains("class=\"band"));
+    let e = env.fails(
+        &["chart", "calibration", "--method", "deciles", "-o", "x.svg"],
+        2,
+    );
+    assert!(e.contains("--method"), "{e}");
+    // The HTML page draws and explains the CORP diagram.
+    env.ok(&[
+        "report",
+        "--format",
+        "html",
+        "--resamples",
+        "100",
+        "-o",
+        "r.html",
+    ]);
+    let html = std::fs::read_to_string(env.path("r.html")).unwrap();
+    assert!(html.contains("CORP reliability diagram"));
+    assert!(html.contains("isotonic regression") && html.contains("Dimitriadis"));
+    assert!(html.contains("Brier score, 95% interval"));
+    assert!(html.contains("100 resamples, seed 2021"));
 }
 
 #[test]
