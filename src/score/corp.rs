@@ -43,14 +43,18 @@ pub(super) struct Point {
     pub w: f64,
 }
 
-/// The observations pooled by forecast value, in increasing `p`. Observations with a
-/// non-positive or non-finite weight, or a NaN forecast, are left out.
-pub(super) fn pool(obs: &[Obs]) -> Vec<Point> {
-    let mut sorted: Vec<Obs> = obs
-        .iter()
-        .copied()
+/// The observations that take part: those with a positive, finite weight and a forecast
+/// that is a number, with `-0.0` written as `0.0` so that equal forecasts compare equal
+/// under every ordering.
+pub(super) fn usable(obs: &[Obs]) -> impl Iterator<Item = Obs> + '_ {
+    obs.iter()
         .filter(|o| o.w.is_finite() && o.w > 0.0 && !o.p.is_nan())
-        .collect();
+        .map(|o| Obs { p: o.p + 0.0, ..*o })
+}
+
+/// The usable observations pooled by forecast value, in increasing `p`.
+pub(super) fn pool(obs: &[Obs]) -> Vec<Point> {
+    let mut sorted: Vec<Obs> = usable(obs).collect();
     // A total order on every field makes the sums below independent of input order.
     sorted.sort_by(|a, b| {
         a.p.total_cmp(&b.p)

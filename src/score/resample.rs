@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use rand::distr::Bernoulli;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
@@ -84,9 +85,50 @@ pub fn observations<'a>(items: impl IntoIterator<Item = &'a PairScore>) -> Vec<O
 struct Draw {
     point: usize,
     w: f64,
-    dist: Option<Binomial>,
-    /// Count drawn when `dist` is `None` (p is 0 or 1: every outcome is fixed).
-    fixed: u64,
+    how: HowToDraw,
+}
+
+/// How to draw the number of yes outcomes of `count` observations with probability `p`.
+enum HowToDraw {
+    /// `p` is 0 or 1: every outcome is fixed.
+    Fixed(u64),
+    /// A few observations: one Bernoulli draw each (cheaper than a binomial draw).
+    EachOf(u64, Bernoulli),
+    /// Many observations: one binomial draw.
+    Binomial(Binomial),
+}
+
+/// Up to this many observations of one (p, w) are drawn one by one.
+const EACH_UP_TO: u64 = 24;
+
+impl HowToDraw {
+    fn new(count: u64, p: f64) -> HowToDraw {
+        if p <= 0.0 {
+            return HowToDraw::Fixed(0);
+        }
+        if p >= 1.0 {
+            return HowToDraw::Fixed(count);
+        }
+        if count > EACH_UP_TO {
+            if let Ok(b) = Binomial::new(count, p) {
+                return HowToDraw::Binomial(b);
+            }
+        }
+        match Bernoulli::new(p) {
+            Ok(b) => HowToDraw::EachOf(count, b),
+            // Unreachable for p in (0, 1); drawing nothing keeps the band honest-looking
+            // rather than panicking.
+            Err(_) => HowToDraw::Fixed(0),
+        }
+    }
+
+    fn draw(&self, rng: &mut ChaCha8Rng) -> u64 {
+        match self {
+            HowToDraw::Fixed(k) => *k,
+            HowToDraw::EachOf(n, b) => (0..*n).map(|_| u64::from(b.sample(rng))).sum(),
+            HowToDraw::Binomial(b) => b.sample(rng),
+        }
+    }
 }
 
 /// The CORP decomposition and curve of a group, with its consistency band and
@@ -101,11 +143,7 @@ pub fn corp_with_band(obs: &[Obs], r: &Resampling, key: &str) -> Option<Corp> {
     }
     let points = pool(obs);
     // Group the observations by (p, w), in a canonical order.
-    let mut kept: Vec<(f64, f64)> = obs
-        .iter()
-        .filter(|o| o.w.is_finite() && o.w > 0.0 && !o.p.is_nan())
-        .map(|o| (o.p, o.w))
-        .collect();
+    let mut kept: Vec<(f64, f64)> = corp::usable(obs).map(|o| (o.p, o.w)).collect();
     kept.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     let mut draws: Vec<Draw> = Vec::new();
     let mut run = 0usize;
@@ -115,17 +153,10 @@ pub fn corp_with_band(obs: &[Obs], r: &Resampling, key: &str) -> Option<Corp> {
             continue;
         }
         let point = points.partition_point(|pt| pt.p.total_cmp(&p).is_lt());
-        let count = run as u64;
-        let p = p.clamp(0.0, 1.0);
-        let dist = (p > 0.0 && p < 1.0)
-            .then(|| Binomial::new(count, p).ok())
-            .flatten();
-        let fixed = if p >= 1.0 { count } else { 0 };
         draws.push(Draw {
             point,
             w,
-            dist,
-            fixed,
+            how: HowToDraw::new(run as u64, p),
         });
         run = 0;
     }
@@ -141,8 +172,7 @@ pub fn corp_with_band(obs: &[Obs], r: &Resampling, key: &str) -> Option<Corp> {
     for _ in 0..r.resamples {
         yes.iter_mut().for_each(|y| *y = 0.0);
         for d in &draws {
-            let k = d.dist.map_or(d.fixed, |dist| dist.sample(&mut rng));
-            yes[d.point] += k as f64 * d.w;
+            yes[d.point] += d.how.draw(&mut rng) as f64 * d.w;
         }
         let drawn: Vec<corp::Point> = points
             .iter()
@@ -434,6 +464,47 @@ mod tests {
         let c = corp_with_band(&obs, &r, "g").expect("observations");
         assert_eq!(c.brier.mcb_p_value, Some(0.0));
         assert_eq!(c.log_loss.mcb_p_value, Some(0.0));
+    }
+
+    #[test]
+    fn negative_zero_and_edge_forecasts_are_drawn_safely() {
+        let obs = [
+            Obs {
+                p: -0.0,
+                yes: false,
+                w: 1.0,
+            },
+            Obs {
+                p: 0.0,
+                yes: false,
+                w: 2.0,
+            },
+            Obs {
+                p: 1.0,
+                yes: true,
+                w: 1.0,
+            },
+            Obs {
+                p: 0.5,
+                yes: true,
+                w: 1.0,
+            },
+        ];
+        let r = Resampling {
+            resamples: 20,
+            seed: 1,
+        };
+        let c = corp_with_band(&obs, &r, "g").expect("observations");
+        assert_eq!(c.curve.len(), 3);
+        // p = 0 and p = 1 are drawn as what they say: the band there is a single value.
+        assert_eq!(
+            (c.curve[0].band_low, c.curve[0].band_high),
+            (Some(0.0), Some(0.0))
+        );
+        assert_eq!(
+            (c.curve[2].band_low, c.curve[2].band_high),
+            (Some(1.0), Some(1.0))
+        );
     }
 
     #[test]
