@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use clap::{Args, Subcommand};
 
-use super::report::{compute, Filters, Group};
+use super::report::{compute, Filters, Group, ResampleArgs};
 use super::Ctx;
 use crate::chart::{self, CalibrationSeries, CorpSeries, HistorySeries};
 use crate::error::Refused;
@@ -16,11 +16,12 @@ pub enum ChartCmd {
     /// Reliability diagram. By default (--method corp) the forecasts against their
     /// isotonic recalibration with a consistency band; --method bins draws the observed
     /// frequency against the mean forecast per bin, with 95% intervals.
-    Calibration(ChartArgs),
+    Calibration(CalibrationArgs),
     /// Running mean Brier score of each group, by date of resolution.
     History(ChartArgs),
 }
 
+/// What every chart takes: the series, the filters and the file.
 #[derive(Debug, Args)]
 pub struct ChartArgs {
     /// How to split forecasts into series (at most 16 series; the 8 largest read best).
@@ -28,6 +29,16 @@ pub struct ChartArgs {
     pub by: GroupBy,
     #[command(flatten)]
     pub filters: Filters,
+    /// The SVG file to write.
+    #[arg(short = 'o', long = "output", value_name = "FILE.svg")]
+    pub output: std::path::PathBuf,
+}
+
+/// `chart calibration`: the common arguments, and how reliability is drawn.
+#[derive(Debug, Args)]
+pub struct CalibrationArgs {
+    #[command(flatten)]
+    pub chart: ChartArgs,
     /// Number of calibration bins (with --method bins).
     #[arg(long, default_value_t = crate::score::DEFAULT_BINS)]
     pub bins: usize,
@@ -36,10 +47,7 @@ pub struct ChartArgs {
     #[arg(long, value_enum, default_value = "corp")]
     pub method: Method,
     #[command(flatten)]
-    pub resampling: super::report::ResampleArgs,
-    /// The SVG file to write.
-    #[arg(short = 'o', long = "output", value_name = "FILE.svg")]
-    pub output: std::path::PathBuf,
+    pub resampling: ResampleArgs,
 }
 
 /// How a reliability diagram is drawn.
@@ -127,30 +135,46 @@ pub fn history_series(scoring: &Scoring, by: GroupBy) -> Vec<HistorySeries> {
 }
 
 pub fn run(cmd: ChartCmd, ctx: &Ctx) -> anyhow::Result<()> {
-    let (a, history) = match cmd {
-        ChartCmd::Calibration(a) => (a, false),
-        ChartCmd::History(a) => (a, true),
-    };
     let store = ctx.open()?;
-    let (q, scoring, groups) = compute(ctx, &store, &a.filters, a.by, a.bins, &a.resampling)?;
-    let what = a.filters.describe(&q);
-    let svg = if history {
-        chart::history_svg(
-            &format!("Running mean Brier score · {what}"),
-            &history_series(&scoring, a.by),
-        )?
-    } else if a.method == Method::Corp {
-        corp_chart(&groups, &what)?
-    } else {
-        chart::calibration_svg(
-            &format!("Calibration · {what}"),
-            &calibration_series(&groups),
-        )?
+    let (output, svg) = match cmd {
+        ChartCmd::History(a) => {
+            // The history needs the scored items only: no resampling.
+            let off = ResampleArgs {
+                resamples: 0,
+                ..ResampleArgs::default()
+            };
+            let (q, scoring, _) = compute(
+                ctx,
+                &store,
+                &a.filters,
+                a.by,
+                crate::score::DEFAULT_BINS,
+                &off,
+            )?;
+            let svg = chart::history_svg(
+                &format!("Running mean Brier score · {}", a.filters.describe(&q)),
+                &history_series(&scoring, a.by),
+            )?;
+            (a.output, svg)
+        }
+        ChartCmd::Calibration(c) => {
+            let a = c.chart;
+            let (q, _, groups) = compute(ctx, &store, &a.filters, a.by, c.bins, &c.resampling)?;
+            let what = a.filters.describe(&q);
+            let svg = match c.method {
+                Method::Corp => corp_chart(&groups, &what)?,
+                Method::Bins => chart::calibration_svg(
+                    &format!("Calibration · {what}"),
+                    &calibration_series(&groups),
+                )?,
+            };
+            (a.output, svg)
+        }
     };
-    std::fs::write(&a.output, svg).map_err(|e| {
+    std::fs::write(&output, svg).map_err(|e| {
         Refused(format!(
             "--output: cannot write '{}': {e}",
-            a.output.display()
+            output.display()
         ))
     })?;
     Ok(())

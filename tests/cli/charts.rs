@@ -179,6 +179,11 @@ fn history_svg_parses() {
     let svg = std::fs::read_to_string(env.path("hist.svg")).unwrap();
     roxmltree::Document::parse(&svg).expect("valid XML");
     assert!(svg.contains("ana") && svg.contains("bob"));
+    // Bins and resamples mean nothing to a history: not offered.
+    for option in ["--bins", "--resamples", "--method"] {
+        let e = env.fails(&["chart", "history", option, "5", "-o", "h.svg"], 2);
+        assert!(e.contains(option), "{e}");
+    }
 }
 
 #[test]
