@@ -85,10 +85,25 @@ pub(super) fn pool(obs: &[Obs]) -> Vec<Point> {
 /// each point. Adjacent blocks are merged only while the earlier mean is strictly
 /// greater, so input that is already non-decreasing comes back unchanged.
 pub fn pav(points: &[(f64, f64)]) -> Vec<f64> {
-    // Each block: (weighted sum of y, total weight, number of points).
-    let mut blocks: Vec<(f64, f64, usize)> = Vec::with_capacity(points.len());
-    for &(y, w) in points {
-        blocks.push((y * w, w, 1));
+    let mut blocks = Vec::with_capacity(points.len());
+    pav_blocks(points.iter().map(|&(y, w)| (y * w, w)), &mut blocks);
+    let mut fitted = Vec::with_capacity(points.len());
+    for (s, w, n) in blocks {
+        fitted.extend(std::iter::repeat_n(s / w, n));
+    }
+    fitted
+}
+
+/// The blocks PAV pools the points into, each `(sum of w·y, sum of w, number of points)`
+/// in order, written to `blocks` (emptied first, so one buffer serves many fits). Points
+/// come as `(w·y, w)` with `w > 0`.
+pub(super) fn pav_blocks(
+    points: impl Iterator<Item = (f64, f64)>,
+    blocks: &mut Vec<(f64, f64, usize)>,
+) {
+    blocks.clear();
+    for (s, w) in points {
+        blocks.push((s, w, 1));
         while let [.., (s0, w0, n0), (s1, w1, n1)] = blocks[..] {
             // s0 / w0 > s1 / w1 without dividing (weights are positive).
             if s0 * w1 > s1 * w0 {
@@ -101,22 +116,25 @@ pub fn pav(points: &[(f64, f64)]) -> Vec<f64> {
             }
         }
     }
-    let mut fitted = Vec::with_capacity(points.len());
-    for (s, w, n) in blocks {
-        fitted.extend(std::iter::repeat_n(s / w, n));
-    }
-    fitted
 }
 
 /// The recalibrated value of each pooled point, in the points' order.
 pub(super) fn recalibrate(points: &[Point]) -> Vec<f64> {
-    let yw: Vec<(f64, f64)> = points.iter().map(|pt| (pt.yes / pt.w, pt.w)).collect();
-    let mut fitted = pav(&yw);
-    // A block's value is a share of outcomes; keep rounding from leaving [0, 1].
-    for r in &mut fitted {
-        *r = r.clamp(0.0, 1.0);
+    let mut blocks = Vec::with_capacity(points.len());
+    pav_blocks(points.iter().map(|pt| (pt.yes, pt.w)), &mut blocks);
+    let mut fitted = Vec::with_capacity(points.len());
+    for (s, w, n) in blocks {
+        // A block's value is a share of outcomes; keep rounding from leaving [0, 1].
+        fitted.extend(std::iter::repeat_n((s / w).clamp(0.0, 1.0), n));
     }
     fitted
+}
+
+/// Entropy of a share in nats, `−r ln r − (1 − r) ln(1 − r)`, with `0 · ln 0 = 0`: the
+/// mean log score of always saying `r` on outcomes whose share of yes is `r`.
+pub(super) fn entropy(r: f64) -> f64 {
+    let part = |q: f64| if q > 0.0 { -q * q.ln() } else { 0.0 };
+    part(r) + part(1.0 - r)
 }
 
 /// The three parts of one mean score.
@@ -188,16 +206,12 @@ fn log_unclamped(r: f64, yes: f64, no: f64) -> f64 {
 }
 
 /// Mean Brier and log scores of the forecasts, of `fitted` and of the base rate, over
-/// `points` with `yes` weights possibly replaced by `yes_of(i)`.
-pub(super) fn means(
-    points: &[Point],
-    yes_of: impl Fn(usize) -> f64,
-    fitted: &[f64],
-) -> (Means, Means) {
+/// `points`.
+pub(super) fn means(points: &[Point], fitted: &[f64]) -> (Means, Means) {
     let (mut total, mut yes_total) = (0.0, 0.0);
     let (mut bf, mut br, mut lf, mut lr) = (0.0, 0.0, 0.0, 0.0);
     for (i, pt) in points.iter().enumerate() {
-        let yes = yes_of(i);
+        let yes = pt.yes;
         let no = (pt.w - yes).max(0.0);
         let r = fitted[i];
         total += pt.w;
@@ -231,7 +245,7 @@ pub fn corp(obs: &[Obs]) -> Option<Corp> {
         return None;
     }
     let fitted = recalibrate(&points);
-    let (brier, log) = means(&points, |i| points[i].yes, &fitted);
+    let (brier, log) = means(&points, &fitted);
     Some(Corp {
         brier: brier.decomposition(),
         log_loss: log.decomposition(),

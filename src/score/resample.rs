@@ -9,19 +9,23 @@
 
 use std::collections::BTreeMap;
 
-use rand::distr::Bernoulli;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Binomial, Distribution};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::corp::{self, means, pool, recalibrate, Corp, Obs};
+use super::corp::{self, entropy, pav_blocks, pool, Corp, Obs};
 use super::select::PairScore;
+use super::select::{brier_term, log_term};
 use super::status::Status;
 
-/// Resamples drawn when the caller has no preference.
-pub const DEFAULT_RESAMPLES: usize = 1000;
+/// Resamples drawn when the caller has no preference. 200 keeps a report with bands and
+/// intervals within about twice the time of one without at a million forecasts (see
+/// BENCHMARKS.md); the band's 5% and 95% points are then the 10th and 190th of 200
+/// curves and each interval end lies between the 5th and 6th of 200 means. More give
+/// steadier ends (`--resamples 1000` or more for a publication).
+pub const DEFAULT_RESAMPLES: usize = 200;
 
 /// Seed used when the caller gives none, so that the same ledger gives the same report.
 pub const DEFAULT_SEED: u64 = 2021;
@@ -62,11 +66,27 @@ fn stream(seed: u64, purpose: &str, key: &str) -> ChaCha8Rng {
 
 /// The `q` quantile of sorted values, interpolating linearly between order statistics
 /// (the default of R and NumPy, "type 7" in Hyndman & Fan, 1996).
+#[cfg(test)]
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     let h = (sorted.len() - 1) as f64 * q;
     let lo = h.floor() as usize;
     let hi = (lo + 1).min(sorted.len() - 1);
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+/// The `low` and `high` quantiles of `values` (reordered in place, non-empty, no NaN),
+/// as [`quantile`] of the sorted values gives them, found by selection rather than a
+/// full sort.
+fn quantiles(values: &mut [f64], low: f64, high: f64) -> (f64, f64) {
+    let mut at = |q: f64| {
+        let h = (values.len() - 1) as f64 * q;
+        let lo = h.floor() as usize;
+        let (_, &mut below, rest) = values.select_nth_unstable_by(lo, f64::total_cmp);
+        // The next order statistic is the smallest of what lies above.
+        let above = rest.iter().copied().min_by(f64::total_cmp).unwrap_or(below);
+        below + (h - lo as f64) * (above - below)
+    };
+    (at(low), at(high))
 }
 
 /// The weighted observations of a group's scored pairs.
@@ -81,54 +101,12 @@ pub fn observations<'a>(items: impl IntoIterator<Item = &'a PairScore>) -> Vec<O
 }
 
 /// Observations with the same forecast and weight: their number of yes outcomes under
-/// calibration is one binomial draw.
+/// calibration is one binomial draw (for the small counts of a ledger, rand_distr draws
+/// it by inversion from a single uniform number, cheaper than one draw per observation).
 struct Draw {
     point: usize,
     w: f64,
-    how: HowToDraw,
-}
-
-/// How to draw the number of yes outcomes of `count` observations with probability `p`.
-enum HowToDraw {
-    /// `p` is 0 or 1: every outcome is fixed.
-    Fixed(u64),
-    /// A few observations: one Bernoulli draw each (cheaper than a binomial draw).
-    EachOf(u64, Bernoulli),
-    /// Many observations: one binomial draw.
-    Binomial(Binomial),
-}
-
-/// Up to this many observations of one (p, w) are drawn one by one.
-const EACH_UP_TO: u64 = 24;
-
-impl HowToDraw {
-    fn new(count: u64, p: f64) -> HowToDraw {
-        if p <= 0.0 {
-            return HowToDraw::Fixed(0);
-        }
-        if p >= 1.0 {
-            return HowToDraw::Fixed(count);
-        }
-        if count > EACH_UP_TO {
-            if let Ok(b) = Binomial::new(count, p) {
-                return HowToDraw::Binomial(b);
-            }
-        }
-        match Bernoulli::new(p) {
-            Ok(b) => HowToDraw::EachOf(count, b),
-            // Unreachable for p in (0, 1); drawing nothing keeps the band honest-looking
-            // rather than panicking.
-            Err(_) => HowToDraw::Fixed(0),
-        }
-    }
-
-    fn draw(&self, rng: &mut ChaCha8Rng) -> u64 {
-        match self {
-            HowToDraw::Fixed(k) => *k,
-            HowToDraw::EachOf(n, b) => (0..*n).map(|_| u64::from(b.sample(rng))).sum(),
-            HowToDraw::Binomial(b) => b.sample(rng),
-        }
-    }
+    dist: Binomial,
 }
 
 /// The CORP decomposition and curve of a group, with its consistency band and
@@ -153,11 +131,10 @@ pub fn corp_with_band(obs: &[Obs], r: &Resampling, key: &str) -> Option<Corp> {
             continue;
         }
         let point = points.partition_point(|pt| pt.p.total_cmp(&p).is_lt());
-        draws.push(Draw {
-            point,
-            w,
-            how: HowToDraw::new(run as u64, p),
-        });
+        // p is a probability (scores clamp it), so this cannot fail; skip it if it did.
+        if let Ok(dist) = Binomial::new(run as u64, p.clamp(0.0, 1.0)) {
+            draws.push(Draw { point, w, dist });
+        }
         run = 0;
     }
 
@@ -166,25 +143,57 @@ pub fn corp_with_band(obs: &[Obs], r: &Resampling, key: &str) -> Option<Corp> {
     let evaluated: Vec<usize> = (0..m).filter(|i| i % step == 0 || *i == m - 1).collect();
     let mut band: Vec<Vec<f64>> = vec![Vec::with_capacity(r.resamples); evaluated.len()];
     let (mut worse_brier, mut worse_log) = (0usize, 0usize);
+    // Resampled MCBs are summed in another order than the observed one: equal ones may
+    // differ in the last bits, and count as "at least as large".
     let tolerance = 1e-12;
+    let total: f64 = points.iter().map(|pt| pt.w).sum();
+    // Each point's forecast scored on a yes and on a no (Brier, then log): the same in
+    // every resample, so computed once.
+    let scores: Vec<[f64; 4]> = points
+        .iter()
+        .map(|pt| {
+            [
+                brier_term(pt.p, true),
+                brier_term(pt.p, false),
+                log_term(pt.p, true),
+                log_term(pt.p, false),
+            ]
+        })
+        .collect();
     let mut rng = stream(r.seed, "band", key);
     let mut yes = vec![0.0; m];
+    let mut blocks = Vec::with_capacity(m);
+    let mut fitted = vec![0.0; m];
     for _ in 0..r.resamples {
-        yes.iter_mut().for_each(|y| *y = 0.0);
+        yes.fill(0.0);
         for d in &draws {
-            yes[d.point] += d.how.draw(&mut rng) as f64 * d.w;
+            yes[d.point] += d.dist.sample(&mut rng) as f64 * d.w;
         }
-        let drawn: Vec<corp::Point> = points
-            .iter()
-            .zip(&yes)
-            .map(|(pt, &y)| corp::Point { yes: y, ..*pt })
-            .collect();
-        let fitted = recalibrate(&drawn);
-        let (b, l) = means(&points, |i| yes[i], &fitted);
-        if b.forecast - b.recalibrated >= c.brier.mcb - tolerance {
+        let (mut forecast_brier, mut forecast_log) = (0.0, 0.0);
+        for ((pt, s), &y) in points.iter().zip(&scores).zip(&yes) {
+            let no = (pt.w - y).max(0.0);
+            forecast_brier += y * s[0] + no * s[1];
+            forecast_log += y * s[2] + no * s[3];
+        }
+        // Within a PAV block every forecast becomes the block's share r of yes, so the
+        // block scores W·r(1 − r) under Brier and W times the entropy of r under log.
+        pav_blocks(
+            points.iter().zip(&yes).map(|(pt, &y)| (y, pt.w)),
+            &mut blocks,
+        );
+        let (mut recal_brier, mut recal_log) = (0.0, 0.0);
+        let mut at = 0;
+        for &(s, w, n) in &blocks {
+            let share = (s / w).clamp(0.0, 1.0);
+            recal_brier += w * share * (1.0 - share);
+            recal_log += w * entropy(share);
+            fitted[at..at + n].fill(share);
+            at += n;
+        }
+        if (forecast_brier - recal_brier) / total >= c.brier.mcb - tolerance {
             worse_brier += 1;
         }
-        if l.forecast - l.recalibrated >= c.log_loss.mcb - tolerance {
+        if (forecast_log - recal_log) / total >= c.log_loss.mcb - tolerance {
             worse_log += 1;
         }
         for (slot, &i) in band.iter_mut().zip(&evaluated) {
@@ -192,9 +201,9 @@ pub fn corp_with_band(obs: &[Obs], r: &Resampling, key: &str) -> Option<Corp> {
         }
     }
     for (values, &i) in band.iter_mut().zip(&evaluated) {
-        values.sort_by(f64::total_cmp);
-        c.curve[i].band_low = Some(quantile(values, 0.05));
-        c.curve[i].band_high = Some(quantile(values, 0.95));
+        let (low, high) = quantiles(values, 0.05, 0.95);
+        c.curve[i].band_low = Some(low);
+        c.curve[i].band_high = Some(high);
     }
     let n = r.resamples as f64;
     c.brier.mcb_p_value = Some(worse_brier as f64 / n);
@@ -245,13 +254,19 @@ pub fn bootstrap<'a>(
     if n < 2 || r.resamples == 0 {
         return Intervals::default();
     }
+    // Claims are drawn by 32-bit index (half the random bits of a 64-bit one); no group
+    // comes near 2^32 claims, but one that did would be refused an interval rather than
+    // be drawn from in part.
+    let Ok(n32) = u32::try_from(n) else {
+        return Intervals::default();
+    };
     let mut rng = stream(r.seed, "bootstrap", key);
     let mut brier = Vec::with_capacity(r.resamples);
     let mut log = Vec::with_capacity(r.resamples);
     for _ in 0..r.resamples {
         let (mut w, mut b, mut l) = (0.0, 0.0, 0.0);
         for _ in 0..n {
-            let c = claims[rng.random_range(0..n)];
+            let c = claims[rng.random_range(0..n32) as usize];
             w += c.0;
             b += c.1;
             l += c.2;
@@ -259,13 +274,13 @@ pub fn bootstrap<'a>(
         brier.push(b / w);
         log.push(l / w);
     }
-    brier.sort_by(f64::total_cmp);
-    log.sort_by(f64::total_cmp);
+    let (brier_low, brier_high) = quantiles(&mut brier, 0.025, 0.975);
+    let (log_low, log_high) = quantiles(&mut log, 0.025, 0.975);
     Intervals {
-        brier_ci_low: Some(quantile(&brier, 0.025)),
-        brier_ci_high: Some(quantile(&brier, 0.975)),
-        log_loss_ci_low: Some(quantile(&log, 0.025)),
-        log_loss_ci_high: Some(quantile(&log, 0.975)),
+        brier_ci_low: Some(brier_low),
+        brier_ci_high: Some(brier_high),
+        log_loss_ci_low: Some(log_low),
+        log_loss_ci_high: Some(log_high),
     }
 }
 
@@ -326,6 +341,20 @@ mod tests {
         assert_eq!(quantile(&v, 1.0), 5.0);
         assert!((quantile(&v, 0.1) - 1.4).abs() < 1e-12);
         assert_eq!(quantile(&[7.0], 0.975), 7.0);
+        assert_eq!(quantiles(&mut [7.0], 0.025, 0.975), (7.0, 7.0));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn selection_gives_the_sorted_quantiles(
+            mut values in proptest::collection::vec(-1e3..1e3f64, 1..300),
+            low in 0.0..0.5f64, high in 0.5..=1.0f64) {
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            let (a, b) = quantiles(&mut values, low, high);
+            proptest::prop_assert_eq!(a, quantile(&sorted, low));
+            proptest::prop_assert_eq!(b, quantile(&sorted, high));
+        }
     }
 
     #[test]
