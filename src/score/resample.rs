@@ -141,39 +141,44 @@ pub fn corp_with_band(obs: &[Obs], r: &Resampling, key: &str) -> Option<Corp> {
     let m = points.len();
     let step = m.div_ceil(BAND_POINTS).max(1);
     let evaluated: Vec<usize> = (0..m).filter(|i| i % step == 0 || *i == m - 1).collect();
-    let mut band: Vec<Vec<f64>> = vec![Vec::with_capacity(r.resamples); evaluated.len()];
     let (mut worse_brier, mut worse_log) = (0usize, 0usize);
     // Resampled MCBs are summed in another order than the observed one: equal ones may
     // differ in the last bits, and count as "at least as large".
     let tolerance = 1e-12;
     let total: f64 = points.iter().map(|pt| pt.w).sum();
-    // Each point's forecast scored on a yes and on a no (Brier, then log): the same in
-    // every resample, so computed once.
-    let scores: Vec<[f64; 4]> = points
+    // The forecasts' mean scores on drawn outcomes: what they would score if every
+    // outcome were no, plus, for each yes drawn, the difference between the score on a
+    // yes and on a no of that forecast (Brier, log) — fixed, so computed once.
+    let all_no = points.iter().fold((0.0, 0.0), |(b, l), pt| {
+        (
+            b + pt.w * brier_term(pt.p, false),
+            l + pt.w * log_term(pt.p, false),
+        )
+    });
+    let per_yes: Vec<(f64, f64)> = draws
         .iter()
-        .map(|pt| {
-            [
-                brier_term(pt.p, true),
-                brier_term(pt.p, false),
-                log_term(pt.p, true),
-                log_term(pt.p, false),
-            ]
+        .map(|d| {
+            let p = points[d.point].p;
+            (
+                d.w * (brier_term(p, true) - brier_term(p, false)),
+                d.w * (log_term(p, true) - log_term(p, false)),
+            )
         })
         .collect();
     let mut rng = stream(r.seed, "band", key);
     let mut yes = vec![0.0; m];
     let mut blocks = Vec::with_capacity(m);
     let mut fitted = vec![0.0; m];
+    // The refitted curves at the evaluated points, one resample after the other.
+    let mut curves: Vec<f64> = Vec::with_capacity(r.resamples * evaluated.len());
     for _ in 0..r.resamples {
         yes.fill(0.0);
-        for d in &draws {
-            yes[d.point] += d.dist.sample(&mut rng) as f64 * d.w;
-        }
-        let (mut forecast_brier, mut forecast_log) = (0.0, 0.0);
-        for ((pt, s), &y) in points.iter().zip(&scores).zip(&yes) {
-            let no = (pt.w - y).max(0.0);
-            forecast_brier += y * s[0] + no * s[1];
-            forecast_log += y * s[2] + no * s[3];
+        let (mut forecast_brier, mut forecast_log) = all_no;
+        for (d, &(db, dl)) in draws.iter().zip(&per_yes) {
+            let k = d.dist.sample(&mut rng) as f64;
+            yes[d.point] += k * d.w;
+            forecast_brier += k * db;
+            forecast_log += k * dl;
         }
         // Within a PAV block every forecast becomes the block's share r of yes, so the
         // block scores W·r(1 − r) under Brier and W times the entropy of r under log.
@@ -196,12 +201,17 @@ pub fn corp_with_band(obs: &[Obs], r: &Resampling, key: &str) -> Option<Corp> {
         if (forecast_log - recal_log) / total >= c.log_loss.mcb - tolerance {
             worse_log += 1;
         }
-        for (slot, &i) in band.iter_mut().zip(&evaluated) {
-            slot.push(fitted[i]);
+        if evaluated.len() == m {
+            curves.extend_from_slice(&fitted);
+        } else {
+            curves.extend(evaluated.iter().map(|&i| fitted[i]));
         }
     }
-    for (values, &i) in band.iter_mut().zip(&evaluated) {
-        let (low, high) = quantiles(values, 0.05, 0.95);
+    let mut column = Vec::with_capacity(r.resamples);
+    for (k, &i) in evaluated.iter().enumerate() {
+        column.clear();
+        column.extend(curves.iter().skip(k).step_by(evaluated.len()));
+        let (low, high) = quantiles(&mut column, 0.05, 0.95);
         c.curve[i].band_low = Some(low);
         c.curve[i].band_high = Some(high);
     }
