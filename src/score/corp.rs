@@ -102,20 +102,30 @@ pub(super) fn pav_blocks(
     blocks: &mut Vec<(f64, f64, usize)>,
 ) {
     blocks.clear();
+    // The newest block is kept in locals and pushed only when the next point cannot
+    // join it; earlier blocks are only ever popped back into it.
+    let mut current: Option<(f64, f64, usize)> = None;
     for (s, w) in points {
-        blocks.push((s, w, 1));
-        while let [.., (s0, w0, n0), (s1, w1, n1)] = blocks[..] {
-            // s0 / w0 > s1 / w1 without dividing (weights are positive).
-            if s0 * w1 > s1 * w0 {
-                blocks.pop();
-                if let Some(prev) = blocks.last_mut() {
-                    *prev = (s0 + s1, w0 + w1, n0 + n1);
+        let (mut s1, mut w1, mut n1) = (s, w, 1);
+        if let Some(c) = current.take() {
+            // c.0 / c.1 > s1 / w1 without dividing (weights are positive).
+            if c.0 * w1 > s1 * c.1 {
+                (s1, w1, n1) = (c.0 + s1, c.1 + w1, c.2 + n1);
+                while let Some(&(s0, w0, n0)) = blocks.last() {
+                    if s0 * w1 > s1 * w0 {
+                        blocks.pop();
+                        (s1, w1, n1) = (s0 + s1, w0 + w1, n0 + n1);
+                    } else {
+                        break;
+                    }
                 }
             } else {
-                break;
+                blocks.push(c);
             }
         }
+        current = Some((s1, w1, n1));
     }
+    blocks.extend(current);
 }
 
 /// The recalibrated value of each pooled point, in the points' order.
