@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    check_series_count, count, draw_legend, draw_title, pct, style, title_lines, Axis, ChartError,
-    LegendEntry, LegendKind, Stroke, Style, Svg, EPS, INK, LEFT, REFERENCE, RIGHT, SMALL, WIDTH,
+    check_series_count, count, draw_legend, draw_title, legend_entries, pct, style, title_lines,
+    Axis, ChartError, Stroke, Style, Svg, EPS, INK, LEFT, REFERENCE, RIGHT, SMALL, WIDTH,
 };
 
 /// One line of the diagram: the calibration bins of one forecaster (or group).
@@ -96,20 +96,10 @@ pub fn calibration_svg(title: &str, series: &[CalibrationSeries]) -> Result<Stri
     let count_axis = count_axis(&prepared)?;
 
     let lines = title_lines(title);
-    let entries: Vec<LegendEntry<'_>> = prepared
-        .iter()
-        .enumerate()
-        .map(|(i, s)| LegendEntry {
-            class: format!("legend-entry legend-{i}"),
-            label: s.label,
-            kind: LegendKind::Series(style(i)),
-        })
-        .chain(std::iter::once(LegendEntry {
-            class: "legend-entry legend-reference".to_string(),
-            label: "perfect calibration (forecast = observed)",
-            kind: LegendKind::Reference,
-        }))
-        .collect();
+    let entries = legend_entries(
+        prepared.iter().map(|s| s.label),
+        Some("perfect calibration (forecast = observed)"),
+    );
 
     let title_top = 8.0;
     let main_top = title_top + lines.len() as f64 * super::TITLE_LINE + 12.0;

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::calibration::{count_axis, AxisTitles, Bar, Plot, Prepared, PANELS_H};
 use super::{
-    check_series_count, count, draw_legend, draw_title, pct, style, title_lines, ChartError,
-    LegendEntry, LegendKind, Svg, EPS, LEFT,
+    check_series_count, count, draw_legend, draw_title, legend_entries, pct, style, title_lines,
+    ChartError, Svg, EPS, LEFT,
 };
 use crate::score::CurvePoint;
 
@@ -54,20 +54,10 @@ pub fn corp_svg(title: &str, series: &[CorpSeries]) -> Result<String, ChartError
     let axis = count_axis(&prepared)?;
 
     let lines = title_lines(title);
-    let entries: Vec<LegendEntry<'_>> = series
-        .iter()
-        .enumerate()
-        .map(|(i, s)| LegendEntry {
-            class: format!("legend-entry legend-{i}"),
-            label: &s.label,
-            kind: LegendKind::Series(style(i)),
-        })
-        .chain(std::iter::once(LegendEntry {
-            class: "legend-entry legend-reference".to_string(),
-            label: "perfect calibration (recalibrated = forecast)",
-            kind: LegendKind::Reference,
-        }))
-        .collect();
+    let entries = legend_entries(
+        series.iter().map(|s| s.label.as_str()),
+        Some("perfect calibration (recalibrated = forecast)"),
+    );
 
     let title_top = 8.0;
     let main_top = title_top + lines.len() as f64 * super::TITLE_LINE + 12.0;

@@ -602,6 +602,27 @@ struct LegendEntry<'a> {
     kind: LegendKind,
 }
 
+/// The legend rows of a chart: one per series label, in order, then the reference
+/// line's row when it has one.
+fn legend_entries<'a>(
+    labels: impl Iterator<Item = &'a str>,
+    reference: Option<&'a str>,
+) -> Vec<LegendEntry<'a>> {
+    labels
+        .enumerate()
+        .map(|(i, label)| LegendEntry {
+            class: format!("legend-entry legend-{i}"),
+            label,
+            kind: LegendKind::Series(style(i)),
+        })
+        .chain(reference.map(|label| LegendEntry {
+            class: "legend-entry legend-reference".to_string(),
+            label,
+            kind: LegendKind::Reference,
+        }))
+        .collect()
+}
+
 enum LegendKind {
     /// A series: line sample in its colour and dash, with its marker on top.
     Series(Style),
