@@ -237,6 +237,21 @@ const METRICS: &[Metric] = &[
         value: |g| Value::Score(g.corp_brier_dsc),
     },
     Metric {
+        name: "Log loss miscalibration (CORP)",
+        help: "The same miscalibration measured with the log loss, which weighs confident misses far more: log loss = miscalibration \u{2212} discrimination + uncertainty, each in the log loss's units.",
+        value: |g| Value::Score(g.corp_log_loss_mcb),
+    },
+    Metric {
+        name: "Log loss discrimination (CORP)",
+        help: "The discrimination measured with the log loss; higher is better.",
+        value: |g| Value::Score(g.corp_log_loss_dsc),
+    },
+    Metric {
+        name: "Log loss uncertainty (CORP)",
+        help: "What always saying the base rate would score under the log loss: at most 0.693 when half the claims came true.",
+        value: |g| Value::Score(g.corp_log_loss_unc),
+    },
+    Metric {
         name: "Miscalibration p-value",
         help: "The share of simulated records, drawn as if these very forecasts were perfectly calibrated, that come out at least this miscalibrated. Below 5% the miscalibration is unlikely to be bad luck.",
         value: |g| Value::Share(g.corp_brier_mcb_p),
