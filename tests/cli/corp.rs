@@ -180,3 +180,53 @@ fn tables_and_csv_carry_intervals_and_the_mark() {
     // Four forecast values for sharp, twin; two for fair, wild; one for solo.
     assert_eq!(lines.count(), 13, "{curve}");
 }
+
+/// Under `time-avg` each day's standing forecast weighs in, and the split is still exact.
+#[test]
+fn the_split_is_exact_under_time_average() {
+    let env = Env::new();
+    let mut lines = Vec::new();
+    for i in 0..12 {
+        lines.push(format!(
+            r#"{{"type": "claim", "key": "t{i}", "statement": "Claim {i}", "resolve_by": "2026-01-01"}}"#
+        ));
+        // A first call, revised twice at uneven intervals.
+        for (day, p) in [
+            ("03-01", 0.3 + 0.05 * f64::from(i % 4)),
+            ("05-17", 0.5),
+            ("09-02", 0.1 * f64::from(i % 9 + 1)),
+        ] {
+            lines.push(format!(
+                r#"{{"type": "forecast", "claim": "t{i}", "forecaster": "ana", "p": {p}, "made_at": "2025-{day}T08:00:00Z"}}"#
+            ));
+        }
+        let outcome = if i % 3 == 1 { "yes" } else { "no" };
+        lines.push(format!(
+            r#"{{"type": "resolution", "claim": "t{i}", "outcome": "{outcome}", "resolved_on": "2025-11-20"}}"#
+        ));
+    }
+    let file = env.path("t.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").expect("write the ledger file");
+    env.ok(&["import", file.to_str().expect("utf-8 path")]);
+    let v = env.json(&[
+        "report",
+        "--format",
+        "json",
+        "--rule",
+        "time-avg",
+        "--resamples",
+        "50",
+    ]);
+    let g = group(&v, "ana");
+    let corp = &g["corp"];
+    for (rule, score) in [("brier", "brier"), ("log_loss", "log_loss")] {
+        let d = &corp[rule];
+        let rebuilt = f(&d["mcb"]) - f(&d["dsc"]) + f(&d["unc"]);
+        assert!((rebuilt - f(&g[score])).abs() < 1e-12, "{rule}: {d}");
+    }
+    // Weights are days: fractional, and adding up to the number of scored pairs.
+    let curve = corp["curve"].as_array().expect("curve");
+    let total: f64 = curve.iter().map(|pt| f(&pt["n"])).sum();
+    assert!((total - 12.0).abs() < 1e-9, "{total}");
+    assert!(curve.iter().any(|pt| f(&pt["n"]).fract() != 0.0));
+}
