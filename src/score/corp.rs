@@ -394,8 +394,42 @@ mod tests {
         (p, any::<bool>(), w).prop_map(|(p, yes, w)| Obs { p, yes, w })
     }
 
+    /// Isotonic regression by its max-min formula: the fit at i is the largest, over
+    /// blocks starting at or before i, of the smallest weighted mean of a block from
+    /// there to at or after i (Barlow, Bartholomew, Bremner & Brunk, "Statistical
+    /// Inference under Order Restrictions", 1972). Quadratic, but independent of PAV.
+    fn max_min(points: &[(f64, f64)]) -> Vec<f64> {
+        let mean = |j: usize, k: usize| {
+            let (s, w) = points[j..=k]
+                .iter()
+                .fold((0.0, 0.0), |(s, w), &(y, v)| (s + y * v, w + v));
+            s / w
+        };
+        (0..points.len())
+            .map(|i| {
+                (0..=i)
+                    .map(|j| {
+                        (i..points.len())
+                            .map(|k| mean(j, k))
+                            .fold(f64::INFINITY, f64::min)
+                    })
+                    .fold(f64::NEG_INFINITY, f64::max)
+            })
+            .collect()
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn pav_matches_the_max_min_formula(
+            points in prop::collection::vec((0.0..=1.0f64, 0.01..3.0f64), 1..25)) {
+            let fast = pav(&points);
+            let slow = max_min(&points);
+            for (a, b) in fast.iter().zip(&slow) {
+                prop_assert!((a - b).abs() < 1e-12, "pav {:?} max-min {:?}", fast, slow);
+            }
+        }
 
         #[test]
         fn identity_holds_for_both_rules(obs in prop::collection::vec(arb_obs(), 1..80)) {
