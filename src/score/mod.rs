@@ -20,6 +20,10 @@
 //!    calls [`metrics`] on one group or [`group_metrics`] on `(key, &PairScore)` rows to
 //!    get a [`Metrics`] per key. An item may sit in several groups.
 //! 4. **Head to head.** [`compare`] matches two forecasters on the claims both scored.
+//! 5. **CORP and uncertainty.** [`corp_with_band`] recalibrates a group's forecasts by
+//!    isotonic regression and splits its mean Brier score and log loss into
+//!    miscalibration, discrimination and uncertainty, with a consistency band;
+//!    [`bootstrap`] gives 95% intervals for the group's mean scores over its claims.
 //!
 //! ```
 //! # use hindsight::score::*;
@@ -56,12 +60,19 @@
 //! made at the same instant, where the later one in input order is the revision.
 
 mod compare;
+mod corp;
 mod metrics;
+mod resample;
 mod select;
 mod status;
 
 pub use compare::{compare, Comparison};
+pub use corp::{corp, pav, Corp, CurvePoint, Decomposition, Obs};
 pub use metrics::{group_metrics, metrics, CalibrationBin, Metrics, DEFAULT_BINS, MAX_BINS};
+pub use resample::{
+    bootstrap, corp_with_band, observations, overlaps_best, Intervals, Resampling, BAND_POINTS,
+    DEFAULT_RESAMPLES, DEFAULT_SEED, MAX_RESAMPLES,
+};
 pub use select::{horizon, late_pair, score_pair, Horizon, Pair, PairScore, Rule, UnknownRule};
 pub use status::{claim_status, cutoff, effective_resolution, Dated, Status};
 
