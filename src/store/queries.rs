@@ -566,26 +566,18 @@ impl<'c> Db<'c> {
     /// Claims matching `filter`, soonest deadline first (a postponed claim by the date it
     /// was postponed to).
     pub fn list(&self, filter: &ClaimFilter) -> Result<Vec<ListRow>> {
-        let mut sql = String::from(
-            "SELECT c.key, c.statement, coalesce(pp.resolve_by, c.resolve_by), s.key, cc.key,
-                    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag)),
-                    r.outcome, r.resolved_on,
-                    (SELECT count(*) FROM forecasts f WHERE f.claim_id = c.id),
-                    lf.p, lf.forecaster, lf.made_at, lf.recorded_at,
-                    CASE WHEN pp.id IS NULL THEN NULL ELSE c.resolve_by END
+        // Two steps in one statement: `chosen` picks the claims and their order from the
+        // claims, their current resolution and postponement and the filters alone; only
+        // then are the details (tags, forecast count, latest forecast) read, for the
+        // chosen claims only. With --limit that is a handful of claims, not all due ones.
+        let mut args: Vec<Value> = Vec::new();
+        let mut choose = String::from(
+            "SELECT c.id, r.id AS rid, pp.id AS ppid, coalesce(pp.resolve_by, c.resolve_by) AS due
                FROM claims c
-               LEFT JOIN sources s ON s.id = c.source_id
-               LEFT JOIN claims cc ON cc.id = c.condition_id
                LEFT JOIN resolutions r ON r.id = (SELECT max(id) FROM resolutions x WHERE x.claim_id = c.id)
                LEFT JOIN postponements pp ON pp.id = (SELECT max(id) FROM postponements y WHERE y.claim_id = c.id)
-               LEFT JOIN forecasts lf ON lf.id = (SELECT f.id FROM forecasts f WHERE f.claim_id = c.id",
+              WHERE 1 = 1",
         );
-        let mut args: Vec<Value> = Vec::new();
-        if let Some(name) = &filter.forecaster {
-            args.push(Value::Text(name.clone()));
-            sql.push_str(&format!(" AND f.forecaster = ?{}", args.len()));
-        }
-        sql.push_str(" ORDER BY f.made_at DESC, f.id DESC LIMIT 1) WHERE 1 = 1");
         // "Open" means no resolution row. `r.id IS NULL` alone is tested only after the
         // claim's row and joins are read; the equivalent NOT IN is answered from the
         // indexes (claims_resolve_by, resolutions_claim) first, so the rest of the query
@@ -597,50 +589,75 @@ impl<'c> Db<'c> {
         match filter.window {
             None => {}
             Some(Window::Open) => {
-                sql.push_str(" AND r.id IS NULL");
-                sql.push_str(OPEN);
+                choose.push_str(" AND r.id IS NULL");
+                choose.push_str(OPEN);
             }
-            Some(Window::Resolved) => sql.push_str(" AND r.id IS NOT NULL"),
+            Some(Window::Resolved) => choose.push_str(" AND r.id IS NOT NULL"),
             Some(Window::DueBy(d)) => {
                 args.push(Value::Text(format_date(d)));
                 let n = args.len();
-                sql.push_str(&format!(
+                choose.push_str(&format!(
                     " AND r.id IS NULL AND c.resolve_by <= ?{n} AND (pp.id IS NULL OR pp.resolve_by <= ?{n})"
                 ));
-                sql.push_str(OPEN);
+                choose.push_str(OPEN);
             }
             Some(Window::OverdueAt(d)) => {
                 args.push(Value::Text(format_date(d)));
                 let n = args.len();
-                sql.push_str(&format!(
+                choose.push_str(&format!(
                     " AND r.id IS NULL AND c.resolve_by < ?{n} AND (pp.id IS NULL OR pp.resolve_by < ?{n})"
                 ));
-                sql.push_str(OPEN);
+                choose.push_str(OPEN);
             }
         }
         if let Some(k) = &filter.source {
             args.push(Value::Text(k.clone()));
-            sql.push_str(&format!(" AND s.key = ?{}", args.len()));
+            choose.push_str(&format!(
+                " AND c.source_id = (SELECT id FROM sources WHERE key = ?{})",
+                args.len()
+            ));
         }
         if let Some(t) = &filter.tag {
             args.push(Value::Text(t.clone()));
-            sql.push_str(&format!(
+            choose.push_str(&format!(
                 " AND EXISTS (SELECT 1 FROM claim_tags t WHERE t.claim_id = c.id AND t.tag = ?{})",
                 args.len()
             ));
         }
-        if let Some(name) = &filter.forecaster {
+        let forecaster_arg = filter.forecaster.as_ref().map(|name| {
             args.push(Value::Text(name.clone()));
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM forecasts f WHERE f.claim_id = c.id AND f.forecaster = ?{})",
-                args.len()
+            args.len()
+        });
+        if let Some(n) = forecaster_arg {
+            choose.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM forecasts f WHERE f.claim_id = c.id AND f.forecaster = ?{n})"
             ));
         }
-        sql.push_str(" ORDER BY coalesce(pp.resolve_by, c.resolve_by), c.id");
+        choose.push_str(" ORDER BY due, c.id");
         if let Some(n) = filter.limit {
             args.push(Value::Integer(i64::try_from(n).unwrap_or(i64::MAX)));
-            sql.push_str(&format!(" LIMIT ?{}", args.len()));
+            choose.push_str(&format!(" LIMIT ?{}", args.len()));
         }
+        let by_forecaster = forecaster_arg
+            .map(|n| format!(" AND f.forecaster = ?{n}"))
+            .unwrap_or_default();
+        let sql = format!(
+            "WITH chosen AS MATERIALIZED ({choose})
+             SELECT c.key, c.statement, ch.due, s.key, cc.key,
+                    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag)),
+                    r.outcome, r.resolved_on,
+                    (SELECT count(*) FROM forecasts f WHERE f.claim_id = c.id),
+                    lf.p, lf.forecaster, lf.made_at, lf.recorded_at,
+                    CASE WHEN ch.ppid IS NULL THEN NULL ELSE c.resolve_by END
+               FROM chosen ch
+               JOIN claims c ON c.id = ch.id
+               LEFT JOIN sources s ON s.id = c.source_id
+               LEFT JOIN claims cc ON cc.id = c.condition_id
+               LEFT JOIN resolutions r ON r.id = ch.rid
+               LEFT JOIN forecasts lf ON lf.id = (SELECT f.id FROM forecasts f WHERE f.claim_id = c.id{by_forecaster}
+                                                   ORDER BY f.made_at DESC, f.id DESC LIMIT 1)
+              ORDER BY ch.due, c.id"
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
             let made_at = r
