@@ -17,7 +17,13 @@ pub struct Cli {
     /// The ledger file; else $HINDSIGHT_DB, else $XDG_DATA_HOME/hindsight/ledger.db
     /// (~/.local/share/…). `demo` ignores $HINDSIGHT_DB: it keeps the example only in a
     /// file named with --db.
-    #[arg(long, global = true, env = "HINDSIGHT_DB", hide_env = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "HINDSIGHT_DB",
+        hide_env = true,
+        value_name = "PATH"
+    )]
     pub db: Option<PathBuf>,
 
     #[command(subcommand)]

@@ -79,7 +79,9 @@ pub fn run(a: ForecastArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let mut store = ctx.open()?;
     let due = store.write(|db| -> anyhow::Result<chrono::NaiveDate> {
         ledger::record_forecast(db, &forecast, ledger::Duplicates::Insert)?;
-        Ok(ledger::claim(db, "claim", &forecast.claim)?.claim.resolve_by)
+        Ok(ledger::claim(db, "claim", &forecast.claim)?
+            .claim
+            .resolve_by)
     })?;
     render::note(&format!(
         "recorded: {} gives {} {} at {}",

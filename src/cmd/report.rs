@@ -306,7 +306,11 @@ fn csv_text(groups: &[Group], calibration: bool) -> anyhow::Result<String> {
         w.serialize(crate::render::html::HtmlGroup::default())?;
     }
     let sample = String::from_utf8(w.into_inner()?)?;
-    Ok(sample.lines().next().map(|h| format!("{h}\n")).unwrap_or_default())
+    Ok(sample
+        .lines()
+        .next()
+        .map(|h| format!("{h}\n"))
+        .unwrap_or_default())
 }
 
 pub fn table_text(description: &str, by: GroupBy, groups: &[Group]) -> String {

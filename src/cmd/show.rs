@@ -153,7 +153,10 @@ fn scores(
         }
         Ok(())
     })?;
-    Ok((status, report::score_claim(&claim, &forecasts, Rule::Latest)))
+    Ok((
+        status,
+        report::score_claim(&claim, &forecasts, Rule::Latest),
+    ))
 }
 
 fn human(s: &Shown) -> String {

@@ -329,7 +329,10 @@ mod tests {
         let today = d("2026-11-30");
         // Relative deadlines that land past 9999.
         let e = deadline("by", "+7974y", today).unwrap_err();
-        assert_eq!((e.field.as_str(), e.accepted.as_str()), ("by", RANGE_ACCEPTED));
+        assert_eq!(
+            (e.field.as_str(), e.accepted.as_str()),
+            ("by", RANGE_ACCEPTED)
+        );
         assert_eq!(deadline("by", "+7973y", today).unwrap(), d("9999-11-30"));
         // Offsets that push a time across the first or last year.
         for bad in [
@@ -342,7 +345,11 @@ mod tests {
             assert_eq!(e.value, bad);
         }
         // The extremes themselves are fine, and read back as written.
-        for ok in ["0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59+00:00"] {
+        for ok in [
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "9999-12-31T23:59:59+00:00",
+        ] {
             let t = time("at", ok).unwrap();
             assert_eq!(time("at", &format_time(t)).unwrap(), t);
         }

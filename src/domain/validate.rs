@@ -195,7 +195,8 @@ pub const KEY_MAX_CHARS: usize = 200;
 pub fn key(field: &str, s: &str) -> Result<String, InputError> {
     let ok = !s.is_empty()
         && s.chars().count() <= KEY_MAX_CHARS
-        && s.chars().all(|c| !c.is_whitespace() && !is_display_control(c));
+        && s.chars()
+            .all(|c| !c.is_whitespace() && !is_display_control(c));
     if ok {
         Ok(s.to_string())
     } else {
@@ -268,7 +269,15 @@ mod tests {
     fn forecaster_names_are_trimmed_and_free_of_controls() {
         assert_eq!(forecaster("forecaster", " me ").unwrap(), "me");
         assert_eq!(forecaster("forecaster", "A. Writer").unwrap(), "A. Writer");
-        for bad in ["", "  ", "\u{1b}[2J", "m\ne", "evil\u{202e}txt", "a\u{2066}b", "\u{9b}x"] {
+        for bad in [
+            "",
+            "  ",
+            "\u{1b}[2J",
+            "m\ne",
+            "evil\u{202e}txt",
+            "a\u{2066}b",
+            "\u{9b}x",
+        ] {
             let e = forecaster("forecaster", bad).unwrap_err();
             assert_eq!((e.field.as_str(), e.value.as_str()), ("forecaster", bad));
         }

@@ -230,7 +230,7 @@ pub fn import(
             apply_next(importer)?;
         }
         match read_error {
-            Some(e) => Err(e.into()),
+            Some(e) => Err(e),
             None => Ok(()),
         }
     })

@@ -153,11 +153,20 @@ mod tests {
     fn control_characters_are_shown_not_obeyed() {
         assert_eq!(neutralise("plain\ttext\n", false), "plain\ttext\n");
         assert_eq!(neutralise("\u{1b}[2Jme", false), "\\u{1b}[2Jme");
-        assert_eq!(neutralise("a\rb\u{202e}c\u{7f}", false), "a\\u{d}b\\u{202e}c\\u{7f}");
+        assert_eq!(
+            neutralise("a\rb\u{202e}c\u{7f}", false),
+            "a\\u{d}b\\u{202e}c\\u{7f}"
+        );
         // Colour sequences survive only when asked for, and nothing else with them.
-        assert_eq!(neutralise("\u{1b}[31mred\u{1b}[0m", true), "\u{1b}[31mred\u{1b}[0m");
+        assert_eq!(
+            neutralise("\u{1b}[31mred\u{1b}[0m", true),
+            "\u{1b}[31mred\u{1b}[0m"
+        );
         assert_eq!(neutralise("\u{1b}[2J", true), "\\u{1b}[2J");
-        assert_eq!(neutralise("\u{1b}]0;title\u{7}", true), "\\u{1b}]0;title\\u{7}");
+        assert_eq!(
+            neutralise("\u{1b}]0;title\u{7}", true),
+            "\\u{1b}]0;title\\u{7}"
+        );
         assert_eq!(truncate("x\u{1b}[2Jy", 20), "x\\u{1b}[2Jy");
     }
 }

@@ -22,7 +22,14 @@ fn read_commands() -> Vec<Vec<&'static str>> {
         vec!["report", "--rule", "first", "--format", "json"],
         vec!["report", "--by", "year", "--format", "csv"],
         vec!["report", "--by", "horizon"],
-        vec!["report", "--by", "source", "--calibration", "--format", "csv"],
+        vec![
+            "report",
+            "--by",
+            "source",
+            "--calibration",
+            "--format",
+            "csv",
+        ],
         vec!["compare", "me", "you"],
         vec!["export"],
         vec!["export", "--format", "csv"],
@@ -49,8 +56,22 @@ fn the_extreme_storable_dates_are_written_and_every_read_command_reads_them() {
         "--published",
         "0000-01-01",
     ]);
-    at_end(&["add", "Lasts forever", "--by", "9999-12-31", "--source", "s1"]);
-    at_end(&["add", "Decided early", "--by", "0000-01-02", "--source", "s1"]);
+    at_end(&[
+        "add",
+        "Lasts forever",
+        "--by",
+        "9999-12-31",
+        "--source",
+        "s1",
+    ]);
+    at_end(&[
+        "add",
+        "Decided early",
+        "--by",
+        "0000-01-02",
+        "--source",
+        "s1",
+    ]);
     for (claim, who, p, at) in [
         ("c1", "me", "0.1", "0000-01-01T00:00:00Z"),
         ("c1", "me", "0.9", "9999-12-31T23:59:59Z"),
@@ -81,19 +102,35 @@ fn dates_that_would_leave_the_storable_years_are_refused_everywhere() {
     env.ok(&["add", "A claim", "--by", "2030-01-01"]);
     let before = env.dump();
     let e = env.fails(&["add", "Too far", "--by", "+7974y"], 1);
-    assert!(e.contains("--by") && e.contains("+7974y") && e.contains("9999"), "{e}");
+    assert!(
+        e.contains("--by") && e.contains("+7974y") && e.contains("9999"),
+        "{e}"
+    );
     let e = env.fails(
-        &["forecast", "c1", "--p", "0.5", "--at", "0000-01-01T00:30:00+01:00"],
+        &[
+            "forecast",
+            "c1",
+            "--p",
+            "0.5",
+            "--at",
+            "0000-01-01T00:30:00+01:00",
+        ],
         1,
     );
-    assert!(e.contains("--at") && e.contains("0000-01-01T00:30:00+01:00"), "{e}");
+    assert!(
+        e.contains("--at") && e.contains("0000-01-01T00:30:00+01:00"),
+        "{e}"
+    );
     std::fs::write(
         env.path("far.jsonl"),
         r#"{"type":"forecast","claim":"c1","forecaster":"me","p":0.5,"made_at":"9999-12-31T23:30:00-01:00"}"#,
     )
     .unwrap();
     let e = env.fails(&["import", "far.jsonl"], 1);
-    assert!(e.contains("made_at") && e.contains("9999-12-31T23:30:00-01:00"), "{e}");
+    assert!(
+        e.contains("made_at") && e.contains("9999-12-31T23:30:00-01:00"),
+        "{e}"
+    );
     std::fs::write(
         env.path("far.csv"),
         "type,key,statement,resolve_by\nclaim,c9,Far,10000-01-01\n",
@@ -137,11 +174,21 @@ fn a_resolution_in_the_future_or_before_publication_is_refused() {
         "--published",
         "2020-03-01",
     ]);
-    env.ok(&["add", "Something happens", "--by", "2027-01-01", "--source", "s1"]);
+    env.ok(&[
+        "add",
+        "Something happens",
+        "--by",
+        "2027-01-01",
+        "--source",
+        "s1",
+    ]);
     let before = env.dump();
     // Now is pinned at 2026-11-28 (tests/cli/common.rs).
     let e = env.fails(&["resolve", "c1", "no", "--on", "2030-01-01"], 1);
-    assert!(e.contains("resolved_on") && e.contains("2030-01-01") && e.contains("future"), "{e}");
+    assert!(
+        e.contains("resolved_on") && e.contains("2030-01-01") && e.contains("future"),
+        "{e}"
+    );
     let e = env.fails(&["resolve", "c1", "no", "--on", "2020-02-29"], 1);
     assert!(e.contains("2020-02-29") && e.contains("2020-03-01"), "{e}");
     std::fs::write(
@@ -161,9 +208,16 @@ fn a_forecast_from_the_future_is_refused_and_a_late_one_is_flagged() {
     env.ok(&["add", "Due last year", "--by", "2025-12-31"]);
     let before = env.dump();
     let e = env.fails(&["forecast", "c1", "--p", "0.5", "--at", "2026-11-29"], 1);
-    assert!(e.contains("made_at") && e.contains("2026-11-29") && e.contains("future"), "{e}");
+    assert!(
+        e.contains("made_at") && e.contains("2026-11-29") && e.contains("future"),
+        "{e}"
+    );
     assert_eq!(env.dump(), before);
-    let out = env.cmd().args(["forecast", "c1", "--p", "0.5"]).output().unwrap();
+    let out = env
+        .cmd()
+        .args(["forecast", "c1", "--p", "0.5"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -184,13 +238,25 @@ fn control_characters_are_refused_in_names_and_shown_harmlessly_in_text() {
     let env = Env::new();
     for bad in ["\u{1b}[2J", "me\u{202e}", "a\rb"] {
         let e = env.fails(
-            &["add", "x", "--by", "2030-01-01", "--p", "0.5", "--forecaster", bad],
+            &[
+                "add",
+                "x",
+                "--by",
+                "2030-01-01",
+                "--p",
+                "0.5",
+                "--forecaster",
+                bad,
+            ],
             1,
         );
         assert!(e.contains("--forecaster"), "{e}");
         assert!(!e.contains('\u{1b}') && !e.contains('\u{202e}'), "{e:?}");
     }
-    let e = env.fails(&["add", "x", "--by", "2030-01-01", "--key", "c\u{202e}1"], 1);
+    let e = env.fails(
+        &["add", "x", "--by", "2030-01-01", "--key", "c\u{202e}1"],
+        1,
+    );
     assert!(!e.contains('\u{202e}'), "{e:?}");
     env.ok(&[
         "add",
@@ -219,7 +285,16 @@ fn control_characters_are_refused_in_names_and_shown_harmlessly_in_text() {
 #[test]
 fn forecaster_names_are_trimmed_everywhere_and_compare_needs_two() {
     let env = Env::new();
-    env.ok(&["add", "x", "--by", "2026-06-30", "--p", "0.6", "--forecaster", " me "]);
+    env.ok(&[
+        "add",
+        "x",
+        "--by",
+        "2026-06-30",
+        "--p",
+        "0.6",
+        "--forecaster",
+        " me ",
+    ]);
     env.ok(&["forecast", "c1", "--p", "0.7", "--forecaster", "me"]);
     env.ok(&["forecast", "c1", "--p", "0.2", "--forecaster", "you"]);
     std::fs::write(
@@ -248,24 +323,63 @@ fn forecaster_names_are_trimmed_everywhere_and_compare_needs_two() {
 fn filters_naming_what_the_ledger_does_not_hold_are_errors() {
     let env = Env::new();
     env.ok(&["source", "add", "--title", "T"]);
-    env.ok(&["add", "x", "--by", "2026-06-30", "--source", "s1", "--tag", "fx", "--p", "0.5"]);
+    env.ok(&[
+        "add",
+        "x",
+        "--by",
+        "2026-06-30",
+        "--source",
+        "s1",
+        "--tag",
+        "fx",
+        "--p",
+        "0.5",
+    ]);
     for (args, field, value) in [
         (vec!["report", "--source", "nosuch"], "--source", "nosuch"),
         (vec!["report", "--tag", "nosuch"], "--tag", "nosuch"),
-        (vec!["report", "--forecaster", "nobody"], "--forecaster", "nobody"),
+        (
+            vec!["report", "--forecaster", "nobody"],
+            "--forecaster",
+            "nobody",
+        ),
         (vec!["compare", "me", "nobody"], "--forecaster", "nobody"),
         (vec!["list", "--source", "nosuch"], "--source", "nosuch"),
         (vec!["list", "--tag", "nosuch"], "--tag", "nosuch"),
-        (vec!["list", "--forecaster", "nobody"], "--forecaster", "nobody"),
-        (vec!["chart", "calibration", "--source", "nosuch", "-o", "c.svg"], "--source", "nosuch"),
+        (
+            vec!["list", "--forecaster", "nobody"],
+            "--forecaster",
+            "nobody",
+        ),
+        (
+            vec!["chart", "calibration", "--source", "nosuch", "-o", "c.svg"],
+            "--source",
+            "nosuch",
+        ),
     ] {
         let e = env.fails(&args, 1);
         assert!(e.contains(field) && e.contains(value), "{args:?}: {e}");
         assert_eq!(e.trim().lines().count(), 1, "{e}");
     }
     assert!(!env.path("c.svg").exists());
-    env.ok(&["report", "--source", "s1", "--tag", "FX", "--forecaster", "me"]);
-    env.ok(&["list", "--source", "s1", "--tag", "fx", "--forecaster", "me"]);
+    env.ok(&[
+        "report",
+        "--source",
+        "s1",
+        "--tag",
+        "FX",
+        "--forecaster",
+        "me",
+    ]);
+    env.ok(&[
+        "list",
+        "--source",
+        "s1",
+        "--tag",
+        "fx",
+        "--forecaster",
+        "me",
+    ]);
 }
 
 #[test]
@@ -280,7 +394,12 @@ fn exit_codes_mean_what_the_readme_says() {
             .stdout(std::fs::File::create("/dev/full").unwrap())
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(5),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     } else {
         eprintln!("SKIPPED: /dev/full is not on this system");
     }
@@ -291,9 +410,18 @@ fn exit_codes_mean_what_the_readme_says() {
         .stdin(std::fs::File::open(env.dir.path()).unwrap())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(5), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // Not a database: 3.
-    std::fs::write(env.path("notes.txt"), "just notes, not a ledger at all\n".repeat(20)).unwrap();
+    std::fs::write(
+        env.path("notes.txt"),
+        "just notes, not a ledger at all\n".repeat(20),
+    )
+    .unwrap();
     env.cmd()
         .args(["--db", "notes.txt", "list"])
         .assert()
@@ -323,10 +451,20 @@ fn small_things_a_newcomer_trips_on() {
     let fresh = env.path("fresh.db");
     let out = env
         .cmd()
-        .args(["--db", fresh.to_str().unwrap(), "import", "c.jsonl", "--dry-run"])
+        .args([
+            "--db",
+            fresh.to_str().unwrap(),
+            "import",
+            "c.jsonl",
+            "--dry-run",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!fresh.exists(), "a dry run created the ledger file");
     // demo's help does not promise to use HINDSIGHT_DB.
     let help = env.ok(&["demo", "--help"]);
@@ -383,7 +521,10 @@ fn readmes_walkthrough_runs_and_scores_on_any_day() {
         .arg("-c")
         .arg(&script)
         .current_dir(env.dir.path())
-        .env("PATH", format!("{}:/usr/bin:/bin", bin.parent().unwrap().display()))
+        .env(
+            "PATH",
+            format!("{}:/usr/bin:/bin", bin.parent().unwrap().display()),
+        )
         .env("HINDSIGHT_DB", env.db())
         .env_remove("HINDSIGHT_NOW")
         .env_remove("HINDSIGHT_FORECASTER")
