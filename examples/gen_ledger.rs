@@ -523,6 +523,8 @@ fn main() -> std::io::Result<()> {
                     date_str(resolve_by)
                 ),
                 resolve_by: date_str(resolve_by),
+                opens_at: None,
+                closes_at: None,
                 source: has_source.then(|| format!("src-{source_idx:05}")),
                 condition,
                 quote,

@@ -78,10 +78,21 @@ pub fn run(a: ForecastArgs, ctx: &Ctx) -> anyhow::Result<()> {
     };
     let mut store = ctx.open()?;
     let due = store.write(|db| -> anyhow::Result<chrono::NaiveDate> {
+        let claim = ledger::claim(db, "claim", &forecast.claim)?.claim;
+        if let Some(close) = claim.closes_at.filter(|&c| made_at > c) {
+            return Err(crate::domain::InputError::new(
+                "--at",
+                &parse::format_time(made_at),
+                &format!(
+                    "{} closed at {}; expected a time at or before it",
+                    claim.key,
+                    parse::format_time(close)
+                ),
+            )
+            .into());
+        }
         ledger::record_forecast(db, &forecast, ledger::Duplicates::Insert)?;
-        Ok(ledger::claim(db, "claim", &forecast.claim)?
-            .claim
-            .resolve_by)
+        Ok(claim.resolve_by)
     })?;
     render::note(&format!(
         "recorded: {} gives {} {} at {}",

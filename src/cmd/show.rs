@@ -124,6 +124,7 @@ fn scores(
     };
     let (status, resolved_on, cutoff) = report::claim_state(
         row.claim.resolve_by,
+        row.claim.closes_at,
         &own,
         condition.as_deref(),
         Some(ctx.today()),
@@ -133,6 +134,8 @@ fn scores(
         key: row.claim.key.clone(),
         statement: row.claim.statement.clone(),
         resolve_by: row.claim.resolve_by,
+        opens_at: row.claim.opens_at,
+        closes_at: row.claim.closes_at,
         condition_id: None,
         source: row.claim.source.clone(),
         publisher: None,
@@ -164,6 +167,12 @@ fn human(s: &Shown) -> String {
     let mut lines = vec![format!("{}  {}", c.key, c.statement)];
     let field = |name: &str, value: String| format!("{name:<11} {value}");
     lines.push(field("resolve by", parse::format_date(c.resolve_by)));
+    if let Some(t) = c.opens_at {
+        lines.push(field("opens at", render::time(t)));
+    }
+    if let Some(t) = c.closes_at {
+        lines.push(field("closes at", render::time(t)));
+    }
     lines.push(field("status", s.status.clone()));
     if let Some(k) = &c.source {
         lines.push(field(

@@ -14,7 +14,7 @@ use crate::error::Refused;
 use crate::store::{Db, StoreError};
 
 /// The columns, in order (README documents each).
-pub const COLUMNS: [&str; 22] = [
+pub const COLUMNS: [&str; 24] = [
     "claim",
     "statement",
     "resolve_by",
@@ -37,6 +37,8 @@ pub const COLUMNS: [&str; 22] = [
     "outcome",
     "resolved_on",
     "evidence",
+    "opens_at",
+    "closes_at",
 ];
 
 /// Lists inside one cell (tags, authors) are joined with this.
@@ -78,7 +80,7 @@ pub fn export(db: &Db<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
             src.and_then(|s| s.published.map(format_date))
                 .unwrap_or_default(),
         ];
-        let resolution_cols = match &latest {
+        let mut resolution_cols = match &latest {
             Some(r) => vec![
                 r.outcome.as_str().to_string(),
                 format_date(r.resolved_on),
@@ -86,6 +88,12 @@ pub fn export(db: &Db<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
             ],
             None => vec![String::new(); 3],
         };
+        // The claim's window comes last, so that the columns older files have keep their
+        // places.
+        resolution_cols.extend([
+            c.opens_at.map(format_time).unwrap_or_default(),
+            c.closes_at.map(format_time).unwrap_or_default(),
+        ]);
         let forecasts = db.forecasts(&row)?;
         if forecasts.is_empty() {
             let mut cols = claim_cols.clone();
@@ -178,6 +186,8 @@ pub fn import(
                 key: claim.clone(),
                 statement: get("statement").to_string(),
                 resolve_by: get("resolve_by").to_string(),
+                opens_at: non_empty(get("opens_at")),
+                closes_at: non_empty(get("closes_at")),
                 source,
                 condition: non_empty(get("condition")),
                 quote: non_empty(get("quote")),

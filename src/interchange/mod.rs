@@ -38,6 +38,52 @@ pub(crate) fn csv_columns<R: std::io::Read>(
     }
 }
 
+/// The fields each kind of line accepts besides `type`, in the records' order. A claim
+/// line may also carry the `extract` object of `hindsight extract`'s drafts, which is
+/// read past; any other field is refused so that a misspelt one never loses data.
+pub fn accepted_fields(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "source" => &[
+            "key",
+            "title",
+            "authors",
+            "publisher",
+            "url",
+            "published",
+            "text",
+            "text_sha256",
+            "recorded_at",
+        ],
+        "claim" => &[
+            "key",
+            "statement",
+            "resolve_by",
+            "opens_at",
+            "closes_at",
+            "source",
+            "condition",
+            "quote",
+            "criteria",
+            "tags",
+            "created_at",
+            "recorded_at",
+        ],
+        "forecast" => &["claim", "forecaster", "p", "made_at", "note", "recorded_at"],
+        "resolution" => &[
+            "claim",
+            "outcome",
+            "resolved_on",
+            "evidence",
+            "note",
+            "recorded_at",
+        ],
+        _ => return None,
+    })
+}
+
+/// The object drafts from `hindsight extract` carry on claim lines.
+pub const DRAFT_FIELD: &str = "extract";
+
 /// One line of the interchange format. Field names are the format's; see README.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -49,6 +95,7 @@ pub enum Record {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SourceRecord {
     pub key: String,
     pub title: String,
@@ -69,10 +116,15 @@ pub struct SourceRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClaimRecord {
     pub key: String,
     pub statement: String,
     pub resolve_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closes_at: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
     #[serde(default)]
@@ -90,6 +142,7 @@ pub struct ClaimRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ForecastRecord {
     pub claim: String,
     pub forecaster: String,
@@ -102,6 +155,7 @@ pub struct ForecastRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ResolutionRecord {
     pub claim: String,
     pub outcome: String,

@@ -231,6 +231,7 @@ pub fn record_claim(db: &Db<'_>, mut c: Claim) -> Result<ClaimRow> {
             });
         }
     }
+    validate::claim_window(c.opens_at, c.closes_at)?;
     if let Some(key) = &c.source {
         let s = source(db, "source", key)?;
         validate::resolve_by_after_publication(c.resolve_by, s.published)?;

@@ -70,6 +70,7 @@ pub struct Scoring {
 /// Status and cutoff of a claim given its own and its condition's resolution histories.
 pub fn claim_state(
     resolve_by: NaiveDate,
+    closes_at: Option<DateTime<Utc>>,
     own: &[(Outcome, NaiveDate)],
     condition: Option<&[(Outcome, NaiveDate)]>,
     as_of: Option<NaiveDate>,
@@ -78,7 +79,8 @@ pub fn claim_state(
     let cond = condition.map(|h| score::effective_resolution(h, as_of).map(|r| r.0));
     let status = score::claim_status(mine.map(|r| r.0), cond);
     let resolved_on = mine.map(|r| r.1);
-    (status, resolved_on, score::cutoff(resolve_by, resolved_on))
+    let cutoff = score::cutoff_at(resolve_by, resolved_on, closes_at);
+    (status, resolved_on, cutoff)
 }
 
 /// Scores every forecaster's history on one claim. `forecasts` are (forecaster, made_at, p)
@@ -132,7 +134,8 @@ pub fn load(db: &Db<'_>, q: &Query) -> Result<Scoring, StoreError> {
             let cond = c
                 .condition_id
                 .map(|id| histories.get(&id).map_or(&empty[..], |h| &h[..]));
-            let (status, resolved_on, cutoff) = claim_state(c.resolve_by, own, cond, q.as_of);
+            let (status, resolved_on, cutoff) =
+                claim_state(c.resolve_by, c.closes_at, own, cond, q.as_of);
             ReportClaim {
                 facts: c,
                 status,
@@ -467,6 +470,8 @@ mod tests {
                             key: key.to_string(),
                             statement: format!("claim {i}"),
                             resolve_by: day(20),
+                            opens_at: None,
+                            closes_at: None,
                             source: None,
                             condition: (i == 2).then(|| "c0".to_string()),
                             quote: None,

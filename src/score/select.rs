@@ -210,6 +210,8 @@ fn time_samples(
             let next = standing.get(i + 1).map_or(end, |n| n.0);
             (p, (next - t) as f64 / total as f64)
         })
+        // A forecast made at the cutoff itself stood for no time: it adds nothing.
+        .filter(|&(_, w)| w > 0.0)
         .collect();
     (samples, total as f64 / (end - start) as f64)
 }
@@ -424,10 +426,14 @@ mod tests {
         let s = score_pair(&p, Rule::TimeAvg).unwrap();
         assert_eq!(s.samples(), &[(0.3, 11.0 / 23.0), (0.5, 12.0 / 23.0)]);
         assert!(close(s.coverage.unwrap(), 1.0));
-        // Made at the cutoff itself: no stretch of time, the forecast counts whole.
+        // Made at the cutoff itself: alone, with no stretch of time, the forecast counts
+        // whole; after another, it stood for no time and adds nothing.
         p.forecasts = vec![(at(2020, 1, 2, 23), 0.7)];
         let s = score_pair(&p, Rule::TimeAvg).unwrap();
         assert_eq!(s.samples(), &[(0.7, 1.0)]);
+        p.forecasts = vec![(at(2020, 1, 2, 23), 0.7), (at(2020, 1, 2, 12), 0.4)];
+        let s = score_pair(&p, Rule::TimeAvg).unwrap();
+        assert_eq!(s.samples(), &[(0.4, 1.0)]);
     }
 
     #[test]

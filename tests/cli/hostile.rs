@@ -134,7 +134,7 @@ proptest! {
 
     #[test]
     fn csv_import_of_arbitrary_rows(
-        cells in proptest::collection::vec(any::<String>(), 22),
+        cells in proptest::collection::vec(any::<String>(), interchange::csv::COLUMNS.len()),
         raw in any::<String>(),
     ) {
         let mut w = csv::Writer::from_writer(Vec::new());

@@ -8,6 +8,7 @@ mod extract;
 mod hostile;
 mod interchange;
 mod ledger;
+mod platform;
 mod report;
 mod snapshots;
 mod trust;
