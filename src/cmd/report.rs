@@ -40,6 +40,11 @@ pub struct Filters {
     /// Leave out backfilled forecasts (recorded more than a day after they were made).
     #[arg(long)]
     pub live_only: bool,
+    /// Add the crowd as a forecaster, crowd:median, crowd:mean or crowd:geo-mean-odds: on
+    /// each claim, that aggregate of every real forecaster's forecasts (repeatable).
+    #[arg(long = "crowd", value_name = "AGGREGATE",
+          value_parser = ["median", "mean", "geo-mean-odds"])]
+    pub crowds: Vec<String>,
 }
 
 impl Filters {
@@ -72,7 +77,26 @@ impl Filters {
                 .transpose()?,
             since: date("--since", &self.since)?,
             until: date("--until", &self.until)?,
+            crowds: self.crowds()?,
         })
+    }
+
+    /// The crowds asked for with `--crowd`, and those named with `--forecaster crowd:…`.
+    pub fn crowds(&self) -> anyhow::Result<Vec<score::Aggregate>> {
+        let mut crowds = Vec::new();
+        for c in &self.crowds {
+            crowds.push(c.parse::<score::Aggregate>().map_err(|_| {
+                crate::domain::InputError::new("--crowd", c, score::Aggregate::ACCEPTED)
+            })?);
+        }
+        crowds.extend(
+            self.forecasters
+                .iter()
+                .filter_map(|f| score::Aggregate::from_forecaster(f.trim())),
+        );
+        crowds.sort();
+        crowds.dedup();
+        Ok(crowds)
     }
 
     /// A one-line description of what was scored, for titles and headers.
@@ -99,6 +123,10 @@ impl Filters {
         }
         if q.live_only {
             filters.push("live forecasts only".into());
+        }
+        if !q.crowds.is_empty() {
+            let names: Vec<&str> = q.crowds.iter().map(|c| c.as_str()).collect();
+            filters.push(format!("crowd {}", names.join(", ")));
         }
         if !filters.is_empty() {
             parts.push(filters.join(", "));
@@ -142,6 +170,9 @@ pub struct Group {
     pub key: String,
     #[serde(flatten)]
     pub metrics: Metrics,
+    /// Baseline and peer scores and the Brier score relative to the crowd median.
+    #[serde(flatten)]
+    pub platform: score::PlatformMetrics,
 }
 
 #[derive(serde::Serialize)]
@@ -152,6 +183,20 @@ pub struct ReportJson {
     pub by: GroupBy,
     pub live_only: bool,
     pub groups: Vec<Group>,
+}
+
+/// Refuses filters that name what the ledger does not hold. The crowds' names
+/// (`crowd:median`, ...) are not in the ledger: [`Filters::query`] turned them into
+/// crowds to score.
+pub fn check_filters(db: &crate::store::Db<'_>, q: &Query) -> anyhow::Result<()> {
+    let real: Vec<String> = q
+        .forecasters
+        .iter()
+        .filter(|f| score::Aggregate::from_forecaster(f).is_none())
+        .cloned()
+        .collect();
+    crate::ledger::check_filters(db, q.source.as_deref(), q.tag.as_deref(), &real)?;
+    Ok(())
 }
 
 /// Scores what the filters cover and groups it.
@@ -172,7 +217,7 @@ pub fn compute(
     }
     let q = filters.query(ctx)?;
     let db = store.read()?;
-    crate::ledger::check_filters(&db, q.source.as_deref(), q.tag.as_deref(), &q.forecasters)?;
+    check_filters(&db, &q)?;
     let scoring = report::load(&db, &q)?;
     let rows = scoring.items.iter().flat_map(|it| {
         report::group_keys(by, &scoring.claims[it.claim], &it.score)
@@ -180,9 +225,22 @@ pub fn compute(
             .map(move |k| (k, &it.score))
     });
     let grouped: BTreeMap<GroupKey, Metrics> = score::group_metrics(rows, bins);
+    let mut platform: BTreeMap<GroupKey, Vec<&score::PlatformScore>> = BTreeMap::new();
+    for it in &scoring.items {
+        for k in report::group_keys(by, &scoring.claims[it.claim], &it.score) {
+            platform.entry(k).or_default().push(&it.platform);
+        }
+    }
     let groups = grouped
         .into_iter()
-        .map(|((_, key), metrics)| Group { key, metrics })
+        .map(|(k, metrics)| {
+            let platform = score::platform_metrics(platform.remove(&k).unwrap_or_default());
+            Group {
+                key: k.1,
+                metrics,
+                platform,
+            }
+        })
         .collect();
     Ok((q, scoring, groups))
 }
@@ -241,6 +299,11 @@ pub fn group_row(g: &Group) -> crate::render::html::HtmlGroup {
         brier_skill: m.brier_skill,
         discrimination: m.discrimination,
         coverage: m.coverage,
+        baseline: g.platform.baseline,
+        peer: g.platform.peer,
+        baseline_sum: g.platform.baseline_sum,
+        peer_sum: g.platform.peer_sum,
+        relative_brier: g.platform.relative_brier,
     }
 }
 
@@ -343,11 +406,43 @@ pub fn table_text(description: &str, by: GroupBy, groups: &[Group]) -> String {
         return text;
     }
     text.push_str(&render::table::render(&t));
+    text.push_str(&platform_table(&by_name, groups));
     if let [only] = groups {
         text.push('\n');
         text.push_str(&calibration_table(&only.metrics));
     }
     text
+}
+
+/// The platforms' scores of each group, in a table of their own so that the main one
+/// stays narrow: Metaculus's baseline and peer scores (means and sums, in points) and the
+/// mean Brier score relative to the crowd median's.
+fn platform_table(by_name: &str, groups: &[Group]) -> String {
+    let mut t = render::table::new(&[
+        by_name,
+        "BASELINE",
+        "PEER",
+        "BASELINE SUM",
+        "PEER SUM",
+        "BRIER VS CROWD",
+    ]);
+    for g in groups {
+        let p = &g.platform;
+        t.add_row(vec![
+            render::truncate(&g.key, 22),
+            render::points(p.baseline),
+            render::points(p.peer),
+            render::points(p.baseline_sum),
+            render::points(p.peer_sum),
+            p.relative_brier
+                .map(|r| format!("{r:+.3}"))
+                .unwrap_or_else(|| "–".into()),
+        ]);
+    }
+    format!(
+        "\nscores as platforms publish them (baseline, peer: Metaculus; Brier vs the crowd median)\n{}",
+        render::table::render(&t)
+    )
 }
 
 /// The calibration of one group, one line per bin, with a bar of the observed frequency
@@ -417,7 +512,7 @@ pub fn calibration_table(m: &Metrics) -> String {
     }
     if let Some(c) = m.coverage {
         out.push_str(&format!(
-            "coverage {:.0}% of open days had a standing forecast\n",
+            "coverage {:.0}% of the open time had a standing forecast\n",
             c * 100.0
         ));
     }

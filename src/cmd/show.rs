@@ -47,8 +47,19 @@ pub struct Shown {
     pub forecasts: Vec<ShownForecast>,
     pub resolutions: Vec<ShownResolution>,
     /// Each forecaster's counted forecast (rule latest, as of today) with its scores; the
-    /// Brier and log loss are null until the claim is scored.
-    pub scores: Vec<crate::score::PairScore>,
+    /// Brier, log loss, baseline and peer are null until the claim is scored.
+    pub scores: Vec<ShownScore>,
+}
+
+/// A pair's scores as `show` gives them.
+#[derive(serde::Serialize)]
+pub struct ShownScore {
+    #[serde(flatten)]
+    pub score: crate::score::PairScore,
+    /// Metaculus's baseline score of the counted forecast.
+    pub baseline: Option<f64>,
+    /// Metaculus's peer score against the other forecasters' counted forecasts.
+    pub peer: Option<f64>,
 }
 
 pub fn run(a: ShowArgs, ctx: &Ctx) -> anyhow::Result<()> {
@@ -108,7 +119,7 @@ fn scores(
     db: &crate::store::Db<'_>,
     row: &crate::store::ClaimRow,
     ctx: &Ctx,
-) -> anyhow::Result<(crate::score::Status, Vec<crate::score::PairScore>)> {
+) -> anyhow::Result<(crate::score::Status, Vec<ShownScore>)> {
     let history =
         |r: &crate::store::ClaimRow| -> anyhow::Result<Vec<(Outcome, chrono::NaiveDate)>> {
             Ok(db
@@ -156,10 +167,15 @@ fn scores(
         }
         Ok(())
     })?;
-    Ok((
-        status,
-        report::score_claim(&claim, &forecasts, Rule::Latest),
-    ))
+    let scores = report::score_claim(&claim, &forecasts, Rule::Latest, &[])
+        .into_iter()
+        .map(|s| ShownScore {
+            score: s.score,
+            baseline: s.platform.baseline,
+            peer: s.platform.peer,
+        })
+        .collect();
+    Ok((status, scores))
 }
 
 fn human(s: &Shown) -> String {
@@ -213,15 +229,24 @@ fn human(s: &Shown) -> String {
         }
         lines.push(render::table::render(&t).trim_end().to_string());
     }
-    if s.scores.iter().any(|x| x.brier.is_some()) {
+    if s.scores.iter().any(|x| x.score.brier.is_some()) {
         lines.push(String::new());
-        let mut t = render::table::new(&["FORECASTER", "COUNTED P", "BRIER", "LOG LOSS"]);
+        let mut t = render::table::new(&[
+            "FORECASTER",
+            "COUNTED P",
+            "BRIER",
+            "LOG LOSS",
+            "BASELINE",
+            "PEER",
+        ]);
         for x in &s.scores {
             t.add_row(vec![
-                render::truncate(&x.forecaster, 16),
-                render::percent(x.p),
-                render::metric(x.brier),
-                render::metric(x.log_loss),
+                render::truncate(&x.score.forecaster, 16),
+                render::percent(x.score.p),
+                render::metric(x.score.brier),
+                render::metric(x.score.log_loss),
+                render::points(x.baseline),
+                render::points(x.peer),
             ]);
         }
         lines.push("scores (rule latest)".to_string());
