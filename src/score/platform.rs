@@ -214,17 +214,21 @@ fn time_averaged(
     let mut open: Vec<Option<Stretch>> = vec![None; n];
     let mut baseline_int = vec![0.0; n];
     let mut peer_int = vec![0.0; n];
-    let mut ever = vec![false; n];
     let (mut k, mut s) = (0usize, 0.0f64);
     let mut now = start;
     let mut acc = Integrals::default();
 
+    // Whether each forecaster's forecasts stood for some time in the window: one made
+    // only at the cutoff has nothing to score, as in `score_pair`.
+    let mut stood = vec![false; n];
     let close = |i: usize,
                  st: Stretch,
                  t: i64,
                  acc: &Integrals,
                  baseline_int: &mut [f64],
-                 peer_int: &mut [f64]| {
+                 peer_int: &mut [f64],
+                 stood: &mut [bool]| {
+        stood[i] |= t > st.since;
         baseline_int[i] += (t - st.since) as f64 * baseline_of_ln(st.ln_p);
         peer_int[i] += if i < real.len() {
             st.ln_p * (acc.a - st.at.a) - (acc.b - st.at.b)
@@ -239,7 +243,7 @@ fn time_averaged(
             now = t;
         }
         if let Some(st) = open[i].take() {
-            close(i, st, t, &acc, &mut baseline_int, &mut peer_int);
+            close(i, st, t, &acc, &mut baseline_int, &mut peer_int, &mut stood);
             if i < real.len() {
                 k -= 1;
                 s -= st.ln_p;
@@ -250,7 +254,6 @@ fn time_averaged(
             ln_p,
             at: acc,
         });
-        ever[i] = true;
         if i < real.len() {
             k += 1;
             s += ln_p;
@@ -259,15 +262,23 @@ fn time_averaged(
     acc.advance((end - now).max(0) as f64, k, s);
     for (i, slot) in open.iter_mut().enumerate() {
         if let Some(st) = slot.take() {
-            close(i, st, end, &acc, &mut baseline_int, &mut peer_int);
+            close(
+                i,
+                st,
+                end,
+                &acc,
+                &mut baseline_int,
+                &mut peer_int,
+                &mut stood,
+            );
         }
     }
 
     let window = (end - start) as f64;
-    let forecasters = ever[..real.len()].iter().filter(|&&e| e).count();
+    let forecasters = stood[..real.len()].iter().filter(|&&e| e).count();
     (0..n)
         .map(|i| {
-            if !ever[i] {
+            if !stood[i] {
                 return (None, None);
             }
             // Someone else: another real forecaster for a real one, any for an extra.
@@ -526,9 +537,11 @@ mod tests {
             if hs.len() == 1 {
                 prop_assert_eq!(s[0].1, None);
             }
+            // A forecaster whose only forecast came at the cutoff has no score.
             for (b, _) in &s {
-                prop_assert!(b.is_some_and(|b| (-896.6..=100.0).contains(&b)));
+                prop_assert!(b.is_none_or(|b| (-896.6..=100.0).contains(&b)));
             }
+            prop_assert!(s.iter().any(|x| x.0.is_some()));
         }
     }
 }

@@ -111,7 +111,9 @@ impl PairScore {
 }
 
 /// Scores one pair under `rule`. Returns `None` when no forecast was made at or before
-/// the cutoff: such a pair takes no part in any report, not even as pending.
+/// the cutoff: such a pair takes no part in any report, not even as pending. Under
+/// `time-avg` the same holds for a pair whose forecasts stood for no time in the claim's
+/// window (made only at the cutoff itself).
 ///
 /// Unscored pairs (pending, annulled, ambiguous) still get `p` so they can be shown;
 /// their `brier` and `log_loss` are `None`.
@@ -131,7 +133,7 @@ pub fn score_pair(pair: &Pair, rule: Rule) -> Option<PairScore> {
         Rule::Latest => (vec![(last_p, 1.0)], last_at, None),
         Rule::First => (vec![(first_p, 1.0)], first_at, None),
         Rule::TimeAvg => {
-            let (samples, coverage) = time_samples(&counted, pair.cutoff, pair.opened);
+            let (samples, coverage) = time_samples(&counted, pair.cutoff, pair.opened)?;
             (samples, first_at, Some(coverage))
         }
     };
@@ -179,13 +181,14 @@ pub(super) fn log_term(p: f64, yes: bool) -> f64 {
 /// `opened`, if made before the claim opened) until the next one, and the last until
 /// the cutoff; its weight is the seconds it stood over the seconds from the first
 /// standing forecast to the cutoff. Coverage is those seconds over the claim's window
-/// `[opened, cutoff]`. A pair whose window has no length counts its last forecast
-/// with weight 1 and full coverage.
+/// `[opened, cutoff]`. When the window itself has no length the last forecast counts
+/// with weight 1 and full coverage; when only the pair's forecasts stood for no time
+/// (made at the cutoff itself) there is nothing to score: `None`.
 fn time_samples(
     counted: &[(DateTime<Utc>, f64)],
     cutoff: DateTime<Utc>,
     opened: DateTime<Utc>,
-) -> (Vec<(f64, f64)>, f64) {
+) -> Option<(Vec<(f64, f64)>, f64)> {
     let end = cutoff.timestamp();
     let start = opened.timestamp().min(end);
     // The last forecast made at each (clipped) instant is the one standing from it.
@@ -197,11 +200,14 @@ fn time_samples(
             _ => standing.push((t, p)),
         }
     }
+    if end <= start {
+        let &(_, p) = standing.last()?;
+        return Some((vec![(p, 1.0)], 1.0));
+    }
     let first = standing.first().map_or(end, |s| s.0);
     let total = end - first;
     if total <= 0 {
-        let p = standing.last().map_or(0.0, |s| s.1);
-        return (vec![(p, 1.0)], 1.0);
+        return None;
     }
     let samples = standing
         .iter()
@@ -213,7 +219,7 @@ fn time_samples(
         // A forecast made at the cutoff itself stood for no time: it adds nothing.
         .filter(|&(_, w)| w > 0.0)
         .collect();
-    (samples, total as f64 / (end - start) as f64)
+    Some((samples, total as f64 / (end - start) as f64))
 }
 
 /// How far ahead a forecast looked, in the buckets reports group by.
@@ -426,10 +432,14 @@ mod tests {
         let s = score_pair(&p, Rule::TimeAvg).unwrap();
         assert_eq!(s.samples(), &[(0.3, 11.0 / 23.0), (0.5, 12.0 / 23.0)]);
         assert!(close(s.coverage.unwrap(), 1.0));
-        // Made at the cutoff itself: alone, with no stretch of time, the forecast counts
-        // whole; after another, it stood for no time and adds nothing.
+        // Made at the cutoff itself, the forecast stood for no time: alone, the pair has
+        // nothing to score; after another, it adds nothing. In a window of no length
+        // (opened at the cutoff) it counts whole.
         p.forecasts = vec![(at(2020, 1, 2, 23), 0.7)];
-        let s = score_pair(&p, Rule::TimeAvg).unwrap();
+        assert_eq!(score_pair(&p, Rule::TimeAvg), None);
+        let mut no_window = p.clone();
+        no_window.opened = no_window.cutoff;
+        let s = score_pair(&no_window, Rule::TimeAvg).unwrap();
         assert_eq!(s.samples(), &[(0.7, 1.0)]);
         p.forecasts = vec![(at(2020, 1, 2, 23), 0.7), (at(2020, 1, 2, 12), 0.4)];
         let s = score_pair(&p, Rule::TimeAvg).unwrap();
