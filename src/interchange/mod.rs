@@ -38,47 +38,12 @@ pub(crate) fn csv_columns<R: std::io::Read>(
     }
 }
 
-/// The fields each kind of line accepts besides `type`, in the records' order. A claim
-/// line may also carry the `extract` object of `hindsight extract`'s drafts, which is
-/// read past; any other field is refused so that a misspelt one never loses data.
+/// The fields each kind of line accepts besides `type`, in the records' order: the
+/// fields of the domain record it becomes, as the history names them. A claim line may
+/// also carry the `extract` object of `hindsight extract`'s drafts, which is read past;
+/// any other field is refused so that a misspelt one never loses data.
 pub fn accepted_fields(kind: &str) -> Option<&'static [&'static str]> {
-    Some(match kind {
-        "source" => &[
-            "key",
-            "title",
-            "authors",
-            "publisher",
-            "url",
-            "published",
-            "text",
-            "text_sha256",
-            "recorded_at",
-        ],
-        "claim" => &[
-            "key",
-            "statement",
-            "resolve_by",
-            "opens_at",
-            "closes_at",
-            "source",
-            "condition",
-            "quote",
-            "criteria",
-            "tags",
-            "created_at",
-            "recorded_at",
-        ],
-        "forecast" => &["claim", "forecaster", "p", "made_at", "note", "recorded_at"],
-        "resolution" => &[
-            "claim",
-            "outcome",
-            "resolved_on",
-            "evidence",
-            "note",
-            "recorded_at",
-        ],
-        _ => return None,
-    })
+    crate::domain::event::Kind::parse(kind).map(crate::domain::event::fields)
 }
 
 /// The object drafts from `hindsight extract` carry on claim lines.
