@@ -95,6 +95,7 @@ pub fn run(a: AddArgs, ctx: &Ctx) -> anyhow::Result<()> {
             },
         )?;
         if let Some((p, note)) = &p {
+            super::forecast::refuse_after_close(&row.claim, made_at.unwrap_or(ctx.now))?;
             ledger::record_forecast(
                 db,
                 &Forecast {

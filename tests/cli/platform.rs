@@ -102,6 +102,24 @@ fn forecast_after_the_close_is_refused_naming_the_close() {
         "{err}"
     );
     assert_eq!(env.dump(), before);
+    // `add` with a first forecast after the close it sets: refused, nothing written.
+    let err = env.fails(
+        &[
+            "add",
+            "Late",
+            "--by",
+            "2025-12-31",
+            "--closes-at",
+            "2025-12-01T14:00:00Z",
+            "--p",
+            "0.4",
+            "--at",
+            "2025-12-02",
+        ],
+        1,
+    );
+    assert!(err.contains("closed at 2025-12-01T14:00:00Z"), "{err}");
+    assert_eq!(env.dump(), before);
 }
 
 /// A line of JSON Lines for a forecast on `vote`.
