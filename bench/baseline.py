@@ -4,6 +4,12 @@ with pandas (and scikit-learn as a cross-check), and check that hindsight agrees
 
     baseline.py compute LEDGER.csv AS_OF OUT.json    # per-forecaster metrics, rule "latest"
     baseline.py check OUT.json REPORT.json           # compare with `hindsight report --format json`
+    baseline.py join LEDGER.csv AS_OF JOINED.csv     # the counted pairs only: forecaster,p,outcome
+    baseline.py joined JOINED.csv OUT.json           # the same metrics from that file alone
+
+`joined` is the fastest thing a pandas user could do: the joining, the cutoffs and the choice
+of the counted forecast are already done (by `join`, untimed), and only read_csv, groupby
+means and the calibration bins are left.
 
 The rules, as in src/score/status.rs, src/score/select.rs, src/score/metrics.rs and
 src/report/mod.rs:
@@ -29,13 +35,13 @@ START = time.perf_counter()
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from sklearn.metrics import brier_score_loss, log_loss  # noqa: E402
 
 BINS = 10
 FLOOR = 0.001
 
 
-def compute(csv_path, as_of, out_path):
+def counted_pairs(csv_path, as_of):
+    """One row per scored (claim, forecaster) pair: its counted p and outcome o."""
     cols = ["claim", "resolve_by", "condition", "forecaster", "p", "made_at", "outcome", "resolved_on"]
     # Only an empty cell is missing: a forecaster called "NA" stays a name.
     df = pd.read_csv(csv_path, usecols=cols, dtype=str, keep_default_na=False, na_values=[""])
@@ -59,7 +65,11 @@ def compute(csv_path, as_of, out_path):
     df = df[keep].assign(made=made[keep])
     # Latest per (claim, forecaster); a stable sort keeps recording order among equal times.
     df = df.sort_values("made", kind="stable").drop_duplicates(["claim", "forecaster"], keep="last")
-    o = (df["outcome"] == "yes").to_numpy(dtype=float)
+    return df.assign(o=(df["outcome"] == "yes").to_numpy(dtype=float))[["forecaster", "p", "o"]]
+
+
+def metrics(df, out_path, cross_check=True):
+    o = df["o"].to_numpy(dtype=float)
     p = df["p"].to_numpy()
     q = np.clip(p, FLOOR, 1 - FLOOR)
     df = df.assign(
@@ -69,7 +79,10 @@ def compute(csv_path, as_of, out_path):
         bin=np.minimum(np.floor(p * BINS + 1e-9), BINS - 1).astype(int),
     )
     # scikit-learn on the pooled pairs, as a check on the formulas above.
-    if len(df):
+    if cross_check and len(df):
+        # Imported here: the joined mode measures pandas alone.
+        from sklearn.metrics import brier_score_loss, log_loss
+
         assert abs(brier_score_loss(o, p) - df["brier"].mean()) < 1e-9
         assert abs(log_loss(o, q, labels=[0.0, 1.0]) - df["log"].mean()) < 1e-9
     per = df.groupby("forecaster").agg(n=("p", "size"), brier=("brier", "mean"), log_loss=("log", "mean"))
@@ -84,6 +97,20 @@ def compute(csv_path, as_of, out_path):
         json.dump(out, f)
     print(f"baseline: {len(out)} forecasters, {len(df)} scored pairs in {time.perf_counter() - START:.3f} s "
           "(after interpreter start)", file=sys.stderr)
+
+
+def compute(csv_path, as_of, out_path):
+    metrics(counted_pairs(csv_path, as_of), out_path)
+
+
+def join(csv_path, as_of, joined_path):
+    counted_pairs(csv_path, as_of).to_csv(joined_path, index=False)
+
+
+def joined(joined_path, out_path):
+    df = pd.read_csv(joined_path, dtype={"forecaster": str, "p": float, "o": float},
+                     keep_default_na=False)
+    metrics(df, out_path, cross_check=False)
 
 
 def close(a, b, tol=1e-9):
@@ -133,5 +160,9 @@ if __name__ == "__main__":
         compute(sys.argv[2], sys.argv[3], sys.argv[4])
     elif len(sys.argv) == 4 and sys.argv[1] == "check":
         check(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 5 and sys.argv[1] == "join":
+        join(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif len(sys.argv) == 4 and sys.argv[1] == "joined":
+        joined(sys.argv[2], sys.argv[3])
     else:
         sys.exit(__doc__)

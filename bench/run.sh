@@ -7,6 +7,7 @@
 #   REPEAT=5 bench/run.sh         # best of 5 for the read commands (default 3)
 #   BASELINE=0 bench/run.sh       # skip the pandas/scikit-learn baseline
 #   BIN=/tmp/old-hindsight bench/run.sh   # measure another build on the same ledgers
+#   SHAPES=wide bench/run.sh      # only the wide shape (default: "deep wide", see gen_ledger)
 #
 # Needs /usr/bin/time (Debian: apt-get install -y time). The baseline installs pandas and
 # scikit-learn into a throwaway virtual environment (/tmp/hindsight-bench-venv).
@@ -14,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES=${SIZES:-"10000 100000 1000000"}
+SHAPES=${SHAPES:-"deep wide"}
 REPEAT=${REPEAT:-3}
 BASELINE=${BASELINE:-1}
 SEED=${SEED:-1}
@@ -100,12 +102,17 @@ if has_subcommand extract; then
     "$GEN" --prose 10000000 --seed "$SEED" --out "$WORK/prose.txt"
 fi
 
-for N in $SIZES; do
-    CLAIMS=$((N / 10))
-    LEDGER=$WORK/ledger-$N.jsonl
-    DB=$WORK/ledger-$N.db
+# The sizes of each shape; a row's first column is "N" for the deep shape (the generator's
+# default, as in earlier result files) and "N wide" for the other.
+for SHAPE in $SHAPES; do
+for SIZE in $SIZES; do
+    N=$SIZE
+    [ "$SHAPE" = deep ] || N="$SIZE $SHAPE"
+    CLAIMS=$((SIZE / 10))
+    LEDGER=$WORK/ledger-$SHAPE-$SIZE.jsonl
+    DB=$WORK/ledger-$SHAPE-$SIZE.db
     echo "== $N forecasts: generating"
-    "$GEN" --forecasts "$N" --seed "$SEED" --out "$LEDGER"
+    "$GEN" --forecasts "$SIZE" --shape "$SHAPE" --seed "$SEED" --out "$LEDGER"
     RECORDS=$(wc -l < "$LEDGER")
 
     echo "== $N forecasts: import ($RECORDS records)"
@@ -113,24 +120,24 @@ for N in $SIZES; do
     measure "$N" import "$RECORDS" "$BIN" --db "$DB" import "$LEDGER"
     # Read commands after a checkpointed, warm file.
     best "$N" "report --by forecaster --format json" "$BIN" --db "$DB" report --by forecaster --format json
-    cp "$WORK/stdout.txt" "$WORK/report-$N.json"
+    cp "$WORK/stdout.txt" "$WORK/report-$SHAPE-$SIZE.json"
     best "$N" "report --by tag" "$BIN" --db "$DB" report --by tag
     best "$N" "compare alice-0000 bob-0001" "$BIN" --db "$DB" compare alice-0000 bob-0001
     best "$N" "list --due" "$BIN" --db "$DB" list --due
     best "$N" "show clm-$(printf %06d $((CLAIMS / 2)))" "$BIN" --db "$DB" show "clm-$(printf %06d $((CLAIMS / 2)))"
-    best "$N" "export" "$BIN" --db "$DB" export -o "$WORK/export-$N.jsonl"
-    best "$N" "export --format csv" "$BIN" --db "$DB" export --format csv -o "$WORK/export-$N.csv"
-    if cmp -s "$LEDGER" "$WORK/export-$N.jsonl"; then
+    best "$N" "export" "$BIN" --db "$DB" export -o "$WORK/export-$SHAPE-$SIZE.jsonl"
+    best "$N" "export --format csv" "$BIN" --db "$DB" export --format csv -o "$WORK/export-$SHAPE-$SIZE.csv"
+    if cmp -s "$LEDGER" "$WORK/export-$SHAPE-$SIZE.jsonl"; then
         echo "   export gives back the generated file byte for byte"
     else
         echo "   note: export differs from the generated file (record order or defaults)"
     fi
     # Writes on the full ledger, on a copy so the file above stays as generated.
-    cp "$DB" "$WORK/write-$N.db"
+    cp "$DB" "$WORK/write-$SHAPE-$SIZE.db"
     OPEN=$("$BIN" --db "$DB" list --due --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["key"])')
-    best "$N" "forecast" "$BIN" --db "$WORK/write-$N.db" forecast "$OPEN" --p 0.42 --forecaster bench
-    best "$N" "resolve" "$BIN" --db "$WORK/write-$N.db" resolve "$OPEN" yes --on 2026-06-01
-    rm -f "$WORK/write-$N.db"*
+    best "$N" "forecast" "$BIN" --db "$WORK/write-$SHAPE-$SIZE.db" forecast "$OPEN" --p 0.42 --forecaster bench
+    best "$N" "resolve" "$BIN" --db "$WORK/write-$SHAPE-$SIZE.db" resolve "$OPEN" yes --on 2026-06-01
+    rm -f "$WORK/write-$SHAPE-$SIZE.db"*
     if has_subcommand verify; then
         best "$N" "verify" "$BIN" --db "$DB" verify
     else
@@ -143,10 +150,16 @@ for N in $SIZES; do
     fi
     if [ "$BASELINE" = 1 ]; then
         best "$N" "baseline: pandas + scikit-learn" "$VENV/bin/python" bench/baseline.py compute \
-            "$WORK/export-$N.csv" 2026-06-01 "$WORK/baseline-$N.json"
-        "$VENV/bin/python" bench/baseline.py check "$WORK/baseline-$N.json" "$WORK/report-$N.json"
+            "$WORK/export-$SHAPE-$SIZE.csv" 2026-06-01 "$WORK/baseline-$SHAPE-$SIZE.json"
+        "$VENV/bin/python" bench/baseline.py check "$WORK/baseline-$SHAPE-$SIZE.json" "$WORK/report-$SHAPE-$SIZE.json"
+        # The fastest pandas can be: the counted pairs already joined in a 3-column CSV.
+        "$VENV/bin/python" bench/baseline.py join "$WORK/export-$SHAPE-$SIZE.csv" 2026-06-01 "$WORK/joined-$SHAPE-$SIZE.csv"
+        best "$N" "pandas on joined CSV" "$VENV/bin/python" bench/baseline.py joined \
+            "$WORK/joined-$SHAPE-$SIZE.csv" "$WORK/joined-$SHAPE-$SIZE.json"
+        "$VENV/bin/python" bench/baseline.py check "$WORK/joined-$SHAPE-$SIZE.json" "$WORK/report-$SHAPE-$SIZE.json"
     fi
-    rm -f "$WORK/export-$N.jsonl"
+    rm -f "$WORK/export-$SHAPE-$SIZE.jsonl"
+done
 done
 
 echo "== results: $OUT"
@@ -155,4 +168,7 @@ if [ "$BASELINE" = 1 ]; then
     echo "== report --by forecaster vs the baseline (wall time, start-up included)"
     awk -F'\t' '$2 ~ /^report --by forecaster/ { r[$1] = $3 } $2 ~ /^baseline/ { b[$1] = $3 }
         END { for (n in r) if (n in b) printf "%s forecasts: hindsight %.3f s, baseline %.3f s, ratio %.1fx\n", n, r[n], b[n], b[n] / r[n] }' "$OUT" | sort -n
+    echo "== report --by forecaster vs pandas on the joined CSV (same run, same data)"
+    awk -F'\t' '$2 ~ /^report --by forecaster/ { r[$1] = $3 } $2 ~ /^pandas on joined/ { b[$1] = $3 }
+        END { for (n in r) if (n in b) printf "%s forecasts: hindsight %.3f s, pandas %.3f s, ratio %.1fx\n", n, r[n], b[n], b[n] / r[n] }' "$OUT" | sort -n
 fi

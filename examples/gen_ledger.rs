@@ -20,6 +20,11 @@
 //! Records come out as `hindsight export` writes them: sources, claims, forecasts (in
 //! recording order, so claims interleave as in a real ledger) and resolutions.
 //!
+//! `--shape wide` writes a ledger of another shape, the one a user importing a platform's
+//! data might have: nearly every forecast its own (claim, forecaster) pair (one forecast
+//! each, about ten forecasters per claim), claims = forecasts / 10, 1,000 forecasters, 500
+//! sources, 80% of claims resolved and the other 20% open past their resolve-by date.
+//!
 //! `--prose BYTES` writes plain article-like text of about that size instead (input for
 //! `hindsight extract`).
 
@@ -234,11 +239,12 @@ struct Args {
     seed: u64,
     out: Option<String>,
     prose: Option<u64>,
+    wide: bool,
 }
 
 fn usage() -> ! {
     eprintln!(
-        "usage: gen_ledger --forecasts N [--seed S] [--out FILE]\n       gen_ledger --prose BYTES [--seed S] [--out FILE]"
+        "usage: gen_ledger --forecasts N [--shape deep|wide] [--seed S] [--out FILE]\n       gen_ledger --prose BYTES [--seed S] [--out FILE]"
     );
     std::process::exit(2)
 }
@@ -249,6 +255,7 @@ fn args() -> Args {
         seed: 1,
         out: None,
         prose: None,
+        wide: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -263,6 +270,13 @@ fn args() -> Args {
             "--seed" => a.seed = number(value()),
             "--out" => a.out = Some(value()),
             "--prose" => a.prose = Some(number(value())),
+            "--shape" => {
+                a.wide = match value().as_str() {
+                    "wide" => true,
+                    "deep" => false,
+                    _ => usage(),
+                }
+            }
             _ => usage(),
         }
     }
@@ -324,6 +338,16 @@ fn prose(rng: &mut Rng, bytes: u64, out: &mut dyn Write) -> std::io::Result<()> 
     Ok(())
 }
 
+/// A claim's statement: a subject, a predicate and its deadline.
+fn statement(rng: &mut Rng, resolve_by: NaiveDate) -> String {
+    format!(
+        "{} {} by {}.",
+        rng.pick(&SUBJECTS),
+        rng.pick(&PREDICATES),
+        date_str(resolve_by)
+    )
+}
+
 /// A forecast as the generator keeps it before writing (compact: a million of these are
 /// sorted by recording time).
 struct F {
@@ -357,6 +381,10 @@ fn main() -> std::io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 16, sink);
     if let Some(bytes) = a.prose {
         prose(&mut rng, bytes, &mut out)?;
+        return out.flush();
+    }
+    if a.wide {
+        wide(&mut rng, a.forecasts, &mut out)?;
         return out.flush();
     }
 
@@ -516,12 +544,7 @@ fn main() -> std::io::Result<()> {
             &mut out,
             Record::Claim(ClaimRecord {
                 key: format!("clm-{i:06}"),
-                statement: format!(
-                    "{} {} by {}.",
-                    rng.pick(&SUBJECTS),
-                    rng.pick(&PREDICATES),
-                    date_str(resolve_by)
-                ),
+                statement: statement(&mut rng, resolve_by),
                 resolve_by: date_str(resolve_by),
                 opens_at: None,
                 closes_at: None,
@@ -601,34 +624,150 @@ fn main() -> std::io::Result<()> {
     }
 
     forecasts.sort_by_key(|f| (f.recorded_at, f.claim, f.made_at));
-    for f in &forecasts {
-        line(
-            &mut out,
-            Record::Forecast(ForecastRecord {
-                claim: format!("clm-{:06}", f.claim),
-                forecaster: forecasters[f.forecaster as usize].0.clone(),
-                p: f.p,
-                made_at: time_str(at(f.made_at)),
-                note: (f.note > 0).then(|| NOTES[f.note as usize - 1].to_string()),
-                recorded_at: Some(time_str(at(f.recorded_at))),
-            }),
-        )?;
+    let names: Vec<&str> = forecasters.iter().map(|f| f.0.as_str()).collect();
+    write_forecasts_and_resolutions(&mut out, &forecasts, &names, resolutions)?;
+    out.flush()
+}
+
+/// The wide shape (see the top of this file): one forecast per (claim, forecaster) pair.
+fn wide(rng: &mut Rng, n_forecasts: u64, out: &mut dyn Write) -> std::io::Result<()> {
+    let n_claims = (n_forecasts / 10).max(1);
+    let n_forecasters = 1000u64;
+    let n_sources = n_claims.min(500);
+    let now = now();
+    let t0 = start();
+    // Every claim is due before now: 80% resolved, the rest overdue.
+    let span = (now - Duration::days(760) - t0).num_seconds();
+    let mut line = |r: Record| -> std::io::Result<()> {
+        serde_json::to_writer(&mut *out, &r)?;
+        out.write_all(b"\n")
+    };
+    let forecaster = |i: u64| format!("{}-{:04}", FIRST[i as usize % FIRST.len()], i);
+    for j in 0..n_sources {
+        let published = at(t0.timestamp() + (j as i64 * span) / n_sources as i64);
+        line(Record::Source(SourceRecord {
+            key: format!("src-{j:05}"),
+            title: format!("{} on {}", rng.pick(&PUBLISHERS), rng.pick(&TAGS)),
+            authors: vec![format!(
+                "{} {}",
+                rng.pick(&FIRST),
+                rng.pick(&["smith", "ng", "okafor"])
+            )],
+            publisher: Some(rng.pick(&PUBLISHERS).to_string()),
+            url: None,
+            published: Some(date_str(published.date_naive())),
+            text: None,
+            text_sha256: None,
+            recorded_at: Some(time_str(published)),
+        }))?;
+    }
+    let mut forecasts: Vec<F> = Vec::with_capacity(n_forecasts as usize);
+    let mut resolutions: Vec<R> = Vec::new();
+    let mut remaining = n_forecasts;
+    for i in 0..n_claims {
+        // Sources are spread evenly; each claim comes from the one published just before.
+        let source = i * n_sources / n_claims;
+        let created =
+            at(t0.timestamp() + (source as i64 * span) / n_sources as i64 + rng.range(0, 86_400));
+        let resolve_by = (created + Duration::days(rng.range(30, 700))).date_naive();
+        let truth = 0.03 + 0.94 * rng.unit();
+        let yes = rng.chance(truth);
+        let resolved_on = rng
+            .chance(0.8)
+            .then(|| resolve_by - Duration::days(rng.range(0, 20)));
+        let resolved_on = resolved_on.filter(|d| *d > created.date_naive());
+        line(Record::Claim(ClaimRecord {
+            key: format!("clm-{i:06}"),
+            statement: statement(rng, resolve_by),
+            resolve_by: date_str(resolve_by),
+            opens_at: None,
+            closes_at: None,
+            source: Some(format!("src-{source:05}")),
+            condition: None,
+            quote: None,
+            criteria: None,
+            tags: vec![rng.pick(&TAGS).to_string()],
+            created_at: Some(time_str(created)),
+            recorded_at: Some(time_str(created)),
+        }))?;
+        if let Some(on) = resolved_on {
+            resolutions.push(R {
+                claim: i as u32,
+                outcome: if yes { "yes" } else { "no" },
+                resolved_on: on,
+                recorded_at: (on.and_hms_opt(9, 0, 0).expect("valid").and_utc()).timestamp(),
+                evidence: false,
+            });
+        }
+        let left = n_claims - i - 1;
+        let count = if left == 0 {
+            remaining
+        } else {
+            10.min(remaining)
+        };
+        remaining -= count;
+        let window_end = match resolved_on {
+            Some(d) => d.and_hms_opt(0, 0, 0).expect("valid").and_utc() - Duration::seconds(1),
+            None => resolve_by.and_hms_opt(0, 0, 0).expect("valid").and_utc(),
+        };
+        let window = (window_end - created).num_seconds().max(1);
+        // Distinct forecasters: consecutive ids from a random start.
+        let first = rng.range(0, n_forecasters as i64 - 1) as u64;
+        for k in 0..count {
+            let who = ((first + k) % n_forecasters) as u16;
+            let p = (truth + 0.2 * rng.normal()).clamp(0.01, 0.99);
+            let made = created.timestamp() + rng.range(0, window - 1);
+            forecasts.push(F {
+                claim: i as u32,
+                forecaster: who,
+                note: 0,
+                p: (p * 100.0).round() / 100.0,
+                made_at: made,
+                recorded_at: made,
+            });
+        }
+    }
+    forecasts.sort_by_key(|f| (f.recorded_at, f.claim, f.forecaster));
+    let names: Vec<String> = (0..n_forecasters).map(forecaster).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    write_forecasts_and_resolutions(out, &forecasts, &names, resolutions)?;
+    Ok(())
+}
+
+/// Writes the forecasts in the order given, then the resolutions in recording order, as
+/// `hindsight export` lists them.
+fn write_forecasts_and_resolutions(
+    out: &mut dyn Write,
+    forecasts: &[F],
+    names: &[&str],
+    mut resolutions: Vec<R>,
+) -> std::io::Result<()> {
+    let mut line = |r: Record| -> std::io::Result<()> {
+        serde_json::to_writer(&mut *out, &r)?;
+        out.write_all(b"\n")
+    };
+    for f in forecasts {
+        line(Record::Forecast(ForecastRecord {
+            claim: format!("clm-{:06}", f.claim),
+            forecaster: names[f.forecaster as usize].to_string(),
+            p: f.p,
+            made_at: time_str(at(f.made_at)),
+            note: (f.note > 0).then(|| NOTES[f.note as usize - 1].to_string()),
+            recorded_at: Some(time_str(at(f.recorded_at))),
+        }))?;
     }
     resolutions.sort_by_key(|r| (r.recorded_at, r.claim));
     for r in &resolutions {
-        line(
-            &mut out,
-            Record::Resolution(ResolutionRecord {
-                claim: format!("clm-{:06}", r.claim),
-                outcome: r.outcome.to_string(),
-                resolved_on: date_str(r.resolved_on),
-                evidence: r
-                    .evidence
-                    .then(|| format!("https://example.org/evidence/clm-{:06}", r.claim)),
-                note: None,
-                recorded_at: Some(time_str(at(r.recorded_at))),
-            }),
-        )?;
+        line(Record::Resolution(ResolutionRecord {
+            claim: format!("clm-{:06}", r.claim),
+            outcome: r.outcome.to_string(),
+            resolved_on: date_str(r.resolved_on),
+            evidence: r
+                .evidence
+                .then(|| format!("https://example.org/evidence/clm-{:06}", r.claim)),
+            note: None,
+            recorded_at: Some(time_str(at(r.recorded_at))),
+        }))?;
     }
-    out.flush()
+    Ok(())
 }

@@ -41,15 +41,21 @@ pub enum Command {
     Forecast(cmd::forecast::ForecastArgs),
     /// Record a claim's outcome (earlier resolutions stay in its history).
     Resolve(cmd::resolve::ResolveArgs),
+    /// Go through the due claims one by one: resolve, skip or postpone each, at a keystroke.
+    Review(cmd::review::ReviewArgs),
+    /// Move an open claim's resolve-by date later (the old date stays in its history).
+    Postpone(cmd::postpone::PostponeArgs),
     /// List claims.
     List(cmd::list::ListArgs),
+    /// Print the claims that are due; exit 10 if there are any, 0 if none (for cron, prompts, CI).
+    Due(cmd::due::DueArgs),
     /// Show one claim with its forecasts and resolution history.
     Show(cmd::show::ShowArgs),
     /// Score forecasts: Brier, log loss, calibration, by forecaster, author, tag, …
     Report(cmd::report::ReportArgs),
     /// Compare two forecasters on the claims both forecast.
     Compare(cmd::compare::CompareArgs),
-    /// Write the ledger as JSON Lines or CSV.
+    /// Write the ledger as JSON Lines or CSV, or the open claims as an iCalendar file (ics).
     Export(cmd::export::ExportArgs),
     /// Read records from JSON Lines, CSV or a Fatebook export, in one transaction.
     Import(cmd::import::ImportArgs),
@@ -66,6 +72,10 @@ pub enum Command {
     Verify(cmd::verify::VerifyArgs),
     /// Write a consistent, verified copy of the ledger (others may keep writing).
     Backup(cmd::backup::BackupArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print the manual page (roff), or write one per subcommand with --dir.
+    Man(cmd::man::ManArgs),
 }
 
 pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
@@ -74,7 +84,10 @@ pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
         Command::Add(a) => cmd::add::run(a, ctx),
         Command::Forecast(a) => cmd::forecast::run(a, ctx),
         Command::Resolve(a) => cmd::resolve::run(a, ctx),
+        Command::Review(a) => cmd::review::run(a, ctx),
+        Command::Postpone(a) => cmd::postpone::run(a, ctx),
         Command::List(a) => cmd::list::run(a, ctx),
+        Command::Due(a) => cmd::due::run(a, ctx),
         Command::Show(a) => cmd::show::run(a, ctx),
         Command::Report(a) => cmd::report::run(a, ctx),
         Command::Compare(a) => cmd::compare::run(a, ctx),
@@ -86,5 +99,7 @@ pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
         Command::Log(a) => cmd::log::run(a, ctx),
         Command::Verify(a) => cmd::verify::run(a, ctx),
         Command::Backup(a) => cmd::backup::run(a, ctx),
+        Command::Completions(a) => cmd::completions::run(a, ctx),
+        Command::Man(a) => cmd::man::run(a, ctx),
     }
 }

@@ -20,6 +20,8 @@ pub mod code {
     /// Reading an input stream or writing the output failed (not the ledger itself):
     /// standard input unreadable, standard output or an output file unwritable.
     pub const IO: i32 = 5;
+    /// `due` found claims that are due (not a failure: the answer, for scripts).
+    pub const DUE: i32 = 10;
     /// A bug in hindsight.
     pub const INTERNAL: i32 = 70;
 }

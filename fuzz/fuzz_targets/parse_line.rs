@@ -13,6 +13,7 @@ fuzz_target!(|text: &str| {
             "claim:",
             "forecast:",
             "resolution:",
+            "postponement:",
         ];
         assert!(starts.iter().any(|s| e.0.starts_with(s)), "{}", e.0);
     }

@@ -34,9 +34,13 @@ pub struct ExtractArgs {
     /// Default: jsonl when stdout is not a terminal, else table.
     #[arg(long, value_enum)]
     pub format: Option<ExtractFormat>,
-    /// Leave out candidates scoring below this (0 to 1).
-    #[arg(long, value_name = "S")]
+    /// Leave out candidates scoring below this (0 to 1; default 0.3). The score is calibrated: about
+    /// that share of the candidates at a score are real predictions.
+    #[arg(long, value_name = "S", conflicts_with = "all")]
     pub min_score: Option<String>,
+    /// Show every candidate, however weak (the same as --min-score 0).
+    #[arg(long)]
+    pub all: bool,
     /// Use this lexicon CSV instead of the built-in one (columns phrase,point,low,high,source,kind).
     #[arg(long, value_name = "FILE")]
     pub lexicon: Option<String>,
@@ -110,8 +114,18 @@ pub fn run(a: ExtractArgs, ctx: &Ctx) -> anyhow::Result<()> {
         }
     };
     let mut candidates = extract::extract(&text, published, &lexicon);
-    if let Some(min) = min_score {
-        keep_above(&mut candidates, min);
+    let min = match (a.all, min_score) {
+        (true, _) => 0.0,
+        (false, Some(m)) => m,
+        (false, None) => extract::DEFAULT_MIN_SCORE,
+    };
+    let found = candidates.len();
+    extract::keep_above(&mut candidates, min);
+    let hidden = found - candidates.len();
+    if hidden > 0 {
+        render::note(&format!(
+            "{hidden} weaker candidate(s) below score {min} hidden; --all shows them"
+        ));
     }
     let format = a.format.unwrap_or(if std::io::stdout().is_terminal() {
         ExtractFormat::Table
@@ -147,16 +161,6 @@ pub fn run(a: ExtractArgs, ctx: &Ctx) -> anyhow::Result<()> {
         render::note("no candidate predictions found");
     }
     Ok(())
-}
-
-/// Drops candidates below `min`, but keeps the condition of any claim that stays.
-fn keep_above(candidates: &mut Vec<Candidate>, min: f64) {
-    let needed: Vec<String> = candidates
-        .iter()
-        .filter(|c| c.score >= min)
-        .filter_map(|c| c.condition.clone())
-        .collect();
-    candidates.retain(|c| c.score >= min || needed.contains(&c.id));
 }
 
 fn jsonl(
@@ -218,15 +222,27 @@ fn jsonl(
                 )
             })
             .unwrap_or_else(|| "implied by its wording".to_string());
+        // Someone else's view is never the author's: an unnamed speaker ("they said") gets a
+        // forecaster of its own.
+        let forecaster = match &c.speaker {
+            Some(s) => s.clone(),
+            None if c.has_flag(flags::REPORTED_SPEECH) => {
+                format!("unnamed source, reported by {author}")
+            }
+            None => author.to_string(),
+        };
         let note = match &c.speaker {
             Some(s) => format!("{phrase}; said by {s}, reported by the author"),
+            None if c.has_flag(flags::REPORTED_SPEECH) => {
+                format!("{phrase}; said by someone the article does not name")
+            }
             None => phrase,
         };
         let forecast = DraftForecast {
             kind: "forecast",
             forecast: ForecastRecord {
                 claim: key(&c.id),
-                forecaster: c.speaker.clone().unwrap_or_else(|| author.to_string()),
+                forecaster,
                 p,
                 made_at: format_time(start_of_day(published)),
                 note: Some(note),

@@ -36,7 +36,7 @@ pub fn page(
 
     // Each claim's counted forecasts, in the report's order of forecasters.
     let mut counted: HashMap<usize, Vec<HtmlForecast>> = HashMap::new();
-    for item in &scoring.items {
+    for item in scoring.items.iter().filter(|i| !i.score.late) {
         counted.entry(item.claim).or_default().push(HtmlForecast {
             forecaster: item.score.forecaster.clone(),
             p: item.score.p,

@@ -35,9 +35,22 @@ pub struct ListArgs {
     /// Only claims this forecaster forecast; the P column shows their latest forecast.
     #[arg(long)]
     pub forecaster: Option<String>,
+    /// Show at most N claims, in the list's order (soonest deadline first, so with --due
+    /// or --overdue the N most overdue).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
     /// Print JSON: an array of claims.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The last resolve-by date that counts as due, `within` (a duration such as 30d) after
+/// `today`; `list --due`, `due` and `review` all select with it.
+pub fn due_by(within: &str, today: chrono::NaiveDate) -> anyhow::Result<chrono::NaiveDate> {
+    let span = parse::span("--within", within)?;
+    Ok(span.after(today).ok_or_else(|| {
+        crate::domain::InputError::new("--within", within, parse::DURATION_ACCEPTED)
+    })?)
 }
 
 pub fn run(a: ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
@@ -45,15 +58,10 @@ pub fn run(a: ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let window = if a.open {
         Some(Window::Open)
     } else if a.due {
-        let span = parse::span("--within", a.within.as_deref().unwrap_or("30d"))?;
-        let limit = span.after(today).ok_or_else(|| {
-            crate::domain::InputError::new(
-                "--within",
-                a.within.as_deref().unwrap_or(""),
-                parse::DURATION_ACCEPTED,
-            )
-        })?;
-        Some(Window::DueBy(limit))
+        Some(Window::DueBy(due_by(
+            a.within.as_deref().unwrap_or("30d"),
+            today,
+        )?))
     } else if a.overdue {
         Some(Window::OverdueAt(today))
     } else if a.resolved {
@@ -72,6 +80,7 @@ pub fn run(a: ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
             .forecaster
             .map(|f| crate::domain::validate::forecaster("--forecaster", &f))
             .transpose()?,
+        limit: a.limit,
     };
     let store = ctx.open()?;
     let db = store.read()?;

@@ -284,6 +284,7 @@ pub fn group_row(g: &Group) -> crate::render::html::HtmlGroup {
     crate::render::html::HtmlGroup {
         key: g.key.clone(),
         n: m.n as u64,
+        late: m.late as u64,
         pending: m.pending as u64,
         annulled: m.annulled as u64,
         ambiguous: m.ambiguous as u64,
@@ -382,14 +383,15 @@ pub fn table_text(description: &str, by: GroupBy, groups: &[Group]) -> String {
         .and_then(|v| v.as_str().map(str::to_uppercase))
         .unwrap_or_default();
     let mut t = render::table::new(&[
-        &by_name, "N", "PENDING", "ANNULLED", "AMBIG.", "BRIER", "LOG LOSS", "SKILL", "MEAN P",
+        &by_name, "N", "LATE", "PEND.", "ANNUL.", "AMBIG.", "BRIER", "LOG LOSS", "SKILL", "MEAN P",
         "BASE",
     ]);
     for g in groups {
         let m = &g.metrics;
         t.add_row(vec![
-            render::truncate(&g.key, 22),
+            render::truncate(&g.key, 18),
             m.n.to_string(),
+            m.late.to_string(),
             m.pending.to_string(),
             m.annulled.to_string(),
             m.ambiguous.to_string(),

@@ -7,6 +7,7 @@ use super::Ctx;
 use crate::domain::{parse, Outcome, Resolution};
 use crate::ledger;
 use crate::render;
+use crate::store::Store;
 
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
@@ -40,17 +41,24 @@ pub fn run(a: ResolveArgs, ctx: &Ctx) -> anyhow::Result<()> {
         recorded_at: ctx.now,
     };
     let mut store = ctx.open()?;
+    render::note(&record(&mut store, &resolution)?);
+    Ok(())
+}
+
+/// Records a resolution in its own transaction (earlier ones stay in the history) and
+/// says what changed. `review` resolves through here too.
+pub fn record(store: &mut Store, resolution: &Resolution) -> anyhow::Result<String> {
     let previous = store.write(|db| -> anyhow::Result<Option<Resolution>> {
         let row = ledger::claim(db, "claim", &resolution.claim)?;
         let previous = db.latest_resolution(&row)?;
-        ledger::record_resolution(db, &resolution)?;
+        ledger::record_resolution(db, resolution)?;
         Ok(previous)
     })?;
     let mut msg = format!(
         "resolved: {} {} on {}",
         resolution.claim,
-        outcome,
-        parse::format_date(resolved_on)
+        resolution.outcome,
+        parse::format_date(resolution.resolved_on)
     );
     if let Some(p) = previous {
         msg.push_str(&format!(
@@ -59,6 +67,5 @@ pub fn run(a: ResolveArgs, ctx: &Ctx) -> anyhow::Result<()> {
             parse::format_date(p.resolved_on)
         ));
     }
-    render::note(&msg);
-    Ok(())
+    Ok(msg)
 }

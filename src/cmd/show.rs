@@ -43,6 +43,10 @@ pub struct Shown {
     #[serde(flatten)]
     pub claim: Claim,
     pub source_title: Option<String>,
+    /// The date the claim's latest postponement moved it to (null if never postponed).
+    pub postponed_to: Option<chrono::NaiveDate>,
+    /// The condition's current outcome, or "open" (null without a condition).
+    pub condition_state: Option<String>,
     pub status: String,
     pub forecasts: Vec<ShownForecast>,
     pub resolutions: Vec<ShownResolution>,
@@ -64,8 +68,29 @@ pub struct ShownScore {
 
 pub fn run(a: ShowArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let store = ctx.open()?;
-    let db = store.read()?;
-    let row = ledger::claim(&db, "claim", &a.claim)?;
+    let shown = load(&*store.read()?, &a.claim, ctx)?;
+    if a.json {
+        return render::json(&shown);
+    }
+    render::out(&human(&shown))?;
+    Ok(())
+}
+
+/// Everything `show` says about one claim (`review` shows the same).
+pub fn load(db: &crate::store::Db<'_>, key: &str, ctx: &Ctx) -> anyhow::Result<Shown> {
+    let row = ledger::claim(db, "claim", key)?;
+    let postponed_to = db.due_date(row.id)?;
+    let condition_state = match &row.claim.condition {
+        Some(k) => {
+            let cond = ledger::claim(db, "condition", k)?;
+            Some(
+                db.latest_resolution(&cond)?
+                    .map(|r| format!("{} on {}", r.outcome, parse::format_date(r.resolved_on)))
+                    .unwrap_or_else(|| "not resolved yet".to_string()),
+            )
+        }
+        None => None,
+    };
     let source_title = match &row.claim.source {
         Some(k) => db.source(k)?.map(|s| s.title),
         None => None,
@@ -96,21 +121,18 @@ pub fn run(a: ShowArgs, ctx: &Ctx) -> anyhow::Result<()> {
             current: i == last,
         })
         .collect();
-    let (status, scores) = scores(&db, &row, ctx)?;
+    let (status, scores) = scores(db, &row, ctx)?;
     let status = status.as_str().to_string();
-    let shown = Shown {
+    Ok(Shown {
         claim: row.claim,
         source_title,
+        postponed_to,
+        condition_state,
         status,
         forecasts,
         resolutions,
         scores,
-    };
-    if a.json {
-        return render::json(&shown);
-    }
-    render::out(&human(&shown))?;
-    Ok(())
+    })
 }
 
 /// The claim's status as `report` sees it today (its condition included), and its pairs
@@ -178,11 +200,22 @@ fn scores(
     Ok((status, scores))
 }
 
-fn human(s: &Shown) -> String {
+/// The claim as text, several lines.
+pub fn human(s: &Shown) -> String {
     let c = &s.claim;
     let mut lines = vec![format!("{}  {}", c.key, c.statement)];
     let field = |name: &str, value: String| format!("{name:<11} {value}");
-    lines.push(field("resolve by", parse::format_date(c.resolve_by)));
+    lines.push(field(
+        "resolve by",
+        match s.postponed_to {
+            Some(d) => format!(
+                "{} (postponed from {})",
+                parse::format_date(d),
+                parse::format_date(c.resolve_by)
+            ),
+            None => parse::format_date(c.resolve_by),
+        },
+    ));
     if let Some(t) = c.opens_at {
         lines.push(field("opens at", render::time(t)));
     }
@@ -197,7 +230,8 @@ fn human(s: &Shown) -> String {
         ));
     }
     if let Some(k) = &c.condition {
-        lines.push(field("if", format!("{k} resolves yes")));
+        let state = s.condition_state.as_deref().unwrap_or("open");
+        lines.push(field("if", format!("{k} resolves yes (now: {state})")));
     }
     if let Some(q) = &c.quote {
         lines.push(field("quote", format!("\"{q}\"")));
@@ -240,9 +274,14 @@ fn human(s: &Shown) -> String {
             "PEER",
         ]);
         for x in &s.scores {
+            let p = if x.score.late {
+                format!("{} (late)", render::percent(x.score.p))
+            } else {
+                render::percent(x.score.p)
+            };
             t.add_row(vec![
                 render::truncate(&x.score.forecaster, 16),
-                render::percent(x.score.p),
+                p,
                 render::metric(x.score.brier),
                 render::metric(x.score.log_loss),
                 render::points(x.baseline),
@@ -250,6 +289,11 @@ fn human(s: &Shown) -> String {
             ]);
         }
         lines.push("scores (rule latest)".to_string());
+        if s.scores.iter().any(|x| x.score.late) {
+            lines.push(
+                "(late: every forecast came after the cutoff, so it never counts)".to_string(),
+            );
+        }
         lines.push(render::table::render(&t).trim_end().to_string());
     }
     lines.push(String::new());

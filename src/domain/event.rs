@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::parse::{format_date, format_time, truncate_seconds};
-use super::{Claim, Forecast, Resolution, Source};
+use super::{Claim, Forecast, Postponement, Resolution, Source};
 
 /// The payload format's version, the `v` of every envelope. Any change to the envelope or
 /// to a record's fields (name, order, meaning) needs a new version.
@@ -32,10 +32,22 @@ pub enum Kind {
     Claim,
     Forecast,
     Resolution,
+    Postponement,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Source, Kind::Claim, Kind::Forecast, Kind::Resolution];
+    pub const ALL: [Kind; 5] = [
+        Kind::Source,
+        Kind::Claim,
+        Kind::Forecast,
+        Kind::Resolution,
+        Kind::Postponement,
+    ];
+
+    /// The kinds a ledger could hold before the history existed (schema version 1): the
+    /// ones migration 2 writes first events for.
+    pub const BEFORE_HISTORY: [Kind; 4] =
+        [Kind::Source, Kind::Claim, Kind::Forecast, Kind::Resolution];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,6 +55,7 @@ impl Kind {
             Kind::Claim => "claim",
             Kind::Forecast => "forecast",
             Kind::Resolution => "resolution",
+            Kind::Postponement => "postponement",
         }
     }
 
@@ -64,6 +77,7 @@ pub enum Record {
     Claim(Claim),
     Forecast(Forecast),
     Resolution(Resolution),
+    Postponement(Postponement),
 }
 
 impl Record {
@@ -73,6 +87,7 @@ impl Record {
             Record::Claim(_) => Kind::Claim,
             Record::Forecast(_) => Kind::Forecast,
             Record::Resolution(_) => Kind::Resolution,
+            Record::Postponement(_) => Kind::Postponement,
         }
     }
 
@@ -83,6 +98,7 @@ impl Record {
             Record::Claim(c) => &c.key,
             Record::Forecast(f) => &f.claim,
             Record::Resolution(r) => &r.claim,
+            Record::Postponement(p) => &p.claim,
         }
     }
 
@@ -104,6 +120,7 @@ impl Record {
                 f.recorded_at = truncate_seconds(f.recorded_at);
             }
             Record::Resolution(r) => r.recorded_at = truncate_seconds(r.recorded_at),
+            Record::Postponement(p) => p.recorded_at = truncate_seconds(p.recorded_at),
         }
         self
     }
@@ -133,6 +150,7 @@ impl Record {
             Record::Resolution(r) => {
                 format!("resolved {} on {}", r.outcome, format_date(r.resolved_on))
             }
+            Record::Postponement(p) => format!("postponed to {}", format_date(p.resolve_by)),
         }
     }
 }
@@ -208,6 +226,7 @@ pub fn payload(e: &Event) -> Result<String, PayloadError> {
         Record::Claim(c) => write(e, c),
         Record::Forecast(f) => write(e, f),
         Record::Resolution(r) => write(e, r),
+        Record::Postponement(p) => write(e, p),
     }
 }
 
@@ -233,6 +252,9 @@ pub fn parse_payload(text: &str) -> Result<Event, PayloadError> {
         Kind::Claim => Record::Claim(serde_json::from_value(raw.record).map_err(bad)?),
         Kind::Forecast => Record::Forecast(serde_json::from_value(raw.record).map_err(bad)?),
         Kind::Resolution => Record::Resolution(serde_json::from_value(raw.record).map_err(bad)?),
+        Kind::Postponement => {
+            Record::Postponement(serde_json::from_value(raw.record).map_err(bad)?)
+        }
     };
     Ok(Event {
         v: raw.v,
@@ -341,6 +363,7 @@ pub fn fields(kind: Kind) -> &'static [&'static str] {
             "note",
             "recorded_at",
         ],
+        Kind::Postponement => &["claim", "resolve_by", "note", "recorded_at"],
     }
 }
 
@@ -402,6 +425,12 @@ pub fn image(record: &Record) -> Image {
             opt(&r.note),
             Cell::Text(format_time(r.recorded_at)),
         ],
+        Record::Postponement(p) => vec![
+            text(&p.claim),
+            Cell::Text(format_date(p.resolve_by)),
+            opt(&p.note),
+            Cell::Text(format_time(p.recorded_at)),
+        ],
     };
     fields(record.kind()).iter().copied().zip(cells).collect()
 }
@@ -430,6 +459,7 @@ pub fn describe(kind: Kind, id: i64, img: &Image) -> String {
             plain(cell(img, "forecaster"))
         ),
         Kind::Resolution => format!("resolution #{id} of claim {}", plain(cell(img, "claim"))),
+        Kind::Postponement => format!("postponement #{id} of claim {}", plain(cell(img, "claim"))),
     }
 }
 
@@ -554,6 +584,28 @@ mod tests {
         assert_eq!(
             payload(&Event::new(4, t(12), Record::Resolution(res))).unwrap(),
             r#"{"v":1,"kind":"resolution","id":4,"at":"2026-11-28T12:00:00Z","record":{"claim":"c1","outcome":"yes","resolved_on":"2026-12-01","evidence":"\"quoted\"; DROP","note":null,"recorded_at":"2026-11-28T12:00:00Z"}}"#
+        );
+    }
+
+    #[test]
+    fn postponement_payload_is_pinned_and_reads_back() {
+        let p = Postponement {
+            claim: "c1".into(),
+            resolve_by: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
+            note: Some("vote delayed".into()),
+            recorded_at: t(13),
+        };
+        let e = Event::new(7, t(13), Record::Postponement(p));
+        let text = payload(&e).unwrap();
+        assert_eq!(
+            text,
+            r#"{"v":1,"kind":"postponement","id":7,"at":"2026-11-28T13:00:00Z","record":{"claim":"c1","resolve_by":"2027-06-30","note":"vote delayed","recorded_at":"2026-11-28T13:00:00Z"}}"#
+        );
+        assert_eq!(parse_payload(&text).unwrap(), e);
+        assert_eq!(e.record.summary(), "postponed to 2027-06-30");
+        assert_eq!(
+            describe(Kind::Postponement, 7, &image(&e.record)),
+            "postponement #7 of claim c1"
         );
     }
 

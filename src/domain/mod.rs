@@ -78,6 +78,17 @@ pub struct Resolution {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// A claim's resolve-by date moved later, because the outcome is not known yet. The claim
+/// keeps the date it was recorded with; the latest postponement says when it is now due.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Postponement {
+    pub claim: String,
+    /// The new date, later than the one it replaces.
+    pub resolve_by: NaiveDate,
+    pub note: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
 /// The four ways a claim can end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -27,7 +27,8 @@ impl InputError {
 }
 
 pub const PROBABILITY_ACCEPTED: &str =
-    "expected a probability from 0 to 1 such as 0.7, or a percentage such as 70%";
+    "expected a probability from 0 to 1 such as 0.2, a percentage such as 20%, \
+     odds such as 1:4, 4 to 1 against or 3 to 1 on, or a frequency such as 1 in 5";
 pub const DATE_ACCEPTED: &str = "expected a real calendar date as YYYY-MM-DD";
 pub const TIME_ACCEPTED: &str =
     "expected an RFC 3339 time such as 2015-05-26T09:30:00Z, or a date as YYYY-MM-DD";
@@ -63,13 +64,57 @@ pub const BY_ACCEPTED: &str =
     "expected a date as YYYY-MM-DD or a relative deadline such as +30d, +6w, +6m or +2y";
 pub const DURATION_ACCEPTED: &str = "expected a duration such as 30d, 6w, 6m or 2y";
 
-/// Parses `0.7`, `.7`, `1`, `70%` or `70 %` into a probability in [0, 1].
+/// Parses what a user may type for a probability into a value in [0, 1]:
+///
+/// - a fraction: `0.2`, `.2`, `1`;
+/// - a percentage: `20%`, `20 %`;
+/// - odds for:against: `1:4` (= 1 / (1 + 4) = 0.2);
+/// - odds in words: `4 to 1 against` (= 1 / 5), `3 to 1 on` or `3 to 1 for` (= 3 / 4),
+///   `evens` (= 0.5); bare `4 to 1` is refused, since bookmakers mean "against" by it
+///   and others "on";
+/// - a frequency: `1 in 5` or `1 out of 5` (= 0.2).
+///
+/// Words are matched case-insensitively and any run of spaces separates them.
 pub fn probability(field: &str, s: &str) -> Result<f64, InputError> {
-    let t = s.trim();
     let err = || InputError::new(field, s, PROBABILITY_ACCEPTED);
-    let value = match t.strip_suffix('%') {
-        Some(pct) => pct.trim().parse::<f64>().map_err(|_| err())? / 100.0,
-        None => t.parse::<f64>().map_err(|_| err())?,
+    // A count in odds or a frequency: a finite, non-negative decimal.
+    let count = |w: &str| {
+        w.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && *x >= 0.0)
+            .ok_or_else(err)
+    };
+    // `part` chances out of `whole`; a whole of zero says nothing.
+    let share = |part: f64, whole: f64| {
+        if whole > 0.0 {
+            Ok(part / whole)
+        } else {
+            Err(err())
+        }
+    };
+    let t = s.trim().to_ascii_lowercase();
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let value = match words.as_slice() {
+        ["evens"] | ["even", "odds"] => 0.5,
+        [a, "to", b, side @ ("on" | "for" | "against")] => {
+            let (a, b) = (count(a)?, count(b)?);
+            let favoured = if *side == "against" { b } else { a };
+            share(favoured, a + b)?
+        }
+        [a, "in", n] | [a, "out", "of", n] => {
+            let (a, n) = (count(a)?, count(n)?);
+            share(a, n)?
+        }
+        _ => {
+            if let Some((a, b)) = t.split_once(':') {
+                let (a, b) = (count(a.trim())?, count(b.trim())?);
+                share(a, a + b)?
+            } else if let Some(pct) = t.strip_suffix('%') {
+                pct.trim().parse::<f64>().map_err(|_| err())? / 100.0
+            } else {
+                t.parse::<f64>().map_err(|_| err())?
+            }
+        }
     };
     if value.is_finite() && (0.0..=1.0).contains(&value) {
         Ok(value)
@@ -261,6 +306,41 @@ mod tests {
     }
 
     #[test]
+    fn probabilities_as_odds_and_frequencies() {
+        assert_eq!(probability("p", "1:4").unwrap(), 0.2);
+        assert_eq!(probability("p", " 1 : 4 ").unwrap(), 0.2);
+        assert_eq!(probability("p", "4 to 1 against").unwrap(), 0.2);
+        assert_eq!(probability("p", "4 To 1  AGAINST").unwrap(), 0.2);
+        assert_eq!(probability("p", "3 to 1 on").unwrap(), 0.75);
+        assert_eq!(probability("p", "3 to 1 for").unwrap(), 0.75);
+        assert_eq!(probability("p", "1 in 5").unwrap(), 0.2);
+        assert_eq!(probability("p", "1 out of 5").unwrap(), 0.2);
+        assert_eq!(probability("p", "evens").unwrap(), 0.5);
+        assert_eq!(probability("p", "0:1").unwrap(), 0.0);
+        assert_eq!(probability("p", "2.5:7.5").unwrap(), 0.25);
+        for bad in [
+            "4 to 1",
+            "0:0",
+            "1:-4",
+            "-1:4",
+            "6 in 5",
+            "1 in 0",
+            "a:b",
+            "1:2:3",
+            "1 to 2 maybe",
+            "inf:1",
+            "1 in",
+            "to 1 on",
+        ] {
+            let e = probability("--p", bad).unwrap_err();
+            assert_eq!((e.field.as_str(), e.value.as_str()), ("--p", bad));
+            for form in ["0.2", "20%", "1:4", "4 to 1 against", "3 to 1 on", "1 in 5"] {
+                assert!(e.to_string().contains(form), "{e}");
+            }
+        }
+    }
+
+    #[test]
     fn dates_must_be_real_and_iso() {
         assert_eq!(date("by", "2016-02-29").unwrap(), d("2016-02-29"));
         for bad in [
@@ -381,6 +461,31 @@ mod tests {
 
         #[test]
         fn accepted_probabilities_are_in_range(s in "[0-9.%]{0,6}") {
+            if let Ok(p) = probability("p", &s) {
+                prop_assert!((0.0..=1.0).contains(&p));
+            }
+        }
+
+        #[test]
+        fn odds_forms_agree(a in 0u32..1000, b in 0u32..1000) {
+            prop_assume!(a + b > 0);
+            let want = f64::from(a) / f64::from(a + b);
+            let n = a + b;
+            let forms = [
+                format!("{a}:{b}"),
+                format!("{a} to {b} on"),
+                format!("{b} to {a} against"),
+                format!("{a} in {n}"),
+                format!("{a} out of {n}"),
+            ];
+            for form in forms {
+                let got = probability("p", &form).unwrap();
+                prop_assert!((got - want).abs() <= 1e-12, "{} gave {}, expected {}", form, got, want);
+            }
+        }
+
+        #[test]
+        fn accepted_odds_are_in_range(s in "[0-9.:]{0,4}( (to|in) [0-9.]{1,3}( (on|against))?)?") {
             if let Ok(p) = probability("p", &s) {
                 prop_assert!((0.0..=1.0).contains(&p));
             }

@@ -13,9 +13,27 @@ pub fn normalise_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Whether `quote` occurs in `text`, ignoring differences in whitespace.
+/// Whether `quote` occurs in `text`, ignoring differences that copying text by hand introduces:
+/// whitespace (line breaks, non-breaking spaces), case, curly or straight quotes and apostrophes,
+/// the kind of dash, and HTML character references (`&apos;`, `&#8211;`). The quote is stored as
+/// typed; only the search folds.
 pub fn quote_in_text(quote: &str, text: &str) -> bool {
-    normalise_whitespace(text).contains(&normalise_whitespace(quote))
+    fn fold(s: &str) -> String {
+        let decoded = html_escape::decode_html_entities(s);
+        let mapped: String = decoded
+            .chars()
+            .map(|c| match c {
+                '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => '\'',
+                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+                | '\u{00BB}' => '"',
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+                c => c,
+            })
+            .flat_map(char::to_lowercase)
+            .collect();
+        normalise_whitespace(&mapped)
+    }
+    fold(text).contains(&fold(quote))
 }
 
 pub fn statement(s: &str) -> Result<&str, InputError> {
@@ -237,6 +255,21 @@ mod tests {
         assert!(quote_in_text("were described as frank.", text));
         assert!(quote_in_text("  described\tas frank ", text));
         assert!(!quote_in_text("described as cordial", text));
+    }
+
+    #[test]
+    fn quotes_match_across_case_typography_and_entities() {
+        let text = "The peg would be abandoned \u{2013} \u{201C}soon\u{201D}, he said.\u{00A0}Kerry\u{2019}s aide agreed &amp; left.";
+        assert!(quote_in_text("the peg would be abandoned", text));
+        assert!(quote_in_text(
+            "abandoned - \"soon\", he said. Kerry's aide",
+            text
+        ));
+        assert!(quote_in_text("abandoned &#8211; &quot;soon&quot;", text));
+        assert!(quote_in_text("agreed & left", text));
+        assert!(!quote_in_text("the peg would be kept", text));
+        let web = "Kerry&apos;s aide said &quot;no&quot;.";
+        assert!(quote_in_text("Kerry's aide said \u{201C}no\u{201D}", web));
     }
 
     #[test]

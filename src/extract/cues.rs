@@ -189,6 +189,8 @@ const CLASSES: &[(u64, &str)] = &[
 pub(crate) enum Phrase {
     /// A non-committal hedge ("it remains to be seen").
     Hedge,
+    /// A declined forecast ("no one can predict whether"): a hedge that puts the outcome at even odds.
+    Declined,
     /// A conditional marker ("if", "if and when", "unless", "once", "provided that").
     Cond,
     /// "unless": the condition is the negation of the following clause.
@@ -208,10 +210,16 @@ const PHRASES: &[(Phrase, &str)] = &[
          we will see|we shall see|who knows|anything can happen|there is no telling|there 's no telling|\
          no telling|anyone's guess|anybody's guess|too early to say|too early to tell|too soon to say|\
          too soon to tell|too early to predict|hard to say|hard to predict|hard to tell|difficult to say|\
-         difficult to predict|impossible to predict|impossible to say|unclear whether|unclear if|\
+         difficult to predict|unclear whether|unclear if|\
          unclear how|unclear when|uncertain whether|not clear whether|not clear if|an open question|\
-         nobody knows|no one knows|remains unclear|remains uncertain|is unclear|anyone 's guess|\
+         remains unclear|remains uncertain|is unclear|anyone 's guess|\
          anybody 's guess|up in the air",
+    ),
+    (
+        Phrase::Declined,
+        "no one knows|nobody knows|no one can predict|nobody can predict|no one can say|nobody can say|no one can tell|\
+         nobody can tell|impossible to predict|impossible to say|can not predict|can not say whether|\
+         there is no way of knowing|there is no way to know",
     ),
     (
         Phrase::Cond,

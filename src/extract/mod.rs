@@ -37,17 +37,28 @@
 //! - `flags`: `hedge_only`, `horizon_inferred`, `low_confidence`, `reported_speech`, `negated`
 //!   (the statement is worded negatively), `conditional` (depends on `condition`), `condition_of`
 //!   (this candidate is the condition of another).
-//! - `score` in [0, 1] ranks candidates: stronger cue (estimative/semi-modal/prediction verb > will >
-//!   modal > intention), an explicit date, a named speaker and a conditional structure raise it;
-//!   low confidence and very short or very long statements lower it.
+//! - `score` in [0, 1] ranks candidates and is calibrated (about that share of candidates at a score
+//!   are real predictions): a Platt scaling (`analyse::CALIBRATION`) of evidence where a stronger cue
+//!   (estimative/semi-modal/prediction verb > will > modal > intention), an explicit date, a figure or
+//!   a name in the statement, a named speaker and a conditional structure count for; low confidence,
+//!   very short or very long statements, a vague trend with no end point and a headline count against.
+//!   [`DEFAULT_MIN_SCORE`] is the CLI's default threshold.
 //!
-//! Not proposed: questions, past-tense reports and present facts (no live forecast cue), recommendations
+//! Text from web pages is analysed with its HTML references decoded (`entities.rs`); spans, `sentence`
+//! and `quote` are mapped back onto the original text. A statement proposed twice is kept once.
+//!
+//! Not proposed (each rule in `analyse.rs`): obligations ("will need to decide whether"), someone's
+//! doubt raised or dismissed ("critics stoke fears that ..."), the writer's past wishes ("I had always
+//! promised myself that I would ..."), rule text ("any member may ... in accordance with"),
+//! counterfactuals ("if it were ..., he would be leading"), ellipses ("but this one will not be"),
+//! questions, past-tense reports and present facts (no live forecast cue), recommendations
 //! (deontic "should"/"must"/"need to"/"ought to" before the cue; see `analyse.rs` for the "should"
 //! policy), evaluations ("it will be prudent to"), counterfactual "would have", and bare "would" with no
 //! condition, report or date ("a situation which would please strategists").
 
 mod analyse;
 mod cues;
+mod entities;
 mod horizon;
 pub mod lexicon;
 pub mod sentences;
@@ -67,6 +78,7 @@ pub mod flags {
     pub const NEGATED: &str = "negated";
     pub const CONDITIONAL: &str = "conditional";
     pub const CONDITION_OF: &str = "condition_of";
+    pub const DECLINED: &str = "declined";
 }
 
 /// Sentences longer than this many tokens are not analysed (no prose sentence is; a huge unpunctuated
@@ -149,7 +161,11 @@ pub struct Candidate {
     /// Id of the condition candidate this one depends on.
     pub condition: Option<String>,
     pub flags: Vec<String>,
+    /// The calibrated score (see `analyse::CALIBRATION`).
     pub score: f64,
+    /// The uncalibrated evidence the score is computed from (kept for refitting the calibration).
+    #[serde(skip)]
+    pub raw_score: f64,
 }
 
 impl Candidate {
@@ -158,16 +174,35 @@ impl Candidate {
     }
 }
 
+/// The default `--min-score`: candidates scoring below it are hidden unless `--all` is given
+/// (chosen on the fixture articles; see the README's `extract` section).
+pub const DEFAULT_MIN_SCORE: f64 = 0.3;
+
+/// Drops candidates scoring below `min`, but keeps the condition of any claim that stays.
+pub fn keep_above(candidates: &mut Vec<Candidate>, min: f64) {
+    let needed: Vec<String> = candidates
+        .iter()
+        .filter(|c| c.score >= min)
+        .filter_map(|c| c.condition.clone())
+        .collect();
+    candidates.retain(|c| c.score >= min || needed.contains(&c.id));
+}
+
 /// Proposes the checkable predictions in `text`, published on `published`, best first.
 ///
 /// Ids ("x1", "x2", ...) follow the order of the text, a condition before the claim that depends on
 /// it; the result is sorted by score (descending), with each condition placed right before its
 /// dependent claim, so the order is also a valid import order.
 pub fn extract(text: &str, published: NaiveDate, lexicon: &Lexicon) -> Vec<Candidate> {
+    // Web text: analyse the decoded text, then map every span back onto the original.
+    let decoded = entities::decode(text);
+    let analysed = decoded.as_ref().map_or(text, |d| d.text.as_str());
     let mut out: Vec<Candidate> = Vec::new();
     let mut toks = tokens::Tokens::default();
-    for s in sentences::split(text) {
-        let Some(sentence) = text.get(s.start..s.end) else {
+    // The last person named as saying something, for "She added that ..." in a later sentence.
+    let mut last_speaker: Option<String> = None;
+    for s in sentences::split(analysed) {
+        let Some(sentence) = analysed.get(s.start..s.end) else {
             continue;
         };
         if !tokens::tokenize_into(&mut toks, sentence, MAX_SENTENCE_TOKENS) {
@@ -182,11 +217,154 @@ pub fn extract(text: &str, published: NaiveDate, lexicon: &Lexicon) -> Vec<Candi
             },
             lex: lexicon,
             published,
+            last_speaker: last_speaker.as_deref(),
+            heading: is_heading(analysed, s.start, s.end),
         };
         analyse::analyse(&ctx, &toks, &mut out);
+        if let Some(name) = analyse::named_speaker(&ctx, &toks) {
+            last_speaker = Some(name);
+        }
+    }
+    dedupe(&mut out);
+    if let Some(d) = &decoded {
+        to_original(text, d, &mut out);
     }
     rank(&mut out);
     out
+}
+
+/// A line that stands alone without final punctuation and is short: a headline or a heading, not
+/// prose ("Regulator poised to rule on first fund"). Its claim is usually the body's too, so it
+/// ranks lower.
+fn is_heading(text: &str, start: usize, end: usize) -> bool {
+    let sentence = &text[start..end];
+    let last = sentence
+        .chars()
+        .rev()
+        .find(|&c| !matches!(c, '"' | '\'' | ')' | '\u{201D}' | '\u{2019}'));
+    if last.is_some_and(|c| matches!(c, '.' | '!' | '?' | '\u{2026}' | ',' | ';')) {
+        return false;
+    }
+    let own_line_before = text[..start]
+        .trim_end_matches([' ', '\t', '\r'])
+        .chars()
+        .next_back()
+        .is_none_or(|c| c == '\n');
+    let own_line_after = text[end..]
+        .trim_start_matches([' ', '\t', '\r'])
+        .chars()
+        .next()
+        .is_none_or(|c| c == '\n');
+    own_line_before && own_line_after && sentence.split_whitespace().count() <= 16
+}
+
+/// One candidate per claim: a statement proposed twice (a repeated pull quote, or two readings of
+/// one sentence where one statement contains the other) keeps its first, best-scored reading.
+/// Conditions and the claims that depend on them are left alone. Ids are renumbered in text order.
+fn dedupe(cands: &mut Vec<Candidate>) {
+    let key = |c: &Candidate| c.statement.to_lowercase();
+    let paired = |c: &Candidate| c.condition.is_some() || c.has_flag(flags::CONDITION_OF);
+    let mut drop = vec![false; cands.len()];
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for i in 0..cands.len() {
+        if paired(&cands[i]) {
+            continue;
+        }
+        let ki = key(&cands[i]);
+        if !seen.insert(ki.clone()) {
+            drop[i] = true;
+            continue;
+        }
+        // Earlier candidates of the same sentence (they are contiguous).
+        let mut j = i;
+        while j > 0 && cands[j - 1].span == cands[i].span {
+            j -= 1;
+            if drop[j] || paired(&cands[j]) {
+                continue;
+            }
+            let kj = key(&cands[j]);
+            if ki.contains(&kj) || kj.contains(&ki) {
+                let worse = if cands[i].score > cands[j].score {
+                    j
+                } else {
+                    i
+                };
+                drop[worse] = true;
+            }
+        }
+    }
+    if !drop.iter().any(|&d| d) {
+        return;
+    }
+    let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
+    let mut renamed: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for (c, d) in std::mem::take(cands).into_iter().zip(drop) {
+        if d {
+            continue;
+        }
+        let mut c = c;
+        let id = format!("x{}", kept.len() + 1);
+        renamed.insert(std::mem::replace(&mut c.id, id.clone()), id);
+        kept.push(c);
+    }
+    for c in &mut kept {
+        if let Some(cond) = c.condition.take() {
+            c.condition = renamed.get(&cond).cloned().or(Some(cond));
+        }
+    }
+    *cands = kept;
+}
+
+/// Maps the spans of candidates found in the decoded text back onto the original `text`, and takes
+/// `sentence` and `quote` from it, so both stay exact substrings of the input.
+fn to_original(text: &str, d: &entities::Decoded, cands: &mut [Candidate]) {
+    let map = |s: Span| Span {
+        start: d.to_original(s.start, false),
+        end: d.to_original(s.end, true),
+    };
+    for c in cands.iter_mut() {
+        c.span = map(c.span);
+        c.quote_span = map(c.quote_span);
+    }
+    // Character offsets to bytes in one pass over the text.
+    let mut wanted: Vec<usize> = cands
+        .iter()
+        .flat_map(|c| {
+            [
+                c.span.start,
+                c.span.end,
+                c.quote_span.start,
+                c.quote_span.end,
+            ]
+        })
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut bytes_at: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut w = wanted.iter().peekable();
+    for (ci, (bi, _)) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+        .enumerate()
+    {
+        while w.peek().is_some_and(|&&x| x == ci) {
+            bytes_at.insert(ci, bi);
+            w.next();
+        }
+        if w.peek().is_none() {
+            break;
+        }
+    }
+    let slice = |s: Span| -> String {
+        match (bytes_at.get(&s.start), bytes_at.get(&s.end)) {
+            (Some(&a), Some(&b)) => text.get(a..b).unwrap_or("").to_string(),
+            _ => String::new(),
+        }
+    };
+    for c in cands.iter_mut() {
+        c.sentence = slice(c.span);
+        c.quote = slice(c.quote_span);
+    }
 }
 
 /// Sorts by score, best first, keeping each condition right before the claim that depends on it

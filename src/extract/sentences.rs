@@ -1,6 +1,7 @@
 //! Sentence splitting: byte and character spans of the sentences of a text.
 //!
 //! Rules, in the order they are applied:
+//! - A NUL character always ends a sentence (it is never part of one).
 //! - A blank line (two line breaks with only white space between, `\r` included) always ends a sentence.
 //! - A single line break ends a sentence (a paragraph or heading without final punctuation) unless the
 //!   next line starts with a lowercase letter, or the line ends with a comma, semicolon, colon, dash,
@@ -242,6 +243,14 @@ pub fn split(text: &str) -> Vec<SentenceSpan> {
     while i < text.len() {
         // Fast path: plain ASCII that is neither a line break nor a terminator.
         let b0 = bytes[i];
+        if b0 == 0 {
+            // A NUL byte (text glued from records) always separates sentences.
+            if let Some(s) = start.take() {
+                raw.push((s, last_non_ws));
+            }
+            i += 1;
+            continue;
+        }
         if b0 < 0x80 && !matches!(b0, b'\n' | b'.' | b'!' | b'?') {
             if !matches!(b0, b' ' | b'\t' | b'\r' | b'\x0b' | b'\x0c') {
                 if start.is_none() {
@@ -462,6 +471,15 @@ mod tests {
             sents("wrapped before the\nUnited Nations vote."),
             ["wrapped before the\nUnited Nations vote."]
         );
+    }
+
+    #[test]
+    fn nul_separates_sentences() {
+        assert_eq!(
+            sents("Rates will rise\0Prices will fall next year."),
+            ["Rates will rise", "Prices will fall next year."]
+        );
+        assert_eq!(sents("\0\0One.\0"), ["One."]);
     }
 
     #[test]

@@ -14,10 +14,14 @@
 //!                                 in the statement of one candidate)
 //! condition: wage growth, easing (the same, and the candidate must be flagged `condition_of`)
 //! hedge: full term               (the same, and the candidate must be flagged `hedge_only`)
+//! not: pressure, increase         (a look-alike: a forward-looking sentence that is not a checkable
+//!                                 prediction; "shown" when a candidate's statement has the keywords)
 //! ```
 //!
-//! Recall = expected lines matched by some candidate / expected lines; precision = candidates that
-//! match some line / candidates.
+//! Recall = predictions matched by some candidate shown / predictions; precision = candidates shown
+//! that match a prediction / candidates shown; look-alike rate = look-alikes shown / look-alikes.
+//! "Shown" means at the default `--min-score` (and also reported with `--all`).
+//! `tests/fixtures/articles/holdout/` holds the articles never tuned on.
 
 use super::*;
 
@@ -299,6 +303,194 @@ fn questions_and_present_facts_are_not_proposed() {
     assert!(run("The vote was held in May and turnout was high.").is_empty());
 }
 
+// ---- look-alikes of unseen articles (issue 15) -------------------------------------------------------
+
+#[test]
+fn obligations_are_not_forecasts() {
+    for s in [
+        "The council will need to decide whether the bridge is worth saving.",
+        "Catching up with the leaders will require far bolder investment.",
+        "Ministers will have to rethink the whole scheme next year.",
+        "Any such merger would need to be approved by both boards.",
+    ] {
+        assert!(run(s).is_empty(), "{s}: {:#?}", run(s));
+    }
+    // A forced concrete outcome and a negated need are still forecasts.
+    one("Several schools will have to close their gyms next winter.");
+    one("The club will not need to sell its best player.");
+}
+
+#[test]
+fn recommendations_and_aims_are_not_forecasts() {
+    assert!(run("The inquiry must take place before the summer.").is_empty());
+    assert!(run("The secret of a good harvest is to plant early.").is_empty());
+    assert!(run("The way to win back voters is to lower fares.").is_empty());
+}
+
+#[test]
+fn raised_or_dismissed_doubts_are_not_forecasts() {
+    assert!(run("Critics stoke fears that the bank will ever repay the loan.").is_empty());
+    assert!(run("The mayor dismissed claims that the stadium would cost more.").is_empty());
+    // A doubt stated by someone is still their forecast.
+    one("Some analysts doubt the reform will pass.");
+}
+
+#[test]
+fn first_person_past_narration_is_not_a_forecast() {
+    assert!(run("I had always promised myself that I would climb that hill again.").is_empty());
+    assert!(run("We used to tell ourselves we would buy a boat one summer.").is_empty());
+    // The writer recalling an earlier forecast of their own: still checkable.
+    let c = one(
+        "Ten years ago I wrote that before the end of this decade the river port would handle more cargo than the airport.",
+    );
+    assert!(
+        c.statement.contains("river port would handle more cargo"),
+        "{}",
+        c.statement
+    );
+    assert_eq!(c.speaker, None);
+}
+
+#[test]
+fn rule_and_treaty_text_is_not_a_forecast() {
+    assert!(
+        run("Any shareholder may request a recount in accordance with the statutes.").is_empty()
+    );
+    assert!(run("Each member state may leave the union.").is_empty());
+    assert!(run("A club may appeal under article 9 of the code.").is_empty());
+    one("The club may appeal the ruling next week.");
+}
+
+#[test]
+fn counterfactuals_are_not_forecasts() {
+    assert!(
+        run("If it were the weather that decided the harvest, the farm would be thriving.")
+            .is_empty()
+    );
+    assert!(
+        run("If the council had listened to residents, it would not face a lawsuit now.")
+            .is_empty()
+    );
+    // A future hypothesis stays a conditional forecast.
+    let c = run("If prices were to fall further, the mine would close within a year.");
+    assert_eq!(c.len(), 2, "{c:#?}");
+}
+
+#[test]
+fn present_descriptions_are_not_forecasts() {
+    assert!(run("The valley is home to dozens of software firms.").is_empty());
+}
+
+#[test]
+fn vague_trends_rank_below_concrete_dated_claims_and_under_the_default() {
+    let vague = one("The pressure on fares will increase.");
+    let concrete = one("Fares will rise by 5% in March 2016.");
+    assert!(vague.score < DEFAULT_MIN_SCORE, "{}", vague.score);
+    assert!(concrete.score > DEFAULT_MIN_SCORE);
+    assert!(vague.score < concrete.score);
+    let c = one("Divergence between the big economies will be a major theme.");
+    assert!(c.score < DEFAULT_MIN_SCORE, "{}", c.score);
+}
+
+#[test]
+fn a_headline_ranks_below_the_same_claim_in_prose() {
+    let head = run("Council set to close the pool in 2016\n\nIt met on Monday.");
+    let body = one("The council is set to close the pool in 2016.");
+    assert_eq!(head.len(), 1, "{head:#?}");
+    assert!(head[0].score < body.score);
+}
+
+#[test]
+fn ellipses_and_dateline_fragments_are_not_forecasts() {
+    assert!(
+        run("PORTVILLE - Town budgets are usually boring, but this one will not be.").is_empty()
+    );
+}
+
+#[test]
+fn a_declined_forecast_is_even_odds() {
+    let c = one("No one can predict whether the mayor might end up selling the airport.");
+    assert_eq!(c.statement, "the mayor might end up selling the airport");
+    assert!(c.has_flag(flags::HEDGE_ONLY) && c.has_flag(flags::DECLINED));
+    assert_eq!(c.p, Some(0.5));
+    // A plain hedge still carries no probability.
+    assert_eq!(
+        one("It remains to be seen whether the truce will hold.").p,
+        None
+    );
+}
+
+#[test]
+fn he_or_she_is_the_person_last_named_as_speaking() {
+    let c = run("\"We are patient,\" Governor Ana Ruiz told reporters. She added that a rise in May was unlikely.");
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(c[0].speaker.as_deref(), Some("Ana Ruiz"));
+    assert!(c[0].has_flag(flags::REPORTED_SPEECH));
+    // A person introduced in apposition is the "he" of the next sentence.
+    let c = run("Governor Ana Ruiz told reporters she was patient. Her deputy, Tom Lind, disagreed. He said rates would fall in June.");
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(c[0].speaker.as_deref(), Some("Tom Lind"));
+    // A firm's name keeps its ampersand.
+    let c = one("Traders at Hale &amp; Moor expect the rate to fall to 3% by December.");
+    assert_eq!(c.speaker.as_deref(), Some("Traders at Hale & Moor"));
+    // With nobody named before, "she" stays unnamed but is still someone else's view.
+    let c = one("She added that a rise in May was unlikely.");
+    assert_eq!(c.speaker, None);
+    assert!(c.has_flag(flags::REPORTED_SPEECH));
+}
+
+#[test]
+fn what_others_think_is_hedged_and_theirs() {
+    let c = one("Most economists think the first cut will come in June.");
+    assert_eq!(c.p, Some(0.70), "'think' is a hedge, not a flat 'will'");
+    assert!(c.has_flag(flags::REPORTED_SPEECH));
+    assert_eq!(c.statement, "the first cut will come in June");
+    assert!(
+        c.speaker
+            .as_deref()
+            .is_some_and(|s| s.contains("economists")),
+        "{:?}",
+        c.speaker
+    );
+}
+
+#[test]
+fn nul_bytes_separate_sentences() {
+    let c = run("The port will close next spring\0the airport will open next year.");
+    assert_eq!(c.len(), 2, "{c:#?}");
+}
+
+#[test]
+fn html_entities_are_decoded_and_spans_point_into_the_original() {
+    let text = "Kerry&apos;s spokesman, Tom Hale, said &quot;the talks would resume in June&quot; &#8211; not before.";
+    let c = extract(text, d(2015, 5, 26), &Lexicon::builtin());
+    assert_eq!(c.len(), 1, "{c:#?}");
+    let x = &c[0];
+    assert_eq!(x.speaker.as_deref(), Some("Tom Hale"));
+    assert_eq!(x.statement, "the talks would resume in June");
+    assert_eq!(x.sentence, text);
+    let chars: Vec<char> = text.chars().collect();
+    let at = |s: Span| chars[s.start..s.end].iter().collect::<String>();
+    assert_eq!(at(x.span), x.sentence);
+    assert_eq!(at(x.quote_span), x.quote);
+    let text = "The dam&#8217;s owner said prices would rise.\n\nKerry&apos;s aide said the plant will close in 2027.";
+    for x in extract(text, d(2015, 5, 26), &Lexicon::builtin()) {
+        assert_eq!(at_of(text, x.span), x.sentence);
+        assert!(text.contains(&x.quote));
+    }
+}
+
+fn at_of(text: &str, s: Span) -> String {
+    text.chars().skip(s.start).take(s.end - s.start).collect()
+}
+
+#[test]
+fn one_candidate_per_claim() {
+    let c = run("Prices will rise next year. Prices will rise next year.");
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(c[0].id, "x1");
+}
+
 #[test]
 fn horizons_from_vague_words_are_inferred() {
     let c = one("The plant will close soon.");
@@ -528,6 +720,8 @@ const FIXTURES: &[(&str, &str, &str)] = &[
 struct Expectation {
     keywords: Vec<String>,
     flag: Option<&'static str>,
+    /// A look-alike (`not:` line): a forward-looking sentence that is not a checkable prediction.
+    lookalike: bool,
 }
 
 fn parse_expected(name: &str, text: &str) -> (NaiveDate, Vec<Expectation>) {
@@ -541,19 +735,25 @@ fn parse_expected(name: &str, text: &str) -> (NaiveDate, Vec<Expectation>) {
             published = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok();
             continue;
         }
-        let (flag, rest) = if let Some(r) = line.strip_prefix("condition:") {
-            (Some(flags::CONDITION_OF), r)
+        let (flag, lookalike, rest) = if let Some(r) = line.strip_prefix("condition:") {
+            (Some(flags::CONDITION_OF), false, r)
         } else if let Some(r) = line.strip_prefix("hedge:") {
-            (Some(flags::HEDGE_ONLY), r)
+            (Some(flags::HEDGE_ONLY), false, r)
+        } else if let Some(r) = line.strip_prefix("not:") {
+            (None, true, r)
         } else {
-            (None, line)
+            (None, false, line)
         };
         let keywords = rest
             .split(',')
             .map(|k| k.trim().to_lowercase())
             .filter(|k| !k.is_empty())
             .collect();
-        out.push(Expectation { keywords, flag });
+        out.push(Expectation {
+            keywords,
+            flag,
+            lookalike,
+        });
     }
     match published {
         Some(p) => (p, out),
@@ -575,46 +775,281 @@ fn fixture_articles_are_original_and_sized() {
     assert!(FIXTURES.len() >= 6);
 }
 
-#[test]
-fn fixture_precision_and_recall() {
-    let lex = Lexicon::builtin();
-    let (mut expected_n, mut recalled, mut cand_n, mut correct) = (0usize, 0usize, 0usize, 0usize);
-    for (name, text, exp) in FIXTURES {
-        let (published, expectations) = parse_expected(name, exp);
-        let cands = extract(text, published, &lex);
-        let mut art_recalled = 0;
-        for e in &expectations {
-            if cands.iter().any(|c| matches(c, e)) {
-                art_recalled += 1;
-            } else {
+/// Recall, precision and look-alike figures of one article.
+#[derive(Debug, Default, Clone, Copy)]
+struct Figures {
+    expected: usize,
+    recalled: usize,
+    shown: usize,
+    correct: usize,
+    lookalikes: usize,
+    lookalikes_shown: usize,
+}
+
+impl Figures {
+    fn add(&mut self, o: Figures) {
+        self.expected += o.expected;
+        self.recalled += o.recalled;
+        self.shown += o.shown;
+        self.correct += o.correct;
+        self.lookalikes += o.lookalikes;
+        self.lookalikes_shown += o.lookalikes_shown;
+    }
+    fn recall(&self) -> f64 {
+        self.recalled as f64 / self.expected.max(1) as f64
+    }
+    fn precision(&self) -> f64 {
+        self.correct as f64 / self.shown.max(1) as f64
+    }
+    fn lookalike_rate(&self) -> f64 {
+        self.lookalikes_shown as f64 / self.lookalikes.max(1) as f64
+    }
+    fn line(&self) -> String {
+        format!(
+            "recall {}/{} = {:.2}, precision {}/{} = {:.2}, look-alikes shown {}/{} = {:.2}",
+            self.recalled,
+            self.expected,
+            self.recall(),
+            self.correct,
+            self.shown,
+            self.precision(),
+            self.lookalikes_shown,
+            self.lookalikes,
+            self.lookalike_rate()
+        )
+    }
+}
+
+/// Scores the candidates shown at `min_score` against one article's annotations.
+fn evaluate(name: &str, text: &str, exp: &str, min_score: f64, verbose: bool) -> Figures {
+    let (published, expectations) = parse_expected(name, exp);
+    let mut cands = extract(text, published, &Lexicon::builtin());
+    keep_above(&mut cands, min_score);
+    let mut f = Figures::default();
+    for e in &expectations {
+        let hit = cands.iter().any(|c| matches(c, e));
+        if e.lookalike {
+            f.lookalikes += 1;
+            f.lookalikes_shown += usize::from(hit);
+            if hit && verbose {
+                eprintln!("  {name}: LOOK-ALIKE SHOWN {:?}", e.keywords);
+            }
+        } else {
+            f.expected += 1;
+            f.recalled += usize::from(hit);
+            if !hit && verbose {
                 eprintln!("  {name}: MISSED {:?} {:?}", e.flag, e.keywords);
             }
         }
-        let mut art_correct = 0;
-        for c in &cands {
-            if expectations.iter().any(|e| matches(c, e)) {
-                art_correct += 1;
-            } else {
-                eprintln!("  {name}: FALSE {} {:?} :: {}", c.id, c.flags, c.statement);
+    }
+    for c in &cands {
+        f.shown += 1;
+        if expectations.iter().any(|e| !e.lookalike && matches(c, e)) {
+            f.correct += 1;
+        } else if verbose {
+            eprintln!(
+                "  {name}: FALSE {} [{:.2}] {:?} :: {}",
+                c.id, c.score, c.flags, c.statement
+            );
+        }
+    }
+    f
+}
+
+/// The annotated articles of one fixture folder: (name, text, annotations).
+fn fixture_dir(dir: &str) -> Vec<(String, String, String)> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&path) else {
+        panic!("fixture folder {} is missing", path.display());
+    };
+    let mut names: Vec<std::path::PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "expected"))
+        .collect();
+    names.sort();
+    for exp_path in names {
+        let name = exp_path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = std::fs::read_to_string(exp_path.with_extension("txt"));
+        let exp = std::fs::read_to_string(&exp_path);
+        match (text, exp) {
+            (Ok(t), Ok(e)) => out.push((name, t, e)),
+            _ => panic!("{name}: unreadable fixture"),
+        }
+    }
+    out
+}
+
+/// Prints per-article figures for a split, at the default threshold and with `--all`.
+fn evaluate_split(label: &str, dir: &str, verbose: bool) -> (Figures, Figures) {
+    let (mut shown, mut all) = (Figures::default(), Figures::default());
+    for (name, text, exp) in fixture_dir(dir) {
+        let f = evaluate(&name, &text, &exp, DEFAULT_MIN_SCORE, verbose);
+        let a = evaluate(&name, &text, &exp, 0.0, false);
+        eprintln!("{label} {name}: {}", f.line());
+        shown.add(f);
+        all.add(a);
+    }
+    eprintln!(
+        "{label} overall at --min-score {DEFAULT_MIN_SCORE}: {}",
+        shown.line()
+    );
+    eprintln!("{label} overall with --all: {}", all.line());
+    (shown, all)
+}
+
+/// The evaluation the issue asks for. Run with
+/// `cargo test --lib extract::tests::fixture_evaluation -- --nocapture` to see the per-article
+/// figures. `tests/fixtures/articles/` is the split the rules were tuned on;
+/// `tests/fixtures/articles/holdout/` was written before the rules were changed and never tuned on.
+#[test]
+fn fixture_evaluation() {
+    let (tuned, tuned_all) = evaluate_split("tuned", "tests/fixtures/articles", true);
+    let (held, held_all) = evaluate_split("holdout", "tests/fixtures/articles/holdout", false);
+    assert!(tuned_all.recall() >= 0.90, "tuned recall with --all");
+    assert!(tuned.recall() >= 0.90, "tuned recall {}", tuned.line());
+    assert!(
+        tuned.precision() >= 0.75,
+        "tuned precision {}",
+        tuned.line()
+    );
+    assert!(
+        tuned.lookalike_rate() <= 0.15,
+        "tuned look-alikes {}",
+        tuned.line()
+    );
+    assert!(held_all.recall() >= held.recall());
+    // The issue's bar, on the split never tuned on.
+    assert!(held.recall() >= 0.90, "holdout recall {}", held.line());
+    assert!(
+        held.precision() >= 0.60,
+        "holdout precision {}",
+        held.line()
+    );
+    assert!(held.lookalike_rate() <= 0.15, "holdout {}", held.line());
+}
+
+/// Every candidate of a split with its label: does it match an annotated prediction? Only the
+/// articles annotated with their look-alikes too (`not:` lines) count: their mix of predictions and
+/// look-alikes is the one met in real articles, while the older fixtures list predictions only.
+fn labelled(dir: &str) -> Vec<(Candidate, bool)> {
+    let mut out = Vec::new();
+    for (name, text, exp) in fixture_dir(dir) {
+        let (published, expectations) = parse_expected(&name, &exp);
+        if !expectations.iter().any(|e| e.lookalike) {
+            continue;
+        }
+        for c in extract(&text, published, &Lexicon::builtin()) {
+            let real = expectations.iter().any(|e| !e.lookalike && matches(&c, e));
+            out.push((c, real));
+        }
+    }
+    out
+}
+
+/// Platt's fit of `P(real) = 1 / (1 + exp(-(a·raw + b)))` by Newton's method, with his smoothed
+/// targets ((N₊ + 1) / (N₊ + 2) and 1 / (N₋ + 2)) so that a separable set still has a finite fit.
+fn platt(data: &[(f64, bool)]) -> (f64, f64) {
+    let pos = data.iter().filter(|d| d.1).count() as f64;
+    let neg = data.len() as f64 - pos;
+    let (t_pos, t_neg) = ((pos + 1.0) / (pos + 2.0), 1.0 / (neg + 2.0));
+    let (mut a, mut b) = (0.0_f64, 0.0_f64);
+    for _ in 0..200 {
+        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-9, 0.0, 1e-9);
+        for &(x, real) in data {
+            let p = 1.0 / (1.0 + (-(a * x + b)).exp());
+            let d = p - if real { t_pos } else { t_neg };
+            let w = p * (1.0 - p);
+            ga += d * x;
+            gb += d;
+            haa += w * x * x;
+            hab += w * x;
+            hbb += w;
+        }
+        let det = haa * hbb - hab * hab;
+        let (da, db) = ((hbb * ga - hab * gb) / det, (haa * gb - hab * ga) / det);
+        a -= da;
+        b -= db;
+        if da.abs() + db.abs() < 1e-10 {
+            break;
+        }
+    }
+    (a, b)
+}
+
+/// Share of real predictions among candidates by score band: (band, count, mean score, share).
+fn reliability(data: &[(f64, bool)]) -> Vec<(&'static str, usize, f64, f64)> {
+    let bands: [(&str, f64, f64); 5] = [
+        ("<0.5", 0.0, 0.5),
+        ("0.5-0.7", 0.5, 0.7),
+        ("0.7-0.8", 0.7, 0.8),
+        ("0.8-0.9", 0.8, 0.9),
+        (">=0.9", 0.9, 1.01),
+    ];
+    bands
+        .iter()
+        .map(|&(label, lo, hi)| {
+            let v: Vec<&(f64, bool)> = data.iter().filter(|d| d.0 >= lo && d.0 < hi).collect();
+            let n = v.len();
+            let mean = v.iter().map(|d| d.0).sum::<f64>() / n.max(1) as f64;
+            let share = v.iter().filter(|d| d.1).count() as f64 / n.max(1) as f64;
+            (label, n, mean, share)
+        })
+        .collect()
+}
+
+/// The score means what it says on the tuned split (the share of real predictions among candidates
+/// in a score band is close to the band's mean score), and `analyse::CALIBRATION` is the fit.
+/// Run with `-- --nocapture` for the fit, the reliability tables and the threshold table the
+/// default `--min-score` was chosen from.
+#[test]
+fn score_is_calibrated() {
+    let tuned = labelled("tests/fixtures/articles");
+    let raw: Vec<(f64, bool)> = tuned.iter().map(|(c, r)| (c.raw_score, *r)).collect();
+    // For scripts/check-extract-calibration.py, which refits with scikit-learn.
+    for (x, real) in &raw {
+        eprintln!("calibration-data {x} {}", u8::from(*real));
+    }
+    let (a, b) = platt(&raw);
+    eprintln!(
+        "Platt fit on {} tuned candidates: a = {a:.6}, b = {b:.6}",
+        raw.len()
+    );
+    let (ca, cb) = analyse::CALIBRATION;
+    assert!(
+        (a - ca).abs() < 0.01 && (b - cb).abs() < 0.01,
+        "CALIBRATION {:?} is not the fit ({a:.3}, {b:.3})",
+        analyse::CALIBRATION
+    );
+    for (label, data) in [
+        ("tuned", tuned),
+        ("holdout", labelled("tests/fixtures/articles/holdout")),
+    ] {
+        let scored: Vec<(f64, bool)> = data.iter().map(|(c, r)| (c.score, *r)).collect();
+        for (band, n, mean, share) in reliability(&scored) {
+            eprintln!(
+                "{label} score {band}: {n} candidates, mean score {mean:.2}, real {share:.2}"
+            );
+            if label == "tuned" && n >= 15 {
+                assert!(
+                    (mean - share).abs() <= 0.15,
+                    "{label} {band}: {mean:.2} vs {share:.2}"
+                );
             }
         }
-        eprintln!(
-            "{name}: recall {art_recalled}/{}, precision {art_correct}/{}",
-            expectations.len(),
-            cands.len()
-        );
-        expected_n += expectations.len();
-        recalled += art_recalled;
-        cand_n += cands.len();
-        correct += art_correct;
     }
-    let recall = recalled as f64 / expected_n.max(1) as f64;
-    let precision = correct as f64 / cand_n.max(1) as f64;
-    eprintln!(
-        "fixtures overall: recall {recalled}/{expected_n} = {recall:.3}, precision {correct}/{cand_n} = {precision:.3}"
-    );
-    assert!(recall >= 0.90, "recall {recall:.3} < 0.90");
-    assert!(precision >= 0.75, "precision {precision:.3} < 0.75");
+    for tenth in 0..20 {
+        let min = f64::from(tenth) / 20.0;
+        let mut f = Figures::default();
+        for (name, text, exp) in fixture_dir("tests/fixtures/articles") {
+            f.add(evaluate(&name, &text, &exp, min, false));
+        }
+        eprintln!("tuned at --min-score {min:.2}: {}", f.line());
+    }
 }
 
 // ---- properties ----------------------------------------------------------------------------------------
@@ -709,6 +1144,16 @@ mod props {
             "Should",
             "If",
             "as",
+            "&apos;",
+            "&quot;",
+            "&amp;",
+            "&#8211;",
+            "&nbsp;",
+            "&",
+            "\0",
+            "think",
+            "No one can predict whether",
+            "She added that",
         ]);
         prop::collection::vec(atoms, 0..60).prop_map(|v| v.join(" "))
     }

@@ -8,9 +8,11 @@ use std::hash::{Hash, Hasher};
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashSet;
 
-use super::{ClaimRecord, ForecastRecord, Record, ResolutionRecord, SourceRecord};
+use super::{
+    ClaimRecord, ForecastRecord, PostponementRecord, Record, ResolutionRecord, SourceRecord,
+};
 use crate::domain::parse::{self, InputError};
-use crate::domain::{validate, Claim, Forecast, Outcome, Resolution, Source};
+use crate::domain::{validate, Claim, Forecast, Outcome, Postponement, Resolution, Source};
 use crate::ledger::{self, ForecastTarget, LedgerError};
 use crate::store::{Db, IndexDef};
 
@@ -27,22 +29,41 @@ pub struct Summary {
     pub claims: Counts,
     pub forecasts: Counts,
     pub resolutions: Counts,
+    pub postponements: Counts,
 }
 
 impl Summary {
     pub fn records(&self) -> u64 {
-        [self.sources, self.claims, self.forecasts, self.resolutions]
-            .iter()
-            .map(|c| c.added + c.unchanged)
-            .sum()
+        [
+            self.sources,
+            self.claims,
+            self.forecasts,
+            self.resolutions,
+            self.postponements,
+        ]
+        .iter()
+        .map(|c| c.added + c.unchanged)
+        .sum()
     }
 
-    /// "12 sources, 40 claims, 300 forecasts, 35 resolutions (2 already present)".
+    /// "12 sources, 40 claims, 300 forecasts, 35 resolutions (2 already present)", with
+    /// ", 3 postponements" after the resolutions when there were any.
     pub fn describe(&self, verb: &str) -> String {
-        let c = [self.sources, self.claims, self.forecasts, self.resolutions];
+        let c = [
+            self.sources,
+            self.claims,
+            self.forecasts,
+            self.resolutions,
+            self.postponements,
+        ];
         let unchanged: u64 = c.iter().map(|x| x.unchanged).sum();
+        let postponements = if c[4].added + c[4].unchanged > 0 {
+            format!(", {} postponements", c[4].added)
+        } else {
+            String::new()
+        };
         format!(
-            "{verb} {} sources, {} claims, {} forecasts, {} resolutions ({unchanged} already present)",
+            "{verb} {} sources, {} claims, {} forecasts, {} resolutions{postponements} ({unchanged} already present)",
             c[0].added, c[1].added, c[2].added, c[3].added
         )
     }
@@ -177,6 +198,7 @@ impl Importer {
             Record::Claim(c) => self.claim(db, c),
             Record::Forecast(f) => self.forecast(db, f),
             Record::Resolution(r) => self.resolution(db, r),
+            Record::Postponement(p) => self.postponement(db, p),
         }
     }
 
@@ -345,6 +367,29 @@ impl Importer {
         } else {
             self.summary.forecasts.unchanged += 1;
         }
+        Ok(())
+    }
+
+    fn postponement(&mut self, db: &Db<'_>, r: PostponementRecord) -> Result<(), LedgerError> {
+        let exact_time = r.recorded_at.is_some();
+        let p = Postponement {
+            claim: r.claim,
+            resolve_by: parse::date("resolve_by", &r.resolve_by)?,
+            note: r.note,
+            recorded_at: time_or_now("recorded_at", &r.recorded_at, self.now)?,
+        };
+        let row = ledger::claim(db, "claim", &p.claim)?;
+        let present = db.postponements_of(row.id, &p.claim)?.iter().any(|old| {
+            old.resolve_by == p.resolve_by
+                && old.note == p.note
+                && (!exact_time || old.recorded_at == p.recorded_at)
+        });
+        if present {
+            self.summary.postponements.unchanged += 1;
+            return Ok(());
+        }
+        ledger::record_postponement(db, &p)?;
+        self.summary.postponements.added += 1;
         Ok(())
     }
 

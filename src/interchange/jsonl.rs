@@ -1,14 +1,19 @@
 //! The JSON Lines interchange format: one record per line, sources first, then claims,
-//! forecasts and resolutions, each in the order the ledger recorded them. Exporting,
+//! forecasts, postponements and resolutions, each in the order the ledger recorded them
+//! (a claim is postponed only while open, so its postponements come before its
+//! resolutions). Exporting,
 //! importing into an empty ledger and exporting again gives the same bytes.
 
 use std::io::{BufRead, Write};
 
 use anyhow::Context;
 
-use super::{ClaimRecord, ForecastRecord, Importer, Record, ResolutionRecord, SourceRecord};
+use super::{
+    ClaimRecord, ForecastRecord, Importer, PostponementRecord, Record, ResolutionRecord,
+    SourceRecord,
+};
 use crate::domain::parse::{format_date, format_time};
-use crate::domain::{Claim, Forecast, Resolution, Source};
+use crate::domain::{Claim, Forecast, Postponement, Resolution, Source};
 use crate::error::Refused;
 use crate::store::Db;
 
@@ -65,6 +70,15 @@ pub fn resolution_record(r: Resolution) -> Record {
     })
 }
 
+pub fn postponement_record(p: Postponement) -> Record {
+    Record::Postponement(PostponementRecord {
+        claim: p.claim,
+        resolve_by: format_date(p.resolve_by),
+        note: p.note,
+        recorded_at: Some(format_time(p.recorded_at)),
+    })
+}
+
 /// Writes the whole ledger as JSON Lines, streaming.
 pub fn export(db: &Db<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut line = |r: Record| -> anyhow::Result<()> {
@@ -77,9 +91,12 @@ pub fn export(db: &Db<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
     }
     db.each_claim(|c| line(claim_record(c)))?;
     db.each_forecast(|f| line(forecast_record(f)))?;
+    db.each_postponement(|p| line(postponement_record(p)))?;
     db.each_resolution(|r| line(resolution_record(r)))?;
     Ok(())
 }
+
+const TYPES_ACCEPTED: &str = "expected source, claim, forecast, resolution or postponement";
 
 /// Parses one line into a record, with errors that name the field.
 pub fn parse_line(text: &str) -> Result<Record, Refused> {
@@ -92,12 +109,13 @@ pub fn parse_line(text: &str) -> Result<Record, Refused> {
     }
     let mut value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| Refused(format!("json: invalid JSON: {e}")))?;
-    let kind = value.get("type").cloned().ok_or_else(|| {
-        Refused("type: missing; expected source, claim, forecast or resolution".into())
-    })?;
+    let kind = value
+        .get("type")
+        .cloned()
+        .ok_or_else(|| Refused(format!("type: missing; {TYPES_ACCEPTED}")))?;
     let Some(accepted) = kind.as_str().and_then(super::accepted_fields) else {
         return Err(Refused(format!(
-            "type: invalid value {kind}: expected source, claim, forecast or resolution"
+            "type: invalid value {kind}: {TYPES_ACCEPTED}"
         )));
     };
     if let Some(object) = value.as_object_mut() {

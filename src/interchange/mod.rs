@@ -57,6 +57,7 @@ pub enum Record {
     Claim(ClaimRecord),
     Forecast(ForecastRecord),
     Resolution(ResolutionRecord),
+    Postponement(PostponementRecord),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +114,18 @@ pub struct ForecastRecord {
     pub forecaster: String,
     pub p: f64,
     pub made_at: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub recorded_at: Option<String>,
+}
+
+/// A claim's resolve-by date moved later (see `hindsight postpone`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostponementRecord {
+    pub claim: String,
+    pub resolve_by: String,
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::domain::parse::{format_date, format_time, InputError};
-use crate::domain::{validate, Claim, Forecast, Resolution, Source};
+use crate::domain::{validate, Claim, Forecast, Postponement, Resolution, Source};
 use crate::store::{ClaimRow, Db, StoreError};
 
 /// Why a record was refused.
@@ -55,6 +55,12 @@ pub enum LedgerError {
         what: &'static str,
         key: String,
         field: &'static str,
+    },
+    #[error("claim: claim '{claim}' was resolved {outcome} on {resolved_on}, so it cannot be postponed; expected an open claim (resolve it again to correct the outcome)")]
+    AlreadyResolved {
+        claim: String,
+        outcome: String,
+        resolved_on: String,
     },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -372,9 +378,123 @@ pub fn record_resolution_on(db: &Db<'_>, target: ForecastTarget, r: &Resolution)
     Ok(())
 }
 
+/// Moves an open claim's resolve-by date later, as a postponement record; the claim keeps
+/// the date it was recorded with. The new date must come after the one the claim is due by
+/// now and after the day the postponement is recorded (else the claim would still be due).
+/// Returns the date it replaces.
+pub fn record_postponement(db: &Db<'_>, p: &Postponement) -> Result<NaiveDate> {
+    let row = claim(db, "claim", &p.claim)?;
+    if let Some(r) = db.latest_resolution(&row)? {
+        return Err(LedgerError::AlreadyResolved {
+            claim: p.claim.clone(),
+            outcome: r.outcome.to_string(),
+            resolved_on: format_date(r.resolved_on),
+        });
+    }
+    let current = db.due_date(row.id)?.unwrap_or(row.claim.resolve_by);
+    let floor = current.max(p.recorded_at.date_naive());
+    if p.resolve_by <= floor {
+        return Err(InputError::new(
+            "resolve_by",
+            &format_date(p.resolve_by),
+            &format!(
+                "expected a date after {} (claim '{}' is due by {}; a postponement moves the date later and past today)",
+                format_date(floor),
+                p.claim,
+                format_date(current)
+            ),
+        )
+        .into());
+    }
+    db.insert_postponement(row.id, p)?;
+    Ok(current)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn store_with_claim() -> crate::store::Store {
+        use chrono::TimeZone;
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 28, 10, 0, 0)
+            .unwrap();
+        let mut s = crate::store::Store::open_in_memory(now).unwrap();
+        s.write(|db| -> Result<()> {
+            record_claim(
+                db,
+                Claim {
+                    key: "c1".into(),
+                    statement: "It rains".into(),
+                    resolve_by: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                    opens_at: None,
+                    closes_at: None,
+                    source: None,
+                    condition: None,
+                    quote: None,
+                    criteria: None,
+                    tags: vec![],
+                    created_at: now,
+                    recorded_at: now,
+                },
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        s
+    }
+
+    #[test]
+    fn postponing_moves_the_date_later_and_only_later() {
+        use chrono::TimeZone;
+        let mut s = store_with_claim();
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 28, 10, 0, 0)
+            .unwrap();
+        let p = |y, m, d| Postponement {
+            claim: "c1".into(),
+            resolve_by: NaiveDate::from_ymd_opt(y, m, d).unwrap(),
+            note: None,
+            recorded_at: now,
+        };
+        // Not later than today (the claim is overdue since 1 November).
+        let e = s
+            .write(|db| record_postponement(db, &p(2026, 11, 28)))
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("expected a date after 2026-11-28"),
+            "{e}"
+        );
+        let was = s
+            .write(|db| record_postponement(db, &p(2027, 1, 31)))
+            .unwrap();
+        assert_eq!(was, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+        // Not earlier than the date it was postponed to.
+        let e = s
+            .write(|db| record_postponement(db, &p(2027, 1, 1)))
+            .unwrap_err();
+        assert!(e.to_string().contains("due by 2027-01-31"), "{e}");
+        // Nor once resolved.
+        s.write(|db| {
+            record_resolution(
+                db,
+                &Resolution {
+                    claim: "c1".into(),
+                    outcome: crate::domain::Outcome::No,
+                    resolved_on: now.date_naive(),
+                    evidence: None,
+                    note: None,
+                    recorded_at: now,
+                },
+            )
+        })
+        .unwrap();
+        let e = s
+            .write(|db| record_postponement(db, &p(2028, 1, 1)))
+            .unwrap_err();
+        assert!(matches!(e, LedgerError::AlreadyResolved { .. }), "{e}");
+        assert_eq!(s.read().unwrap().verify().unwrap().first, None);
+    }
 
     #[test]
     fn sha256_of_known_text() {

@@ -43,6 +43,7 @@ pub struct HtmlReport {
 pub struct HtmlGroup {
     pub key: String,
     pub n: u64,
+    pub late: u64,
     pub pending: u64,
     pub annulled: u64,
     pub ambiguous: u64,

@@ -3,6 +3,7 @@
 //! stdout carries data and nothing else; messages go to stderr through [`note`].
 
 pub mod html;
+pub mod ics;
 pub mod table;
 
 use std::io::Write;

@@ -16,11 +16,13 @@ pub fn width() -> u16 {
     let from_env = std::env::var("COLUMNS")
         .ok()
         .and_then(|v| v.trim().parse::<u16>().ok());
+    // A terminal that reports no size (a bare pseudo-terminal says 0) is left at the default.
     let from_terminal = || {
         std::io::stdout()
             .is_terminal()
             .then(|| Table::new().width())
             .flatten()
+            .filter(|w| *w > 0)
     };
     from_env
         .or_else(from_terminal)

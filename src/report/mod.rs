@@ -233,6 +233,9 @@ struct Counted {
     names: Vec<String>,
     ids: FxHashMap<String, u32>,
     best: FxHashMap<u64, (i64, f64)>,
+    /// Pairs with forecasts after the cutoff: (first time, last time, p at the last time).
+    /// Those with no forecast in `best` as well are late.
+    late: FxHashMap<u64, (i64, i64, f64)>,
 }
 
 impl Counted {
@@ -266,6 +269,20 @@ impl Counted {
             })
             .or_insert((at, p));
     }
+
+    /// Notes a forecast made after the cutoff.
+    fn offer_late(&mut self, claim: usize, id: u32, first: i64, last: i64, p: f64) {
+        let key = ((claim as u64) << 32) | u64::from(id);
+        self.late
+            .entry(key)
+            .and_modify(|seen| {
+                seen.0 = seen.0.min(first);
+                if last >= seen.1 {
+                    (seen.1, seen.2) = (last, p);
+                }
+            })
+            .or_insert((first, last, p));
+    }
 }
 
 /// The items of a rule that counts one forecast per pair (`latest` or `first`), from
@@ -295,11 +312,14 @@ fn counted_items(
         let wanted = included[i]
             && horizon.is_none_or(|h| at <= h)
             && !(q.live_only && f.backfilled)
-            && at <= cutoffs[i]
             && !f.p.is_nan();
         if wanted {
             let id = part.id(f.forecaster)?;
-            part.offer(i, id, at, f.p, later_wins);
+            if at <= cutoffs[i] {
+                part.offer(i, id, at, f.p, later_wins);
+            } else {
+                part.offer_late(i, id, at, at, f.p);
+            }
         }
         Ok(())
     };
@@ -314,12 +334,26 @@ fn counted_items(
             let id = all.id(&part.names[(key as u32) as usize])?;
             all.offer((key >> 32) as usize, id, at, p, later_wins);
         }
+        for (key, (first, last, p)) in part.late {
+            let id = all.id(&part.names[(key as u32) as usize])?;
+            all.offer_late((key >> 32) as usize, id, first, last, p);
+        }
     }
     let Counted {
         names,
-        best: counted,
+        best: mut counted,
+        late,
         ..
     } = all;
+    // A pair with a forecast in time is scored on it; one with none is late. Late pairs
+    // travel as entries whose time is the first late forecast's, told apart by the flag.
+    let mut late_pairs: FxHashMap<u64, i64> = FxHashMap::default();
+    for (key, (first, _, p)) in late {
+        if let std::collections::hash_map::Entry::Vacant(slot) = counted.entry(key) {
+            slot.insert((first, p));
+            late_pairs.insert(key, first);
+        }
+    }
     // (claim, forecaster name) order, as the streamed path gives.
     let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
     by_name.sort_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
@@ -327,16 +361,18 @@ fn counted_items(
     for (r, &id) in by_name.iter().enumerate() {
         rank[id as usize] = r as u32;
     }
-    let mut pairs: Vec<(u64, u32, i64, f64)> = counted
+    let mut pairs: Vec<(u64, u32, i64, f64, bool)> = counted
         .into_iter()
         .map(|(key, (at, p))| {
             let (i, id) = (key >> 32, key as u32);
-            ((i << 32) | u64::from(rank[id as usize]), id, at, p)
+            let late = late_pairs.contains_key(&key);
+            ((i << 32) | u64::from(rank[id as usize]), id, at, p, late)
         })
         .collect();
     pairs.sort_unstable_by_key(|pair| pair.0);
     // The per-claim stage, one claim's run of pairs at a time: every real forecaster's
-    // counted forecast is in hand, for peer scores and the crowd.
+    // counted forecast is in hand, for peer scores and the crowd. A late pair travels with
+    // its first late forecast, after the cutoff: `score::score_claim` counts it as late.
     let mut items = Vec::new();
     let mut run: Vec<(String, DateTime<Utc>, f64)> = Vec::new();
     let mut k = 0;
@@ -344,7 +380,7 @@ fn counted_items(
         let i = (pairs[k].0 >> 32) as usize;
         run.clear();
         while k < pairs.len() && (pairs[k].0 >> 32) as usize == i {
-            let (_, id, secs, p) = pairs[k];
+            let (_, id, secs, p, _late) = pairs[k];
             if let Some(at) = DateTime::from_timestamp(secs, 0) {
                 run.push((names[id as usize].clone(), at, p));
             }

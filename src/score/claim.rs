@@ -40,13 +40,11 @@ pub fn score_claim(c: &ClaimForecasts<'_>, rule: Rule, crowds: &[Aggregate]) -> 
         .iter()
         .map(|(_, h)| counted(h, c.cutoff))
         .collect();
-    let first = real.iter().filter_map(|h| h.first().map(|f| f.0)).min();
-    let Some(first) = first else {
-        return Vec::new();
-    };
     // A recorded opening after the first forecast is kept: forecasts before it stand
     // from the opening. One after the cutoff would leave no window, so it is capped.
-    let opens = c.opens_at.unwrap_or(first).min(c.cutoff);
+    // (When nobody forecast in time, every pair is late and the window is not used.)
+    let first = real.iter().filter_map(|h| h.first().map(|f| f.0)).min();
+    let opens = c.opens_at.or(first).unwrap_or(c.cutoff).min(c.cutoff);
     let crowd: Vec<(String, History)> = crowds
         .iter()
         .map(|&k| (k.forecaster(), crowd_history(k, &real, rule)))
@@ -76,8 +74,11 @@ pub fn score_claim(c: &ClaimForecasts<'_>, rule: Rule, crowds: &[Aggregate]) -> 
         .iter()
         .map(|(n, _)| n)
         .chain(crowd.iter().map(|(n, _)| n));
+    // Real forecasters are scored on their whole history, so that one whose forecasts all
+    // came after the cutoff is counted as late (`score_pair`); the crowds on theirs.
+    let raw = c.forecasters.iter().map(|(_, h)| h.clone());
     names
-        .zip(real.into_iter().chain(extra))
+        .zip(raw.chain(extra))
         .zip(platform)
         .filter_map(|((name, history), (baseline, peer))| {
             let score = score_pair(&pair(name, history), rule)?;

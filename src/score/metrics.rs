@@ -23,6 +23,8 @@ pub const MAX_BINS: usize = 1000;
 pub struct Metrics {
     /// Scored pairs (= N, the total sample weight).
     pub n: usize,
+    /// Pairs whose every forecast came after the claim's cutoff: never scored.
+    pub late: usize,
     pub pending: usize,
     pub annulled: usize,
     pub ambiguous: usize,
@@ -70,6 +72,10 @@ pub fn metrics<'a>(items: impl IntoIterator<Item = &'a PairScore>, bins: usize) 
     let mut samples = Vec::new();
     let mut coverages = Vec::new();
     for item in items {
+        if item.late {
+            counts.late += 1;
+            continue;
+        }
         match item.status {
             Status::Scored(yes) => {
                 counts.scored += 1;
@@ -104,6 +110,7 @@ pub fn group_metrics<'a, K: Ord>(
 #[derive(Debug, Default, Clone, Copy)]
 struct Counts {
     scored: usize,
+    late: usize,
     pending: usize,
     annulled: usize,
     ambiguous: usize,
@@ -226,6 +233,7 @@ fn from_samples(
 
     let mut m = Metrics {
         n: counts.scored,
+        late: counts.late,
         pending: counts.pending,
         annulled: counts.annulled,
         ambiguous: counts.ambiguous,
@@ -607,7 +615,7 @@ mod tests {
 
         #[test]
         fn pair_weights_add_up_to_one(pair in arb_pair(), rule in arb_rule()) {
-            if let Some(s) = score_pair(&pair, rule) {
+            if let Some(s) = score_pair(&pair, rule).filter(|s| !s.late) {
                 let total: f64 = s.samples().iter().map(|x| x.1).sum();
                 prop_assert!((total - 1.0).abs() < 1e-12);
                 prop_assert!(s.coverage.is_none_or(|c| c > 0.0 && c <= 1.0));

@@ -77,7 +77,7 @@ pub use platform::{
 
 pub use compare::{compare, Comparison};
 pub use metrics::{group_metrics, metrics, CalibrationBin, Metrics, DEFAULT_BINS, MAX_BINS};
-pub use select::{horizon, score_pair, Horizon, Pair, PairScore, Rule, UnknownRule};
+pub use select::{horizon, late_pair, score_pair, Horizon, Pair, PairScore, Rule, UnknownRule};
 pub use status::{claim_status, cutoff, cutoff_at, effective_resolution, Dated, Status};
 
 /// The outcome of a claim, shared with the domain so that the two never drift apart.

@@ -96,6 +96,9 @@ pub struct PairScore {
     /// Under `time-avg`: the share of the claim's window `[opened, cutoff]` during which
     /// the forecaster had a forecast standing.
     pub coverage: Option<f64>,
+    /// Every forecast of the pair came after the claim's cutoff: it is counted as late
+    /// and never scored (`p` is then its last forecast, `brier` and `log_loss` are null).
+    pub late: bool,
     /// `(p, weight)` samples, weights adding up to 1 (one per standing forecast).
     #[serde(skip)]
     samples: Vec<(f64, f64)>,
@@ -110,10 +113,10 @@ impl PairScore {
     }
 }
 
-/// Scores one pair under `rule`. Returns `None` when no forecast was made at or before
-/// the cutoff: such a pair takes no part in any report, not even as pending. Under
-/// `time-avg` the same holds for a pair whose forecasts stood for no time in the claim's
-/// window (made only at the cutoff itself).
+/// Scores one pair under `rule`. A pair none of whose forecasts was made at or before the
+/// cutoff comes back `late`: counted as such, never scored. `None` for a pair with no
+/// forecast at all, and under `time-avg` for a pair whose forecasts stood for no time in
+/// the claim's window (made only at the cutoff itself).
 ///
 /// Unscored pairs (pending, annulled, ambiguous) still get `p` so they can be shown;
 /// their `brier` and `log_loss` are `None`.
@@ -126,8 +129,10 @@ pub fn score_pair(pair: &Pair, rule: Rule) -> Option<PairScore> {
         .collect();
     // Stable, so forecasts made at the same instant keep their recording order.
     counted.sort_by_key(|&(at, _)| at);
-    let &(first_at, first_p) = counted.first()?;
-    let &(last_at, last_p) = counted.last()?;
+    let (Some(&(first_at, first_p)), Some(&(last_at, last_p))) = (counted.first(), counted.last())
+    else {
+        return late_pair(pair, rule);
+    };
 
     let (samples, horizon_from, coverage) = match rule {
         Rule::Latest => (vec![(last_p, 1.0)], last_at, None),
@@ -158,7 +163,31 @@ pub fn score_pair(pair: &Pair, rule: Rule) -> Option<PairScore> {
         log_loss,
         horizon_from,
         coverage,
+        late: false,
         samples,
+    })
+}
+
+/// A pair whose forecasts all came after the cutoff (`None` if it has none at all).
+pub fn late_pair(pair: &Pair, rule: Rule) -> Option<PairScore> {
+    let first = pair.forecasts.iter().map(|f| f.0).min()?;
+    let (_, p) = pair
+        .forecasts
+        .iter()
+        .filter(|f| !f.1.is_nan())
+        .max_by_key(|f| f.0)?;
+    Some(PairScore {
+        claim: pair.claim.clone(),
+        forecaster: pair.forecaster.clone(),
+        status: pair.status,
+        rule,
+        p: p.clamp(0.0, 1.0),
+        brier: None,
+        log_loss: None,
+        horizon_from: first,
+        coverage: None,
+        late: true,
+        samples: Vec::new(),
     })
 }
 
@@ -332,9 +361,21 @@ mod tests {
         // A forecast exactly at the cutoff still counts.
         let p = pair(Status::Scored(true), cut, vec![(cut, 0.9)]);
         assert!(close(score_pair(&p, Rule::Latest).unwrap().p, 0.9));
-        // Nothing before the cutoff: the pair is not scored at all.
-        let p = pair(Status::Scored(true), cut, vec![(at(2016, 6, 2, 0), 0.9)]);
-        assert!(score_pair(&p, Rule::Latest).is_none());
+        // Nothing before the cutoff: the pair is late, shown but never scored.
+        let p = pair(
+            Status::Scored(true),
+            cut,
+            vec![(at(2016, 6, 3, 0), 0.8), (at(2016, 6, 2, 0), 0.9)],
+        );
+        for rule in [Rule::Latest, Rule::First, Rule::TimeAvg] {
+            let s = score_pair(&p, rule).unwrap();
+            assert!(s.late && s.brier.is_none() && s.log_loss.is_none());
+            assert!(s.samples().is_empty());
+            assert!(close(s.p, 0.8), "the last forecast made");
+            assert_eq!(s.horizon_from, at(2016, 6, 2, 0));
+        }
+        let none = pair(Status::Scored(true), cut, vec![]);
+        assert!(score_pair(&none, Rule::Latest).is_none());
     }
 
     #[test]

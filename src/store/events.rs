@@ -15,7 +15,7 @@ use crate::domain::event::{
     Record, GENESIS,
 };
 use crate::domain::parse::format_time;
-use crate::domain::{Claim, Forecast, Outcome, Resolution, Source};
+use crate::domain::{Claim, Forecast, Outcome, Postponement, Resolution, Source};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
@@ -143,6 +143,15 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The hash of the ledger's first event, which names the ledger for as long as it
+    /// lives (None while it is empty).
+    pub fn origin(&self) -> Result<Option<String>> {
+        Ok(self
+            .connection()
+            .query_row("SELECT hash FROM events WHERE seq = 1", [], |r| r.get(0))
+            .optional()?)
+    }
+
     /// Whether the history has any event filed under `key` for a claim.
     pub fn history_mentions_claim(&self, key: &str) -> Result<bool> {
         Ok(self
@@ -157,9 +166,10 @@ impl Db<'_> {
     }
 
     /// The first events of a ledger made before the history existed: one per row already
-    /// there, in id order, sources first, then claims, forecasts and resolutions.
+    /// there, in id order, sources first, then claims, forecasts and resolutions. (Kinds
+    /// added since, such as postponements, have no table yet when this runs.)
     pub(super) fn write_genesis(&self) -> Result<()> {
-        for kind in Kind::ALL {
+        for kind in Kind::BEFORE_HISTORY {
             // Streamed: SQLite lets a statement read one table while the same connection
             // appends to another, so even a large ledger is never held in memory.
             self.each_record(kind, |id, r| self.append_event(id, r))?;
@@ -224,7 +234,7 @@ impl Db<'_> {
                             statement: r.get(2)?,
                             resolve_by: date_col(r, 3)?,
                             // The genesis runs at migration 2, before claims had a
-                            // window (migration 4): there is none to read.
+                            // window (migration 5): there is none to read.
                             opens_at: None,
                             closes_at: None,
                             source: r.get(4)?,
@@ -274,6 +284,24 @@ impl Db<'_> {
                             evidence: r.get(4)?,
                             note: r.get(5)?,
                             recorded_at: time_col(r, 6)?,
+                        }),
+                    )?;
+                }
+            }
+            Kind::Postponement => {
+                let mut stmt = conn.prepare(
+                    "SELECT p.id, c.key, p.resolve_by, p.note, p.recorded_at
+                       FROM postponements p JOIN claims c ON c.id = p.claim_id ORDER BY p.id",
+                )?;
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    f(
+                        r.get(0)?,
+                        Record::Postponement(Postponement {
+                            claim: r.get(1)?,
+                            resolve_by: date_col(r, 2)?,
+                            note: r.get(3)?,
+                            recorded_at: time_col(r, 4)?,
                         }),
                     )?;
                 }
@@ -435,6 +463,10 @@ impl Db<'_> {
             Kind::Resolution => {
                 "SELECT r.id, c.key, r.outcome, r.resolved_on, r.evidence, r.note, r.recorded_at
                    FROM resolutions r LEFT JOIN claims c ON c.id = r.claim_id ORDER BY r.id"
+            }
+            Kind::Postponement => {
+                "SELECT p.id, c.key, p.resolve_by, p.note, p.recorded_at
+                   FROM postponements p LEFT JOIN claims c ON c.id = p.claim_id ORDER BY p.id"
             }
         };
         let names = event::fields(kind);
@@ -628,6 +660,37 @@ mod tests {
         assert!(e.to_string().contains("append-only"), "{e}");
         assert!(c.execute("DELETE FROM events", []).is_err());
         assert_eq!(s.read().unwrap().head().unwrap().events, 3);
+    }
+
+    #[test]
+    fn postponements_are_chained_and_verified() {
+        let mut s = seeded();
+        s.write(|db| -> Result<()> {
+            let p = Postponement {
+                claim: "c1".into(),
+                resolve_by: chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+                note: Some("later".into()),
+                recorded_at: Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap(),
+            };
+            db.insert_postponement(1, &p)
+        })
+        .unwrap();
+        let db = s.read().unwrap();
+        let events = db.history(Some("c1"), Some(1)).unwrap();
+        assert_eq!(events[0].kind, "postponement");
+        assert_eq!(db.verify().unwrap().first, None);
+        assert_eq!(
+            db.due_date(1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2027, 3, 1)
+        );
+        s.connection()
+            .execute("UPDATE postponements SET resolve_by = '2030-01-01'", [])
+            .unwrap();
+        let v = s.read().unwrap().verify().unwrap();
+        assert_eq!(
+            v.first.as_deref(),
+            Some("postponement #1 of claim c1: the table says resolve_by = \"2030-01-01\", the history says \"2027-03-01\"")
+        );
     }
 
     #[test]

@@ -439,6 +439,34 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Streams every postponement in the order recorded.
+    pub fn each_postponement<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(crate::domain::Postponement) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut stmt = self
+            .connection()
+            .prepare(
+                "SELECT c.key, p.resolve_by, p.note, p.recorded_at
+                   FROM postponements p JOIN claims c ON c.id = p.claim_id ORDER BY p.id",
+            )
+            .map_err(StoreError::from)?;
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let p = (|| -> rusqlite::Result<crate::domain::Postponement> {
+                Ok(crate::domain::Postponement {
+                    claim: r.get(0)?,
+                    resolve_by: super::queries::date_col(r, 1)?,
+                    note: r.get(2)?,
+                    recorded_at: super::queries::time_col(r, 3)?,
+                })
+            })()
+            .map_err(StoreError::from)?;
+            f(p)?;
+        }
+        Ok(())
+    }
+
     /// Streams every resolution in the order recorded (so each claim's history keeps its order).
     pub fn each_resolution<E: From<StoreError>>(
         &self,

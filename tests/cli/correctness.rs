@@ -542,3 +542,54 @@ fn readmes_walkthrough_runs_and_scores_on_any_day() {
         "{stdout}"
     );
 }
+
+#[test]
+fn pairs_whose_forecasts_all_came_late_are_counted_as_late() {
+    let env = Env::new();
+    env.ok(&["add", "Due last year", "--by", "2025-12-31"]);
+    env.ok(&[
+        "forecast",
+        "c1",
+        "--p",
+        "0.6",
+        "--forecaster",
+        "early",
+        "--at",
+        "2025-06-01",
+    ]);
+    env.ok(&[
+        "forecast",
+        "c1",
+        "--p",
+        "0.9",
+        "--forecaster",
+        "tardy",
+        "--at",
+        "2026-02-01",
+    ]);
+    env.ok(&["resolve", "c1", "yes", "--on", "2026-03-01"]);
+    for rule in ["latest", "first", "time-avg"] {
+        let r = env.json(&["report", "--format", "json", "--rule", rule]);
+        let groups = r["groups"].as_array().unwrap();
+        let by = |name: &str| {
+            groups
+                .iter()
+                .find(|g| g["key"] == name)
+                .unwrap_or_else(|| panic!("{rule}: no group {name}: {r}"))
+                .clone()
+        };
+        assert_eq!(
+            (by("early")["n"].as_u64(), by("early")["late"].as_u64()),
+            (Some(1), Some(0))
+        );
+        assert_eq!(
+            (by("tardy")["n"].as_u64(), by("tardy")["late"].as_u64()),
+            (Some(0), Some(1))
+        );
+        assert!(by("tardy")["brier"].is_null());
+    }
+    let shown = env.ok(&["show", "c1"]);
+    assert!(shown.contains("90% (late)"), "{shown}");
+    let csv = env.ok(&["report", "--format", "csv"]);
+    assert!(csv.lines().any(|l| l.starts_with("tardy,0,1,")), "{csv}");
+}

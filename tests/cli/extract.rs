@@ -8,22 +8,27 @@ abandoned if and when reserves fall below three months of imports. The central b
 rates by the end of the year. The government should publish its accounts. It remains to be seen how long \
 the truce with the unions will last.\n";
 
-#[test]
-fn drafts_import_as_claims_and_forecasts() {
-    let env = Env::new();
-    std::fs::write(env.path("a.txt"), ARTICLE).unwrap();
-    let s = env.ok(&[
+/// Writes `text` to a.txt and records it as a source by A. Writer published 2025-03-02; its key.
+fn source_with_text(env: &Env, text: &str) -> String {
+    std::fs::write(env.path("a.txt"), text).unwrap();
+    env.ok(&[
         "source",
         "add",
         "--title",
-        "FX",
+        "Article",
         "--author",
         "A. Writer",
         "--published",
         "2025-03-02",
         "--text",
         "a.txt",
-    ]);
+    ])
+}
+
+#[test]
+fn drafts_import_as_claims_and_forecasts() {
+    let env = Env::new();
+    let s = source_with_text(&env, ARTICLE);
     let drafts = env.ok(&["extract", "a.txt", "--source", &s, "--format", "jsonl"]);
     std::fs::write(env.path("draft.jsonl"), format!("{drafts}\n")).unwrap();
     env.ok(&["import", "draft.jsonl"]);
@@ -260,4 +265,118 @@ fn estimative_phrases_are_probabilities() {
     assert_eq!(v["forecasts"][1]["p"], 0.2);
     let err = env.fails(&["forecast", &c, "--p", "fairly plausible-ish"], 1);
     assert!(err.contains("estimative phrase"), "{err}");
+}
+
+#[test]
+fn vague_trends_are_hidden_by_default_and_all_shows_them() {
+    let env = Env::new();
+    std::fs::write(
+        env.path("a.txt"),
+        "The port authority will open the new terminal in March 2026. The pressure on the harbour will increase.\n",
+    )
+    .unwrap();
+    let args = [
+        "extract",
+        "a.txt",
+        "--published",
+        "2025-03-02",
+        "--format",
+        "jsonl",
+    ];
+    let out = env.cmd().args(args).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("terminal"), "{stdout}");
+    assert!(!stdout.contains("pressure"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--all"), "{stderr}");
+    let all = env.ok(&[&args[..], &["--all"]].concat());
+    assert!(
+        all.contains("pressure") && all.contains("terminal"),
+        "{all}"
+    );
+    // Best first: the dated claim outranks the vague trend.
+    assert!(all.find("terminal") < all.find("pressure"), "{all}");
+    let low = env.ok(&[&args[..], &["--min-score", "0"]].concat());
+    assert_eq!(low, all);
+    env.fails(&[&args[..], &["--all", "--min-score", "0.5"]].concat(), 2);
+}
+
+#[test]
+fn web_text_drafts_import_against_the_original_text() {
+    let env = Env::new();
+    let text = "Bank holds rates &#8211; for now\n\n\"We are patient,\" Governor Ana Ruiz told reporters on Monday. \
+She added that a cut in April was unlikely. Traders at Hale &amp; Moor expect the bank&apos;s rate to fall to 3% by December. \
+They said the port would close in 2027.\n";
+    let s = source_with_text(&env, text);
+    let drafts = env.ok(&["extract", "a.txt", "--source", &s, "--format", "jsonl"]);
+    let records: Vec<serde_json::Value> = drafts
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let claim = |word: &str| {
+        records
+            .iter()
+            .find(|r| r["type"] == "claim" && r["statement"].as_str().unwrap().contains(word))
+            .unwrap_or_else(|| panic!("no claim with {word}: {drafts}"))
+    };
+    let april = claim("April");
+    assert_eq!(april["extract"]["speaker"], "Ana Ruiz");
+    let rate = claim("3%");
+    assert!(rate["statement"].as_str().unwrap().contains("bank's rate"));
+    // The quote is the original text, entities and all.
+    assert!(rate["quote"].as_str().unwrap().contains("&apos;"), "{rate}");
+    let forecaster = records
+        .iter()
+        .find(|r| r["type"] == "forecast" && r["claim"] == april["key"])
+        .map(|r| r["forecaster"].clone());
+    assert_eq!(forecaster, Some(serde_json::json!("Ana Ruiz")));
+    // Reported speech with nobody named is not the author's forecast either.
+    let port = claim("port");
+    let forecaster = records
+        .iter()
+        .find(|r| r["type"] == "forecast" && r["claim"] == port["key"])
+        .map(|r| r["forecaster"].clone());
+    assert_eq!(
+        forecaster,
+        Some(serde_json::json!("unnamed source, reported by A. Writer"))
+    );
+    std::fs::write(env.path("d.jsonl"), format!("{drafts}\n")).unwrap();
+    env.ok(&["import", "d.jsonl"]);
+}
+
+#[test]
+fn a_quote_typed_by_hand_matches_across_case_quotes_dashes_and_entities() {
+    let env = Env::new();
+    let s = source_with_text(
+        &env,
+        "Officials said \u{201C}The peg would be abandoned\u{201D} \u{2013} Kerry&apos;s view.\n",
+    );
+    let typed = "\"the peg would be abandoned\" - Kerry's view";
+    let c = env.ok(&[
+        "add",
+        "The peg is abandoned",
+        "--by",
+        "2026-01-01",
+        "--source",
+        &s,
+        "--quote",
+        typed,
+    ]);
+    let shown = env.json(&["show", &c, "--json"]);
+    assert_eq!(shown["quote"], typed, "stored as typed");
+    let err = env.fails(
+        &[
+            "add",
+            "x",
+            "--by",
+            "2026-01-01",
+            "--source",
+            &s,
+            "--quote",
+            "the peg would be kept",
+        ],
+        1,
+    );
+    assert!(err.contains("quote"), "{err}");
 }

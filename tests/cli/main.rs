@@ -9,7 +9,9 @@ mod hostile;
 mod interchange;
 mod ledger;
 mod platform;
+mod reminders;
 mod report;
+mod review;
 mod snapshots;
 mod trust;
 

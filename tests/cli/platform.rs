@@ -143,10 +143,18 @@ fn imported_forecasts_after_the_close_never_count() {
     env.ok(&["resolve", "vote", "yes", "--on", "2025-12-10"]);
     let report = env.json(&["report", "--format", "json"]);
     let groups = report["groups"].as_array().unwrap();
-    // Only ana's 0.3 counts: (1 - 0.3)^2 = 0.49; bob has nothing before the close.
-    assert_eq!(groups.len(), 1, "{report}");
+    // Only ana's 0.3 counts: (1 - 0.3)^2 = 0.49; bob has nothing before the close, so
+    // his pair is late: counted, never scored.
+    assert_eq!(groups.len(), 2, "{report}");
     assert_eq!(groups[0]["key"], "ana");
+    assert_eq!(groups[0]["n"], 1);
     assert!((groups[0]["brier"].as_f64().unwrap() - 0.49).abs() < 1e-12);
+    assert_eq!(groups[1]["key"], "bob");
+    assert_eq!(
+        (&groups[1]["n"], &groups[1]["late"]),
+        (&0.into(), &1.into())
+    );
+    assert!(groups[1]["brier"].is_null() && groups[1]["baseline"].is_null());
 }
 
 #[test]

@@ -253,7 +253,7 @@ fn csv_rows_and_bins() {
     assert!(lines
         .next()
         .unwrap()
-        .starts_with("key,n,pending,annulled,ambiguous,brier,log_loss"));
+        .starts_with("key,n,late,pending,annulled,ambiguous,brier,log_loss"));
     assert_eq!(lines.count(), 2);
     let bins = env.ok(&["report", "--format", "csv", "--calibration", "--bins", "4"]);
     assert_eq!(bins.lines().count(), 1 + 2 * 4);

@@ -390,10 +390,12 @@ fn a_version_1_ledger_gains_its_history_and_loses_nothing() {
 
     let out = env.ok(&["verify"]);
     assert!(out.starts_with("ok: 8 events"), "{out}");
-    // Every old row is still there, unchanged; only the events table was added, and the
-    // claims gained an empty window (migration 4: opens_at, closes_at).
+    // Every old row is still there, unchanged; only the events table (and the empty
+    // table of postponements, schema 4) was added, and the claims gained an empty window
+    // (schema 5: opens_at, closes_at).
     let mut after = sections(&env.dump());
     assert!(after.remove("events").is_some());
+    assert_eq!(after.remove("postponements"), Some(vec![String::new()]));
     let empty_window = format!("|{0}|{0}", r#"Ok("Null")"#);
     for row in after.get_mut("claims").unwrap() {
         *row = row
@@ -480,6 +482,7 @@ fn sections(dump: &str) -> std::collections::BTreeMap<String, Vec<String>> {
         "claim_tags",
         "forecasts",
         "resolutions",
+        "postponements",
         "events",
     ];
     let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
@@ -834,16 +837,127 @@ fn running_as_root(dir: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// Runs the binary as an unprivileged user when the tests run as root, so that the
-/// kernel, not a flag of ours, refuses the writes.
-fn run_unprivileged(env: &Env, args: &[&str]) -> std::process::Output {
-    use std::os::unix::process::CommandExt;
-    let mut c = env.std_cmd();
-    c.args(args);
-    if running_as_root(env.dir.path()) {
-        c.uid(65534).gid(65534); // nobody / nogroup
+/// Whether a user who is neither the owner nor in the group can reach `path`: every folder
+/// above it must let others through (o+x). A checkout in a private home or `mktemp -d`
+/// folder (mode 700) does not.
+fn reachable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.ancestors()
+        .skip(1)
+        .all(|dir| std::fs::metadata(dir).is_ok_and(|m| m.permissions().mode() & 0o001 != 0))
+}
+
+/// The binary, where an unprivileged user can run it. As root the tests run the binary as
+/// `nobody`, who may not reach the checkout's target folder, so it is copied into a fresh
+/// folder of its own under the temporary directory. None (after saying why on stderr)
+/// when that folder is out of reach too.
+struct Unprivileged {
+    /// Holds the copy; removed on drop.
+    _dir: Option<tempfile::TempDir>,
+    bin: std::path::PathBuf,
+    as_nobody: bool,
+}
+
+impl Unprivileged {
+    fn new(env: &Env) -> Option<Unprivileged> {
+        let built = std::path::PathBuf::from(assert_cmd::cargo::cargo_bin!("hindsight"));
+        if !running_as_root(env.dir.path()) {
+            return Some(Unprivileged {
+                _dir: None,
+                bin: built,
+                as_nobody: false,
+            });
+        }
+        Unprivileged::copy_of(&built, env.dir.path())
     }
-    c.output().expect("runs")
+
+    /// A copy of `built` that `nobody` can run, for a ledger in `ledger_dir`.
+    fn copy_of(built: &Path, ledger_dir: &Path) -> Option<Unprivileged> {
+        let dir = tempfile::Builder::new()
+            .prefix("hindsight-bin")
+            .tempdir()
+            .expect("temp dir");
+        let bin = dir.path().join("hindsight");
+        std::fs::copy(built, &bin).expect("copy the binary");
+        set_mode(dir.path(), 0o755);
+        set_mode(&bin, 0o755);
+        for (what, path) in [
+            ("the binary's copy", bin.as_path()),
+            ("the ledger", ledger_dir),
+        ] {
+            if !reachable_by_others(path) {
+                eprintln!(
+                    "skipping: the unprivileged user cannot reach {what} at {} (a folder above it is private)",
+                    path.display()
+                );
+                return None;
+            }
+        }
+        Some(Unprivileged {
+            _dir: Some(dir),
+            bin,
+            as_nobody: true,
+        })
+    }
+
+    /// Runs the binary with `env`'s settings, as `nobody` when the tests run as root, so
+    /// that the kernel, not a flag of ours, refuses the writes.
+    fn run(&self, env: &Env, args: &[&str]) -> std::process::Output {
+        self.command(env, args).output().expect("runs")
+    }
+
+    fn command(&self, env: &Env, args: &[&str]) -> StdCommand {
+        use std::os::unix::process::CommandExt;
+        let template = env.std_cmd();
+        let mut c = StdCommand::new(&self.bin);
+        for (k, v) in template.get_envs() {
+            match v {
+                Some(v) => c.env(k, v),
+                None => c.env_remove(k),
+            };
+        }
+        if let Some(d) = template.get_current_dir() {
+            c.current_dir(d);
+        }
+        c.args(args).stdin(Stdio::null());
+        if self.as_nobody {
+            c.uid(65534).gid(65534); // nobody / nogroup
+        }
+        c
+    }
+}
+
+#[test]
+fn the_unprivileged_runs_work_from_a_private_checkout() {
+    let env = Env::new();
+    if !running_as_root(env.dir.path()) {
+        eprintln!("skipping: only root can run the binary as another user");
+        return;
+    }
+    // A checkout inside a private folder, as `mktemp -d` or a home directory makes.
+    let private = tempfile::tempdir().unwrap();
+    set_mode(private.path(), 0o700);
+    let built = private.path().join("target").join("hindsight");
+    std::fs::create_dir_all(built.parent().unwrap()).unwrap();
+    std::fs::copy(assert_cmd::cargo::cargo_bin!("hindsight"), &built).unwrap();
+    set_mode(&built, 0o755);
+    let in_place = Unprivileged {
+        _dir: None,
+        bin: built.clone(),
+        as_nobody: true,
+    };
+    // Run where it was built, nobody cannot even start it: the defect this guards against.
+    let err = in_place.command(&env, &["--version"]).output().unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::PermissionDenied, "{err}");
+    let Some(copy) = Unprivileged::copy_of(&built, env.dir.path()) else {
+        return;
+    };
+    let out = copy.run(&env, &["--version"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn set_mode(path: &Path, mode: u32) {
@@ -861,13 +975,16 @@ fn a_read_only_ledger_is_refused_clearly_and_left_unchanged() {
     // The file read-only, its folder writable: reading works, writing is refused.
     set_mode(&db, 0o444);
     set_mode(env.dir.path(), 0o777);
-    let out = run_unprivileged(&env, &["list", "--json"]);
+    let Some(runner) = Unprivileged::new(&env) else {
+        return;
+    };
+    let out = runner.run(&env, &["list", "--json"]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = run_unprivileged(
+    let out = runner.run(
         &env,
         &["forecast", "c2", "--p", "0.5", "--at", "2026-02-01"],
     );
@@ -895,7 +1012,7 @@ fn a_read_only_ledger_is_refused_clearly_and_left_unchanged() {
     let input = std::env::temp_dir().join(format!("hindsight-ro-{}.jsonl", std::process::id()));
     std::fs::write(&input, big).unwrap();
     set_mode(&input, 0o644);
-    let out = run_unprivileged(&env, &["import", input.to_str().unwrap()]);
+    let out = runner.run(&env, &["import", input.to_str().unwrap()]);
     let _ = std::fs::remove_file(&input);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{err}");
