@@ -329,6 +329,7 @@ mod tests {
             line,
             r#"{"type":"forecast","claim":"c1","forecaster":"ann","p":0.7,"made_at":"2020-01-01","note":"n","recorded_at":"2020-01-01T00:00:00Z"}"#,
             r#"{"type":"resolution","claim":"k","outcome":"yes","resolved_on":"2020-01-01","evidence":"e","note":"n","recorded_at":"2020-01-01T00:00:00Z"}"#,
+            r#"{"type":"postponement","claim":"k","resolve_by":"2021-01-01","note":"n","recorded_at":"2020-01-01T00:00:00Z"}"#,
         ];
         for text in samples {
             let record = parse_line(text).unwrap();
