@@ -124,9 +124,15 @@ impl Filters {
         if q.live_only {
             filters.push("live forecasts only".into());
         }
-        if !q.crowds.is_empty() {
-            let names: Vec<&str> = q.crowds.iter().map(|c| c.as_str()).collect();
-            filters.push(format!("crowd {}", names.join(", ")));
+        // Crowds the forecaster filter already names are not said twice.
+        let crowds: Vec<&str> = q
+            .crowds
+            .iter()
+            .filter(|c| !q.forecasters.contains(&c.forecaster()))
+            .map(|c| c.as_str())
+            .collect();
+        if !crowds.is_empty() {
+            filters.push(format!("crowd {}", crowds.join(", ")));
         }
         if !filters.is_empty() {
             parts.push(filters.join(", "));

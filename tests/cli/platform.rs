@@ -39,6 +39,24 @@ fn add_records_the_window_and_show_gives_it() {
 }
 
 #[test]
+fn verify_rebuilds_the_window_from_the_history() {
+    let env = windowed();
+    // Moving the close behind hindsight's back is found: the history holds the window.
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    conn.execute(
+        "UPDATE claims SET closes_at = '2025-12-31T00:00:00Z' WHERE key = 'vote'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let err = env.fails(&["verify"], 4);
+    assert!(
+        err.contains("claim vote: the table says closes_at = \"2025-12-31T00:00:00Z\", the history says \"2025-12-01T14:00:00Z\""),
+        "{err}"
+    );
+}
+
+#[test]
 fn closing_before_opening_is_refused() {
     let env = Env::new();
     env.ok(&["add", "Plain", "--key", "plain", "--by", "2025-12-31"]);
