@@ -117,12 +117,22 @@ pub fn score_claim(
             _ => histories.push((name.clone(), vec![(*at, *p)])),
         }
     }
+    score_histories(claim, &histories, rule, crowds)
+}
+
+/// [`score_claim`] on forecasts already gathered as (forecaster, history).
+fn score_histories(
+    claim: &ReportClaim,
+    histories: &[(String, score::History)],
+    rule: Rule,
+    crowds: &[Aggregate],
+) -> Vec<score::Scored> {
     let input = score::ClaimForecasts {
         claim: &claim.facts.key,
         status: claim.status,
         cutoff: claim.cutoff,
         opens_at: claim.facts.opens_at,
-        forecasters: &histories,
+        forecasters: histories,
     };
     score::score_claim(&input, rule, crowds)
 }
@@ -374,7 +384,7 @@ fn counted_items(
     // counted forecast is in hand, for peer scores and the crowd. A late pair travels with
     // its first late forecast, after the cutoff: `score::score_claim` counts it as late.
     let mut items = Vec::new();
-    let mut run: Vec<(String, DateTime<Utc>, f64)> = Vec::new();
+    let mut run: Vec<(String, score::History)> = Vec::new();
     let mut k = 0;
     while k < pairs.len() {
         let i = (pairs[k].0 >> 32) as usize;
@@ -382,11 +392,11 @@ fn counted_items(
         while k < pairs.len() && (pairs[k].0 >> 32) as usize == i {
             let (_, id, secs, p, _late) = pairs[k];
             if let Some(at) = DateTime::from_timestamp(secs, 0) {
-                run.push((names[id as usize].clone(), at, p));
+                run.push((names[id as usize].clone(), vec![(at, p)]));
             }
             k += 1;
         }
-        let scored = score_claim(&claims[i], &run, q.rule, &q.crowds);
+        let scored = score_histories(&claims[i], &run, q.rule, &q.crowds);
         items.extend(shown_items(q, i, scored));
     }
     Ok(items)

@@ -63,22 +63,33 @@ pub fn score_claim(c: &ClaimForecasts<'_>, rule: Rule, crowds: &[Aggregate]) -> 
         opened: opens,
         forecasts,
     };
-    let median_brier = score_pair(
-        &pair("", crowd_history(Aggregate::Median, &real, rule)),
-        rule,
-    )
-    .and_then(|s| s.brier);
+    let median = match crowds.iter().position(|&k| k == Aggregate::Median) {
+        Some(i) => crowd[i].1.clone(),
+        None => crowd_history(Aggregate::Median, &real, rule),
+    };
+    let median_brier = score_pair(&pair("", median), rule).and_then(|s| s.brier);
 
     let names = c
         .forecasters
         .iter()
         .map(|(n, _)| n)
         .chain(crowd.iter().map(|(n, _)| n));
-    // Real forecasters are scored on their whole history, so that one whose forecasts all
-    // came after the cutoff is counted as late (`score_pair`); the crowds on theirs.
-    let raw = c.forecasters.iter().map(|(_, h)| h.clone());
+    // Real forecasters are scored on the forecasts that count (`score_pair` would pick the
+    // same ones again), or, when none does, on their whole history, so that one whose
+    // forecasts all came after the cutoff is counted as late; the crowds on theirs.
+    let histories = real
+        .into_iter()
+        .zip(c.forecasters)
+        .map(|(counted, (_, raw))| {
+            if counted.is_empty() {
+                raw.clone()
+            } else {
+                counted
+            }
+        })
+        .chain(extra);
     names
-        .zip(raw.chain(extra))
+        .zip(histories)
         .zip(platform)
         .filter_map(|((name, history), (baseline, peer))| {
             let score = score_pair(&pair(name, history), rule)?;
