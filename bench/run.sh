@@ -122,6 +122,9 @@ for SIZE in $SIZES; do
     best "$N" "report --by forecaster --format json" "$BIN" --db "$DB" report --by forecaster --format json
     cp "$WORK/stdout.txt" "$WORK/report-$SHAPE-$SIZE.json"
     best "$N" "report --by tag" "$BIN" --db "$DB" report --by tag
+    # The same without resampling (no bands, p-values or intervals; CORP's split stays).
+    best "$N" "report --by forecaster --format json --resamples 0" "$BIN" --db "$DB" report --by forecaster --format json --resamples 0
+    best "$N" "report --by tag --resamples 0" "$BIN" --db "$DB" report --by tag --resamples 0
     best "$N" "compare alice-0000 bob-0001" "$BIN" --db "$DB" compare alice-0000 bob-0001
     best "$N" "list --due" "$BIN" --db "$DB" list --due
     best "$N" "show clm-$(printf %06d $((CLAIMS / 2)))" "$BIN" --db "$DB" show "clm-$(printf %06d $((CLAIMS / 2)))"

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    check_series_count, count, draw_legend, draw_title, pct, style, title_lines, Axis, ChartError,
-    LegendEntry, LegendKind, Stroke, Style, Svg, EPS, INK, LEFT, REFERENCE, RIGHT, SMALL, WIDTH,
+    check_series_count, count, draw_legend, draw_title, legend_entries, pct, style, title_lines,
+    Axis, ChartError, Stroke, Style, Svg, EPS, INK, LEFT, REFERENCE, RIGHT, SMALL, WIDTH,
 };
 
 /// One line of the diagram: the calibration bins of one forecaster (or group).
@@ -41,17 +41,39 @@ struct Point {
 
 /// A histogram bar: the number of forecasts in `[lo, hi]`.
 #[derive(Debug, Clone)]
-struct Bar {
-    lo: f64,
-    hi: f64,
-    n: f64,
+pub(super) struct Bar {
+    pub lo: f64,
+    pub hi: f64,
+    pub n: f64,
 }
 
-struct Prepared<'a> {
-    label: &'a str,
+pub(super) struct Prepared<'a> {
+    pub label: &'a str,
     points: Vec<Point>,
-    bars: Vec<Bar>,
+    pub bars: Vec<Bar>,
 }
+
+impl<'a> Prepared<'a> {
+    /// A series that only has histogram bars (the CORP diagram draws its own curve).
+    pub fn bars_only(label: &'a str, bars: Vec<Bar>) -> Self {
+        Prepared {
+            label,
+            points: Vec::new(),
+            bars,
+        }
+    }
+}
+
+/// Axis titles of the reliability panel.
+pub(super) struct AxisTitles {
+    pub y: &'static str,
+    pub x: &'static str,
+}
+
+const BINNED_TITLES: AxisTitles = AxisTitles {
+    y: "Observed share that came true",
+    x: "Forecast probability (mean of each bin)",
+};
 
 /// Draws a reliability diagram for up to [`super::MAX_SERIES`] series.
 ///
@@ -71,36 +93,17 @@ pub fn calibration_svg(title: &str, series: &[CalibrationSeries]) -> Result<Stri
     check_series_count(series.len())?;
     let prepared = series.iter().map(prepare).collect::<Result<Vec<_>, _>>()?;
 
-    let max_n = prepared
-        .iter()
-        .flat_map(|s| s.bars.iter().map(|b| b.n))
-        .fold(0.0, f64::max);
-    let count_axis = Axis::nice(0.0, max_n, 2).ok_or_else(|| ChartError::InvalidData {
-        series: String::new(),
-        detail: format!("forecast count {max_n} is too large to draw"),
-    })?;
+    let count_axis = count_axis(&prepared)?;
 
     let lines = title_lines(title);
-    let entries: Vec<LegendEntry<'_>> = prepared
-        .iter()
-        .enumerate()
-        .map(|(i, s)| LegendEntry {
-            class: format!("legend-entry legend-{i}"),
-            label: s.label,
-            kind: LegendKind::Series(style(i)),
-        })
-        .chain(std::iter::once(LegendEntry {
-            class: "legend-entry legend-reference".to_string(),
-            label: "perfect calibration (forecast = observed)",
-            kind: LegendKind::Reference,
-        }))
-        .collect();
+    let entries = legend_entries(
+        prepared.iter().map(|s| s.label),
+        Some("perfect calibration (forecast = observed)"),
+    );
 
     let title_top = 8.0;
     let main_top = title_top + lines.len() as f64 * super::TITLE_LINE + 12.0;
-    let hist_top = main_top + MAIN_H + PANEL_GAP;
-    let hist_bottom = hist_top + HIST_H;
-    let legend_top = hist_bottom + 46.0;
+    let legend_top = main_top + PANELS_H;
     let note_y = legend_top + entries.len() as f64 * super::LEGEND_ROW + 18.0;
     let height = note_y + 14.0;
 
@@ -113,13 +116,8 @@ pub fn calibration_svg(title: &str, series: &[CalibrationSeries]) -> Result<Stri
     );
     draw_title(&mut svg, &lines, title_top);
 
-    let plot = Plot {
-        left: LEFT,
-        width: WIDTH - LEFT - RIGHT,
-        main_top,
-        hist_top,
-    };
-    plot.draw_axes(&mut svg, &count_axis);
+    let plot = Plot::new(main_top);
+    plot.draw_axes(&mut svg, &count_axis, &BINNED_TITLES);
 
     let any_point = prepared.iter().any(|s| !s.points.is_empty());
     if !any_point {
@@ -223,20 +221,45 @@ fn prepare(series: &CalibrationSeries) -> Result<Prepared<'_>, ChartError> {
     })
 }
 
-/// Where the two panels sit in the picture.
-struct Plot {
-    left: f64,
-    width: f64,
-    main_top: f64,
-    hist_top: f64,
+/// The histogram's count axis: from 0 to the largest bar of any series.
+pub(super) fn count_axis(prepared: &[Prepared<'_>]) -> Result<Axis, ChartError> {
+    let max_n = prepared
+        .iter()
+        .flat_map(|s| s.bars.iter().map(|b| b.n))
+        .fold(0.0, f64::max);
+    Axis::nice(0.0, max_n, 2).ok_or_else(|| ChartError::InvalidData {
+        series: String::new(),
+        detail: format!("forecast count {max_n} is too large to draw"),
+    })
 }
 
+/// Where the two panels sit in the picture.
+pub(super) struct Plot {
+    pub left: f64,
+    pub width: f64,
+    pub main_top: f64,
+    pub hist_top: f64,
+}
+
+/// Height of the picture above the legend: title, both panels and the axis labels.
+pub(super) const PANELS_H: f64 = MAIN_H + PANEL_GAP + HIST_H + 46.0;
+
 impl Plot {
-    fn px(&self, share: f64) -> f64 {
+    /// The panels of a picture whose reliability panel starts at `main_top`.
+    pub fn new(main_top: f64) -> Plot {
+        Plot {
+            left: LEFT,
+            width: WIDTH - LEFT - RIGHT,
+            main_top,
+            hist_top: main_top + MAIN_H + PANEL_GAP,
+        }
+    }
+
+    pub fn px(&self, share: f64) -> f64 {
         self.left + share * self.width
     }
 
-    fn py(&self, share: f64) -> f64 {
+    pub fn py(&self, share: f64) -> f64 {
         self.main_top + (1.0 - share) * MAIN_H
     }
 
@@ -244,7 +267,7 @@ impl Plot {
         self.hist_top + (1.0 - axis.frac(value)) * HIST_H
     }
 
-    fn draw_axes(&self, svg: &mut Svg, count_axis: &Axis) {
+    pub fn draw_axes(&self, svg: &mut Svg, count_axis: &Axis, titles: &AxisTitles) {
         let right = self.left + self.width;
         let main_bottom = self.main_top + MAIN_H;
         let hist_bottom = self.hist_top + HIST_H;
@@ -286,19 +309,9 @@ impl Plot {
             "none",
             INK,
         );
-        svg.vertical_text(
-            16.0,
-            self.main_top + MAIN_H / 2.0,
-            "Observed share that came true",
-        );
+        svg.vertical_text(16.0, self.main_top + MAIN_H / 2.0, titles.y);
         svg.vertical_text(16.0, self.hist_top + HIST_H / 2.0, "Forecasts");
-        svg.text(
-            self.px(0.5),
-            hist_bottom + 34.0,
-            "middle",
-            "Forecast probability (mean of each bin)",
-            "",
-        );
+        svg.text(self.px(0.5), hist_bottom + 34.0, "middle", titles.x, "");
         svg.close_group();
         svg.raw(&format!(
             "<line class=\"diagonal\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{REFERENCE}\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"/>\n",
@@ -357,7 +370,7 @@ impl Plot {
         svg.close_group();
     }
 
-    fn draw_bars(
+    pub fn draw_bars(
         &self,
         svg: &mut Svg,
         index: usize,

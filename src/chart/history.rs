@@ -4,8 +4,8 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    check_series_count, draw_legend, draw_title, num, style, title_lines, Axis, ChartError,
-    LegendEntry, LegendKind, Stroke, Svg, INK, LEFT, REFERENCE, RIGHT, SMALL, WIDTH,
+    check_series_count, draw_legend, draw_title, legend_entries, num, style, title_lines, Axis,
+    ChartError, Stroke, Svg, INK, LEFT, REFERENCE, RIGHT, SMALL, WIDTH,
 };
 
 /// One line of the chart: (date, running mean Brier score up to and including that date).
@@ -61,15 +61,7 @@ pub fn history_svg(title: &str, series: &[HistorySeries]) -> Result<String, Char
     let dates = DateAxis::new(first, last);
 
     let lines = title_lines(title);
-    let entries: Vec<LegendEntry<'_>> = series
-        .iter()
-        .enumerate()
-        .map(|(i, s)| LegendEntry {
-            class: format!("legend-entry legend-{i}"),
-            label: &s.label,
-            kind: LegendKind::Series(style(i)),
-        })
-        .collect();
+    let entries = legend_entries(series.iter().map(|s| s.label.as_str()), None);
     let show_reference = y_axis.lo <= COIN_FLIP_BRIER && COIN_FLIP_BRIER <= y_axis.hi;
 
     let title_top = 8.0;

@@ -1,7 +1,8 @@
 //! Charts: turns plain numbers into self-contained SVG documents (as strings).
 //!
-//! The module owns the drawing of two pictures: the reliability diagram
-//! ([`calibration_svg`]) and the running mean Brier score over time ([`history_svg`]),
+//! The module owns the drawing of three pictures: the binned reliability diagram
+//! ([`calibration_svg`]), the CORP reliability diagram ([`corp_svg`]) and the running
+//! mean Brier score over time ([`history_svg`]),
 //! together with the small SVG toolkit they share (escaping, number formatting, colours
 //! and marker shapes, axis ticks, legend). It does no I/O and reads no clock.
 //!
@@ -28,9 +29,11 @@
 //!   attributes, which stay inside the picture when it is inlined into a page.
 
 mod calibration;
+mod corp;
 mod history;
 
 pub use calibration::{calibration_svg, CalBin, CalibrationSeries};
+pub use corp::{corp_svg, CorpSeries};
 pub use history::{history_svg, HistorySeries};
 
 /// How many series one chart can tell apart (8 colours, then the same colours again with
@@ -147,8 +150,7 @@ fn check_series_count(count: usize) -> Result<(), ChartError> {
     Ok(())
 }
 
-/// Escapes text for XML and HTML content and attribute values (the HTML report uses it
-/// too). Control characters other than tab and line breaks, which XML 1.0 or HTML do not
+/// Escapes text for XML content and attribute values. Control characters other than tab and line breaks, which XML 1.0 or HTML do not
 /// allow, and U+FFFE/U+FFFF become U+FFFD, so hostile input can never break the document.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -598,6 +600,27 @@ struct LegendEntry<'a> {
     class: String,
     label: &'a str,
     kind: LegendKind,
+}
+
+/// The legend rows of a chart: one per series label, in order, then the reference
+/// line's row when it has one.
+fn legend_entries<'a>(
+    labels: impl Iterator<Item = &'a str>,
+    reference: Option<&'a str>,
+) -> Vec<LegendEntry<'a>> {
+    labels
+        .enumerate()
+        .map(|(i, label)| LegendEntry {
+            class: format!("legend-entry legend-{i}"),
+            label,
+            kind: LegendKind::Series(style(i)),
+        })
+        .chain(reference.map(|label| LegendEntry {
+            class: "legend-entry legend-reference".to_string(),
+            label,
+            kind: LegendKind::Reference,
+        }))
+        .collect()
 }
 
 enum LegendKind {

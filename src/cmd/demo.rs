@@ -44,6 +44,7 @@ pub fn run(_a: DemoArgs, ctx: &Ctx) -> anyhow::Result<()> {
         &filters,
         GroupBy::Forecaster,
         crate::score::DEFAULT_BINS,
+        &super::report::ResampleArgs::default(),
     )?;
 
     let db = store.read()?;

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::chart::{calibration_series, history_series};
-use super::report::{Filters, Group};
+use super::chart::{corp_chart, history_series};
+use super::report::{Filters, Group, ResampleArgs};
 use crate::domain::parse::format_date;
 use crate::render::html::{self, HtmlClaim, HtmlForecast, HtmlReport, HtmlSource};
 use crate::report::{GroupBy, Query, Scoring};
@@ -17,13 +17,11 @@ pub fn page(
     q: &Query,
     scoring: &Scoring,
     groups: &[Group],
+    resampling: &ResampleArgs,
 ) -> anyhow::Result<String> {
     let db = store.read()?;
     let what = filters.describe(q);
-    let calibration = crate::chart::calibration_svg(
-        &format!("Calibration · {what}"),
-        &calibration_series(groups),
-    )?;
+    let calibration = corp_chart(groups, &what)?;
     let history = history_series(scoring, by);
     let history_svg = if history.iter().any(|s| s.points.len() > 1) {
         Some(crate::chart::history_svg(
@@ -48,9 +46,11 @@ pub fn page(
         let Some(forecasts) = counted.remove(&i) else {
             continue;
         };
-        let row = crate::ledger::claim(&db, "claim", &c.facts.key)?;
-        let latest = db.latest_resolution(&row)?;
-        let outcome = match (c.status, &latest) {
+        // The resolution in force on the as-of date, as the scores use it: never one
+        // dated later, so the page cannot show what was not yet known.
+        let history = db.resolutions_of(c.facts.id, &c.facts.key)?;
+        let standing = crate::score::effective_resolution(&history, q.as_of);
+        let outcome = match (c.status, standing) {
             (crate::score::Status::Annulled, Some(r))
                 if r.outcome != crate::domain::Outcome::Annulled =>
             {
@@ -62,7 +62,7 @@ pub fn page(
             (crate::score::Status::Pending, Some(r)) => {
                 Some(format!("{} (condition pending)", r.outcome))
             }
-            (_, r) => r.as_ref().map(|r| r.outcome.to_string()),
+            (_, r) => r.map(|r| r.outcome.to_string()),
         };
         by_source
             .entry(c.facts.source.clone())
@@ -72,7 +72,7 @@ pub fn page(
                 statement: c.facts.statement.clone(),
                 resolve_by: format_date(c.facts.resolve_by),
                 outcome,
-                evidence: latest.and_then(|r| r.evidence),
+                evidence: standing.and_then(|r| r.evidence.clone()),
                 forecasts,
             });
     }
@@ -93,6 +93,14 @@ pub fn page(
         generated_for: what,
         rule: q.rule.to_string(),
         as_of: q.as_of.map(format_date).unwrap_or_default(),
+        resampling: if resampling.resamples > 0 {
+            format!(
+                "{} resamples, seed {}",
+                resampling.resamples, resampling.seed
+            )
+        } else {
+            String::new()
+        },
         groups: groups.iter().map(super::report::group_row).collect(),
         calibration_svg: Some(calibration),
         history_svg,

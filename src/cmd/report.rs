@@ -9,7 +9,7 @@ use super::Ctx;
 use crate::domain::parse;
 use crate::render;
 use crate::report::{self, GroupBy, GroupKey, Query};
-use crate::score::{self, CalibrationBin, Metrics, Rule};
+use crate::score::{self, CalibrationBin, Corp, Intervals, Metrics, PairScore, Resampling, Rule};
 
 /// Filters shared by `report`, `compare` and `chart`.
 #[derive(Debug, Args, Clone, Default)]
@@ -141,6 +141,48 @@ impl Filters {
     }
 }
 
+/// How much resampling a report does, shared by `report` and `chart`.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct ResampleArgs {
+    /// Resamples behind the consistency bands, the miscalibration p-values and the 95%
+    /// intervals; 0 switches resampling off (faster, no bands or intervals).
+    #[arg(long, default_value_t = score::DEFAULT_RESAMPLES, value_name = "N")]
+    pub resamples: usize,
+    /// Seed of the resamples: the same seed on the same ledger gives the same report.
+    #[arg(long, default_value_t = score::DEFAULT_SEED, value_name = "N")]
+    pub seed: u64,
+}
+
+impl Default for ResampleArgs {
+    fn default() -> Self {
+        let r = Resampling::default();
+        ResampleArgs {
+            resamples: r.resamples,
+            seed: r.seed,
+        }
+    }
+}
+
+impl ResampleArgs {
+    pub fn resampling(&self) -> anyhow::Result<Resampling> {
+        if self.resamples > score::MAX_RESAMPLES {
+            return Err(crate::domain::InputError::new(
+                "--resamples",
+                &self.resamples.to_string(),
+                &format!(
+                    "expected a whole number from 0 (off) to {}",
+                    score::MAX_RESAMPLES
+                ),
+            )
+            .into());
+        }
+        Ok(Resampling {
+            resamples: self.resamples,
+            seed: self.seed,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Table,
@@ -160,11 +202,17 @@ pub struct ReportArgs {
     #[arg(long, default_value_t = score::DEFAULT_BINS,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=score::MAX_BINS as u64))]
     pub bins: usize,
+    #[command(flatten)]
+    pub resampling: ResampleArgs,
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
     /// With --format csv: one row per calibration bin instead of one per group.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "curve")]
     pub calibration: bool,
+    /// With --format csv: one row per point of each group's CORP curve (the forecast,
+    /// its recalibrated value, the weight there and the consistency band).
+    #[arg(long)]
+    pub curve: bool,
     /// Write to this file instead of standard output (needed for --format html).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
@@ -176,6 +224,14 @@ pub struct Group {
     pub key: String,
     #[serde(flatten)]
     pub metrics: Metrics,
+    /// 95% bootstrap intervals of the mean Brier score and log loss.
+    #[serde(flatten)]
+    pub intervals: Intervals,
+    /// Whether the Brier interval overlaps that of the group with the best (lowest)
+    /// Brier score: if so, the two cannot be told apart on this evidence.
+    pub overlaps_best: Option<bool>,
+    /// CORP calibration: PAV recalibration and the MCB/DSC/UNC decomposition.
+    pub corp: Option<Corp>,
     /// Baseline and peer scores and the Brier score relative to the crowd median.
     #[serde(flatten)]
     pub platform: score::PlatformMetrics,
@@ -188,6 +244,8 @@ pub struct ReportJson {
     pub bins: usize,
     pub by: GroupBy,
     pub live_only: bool,
+    pub resamples: usize,
+    pub seed: u64,
     pub groups: Vec<Group>,
 }
 
@@ -212,6 +270,7 @@ pub fn compute(
     filters: &Filters,
     by: GroupBy,
     bins: usize,
+    resampling: &ResampleArgs,
 ) -> anyhow::Result<(Query, report::Scoring, Vec<Group>)> {
     if !(1..=score::MAX_BINS).contains(&bins) {
         return Err(crate::domain::InputError::new(
@@ -221,34 +280,91 @@ pub fn compute(
         )
         .into());
     }
+    let resampling = resampling.resampling()?;
     let q = filters.query(ctx)?;
     let db = store.read()?;
     check_filters(&db, &q)?;
     let scoring = report::load(&db, &q)?;
-    let rows = scoring.items.iter().flat_map(|it| {
-        report::group_keys(by, &scoring.claims[it.claim], &it.score)
-            .into_iter()
-            .map(move |k| (k, &it.score))
-    });
-    let grouped: BTreeMap<GroupKey, Metrics> = score::group_metrics(rows, bins);
+    drop(db);
+    let mut grouped: BTreeMap<GroupKey, Vec<&PairScore>> = BTreeMap::new();
     let mut platform: BTreeMap<GroupKey, Vec<&score::PlatformScore>> = BTreeMap::new();
     for it in &scoring.items {
         for k in report::group_keys(by, &scoring.claims[it.claim], &it.score) {
+            grouped.entry(k.clone()).or_default().push(&it.score);
             platform.entry(k).or_default().push(&it.platform);
         }
     }
-    let groups = grouped
-        .into_iter()
-        .map(|(k, metrics)| {
-            let platform = score::platform_metrics(platform.remove(&k).unwrap_or_default());
-            Group {
-                key: k.1,
-                metrics,
-                platform,
-            }
-        })
-        .collect();
+    let grouped: Vec<(String, Vec<&PairScore>)> =
+        grouped.into_iter().map(|((_, key), v)| (key, v)).collect();
+    let mut groups = group_all(&grouped, bins, &resampling);
+    let marks = score::overlaps_best(
+        &groups
+            .iter()
+            .map(|g| {
+                let ci = g.intervals.brier_ci_low.zip(g.intervals.brier_ci_high);
+                (g.metrics.brier, ci)
+            })
+            .collect::<Vec<_>>(),
+    );
+    for (g, mark) in groups.iter_mut().zip(marks) {
+        g.overlaps_best = mark;
+    }
+    // `group_all` keeps the groups in key order, as `platform` holds them.
+    for (g, (_, scores)) in groups.iter_mut().zip(platform) {
+        g.platform = score::platform_metrics(scores);
+    }
     Ok((q, scoring, groups))
+}
+
+/// One group's metrics, CORP calibration and intervals.
+fn group(key: &str, items: &[&PairScore], bins: usize, r: &Resampling) -> Group {
+    let metrics = score::metrics(items.iter().copied(), bins);
+    let obs = score::observations(items.iter().copied());
+    Group {
+        key: key.to_string(),
+        metrics,
+        intervals: score::bootstrap(items.iter().copied(), r, key),
+        overlaps_best: None,
+        corp: score::corp_with_band(&obs, r, key),
+        platform: score::PlatformMetrics::default(),
+    }
+}
+
+/// Every group, computed on as many threads as there are cores: each group draws from
+/// its own seeded stream, so the split cannot change a number. Groups come back in the
+/// order given.
+fn group_all(grouped: &[(String, Vec<&PairScore>)], bins: usize, r: &Resampling) -> Vec<Group> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(grouped.len());
+    if threads <= 1 {
+        return grouped
+            .iter()
+            .map(|(k, items)| group(k, items, bins, r))
+            .collect();
+    }
+    // Deal the groups out round-robin so that large and small ones mix.
+    let mut slots: Vec<Option<Group>> = (0..grouped.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    (t..grouped.len())
+                        .step_by(threads)
+                        .map(|i| (i, group(&grouped[i].0, &grouped[i].1, bins, r)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            // A panic in a worker is a bug; pass it on as one.
+            let done = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            for (i, g) in done {
+                slots[i] = Some(g);
+            }
+        }
+    });
+    slots.into_iter().flatten().collect()
 }
 
 pub fn run(a: ReportArgs, ctx: &Ctx) -> anyhow::Result<()> {
@@ -259,7 +375,7 @@ pub fn run(a: ReportArgs, ctx: &Ctx) -> anyhow::Result<()> {
         .into());
     }
     let store = ctx.open()?;
-    let (q, scoring, groups) = compute(ctx, &store, &a.filters, a.by, a.bins)?;
+    let (q, scoring, groups) = compute(ctx, &store, &a.filters, a.by, a.bins, &a.resampling)?;
     let text = match a.format {
         Format::Json => serde_json::to_string_pretty(&ReportJson {
             as_of: q.as_of,
@@ -267,11 +383,21 @@ pub fn run(a: ReportArgs, ctx: &Ctx) -> anyhow::Result<()> {
             bins: a.bins,
             by: a.by,
             live_only: q.live_only,
+            resamples: a.resampling.resamples,
+            seed: a.resampling.seed,
             groups,
         })?,
-        Format::Csv => csv_text(&groups, a.calibration)?,
+        Format::Csv => csv_text(&groups, a.calibration, a.curve)?,
         Format::Table => table_text(&a.filters.describe(&q), a.by, &groups),
-        Format::Html => super::html::page(&store, &a.filters, a.by, &q, &scoring, &groups)?,
+        Format::Html => super::html::page(
+            &store,
+            &a.filters,
+            a.by,
+            &q,
+            &scoring,
+            &groups,
+            &a.resampling,
+        )?,
     };
     match &a.output {
         Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| {
@@ -306,12 +432,36 @@ pub fn group_row(g: &Group) -> crate::render::html::HtmlGroup {
         brier_skill: m.brier_skill,
         discrimination: m.discrimination,
         coverage: m.coverage,
+        brier_ci_low: g.intervals.brier_ci_low,
+        brier_ci_high: g.intervals.brier_ci_high,
+        log_loss_ci_low: g.intervals.log_loss_ci_low,
+        log_loss_ci_high: g.intervals.log_loss_ci_high,
+        overlaps_best: g.overlaps_best,
+        corp_brier_mcb: g.corp.as_ref().map(|c| c.brier.mcb),
+        corp_brier_dsc: g.corp.as_ref().map(|c| c.brier.dsc),
+        corp_brier_unc: g.corp.as_ref().map(|c| c.brier.unc),
+        corp_brier_mcb_p: g.corp.as_ref().and_then(|c| c.brier.mcb_p_value),
+        corp_log_loss_mcb: g.corp.as_ref().map(|c| c.log_loss.mcb),
+        corp_log_loss_dsc: g.corp.as_ref().map(|c| c.log_loss.dsc),
+        corp_log_loss_unc: g.corp.as_ref().map(|c| c.log_loss.unc),
+        corp_log_loss_mcb_p: g.corp.as_ref().and_then(|c| c.log_loss.mcb_p_value),
         baseline: g.platform.baseline,
         peer: g.platform.peer,
         baseline_sum: g.platform.baseline_sum,
         peer_sum: g.platform.peer_sum,
         relative_brier: g.platform.relative_brier,
     }
+}
+
+/// One point of a group's CORP curve, as a CSV row.
+#[derive(serde::Serialize)]
+struct CsvCurvePoint<'a> {
+    key: &'a str,
+    p: f64,
+    recalibrated: f64,
+    n: f64,
+    band_low: Option<f64>,
+    band_high: Option<f64>,
 }
 
 #[derive(serde::Serialize)]
@@ -343,10 +493,21 @@ impl<'a> CsvBin<'a> {
     }
 }
 
-fn csv_text(groups: &[Group], calibration: bool) -> anyhow::Result<String> {
+fn csv_text(groups: &[Group], calibration: bool, curve: bool) -> anyhow::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for g in groups {
-        if calibration {
+        if curve {
+            for pt in g.corp.iter().flat_map(|c| &c.curve) {
+                w.serialize(CsvCurvePoint {
+                    key: &g.key,
+                    p: pt.p,
+                    recalibrated: pt.recalibrated,
+                    n: pt.n,
+                    band_low: pt.band_low,
+                    band_high: pt.band_high,
+                })?;
+            }
+        } else if calibration {
             for (i, b) in g.metrics.calibration.iter().enumerate() {
                 w.serialize(CsvBin::new(&g.key, i, b))?;
             }
@@ -388,25 +549,57 @@ pub fn table_text(description: &str, by: GroupBy, groups: &[Group]) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_uppercase))
         .unwrap_or_default();
-    let mut t = render::table::new(&[
-        &by_name, "N", "LATE", "PEND.", "ANNUL.", "AMBIG.", "BRIER", "LOG LOSS", "SKILL", "MEAN P",
-        "BASE",
+    // Kept within 100 columns: the late count only where there are late pairs; mean
+    // forecast and base rate are in JSON, CSV and HTML (and per bin below for one group).
+    let any_late = groups.iter().any(|g| g.metrics.late > 0);
+    let mut headers = vec![by_name.as_str(), "N"];
+    if any_late {
+        headers.push("LATE");
+    }
+    headers.extend([
+        "PEND.",
+        "ANNUL.",
+        "AMBIG.",
+        "BRIER (95% CI)",
+        "LOG LOSS (95% CI)",
+        "SKILL",
     ]);
+    let mut t = render::table::new(&headers);
+    // The best group always overlaps itself: mark only when another one does too.
+    let marked = groups
+        .iter()
+        .filter(|g| g.overlaps_best == Some(true))
+        .count()
+        > 1;
     for g in groups {
         let m = &g.metrics;
-        t.add_row(vec![
-            render::truncate(&g.key, 18),
-            m.n.to_string(),
-            m.late.to_string(),
+        let i = &g.intervals;
+        let mark = if marked && g.overlaps_best == Some(true) {
+            " ≈"
+        } else {
+            ""
+        };
+        let mut row = vec![render::truncate(&g.key, 16), m.n.to_string()];
+        if any_late {
+            row.push(m.late.to_string());
+        }
+        row.extend([
             m.pending.to_string(),
             m.annulled.to_string(),
             m.ambiguous.to_string(),
-            render::metric(m.brier),
-            render::metric(m.log_loss),
+            format!(
+                "{}{}{mark}",
+                render::metric(m.brier),
+                interval(i.brier_ci_low, i.brier_ci_high)
+            ),
+            format!(
+                "{}{}",
+                render::metric(m.log_loss),
+                interval(i.log_loss_ci_low, i.log_loss_ci_high)
+            ),
             render::metric(m.brier_skill),
-            render::metric(m.mean_p),
-            render::metric(m.base_rate),
         ]);
+        t.add_row(row);
     }
     let mut text = format!("{description}\n");
     if groups.is_empty() {
@@ -414,10 +607,19 @@ pub fn table_text(description: &str, by: GroupBy, groups: &[Group]) -> String {
         return text;
     }
     text.push_str(&render::table::render(&t));
+    if marked {
+        text.push_str(
+            "≈ Brier interval overlaps the best one's: on this evidence the two cannot be told apart\n",
+        );
+    }
     text.push_str(&platform_table(&by_name, groups));
     if let [only] = groups {
         text.push('\n');
         text.push_str(&calibration_table(&only.metrics));
+        if let Some(c) = &only.corp {
+            text.push('\n');
+            text.push_str(&corp_table(c));
+        }
     }
     text
 }
@@ -451,6 +653,69 @@ fn platform_table(by_name: &str, groups: &[Group]) -> String {
         "\nscores as platforms publish them (baseline, peer: Metaculus; Brier vs the crowd median)\n{}",
         render::table::render(&t)
     )
+}
+
+/// A 95% interval as ` (.051–.146)` (a leading zero dropped to keep tables narrow), or
+/// nothing when there is none.
+fn interval(low: Option<f64>, high: Option<f64>) -> String {
+    let short = |v: f64| {
+        let text = render::metric(Some(v));
+        match text.strip_prefix("0.") {
+            Some(rest) => format!(".{rest}"),
+            None => text,
+        }
+    };
+    match (low, high) {
+        (Some(l), Some(h)) => format!(" ({}–{})", short(l), short(h)),
+        _ => String::new(),
+    }
+}
+
+/// One group's CORP calibration: the PAV steps (runs of forecast values that share one
+/// recalibrated value), and the decomposition of both scores.
+pub fn corp_table(c: &Corp) -> String {
+    let mut t = render::table::new(&["FORECASTS", "N", "RECALIBRATED"]);
+    let mut start = 0;
+    while start < c.curve.len() {
+        let r = c.curve[start].recalibrated;
+        let end = c.curve[start..]
+            .iter()
+            .position(|pt| pt.recalibrated != r)
+            .map_or(c.curve.len(), |k| start + k);
+        let (lo, hi) = (c.curve[start].p, c.curve[end - 1].p);
+        let n: f64 = c.curve[start..end].iter().map(|pt| pt.n).sum();
+        let range = if lo == hi {
+            render::percent(lo)
+        } else {
+            format!("{}–{}", render::percent(lo), render::percent(hi))
+        };
+        t.add_row(vec![range, render::count(n), render::percent(r)]);
+        start = end;
+    }
+    let mut out = String::from("CORP calibration (isotonic recalibration of the forecasts)\n");
+    out.push_str(&render::table::render(&t));
+    for (name, d) in [("Brier", &c.brier), ("log loss", &c.log_loss)] {
+        out.push_str(&format!(
+            "{name} = MCB {} − DSC {} + UNC {}",
+            render::metric(Some(d.mcb)),
+            render::metric(Some(d.dsc)),
+            render::metric(Some(d.unc)),
+        ));
+        if let Some(p) = d.mcb_p_value {
+            out.push_str(&format!(" · MCB p-value {p:.3}"));
+        }
+        out.push('\n');
+    }
+    out.push_str(
+        "MCB miscalibration, DSC discrimination, UNC uncertainty (always saying the base rate)\n",
+    );
+    if c.resamples > 0 {
+        out.push_str(&format!(
+            "p-value: share of {} resamples drawn as if the forecasts were calibrated that miscalibrate as much\n",
+            c.resamples
+        ));
+    }
+    out
 }
 
 /// The calibration of one group, one line per bin, with a bar of the observed frequency

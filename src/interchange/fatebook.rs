@@ -93,6 +93,7 @@ pub fn import(
     input: &mut dyn Read,
     label: &str,
 ) -> anyhow::Result<()> {
+    let input = super::without_bom(input).with_context(|| format!("{label}:1: cannot read"))?;
     let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let idx = super::csv_columns(
         &mut r,
@@ -107,6 +108,7 @@ pub fn import(
         ],
         "Fatebook's export header",
     )?;
+    importer.read_from(label);
     let mut seen = HashSet::new();
     let mut resolutions: Vec<(usize, Record)> = Vec::new();
     for (i, row) in r.records().enumerate() {
@@ -155,9 +157,7 @@ pub fn import(
                 created_at: Some(format_time(created)),
                 recorded_at: None,
             };
-            importer
-                .apply(db, Record::Claim(claim))
-                .with_context(|| format!("{label}:{line}"))?;
+            importer.apply_line(db, Record::Claim(claim), line as u64)?;
             let resolution = get("Resolution");
             if !resolution.is_empty() {
                 let outcome = match resolution.to_ascii_uppercase().as_str() {
@@ -208,16 +208,12 @@ pub fn import(
             note: None,
             recorded_at: None,
         };
-        importer
-            .apply(db, Record::Forecast(forecast))
-            .with_context(|| format!("{label}:{line}"))?;
+        importer.apply_line(db, Record::Forecast(forecast), line as u64)?;
     }
     for (line, record) in resolutions {
-        importer
-            .apply(db, record)
-            .with_context(|| format!("{label}:{line}"))?;
+        importer.apply_line(db, record, line as u64)?;
     }
-    Ok(())
+    importer.settle(db)
 }
 
 #[cfg(test)]

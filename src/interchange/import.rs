@@ -1,11 +1,20 @@
 //! Applying records to a ledger: conversion to domain values with field-named errors, the
 //! ledger's rules, and recognition of records already present (so importing a file twice
 //! changes nothing the second time, and a conflicting record is an error, never an overwrite).
+//!
+//! Resolutions are a history, not a set: resolving yes, no, then yes again is three records,
+//! and the last is current. A resolution that carries its `recorded_at` is present when the
+//! claim's history holds that same record. One without it is compared by its place: a
+//! file's resolutions of one claim, in order, are taken to continue the claim's history, so
+//! the longest run at their start that repeats the end of the stored history is present
+//! and the rest are added after it (see [`overlap`]). Those wait until the end of the file,
+//! when the whole run is known; their claim counts as resolved meanwhile.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use chrono::{DateTime, Utc};
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
 use rustc_hash::FxHashSet;
 
 use super::{
@@ -98,10 +107,49 @@ fn fingerprint(claim_id: i64, forecaster: &str, made_at: &str, p: f64, note: Opt
     h.finish()
 }
 
+/// Whether two resolutions say the same thing, their recorded-at times aside.
+fn same_resolution(a: &Resolution, b: &Resolution) -> bool {
+    a.outcome == b.outcome
+        && a.resolved_on == b.resolved_on
+        && a.evidence == b.evidence
+        && a.note == b.note
+}
+
+/// How many of `file`'s resolutions (one claim's, in file order, without recorded-at
+/// times) are already in `stored` (that claim's history, oldest first): the length of the
+/// longest start of `file` that equals the end of `stored`. The file then continues the
+/// history from there, and importing it again finds all of it present.
+pub fn overlap(stored: &[Resolution], file: &[&Resolution]) -> usize {
+    (0..=file.len().min(stored.len()))
+        .rev()
+        .find(|&j| {
+            file[..j]
+                .iter()
+                .zip(&stored[stored.len() - j..])
+                .all(|(f, s)| same_resolution(f, s))
+        })
+        .unwrap_or(0)
+}
+
+/// A resolution without a recorded-at time, waiting for the end of the file.
+struct PendingResolution {
+    claim_id: i64,
+    line: u64,
+    resolution: Resolution,
+}
+
 /// Applies records one at a time inside the caller's transaction.
 pub struct Importer {
     now: DateTime<Utc>,
     pub summary: Summary,
+    /// What errors name the input by (`FILE` or `<stdin>`), and the line being applied.
+    label: String,
+    line: u64,
+    /// Resolutions without recorded-at times, in file order, until [`Importer::settle`].
+    pending: Vec<PendingResolution>,
+    /// The resolved-on date of each claim's last pending resolution: the claim's current
+    /// one once the file is in, so later forecasts are checked against it.
+    pending_on: HashMap<String, NaiveDate>,
     /// Claims looked up or added so far, by key, with their current resolution's date: a
     /// forecast file names the same claims again and again. Only this importer writes in
     /// its transaction, and it updates an entry whenever it adds to that claim.
@@ -133,6 +181,10 @@ impl Importer {
         Importer {
             now,
             summary: Summary::default(),
+            label: String::new(),
+            line: 0,
+            pending: Vec::new(),
+            pending_on: HashMap::new(),
             claims: HashMap::new(),
             bulk: None,
         }
@@ -164,9 +216,73 @@ impl Importer {
         Ok(true)
     }
 
+    /// Names the input for the errors [`Importer::apply_line`] and [`Importer::settle`]
+    /// report.
+    pub fn read_from(&mut self, label: &str) {
+        self.label = label.to_string();
+    }
+
+    /// [`Importer::apply`] for the record on `line` of the input; errors start
+    /// `LABEL:LINE:`.
+    pub fn apply_line(&mut self, db: &Db<'_>, record: Record, line: u64) -> anyhow::Result<()> {
+        self.line = line;
+        self.apply(db, record)
+            .with_context(|| format!("{}:{line}", self.label))
+    }
+
+    /// Decides the resolutions waiting for the end of the input (see the module's doc) and
+    /// adds those not already present, in file order. Each format's reader calls it when
+    /// its input ends; [`Importer::finish`] calls it again, which then does nothing.
+    pub fn settle(&mut self, db: &Db<'_>) -> anyhow::Result<()> {
+        self.settle_where(db, |_| true)
+    }
+
+    fn settle_where(&mut self, db: &Db<'_>, pick: impl Fn(i64) -> bool) -> anyhow::Result<()> {
+        if !self.pending.iter().any(|p| pick(p.claim_id)) {
+            return Ok(());
+        }
+        let (now, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .partition(|p| pick(p.claim_id));
+        self.pending = rest;
+        // Each claim's run, in file order, and how much of it the ledger already holds.
+        let mut runs: HashMap<i64, Vec<&Resolution>> = HashMap::new();
+        for p in &now {
+            runs.entry(p.claim_id).or_default().push(&p.resolution);
+        }
+        let mut present: HashMap<i64, usize> = HashMap::with_capacity(runs.len());
+        for (&id, run) in &runs {
+            let stored = db.resolutions_of(id, &run[0].claim)?;
+            present.insert(id, overlap(&stored, run));
+        }
+        for p in &now {
+            let left = present.entry(p.claim_id).or_default();
+            if *left > 0 {
+                *left -= 1;
+                self.summary.resolutions.unchanged += 1;
+                continue;
+            }
+            let target = ForecastTarget {
+                id: p.claim_id,
+                resolved_on: None,
+            };
+            ledger::record_resolution_on(db, target, &p.resolution)
+                .with_context(|| format!("{}:{}", self.label, p.line))?;
+            if let Some(t) = self.claims.get_mut(&p.resolution.claim) {
+                t.resolved_on = Some(p.resolution.resolved_on);
+            }
+            self.summary.resolutions.added += 1;
+        }
+        for p in &now {
+            self.pending_on.remove(&p.resolution.claim);
+        }
+        Ok(())
+    }
+
     /// Builds again the indexes [`Importer::begin`] set aside. Must run before the
     /// transaction commits; after an error the rollback restores them anyway.
-    pub fn finish(&mut self, db: &Db<'_>) -> Result<(), LedgerError> {
+    pub fn finish(&mut self, db: &Db<'_>) -> anyhow::Result<()> {
+        self.settle(db)?;
         if let Some(bulk) = self.bulk.take() {
             for index in &bulk.indexes {
                 db.create_index(index)?;
@@ -175,13 +291,20 @@ impl Importer {
         Ok(())
     }
 
-    /// The claim `key` names, from the cache or the ledger.
+    /// The claim `key` names, from the cache or the ledger; a resolution waiting in this
+    /// import is its current one.
     fn target(&mut self, db: &Db<'_>, key: &str) -> Result<ForecastTarget, LedgerError> {
-        if let Some(&t) = self.claims.get(key) {
-            return Ok(t);
+        let mut t = match self.claims.get(key) {
+            Some(&t) => t,
+            None => {
+                let t = ledger::forecast_target(db, key)?;
+                self.remember(key, t);
+                t
+            }
+        };
+        if let Some(&on) = self.pending_on.get(key) {
+            t.resolved_on = Some(on);
         }
-        let t = ledger::forecast_target(db, key)?;
-        self.remember(key, t);
         Ok(t)
     }
 
@@ -192,13 +315,13 @@ impl Importer {
         self.claims.insert(key.to_string(), target);
     }
 
-    pub fn apply(&mut self, db: &Db<'_>, record: Record) -> Result<(), LedgerError> {
+    pub fn apply(&mut self, db: &Db<'_>, record: Record) -> anyhow::Result<()> {
         match record {
-            Record::Source(s) => self.source(db, s),
-            Record::Claim(c) => self.claim(db, c),
-            Record::Forecast(f) => self.forecast(db, f),
+            Record::Source(s) => Ok(self.source(db, s)?),
+            Record::Claim(c) => Ok(self.claim(db, c)?),
+            Record::Forecast(f) => Ok(self.forecast(db, f)?),
             Record::Resolution(r) => self.resolution(db, r),
-            Record::Postponement(p) => self.postponement(db, p),
+            Record::Postponement(p) => Ok(self.postponement(db, p)?),
         }
     }
 
@@ -393,7 +516,7 @@ impl Importer {
         Ok(())
     }
 
-    fn resolution(&mut self, db: &Db<'_>, r: ResolutionRecord) -> Result<(), LedgerError> {
+    fn resolution(&mut self, db: &Db<'_>, r: ResolutionRecord) -> anyhow::Result<()> {
         let exact_time = r.recorded_at.is_some();
         let outcome: Outcome = r.outcome.parse()?;
         let res = Resolution {
@@ -405,13 +528,23 @@ impl Importer {
             recorded_at: time_or_now("recorded_at", &r.recorded_at, self.now)?,
         };
         let target = self.target(db, &res.claim)?;
-        let present = db.resolutions_of(target.id, &res.claim)?.iter().any(|old| {
-            old.outcome == res.outcome
-                && old.resolved_on == res.resolved_on
-                && old.evidence == res.evidence
-                && old.note == res.note
-                && (!exact_time || old.recorded_at == res.recorded_at)
-        });
+        if !exact_time {
+            // Checked on its own line, though stored (if new) only when the file ends.
+            ledger::check_resolution(db, target, &res)?;
+            self.pending_on.insert(res.claim.clone(), res.resolved_on);
+            self.pending.push(PendingResolution {
+                claim_id: target.id,
+                line: self.line,
+                resolution: res,
+            });
+            return Ok(());
+        }
+        // This claim's earlier lines come first: the last line stays the current one.
+        self.settle_where(db, |id| id == target.id)?;
+        let present = db
+            .resolutions_of(target.id, &res.claim)?
+            .iter()
+            .any(|old| same_resolution(old, &res) && old.recorded_at == res.recorded_at);
         if present {
             self.summary.resolutions.unchanged += 1;
             return Ok(());
@@ -423,5 +556,59 @@ impl Importer {
         }
         self.summary.resolutions.added += 1;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(outcome: &str) -> Resolution {
+        Resolution {
+            claim: "c".into(),
+            outcome: outcome.parse().unwrap(),
+            resolved_on: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+            evidence: None,
+            note: None,
+            recorded_at: DateTime::from_timestamp(0, 0).unwrap(),
+        }
+    }
+
+    fn rs(outcomes: &[&str]) -> Vec<Resolution> {
+        outcomes.iter().map(|o| r(o)).collect()
+    }
+
+    fn j(stored: &[&str], file: &[&str]) -> usize {
+        let file = rs(file);
+        overlap(&rs(stored), &file.iter().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn a_file_continues_the_history_where_it_overlaps() {
+        // Nothing stored: all of the file is new.
+        assert_eq!(j(&[], &["yes", "no", "yes"]), 0);
+        // The same run again: all present.
+        assert_eq!(j(&["yes", "no", "yes"], &["yes", "no", "yes"]), 3);
+        // The history and then one more: only the last is new.
+        assert_eq!(j(&["yes", "no"], &["yes", "no", "yes"]), 2);
+        // "yes" after a stored yes, no: a correction, not a repeat of the first.
+        assert_eq!(j(&["yes", "no"], &["yes"]), 0);
+        // ... and once added, the same file finds it present.
+        assert_eq!(j(&["yes", "no", "yes"], &["yes"]), 1);
+        // The current resolution alone (a CSV export) is present.
+        assert_eq!(j(&["yes", "no"], &["no"]), 1);
+        // A file that starts differently is added whole, and is then present.
+        assert_eq!(j(&["yes"], &["no", "yes"]), 0);
+        assert_eq!(j(&["yes", "no", "yes"], &["no", "yes"]), 2);
+    }
+
+    #[test]
+    fn notes_and_evidence_are_part_of_a_resolution() {
+        let mut noted = r("yes");
+        noted.note = Some("revised".into());
+        assert_eq!(overlap(&[r("yes")], &[&noted]), 0);
+        let mut later = r("yes");
+        later.recorded_at = DateTime::from_timestamp(99, 0).unwrap();
+        assert_eq!(overlap(&[r("yes")], &[&later]), 1);
     }
 }

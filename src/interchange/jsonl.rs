@@ -152,8 +152,13 @@ fn parse_lines(lines: Lines) -> Vec<Parsed> {
     let mut start = 0;
     let mut out = Vec::with_capacity(lines.ends.len());
     for &(number, end, complete) in &lines.ends {
-        let text = lines.text[start..end].trim();
+        let mut text = &lines.text[start..end];
         start = end;
+        if number == 1 {
+            // A UTF-8 byte-order mark, as some editors write, is not part of the first record.
+            text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        }
+        let text = text.trim();
         if text.is_empty() {
             out.push((number, None));
             continue;
@@ -186,6 +191,7 @@ pub fn import(
     label: &str,
     progress: &indicatif::ProgressBar,
 ) -> anyhow::Result<()> {
+    importer.read_from(label);
     std::thread::scope(|scope| {
         let (to_parser, lines) = std::sync::mpsc::sync_channel::<Lines>(IN_FLIGHT + 1);
         let (to_writer, parsed) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(IN_FLIGHT + 1);
@@ -206,9 +212,7 @@ pub fn import(
             for (number, record) in batch {
                 let Some(record) = record else { continue };
                 let record = record.with_context(|| format!("{label}:{number}"))?;
-                importer
-                    .apply(db, record)
-                    .with_context(|| format!("{label}:{number}"))?;
+                importer.apply_line(db, record, number)?;
             }
             Ok(())
         };
@@ -262,7 +266,7 @@ pub fn import(
         }
         match read_error {
             Some(e) => Err(e),
-            None => Ok(()),
+            None => importer.settle(db),
         }
     })
 }
@@ -286,6 +290,9 @@ mod tests {
             r#"{"type":"claim","key":"k","statement":"s","resolve_by":"2020-01-01","tags":["a","b"]}"#,
             r#"{"type":"source","key":"s","title":"t","authors":[],"text":"x"}"#,
             r#"{"type":"resolution","claim":"k","outcome":"yes","resolved_on":"2020-01-01","evidence":null}"#,
+            // Null lists, as README allows for every optional field.
+            r#"{"type":"claim","key":"k","statement":"s","resolve_by":"2020-01-01","tags":null}"#,
+            r#"{"type":"source","key":"s","title":"t","authors":null}"#,
             // Duplicate fields: a JSON value keeps the last; the direct way refuses, so the
             // line falls back to the slow way and keeps the last too.
             r#"{"type":"forecast","claim":"c1","claim":"c2","forecaster":"ann","p":0.7,"made_at":"2020-01-01"}"#,
@@ -295,7 +302,7 @@ mod tests {
             assert!(parse_line(line).is_ok(), "{line}");
         }
         assert!(matches!(
-            parse_line(lines[6]),
+            parse_line(lines[8]),
             Ok(Record::Forecast(ForecastRecord { ref claim, .. })) if claim == "c2"
         ));
     }

@@ -13,6 +13,23 @@ use serde::{Deserialize, Serialize};
 
 pub use import::{Importer, Summary};
 
+/// `input` without the UTF-8 byte-order mark a spreadsheet may write at its start (the
+/// csv crate would keep it as part of the first column's name, or of its quoting).
+pub(crate) fn without_bom(
+    input: &mut dyn std::io::Read,
+) -> std::io::Result<impl std::io::Read + '_> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let mut start = Vec::with_capacity(BOM.len());
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut *input, BOM.len() as u64),
+        &mut start,
+    )?;
+    if start == BOM {
+        start.clear();
+    }
+    Ok(std::io::Read::chain(std::io::Cursor::new(start), input))
+}
+
 /// Reads a CSV header and maps each (trimmed) column name to its index, refusing a header
 /// that lacks one of `needed`; `expected` says which header was expected.
 pub(crate) fn csv_columns<R: std::io::Read>(
@@ -49,6 +66,15 @@ pub fn accepted_fields(kind: &str) -> Option<&'static [&'static str]> {
 /// The object drafts from `hindsight extract` carry on claim lines.
 pub const DRAFT_FIELD: &str = "extract";
 
+/// A list that may be given as `null`, which means the same as absent or `[]` (README: every
+/// optional field may be null).
+fn null_as_empty<'de, D>(d: D) -> Result<Vec<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    Ok(Option::<Vec<String>>::deserialize(d)?.unwrap_or_default())
+}
+
 /// One line of the interchange format. Field names are the format's; see README.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -65,7 +91,7 @@ pub enum Record {
 pub struct SourceRecord {
     pub key: String,
     pub title: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub authors: Vec<String>,
     #[serde(default)]
     pub publisher: Option<String>,
@@ -99,7 +125,7 @@ pub struct ClaimRecord {
     pub quote: Option<String>,
     #[serde(default)]
     pub criteria: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub tags: Vec<String>,
     #[serde(default)]
     pub created_at: Option<String>,

@@ -367,14 +367,21 @@ pub fn record_resolution(db: &Db<'_>, r: &Resolution) -> Result<()> {
     record_resolution_on(db, target, r)
 }
 
-/// [`record_resolution`] once the claim `r.claim` names has been found. The outcome must be
-/// known by the day it is recorded, and cannot be known before the article was published.
+/// [`record_resolution`] once the claim `r.claim` names has been found.
 pub fn record_resolution_on(db: &Db<'_>, target: ForecastTarget, r: &Resolution) -> Result<()> {
+    check_resolution(db, target, r)?;
+    db.insert_resolution(target.id, r)?;
+    Ok(())
+}
+
+/// The rules a resolution must pass, without storing it (an import checks each line as it
+/// comes, and may store it later): the outcome must be known by the day it is recorded,
+/// and cannot be known before the article was published.
+pub fn check_resolution(db: &Db<'_>, target: ForecastTarget, r: &Resolution) -> Result<()> {
     validate::resolved_by_recording(r.resolved_on, r.recorded_at)?;
     if let Some(published) = db.claim_published(target.id)? {
         validate::resolved_after_publication(r.resolved_on, published)?;
     }
-    db.insert_resolution(target.id, r)?;
     Ok(())
 }
 

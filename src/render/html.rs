@@ -7,11 +7,16 @@
 //! into a `String`, and the same report always gives the same bytes. Items appear in the
 //! order the caller gives them.
 //!
-//! Safety of user text: every statement, label, title and date is HTML-escaped; a URL
+//! The page is a [maud](https://docs.rs/maud) template, so every statement, label, title
+//! and date is HTML-escaped by construction (control characters that HTML forbids are
+//! replaced first); the charts are the only markup taken as is, after a check. A URL
 //! becomes a link only when it starts with `http://` or `https://` (any other text is
 //! shown, not linked); the page carries a Content-Security-Policy that forbids scripts
 //! and every external load, as a second line of defence.
 
+use std::borrow::Cow;
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::{Deserialize, Serialize};
 
 /// Everything the page shows.
@@ -25,6 +30,9 @@ pub struct HtmlReport {
     pub rule: String,
     /// The as-of date, `YYYY-MM-DD`.
     pub as_of: String,
+    /// How intervals and bands were drawn, e.g. "1000 resamples, seed 2021"; empty when
+    /// resampling was off.
+    pub resampling: String,
     /// One summary column per group (forecaster, tag, ...), in the order given.
     pub groups: Vec<HtmlGroup>,
     /// A reliability diagram from `crate::chart::calibration_svg`, inlined as is. Text
@@ -60,6 +68,25 @@ pub struct HtmlGroup {
     pub discrimination: Option<f64>,
     /// Only under the time-averaged rule.
     pub coverage: Option<f64>,
+    /// 95% bootstrap interval of the Brier score over claims.
+    pub brier_ci_low: Option<f64>,
+    pub brier_ci_high: Option<f64>,
+    /// 95% bootstrap interval of the log loss over claims.
+    pub log_loss_ci_low: Option<f64>,
+    pub log_loss_ci_high: Option<f64>,
+    /// The Brier interval overlaps the best group's.
+    pub overlaps_best: Option<bool>,
+    /// CORP decomposition of the Brier score: miscalibration, discrimination,
+    /// uncertainty, and the p-value of the miscalibration.
+    pub corp_brier_mcb: Option<f64>,
+    pub corp_brier_dsc: Option<f64>,
+    pub corp_brier_unc: Option<f64>,
+    pub corp_brier_mcb_p: Option<f64>,
+    /// The same for the log loss.
+    pub corp_log_loss_mcb: Option<f64>,
+    pub corp_log_loss_dsc: Option<f64>,
+    pub corp_log_loss_unc: Option<f64>,
+    pub corp_log_loss_mcb_p: Option<f64>,
     /// Metaculus's baseline and peer scores, means and sums over the scored forecasts.
     pub baseline: Option<f64>,
     pub peer: Option<f64>,
@@ -109,6 +136,10 @@ enum Value {
     Score(Option<f64>),
     /// A probability or share, as a percentage.
     Share(Option<f64>),
+    /// A 95% interval of a score, `low–high` with three decimals.
+    Interval(Option<f64>, Option<f64>),
+    /// Yes or no.
+    Flag(Option<bool>),
 }
 
 /// One row of the summary table: name, a sentence for a lay reader, and the value.
@@ -154,6 +185,21 @@ const METRICS: &[Metric] = &[
         value: |g| Value::Score(g.log_loss),
     },
     Metric {
+        name: "Brier score, 95% interval",
+        help: "Where the Brier score would likely land on other claims of the same kind: the claims are drawn again at random, with replacement, many times (a bootstrap), and the middle 95% of the scores is shown. Wide when there are few claims; missing below two.",
+        value: |g| Value::Interval(g.brier_ci_low, g.brier_ci_high),
+    },
+    Metric {
+        name: "Log loss, 95% interval",
+        help: "The same for the log loss.",
+        value: |g| Value::Interval(g.log_loss_ci_low, g.log_loss_ci_high),
+    },
+    Metric {
+        name: "Overlaps the best",
+        help: "Yes when this Brier interval overlaps the interval of the group with the best Brier score: on this evidence the two cannot be told apart, whatever order the columns are in.",
+        value: |g| Value::Flag(g.overlaps_best),
+    },
+    Metric {
         name: "Mean forecast",
         help: "The average probability given to the claims coming true.",
         value: |g| Value::Share(g.mean_p),
@@ -187,6 +233,36 @@ const METRICS: &[Metric] = &[
         name: "Within-bin covariance",
         help: "How much, inside each bin, the higher forecasts went with the claims that came true. It is subtracted when the parts are added up; higher is better.",
         value: |g| Value::Score(g.within_bin_covariance),
+    },
+    Metric {
+        name: "Miscalibration (CORP)",
+        help: "How much the Brier score would drop if each forecast were replaced by how often claims forecast like it actually came true (found without bins, by isotonic regression; see Calibration). 0 means well calibrated; lower is better.",
+        value: |g| Value::Score(g.corp_brier_mcb),
+    },
+    Metric {
+        name: "Discrimination (CORP)",
+        help: "How much better those recalibrated forecasts do than always saying the base rate: the skill of telling claims that came true from those that did not. Higher is better; Brier = miscalibration \u{2212} discrimination + uncertainty.",
+        value: |g| Value::Score(g.corp_brier_dsc),
+    },
+    Metric {
+        name: "Log loss miscalibration (CORP)",
+        help: "The same miscalibration measured with the log loss, which weighs confident misses far more: log loss = miscalibration \u{2212} discrimination + uncertainty, each in the log loss's units.",
+        value: |g| Value::Score(g.corp_log_loss_mcb),
+    },
+    Metric {
+        name: "Log loss discrimination (CORP)",
+        help: "The discrimination measured with the log loss; higher is better.",
+        value: |g| Value::Score(g.corp_log_loss_dsc),
+    },
+    Metric {
+        name: "Log loss uncertainty (CORP)",
+        help: "What always saying the base rate would score under the log loss: at most 0.693 when half the claims came true.",
+        value: |g| Value::Score(g.corp_log_loss_unc),
+    },
+    Metric {
+        name: "Miscalibration p-value",
+        help: "The share of simulated records, drawn as if these very forecasts were perfectly calibrated, that come out at least this miscalibrated. Below 5% the miscalibration is unlikely to be bad luck.",
+        value: |g| Value::Share(g.corp_brier_mcb_p),
     },
     Metric {
         name: "Brier skill",
@@ -292,281 +368,325 @@ footer { margin-top: 3rem; padding-top: .5rem; border-top: 1px solid var(--line)
 }
 "#;
 
-/// The page for `report`.
+/// The page for `report`. The page is a maud template: every piece of text is escaped
+/// by the template engine, so markup can only come from the template itself (and from
+/// the charts, which pass [`looks_like_safe_svg`] before they are inlined).
 pub fn render(report: &HtmlReport) -> String {
-    let mut out = String::with_capacity(16 * 1024);
     let title = if report.title.trim().is_empty() {
         "hindsight report"
     } else {
         report.title.as_str()
     };
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    // No script may run and nothing may be fetched, whatever ends up in the page.
-    out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n");
-    out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
-    out.push_str("<meta name=\"color-scheme\" content=\"light\">\n");
-    out.push_str("<meta name=\"generator\" content=\"hindsight\">\n");
-    out.push_str(&format!("<title>{}</title>\n", esc(title)));
-    out.push_str("<style>");
-    out.push_str(CSS);
-    out.push_str("</style>\n</head>\n<body>\n");
-
-    header(&mut out, report, title);
-    out.push_str("<main>\n");
-    summary(&mut out, report);
-    chart_section(
-        &mut out,
-        "calibration",
-        "Calibration",
-        "Each marker stands for the forecasts in one probability bin: across, their average \
-         probability; up, the share of those claims that came true. On the dashed diagonal \
-         the forecasts meant what they said; below it the claims came true less often than \
-         forecast, above it more often. Whiskers show the 95% range for the share, wide when \
-         the bin holds few forecasts; the bars underneath count the forecasts in each bin.",
-        report.calibration_svg.as_deref(),
-    );
-    chart_section(
-        &mut out,
-        "history",
-        "Over time",
-        "The running mean Brier score as claims were resolved: lower is better, and the dashed \
-         line marks 0.25, the score of always saying 50%.",
-        report.history_svg.as_deref(),
-    );
-    claims(&mut out, report);
-    out.push_str("</main>\n");
-    out.push_str(&format!(
-        "<footer>\n<p>Made with hindsight. Scoring rule: {}. As of {}.</p>\n</footer>\n",
-        esc(&report.rule),
-        esc(&report.as_of)
-    ));
-    out.push_str("</body>\n</html>\n");
-    out
+    let page = html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            "\n"
+            head {
+                "\n" meta charset="utf-8";
+                "\n" meta name="viewport" content="width=device-width, initial-scale=1";
+                // No script may run and nothing may be fetched, whatever ends up in the page.
+                "\n" meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+                "\n" meta name="referrer" content="no-referrer";
+                "\n" meta name="color-scheme" content="light";
+                "\n" meta name="generator" content="hindsight";
+                "\n" title { (clean(title)) }
+                "\n" style { (PreEscaped(CSS)) }
+                "\n"
+            }
+            "\n"
+            body {
+                "\n"
+                (header(report, title))
+                main {
+                    "\n"
+                    (summary(report))
+                    (chart_section("calibration", "Calibration", CALIBRATION_HELP, report.calibration_svg.as_deref()))
+                    (chart_section(
+                        "history",
+                        "Over time",
+                        "The running mean Brier score as claims were resolved: lower is better, and the dashed \
+                         line marks 0.25, the score of always saying 50%.",
+                        report.history_svg.as_deref(),
+                    ))
+                    (claims(report))
+                }
+                "\n"
+                footer {
+                    "\n"
+                    p {
+                        "Made with hindsight. Scoring rule: " (clean(&report.rule)) ". As of "
+                        (clean(&report.as_of)) "."
+                        @if !report.resampling.trim().is_empty() {
+                            " Intervals and bands: " (clean(&report.resampling)) "."
+                        }
+                    }
+                    "\n"
+                }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
+    };
+    page.into_string()
 }
 
-fn header(out: &mut String, report: &HtmlReport, title: &str) {
+/// How to read the CORP reliability diagram, in plain words. Method: Dimitriadis,
+/// Gneiting & Jordan (2021), PNAS 118(8), e2016191118.
+const CALIBRATION_HELP: &str = "Each step shows, for the forecasts given at one probability (across), how often \
+     claims forecast like that came true (up). No bins are chosen by anyone: neighbouring forecasts are pooled \
+     only where the outcomes would otherwise run against the forecasts (isotonic regression, the CORP method of \
+     Dimitriadis, Gneiting & Jordan, PNAS 2021). On the dashed diagonal the forecasts meant what they said; \
+     below it the claims came true less often than forecast, above it more often. The shaded band is where the \
+     steps of a forecaster who was perfectly calibrated, with the same forecasts, would fall 90% of the time: \
+     a step well outside it is unlikely to be bad luck. The bars underneath count the forecasts in each 5% bin.";
+
+fn header(report: &HtmlReport, title: &str) -> Markup {
     let claim_count =
         report.sources.iter().map(|s| s.claims.len()).sum::<usize>() + report.unsourced.len();
-    out.push_str("<header>\n");
-    out.push_str(&format!("<h1>{}</h1>\n", esc(title)));
-    if !report.generated_for.trim().is_empty() {
-        out.push_str(&format!(
-            "<p class=\"for\">{}</p>\n",
-            esc(&report.generated_for)
-        ));
-    }
-    out.push_str("<dl class=\"facts\">\n");
-    out.push_str(&format!(
-        "<div><dt>Scoring rule</dt><dd class=\"rule\">{}</dd></div>\n",
-        esc_or_dash(&report.rule)
-    ));
-    out.push_str(&format!(
-        "<div><dt>As of</dt><dd class=\"as-of\">{}</dd></div>\n",
-        esc_or_dash(&report.as_of)
-    ));
-    out.push_str(&format!(
-        "<div><dt>Claims</dt><dd>{claim_count}</dd></div>\n<div><dt>Sources</dt><dd>{}</dd></div>\n",
-        report.sources.len()
-    ));
-    out.push_str("</dl>\n");
-    out.push_str("<nav aria-label=\"Contents\"><ul>\n<li><a href=\"#summary\">Summary</a></li>\n");
-    if report.calibration_svg.is_some() {
-        out.push_str("<li><a href=\"#calibration\">Calibration</a></li>\n");
-    }
-    if report.history_svg.is_some() {
-        out.push_str("<li><a href=\"#history\">Over time</a></li>\n");
-    }
-    out.push_str("<li><a href=\"#claims\">Claims</a></li>\n</ul></nav>\n</header>\n");
-}
-
-fn summary(out: &mut String, report: &HtmlReport) {
-    out.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n");
-    if report.groups.is_empty() {
-        out.push_str("<p class=\"none\">No forecasts match this report.</p>\n</section>\n");
-        return;
-    }
-    out.push_str(&format!(
-        "<p class=\"note\">Scores use the <strong>{}</strong> rule and what was known on <strong>{}</strong>. \
-         A dash means the measure is not defined for that group (for example, nothing scored yet).</p>\n",
-        esc_or_dash(&report.rule),
-        esc_or_dash(&report.as_of)
-    ));
-    out.push_str("<div class=\"scroll\">\n<table class=\"metrics\">\n<thead><tr><th scope=\"col\">Measure</th>");
-    for group in &report.groups {
-        out.push_str(&format!(
-            "<th scope=\"col\" class=\"num\">{}</th>",
-            esc_or_dash(&group.key)
-        ));
-    }
-    out.push_str("</tr></thead>\n<tbody>\n");
-    for metric in METRICS {
-        out.push_str(&format!(
-            "<tr><th scope=\"row\"><span class=\"name\">{}</span><span class=\"help\">{}</span></th>",
-            esc(metric.name),
-            esc(metric.help)
-        ));
-        for group in &report.groups {
-            out.push_str(&format!(
-                "<td class=\"num\">{}</td>",
-                value_html((metric.value)(group))
-            ));
+    html! {
+        header {
+            "\n" h1 { (clean(title)) }
+            @if !report.generated_for.trim().is_empty() {
+                "\n" p.for { (clean(&report.generated_for)) }
+            }
+            "\n"
+            dl.facts {
+                "\n" div { dt { "Scoring rule" } dd.rule { (text_or_dash(&report.rule)) } }
+                "\n" div { dt { "As of" } dd.as-of { (text_or_dash(&report.as_of)) } }
+                "\n" div { dt { "Claims" } dd { (claim_count) } }
+                "\n" div { dt { "Sources" } dd { (report.sources.len()) } }
+                "\n"
+            }
+            "\n"
+            nav aria-label="Contents" {
+                ul {
+                    "\n" li { a href="#summary" { "Summary" } }
+                    @if report.calibration_svg.is_some() {
+                        "\n" li { a href="#calibration" { "Calibration" } }
+                    }
+                    @if report.history_svg.is_some() {
+                        "\n" li { a href="#history" { "Over time" } }
+                    }
+                    "\n" li { a href="#claims" { "Claims" } }
+                    "\n"
+                }
+            }
+            "\n"
         }
-        out.push_str("</tr>\n");
+        "\n"
     }
-    out.push_str("</tbody>\n</table>\n</div>\n");
-    // The identity holds for the score module's definitions (Stephenson, Coelho &
-    // Jolliffe 2008, Weather and Forecasting 23(4), 752-757; see crate::score::metrics).
-    out.push_str(
-        "<p class=\"note\">The parts add up: Brier score = reliability \u{2212} resolution + \
-         uncertainty + within-bin variance \u{2212} within-bin covariance.</p>\n</section>\n",
-    );
 }
 
-fn chart_section(out: &mut String, id: &str, heading: &str, how_to_read: &str, svg: Option<&str>) {
+fn summary(report: &HtmlReport) -> Markup {
+    html! {
+        section #summary {
+            "\n" h2 { "Summary" } "\n"
+            @if report.groups.is_empty() {
+                p.none { "No forecasts match this report." } "\n"
+            } @else {
+                p.note {
+                    "Scores use the " strong { (text_or_dash(&report.rule)) } " rule and what was known on "
+                    strong { (text_or_dash(&report.as_of)) } ". A dash means the measure is not defined for that \
+                    group (for example, nothing scored yet)."
+                }
+                "\n"
+                div.scroll {
+                    "\n"
+                    table.metrics {
+                        "\n"
+                        thead {
+                            tr {
+                                th scope="col" { "Measure" }
+                                @for group in &report.groups {
+                                    th scope="col" class="num" { (text_or_dash(&group.key)) }
+                                }
+                            }
+                        }
+                        "\n"
+                        tbody {
+                            "\n"
+                            @for metric in METRICS {
+                                tr {
+                                    th scope="row" {
+                                        span.name { (metric.name) }
+                                        span.help { (metric.help) }
+                                    }
+                                    @for group in &report.groups {
+                                        td.num { (value_html((metric.value)(group))) }
+                                    }
+                                }
+                                "\n"
+                            }
+                        }
+                        "\n"
+                    }
+                    "\n"
+                }
+                "\n"
+                // Both identities hold for the score module's definitions: the binned one
+                // of Stephenson, Coelho & Jolliffe (2008), Weather and Forecasting 23(4),
+                // 752-757, and the CORP one of Dimitriadis, Gneiting & Jordan (2021).
+                p.note {
+                    "The parts add up: Brier score = reliability \u{2212} resolution + uncertainty + \
+                     within-bin variance \u{2212} within-bin covariance, and, without bins, Brier score = \
+                     miscalibration \u{2212} discrimination + uncertainty (CORP)."
+                }
+                "\n"
+            }
+        }
+        "\n"
+    }
+}
+
+fn chart_section(id: &str, heading: &str, how_to_read: &str, svg: Option<&str>) -> Markup {
     let Some(svg) = svg else {
-        return;
+        return html! {};
     };
-    out.push_str(&format!(
-        "<section id=\"{id}\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        esc(heading),
-        esc(how_to_read)
-    ));
-    if looks_like_safe_svg(svg) {
-        out.push_str("<figure class=\"chart\">\n");
-        out.push_str(svg.trim());
-        out.push_str("\n</figure>\n");
-    } else {
-        out.push_str(
-            "<p class=\"none\">(The chart was left out: it was not a plain SVG picture.)</p>\n",
-        );
+    html! {
+        section id=(id) {
+            "\n" h2 { (heading) }
+            "\n" p.note { (how_to_read) }
+            "\n"
+            @if looks_like_safe_svg(svg) {
+                figure.chart { "\n" (PreEscaped(svg.trim())) "\n" }
+            } @else {
+                p.none { "(The chart was left out: it was not a plain SVG picture.)" }
+            }
+            "\n"
+        }
+        "\n"
     }
-    out.push_str("</section>\n");
 }
 
-fn claims(out: &mut String, report: &HtmlReport) {
-    out.push_str("<section id=\"claims\">\n<h2>Claims</h2>\n");
-    if report.sources.iter().all(|s| s.claims.is_empty()) && report.unsourced.is_empty() {
-        out.push_str("<p class=\"none\">No claims match this report.</p>\n</section>\n");
-        return;
-    }
-    out.push_str(&format!(
-        "<p class=\"note\">Grouped by source. Each probability is the one that counts under the \
-         <strong>{}</strong> rule; the Brier score is shown once the claim is settled yes or no.</p>\n",
-        esc_or_dash(&report.rule)
-    ));
-    for source in &report.sources {
-        if source.claims.is_empty() {
-            continue;
+fn claims(report: &HtmlReport) -> Markup {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    html! {
+        section #claims {
+            "\n" h2 { "Claims" } "\n"
+            @if report.sources.iter().all(|s| s.claims.is_empty()) && report.unsourced.is_empty() {
+                p.none { "No claims match this report." } "\n"
+            } @else {
+                p.note {
+                    "Grouped by source. Each probability is the one that counts under the "
+                    strong { (text_or_dash(&report.rule)) }
+                    " rule; the Brier score is shown once the claim is settled yes or no."
+                }
+                "\n"
+                @for source in report.sources.iter().filter(|s| !s.claims.is_empty()) {
+                    section.source {
+                        "\n"
+                        h3 {
+                            (link_or_text(
+                                source.url.as_deref(),
+                                if source.title.trim().is_empty() { "(untitled source)" } else { &source.title },
+                                "ext",
+                            ))
+                        }
+                        "\n"
+                        p.source-meta {
+                            @if let Some(published) = source.published.as_deref().filter(|p| !p.trim().is_empty()) {
+                                "Published " (clean(published)) " \u{b7} "
+                            }
+                            // Not a web address: shown so nothing is hidden, but never as a link.
+                            @if let Some(url) = source.url.as_deref().filter(|u| safe_url(u).is_none()) {
+                                "Location: " (clean(url)) " \u{b7} "
+                            }
+                            (source.claims.len()) " claim" (plural(source.claims.len()))
+                        }
+                        "\n"
+                        (claim_table(&source.claims))
+                    }
+                    "\n"
+                }
+                @if !report.unsourced.is_empty() {
+                    section class="source no-source" {
+                        "\n" h3 { "No source" }
+                        "\n"
+                        p.source-meta {
+                            "Claims recorded without a source \u{b7} " (report.unsourced.len())
+                            " claim" (plural(report.unsourced.len()))
+                        }
+                        "\n"
+                        (claim_table(&report.unsourced))
+                    }
+                    "\n"
+                }
+            }
         }
-        let name = if source.title.trim().is_empty() {
-            "(untitled source)"
-        } else {
-            source.title.as_str()
-        };
-        out.push_str("<section class=\"source\">\n<h3>");
-        out.push_str(&link_or_text(source.url.as_deref(), name, "ext"));
-        out.push_str("</h3>\n");
-        let mut meta = Vec::new();
-        if let Some(published) = source.published.as_deref().filter(|p| !p.trim().is_empty()) {
-            meta.push(format!("Published {}", esc(published)));
-        }
-        if let Some(url) = source.url.as_deref().filter(|u| safe_url(u).is_none()) {
-            // Not a web address: shown so nothing is hidden, but never as a link.
-            meta.push(format!("Location: {}", esc(url)));
-        }
-        meta.push(format!(
-            "{} claim{}",
-            source.claims.len(),
-            if source.claims.len() == 1 { "" } else { "s" }
-        ));
-        out.push_str(&format!(
-            "<p class=\"source-meta\">{}</p>\n",
-            meta.join(" \u{b7} ")
-        ));
-        claim_table(out, &source.claims);
-        out.push_str("</section>\n");
+        "\n"
     }
-    if !report.unsourced.is_empty() {
-        out.push_str("<section class=\"source no-source\">\n<h3>No source</h3>\n");
-        out.push_str(&format!(
-            "<p class=\"source-meta\">Claims recorded without a source \u{b7} {} claim{}</p>\n",
-            report.unsourced.len(),
-            if report.unsourced.len() == 1 { "" } else { "s" }
-        ));
-        claim_table(out, &report.unsourced);
-        out.push_str("</section>\n");
-    }
-    out.push_str("</section>\n");
 }
 
 /// One table per source; each claim is its own `<tbody>` with one row per forecast, the
 /// claim's own cells spanning those rows.
-fn claim_table(out: &mut String, claims: &[HtmlClaim]) {
-    out.push_str(
-        "<div class=\"scroll\">\n<table class=\"claims\">\n<thead><tr>\
-         <th scope=\"col\">Claim</th><th scope=\"col\">Resolve by</th><th scope=\"col\">Outcome</th>\
-         <th scope=\"col\">Evidence</th><th scope=\"col\">Forecaster</th>\
-         <th scope=\"col\" class=\"num\">Probability</th><th scope=\"col\" class=\"num\">Brier</th>\
-         </tr></thead>\n",
-    );
-    for claim in claims {
-        let rows = claim.forecasts.len().max(1);
-        let span = if rows > 1 {
-            format!(" rowspan=\"{rows}\"")
-        } else {
-            String::new()
-        };
-        out.push_str("<tbody class=\"claim\">\n<tr>");
-        out.push_str(&format!(
-            "<td class=\"statement\"{span}>{}<span class=\"key\">{}</span></td>",
-            esc_or_dash(&claim.statement),
-            esc(&claim.key)
-        ));
-        out.push_str(&format!(
-            "<td class=\"num\"{span}>{}</td>",
-            esc_or_dash(&claim.resolve_by)
-        ));
-        out.push_str(&format!(
-            "<td class=\"outcome\"{span}>{}</td>",
-            outcome_html(claim)
-        ));
-        let evidence = match claim.evidence.as_deref().map(str::trim) {
-            Some(text) if !text.is_empty() => link_or_text(Some(text), text, "ext url"),
-            _ => "<span class=\"none\">\u{2014}</span>".to_string(),
-        };
-        out.push_str(&format!("<td class=\"evidence\"{span}>{evidence}</td>"));
-        match claim.forecasts.split_first() {
-            None => out.push_str(
-                "<td class=\"none\" colspan=\"3\">No forecast counts on this claim.</td></tr>\n",
-            ),
-            Some((first, rest)) => {
-                out.push_str(&forecast_cells(first));
-                out.push_str("</tr>\n");
-                for forecast in rest {
-                    out.push_str("<tr>");
-                    out.push_str(&forecast_cells(forecast));
-                    out.push_str("</tr>\n");
+fn claim_table(claims: &[HtmlClaim]) -> Markup {
+    html! {
+        div.scroll {
+            "\n"
+            table.claims {
+                "\n"
+                thead {
+                    tr {
+                        th scope="col" { "Claim" }
+                        th scope="col" { "Resolve by" }
+                        th scope="col" { "Outcome" }
+                        th scope="col" { "Evidence" }
+                        th scope="col" { "Forecaster" }
+                        th scope="col" class="num" { "Probability" }
+                        th scope="col" class="num" { "Brier" }
+                    }
+                }
+                "\n"
+                @for claim in claims {
+                    @let rows = claim.forecasts.len().max(1);
+                    @let span = (rows > 1).then_some(rows);
+                    tbody.claim {
+                        "\n"
+                        tr {
+                            td.statement rowspan=[span] {
+                                (text_or_dash(&claim.statement))
+                                span.key { (clean(&claim.key)) }
+                            }
+                            td.num rowspan=[span] { (text_or_dash(&claim.resolve_by)) }
+                            td.outcome rowspan=[span] { (outcome_html(claim)) }
+                            td.evidence rowspan=[span] {
+                                @match claim.evidence.as_deref().map(str::trim) {
+                                    Some(text) if !text.is_empty() => (link_or_text(Some(text), text, "ext url")),
+                                    _ => span.none { "\u{2014}" },
+                                }
+                            }
+                            @match claim.forecasts.first() {
+                                None => td.none colspan="3" { "No forecast counts on this claim." },
+                                Some(first) => (forecast_cells(first)),
+                            }
+                        }
+                        "\n"
+                        @for forecast in claim.forecasts.iter().skip(1) {
+                            tr { (forecast_cells(forecast)) }
+                            "\n"
+                        }
+                    }
+                    "\n"
                 }
             }
+            "\n"
         }
-        out.push_str("</tbody>\n");
+        "\n"
     }
-    out.push_str("</table>\n</div>\n");
 }
 
-fn forecast_cells(forecast: &HtmlForecast) -> String {
-    format!(
-        "<td class=\"forecaster\">{}</td><td class=\"num p\">{}</td><td class=\"num brier\">{}</td>",
-        esc_or_dash(&forecast.forecaster),
-        value_html(Value::Share(Some(forecast.p))),
-        value_html(Value::Score(forecast.brier))
-    )
+fn forecast_cells(forecast: &HtmlForecast) -> Markup {
+    html! {
+        td.forecaster { (text_or_dash(&forecast.forecaster)) }
+        td class="num p" { (value_html(Value::Share(Some(forecast.p)))) }
+        td class="num brier" { (value_html(Value::Score(forecast.brier))) }
+    }
 }
 
-fn outcome_html(claim: &HtmlClaim) -> String {
+fn outcome_html(claim: &HtmlClaim) -> Markup {
     match claim.outcome.as_deref().map(str::trim) {
-        None | Some("") => "<span class=\"oc-open muted\">open</span>".to_string(),
+        None | Some("") => html! { span class="oc-open muted" { "open" } },
         Some(outcome) => {
             // Only known outcomes become a class name; anything else is just shown.
             let class = match outcome {
@@ -576,25 +696,30 @@ fn outcome_html(claim: &HtmlClaim) -> String {
                 "ambiguous" => "oc-ambiguous muted",
                 _ => "oc-other",
             };
-            format!("<span class=\"{class}\">{}</span>", esc(outcome))
+            html! { span class=(class) { (clean(outcome)) } }
         }
     }
 }
 
-fn value_html(value: Value) -> String {
-    let dash = "<span class=\"none\" title=\"not defined\">\u{2014}</span>".to_string();
-    match value {
-        Value::Count(n) => n.to_string(),
-        Value::Score(Some(v)) if v.is_finite() => {
-            let text = format!("{v:.3}");
-            // "-0.000" would suggest a sign that is not there.
-            if text == "-0.000" {
-                "0.000".to_string()
-            } else {
-                text.replace('-', "\u{2212}")
-            }
+fn value_html(value: Value) -> Markup {
+    let dash = html! { span.none title="not defined" { "\u{2014}" } };
+    let score = |v: f64| {
+        let text = format!("{v:.3}");
+        // "-0.000" would suggest a sign that is not there.
+        if text == "-0.000" {
+            "0.000".to_string()
+        } else {
+            text.replace('-', "\u{2212}")
         }
-        Value::Share(Some(v)) if v.is_finite() => percent(v).replace('-', "\u{2212}"),
+    };
+    match value {
+        Value::Count(n) => html! { (n) },
+        Value::Score(Some(v)) if v.is_finite() => html! { (score(v)) },
+        Value::Share(Some(v)) if v.is_finite() => html! { (percent(v).replace('-', "\u{2212}")) },
+        Value::Interval(Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() => {
+            html! { (score(lo)) "\u{2013}" (score(hi)) }
+        }
+        Value::Flag(Some(yes)) => html! { (if yes { "yes" } else { "no" }) },
         _ => dash,
     }
 }
@@ -608,14 +733,12 @@ fn percent(share: f64) -> String {
 }
 
 /// `text` as a link to `url` when that is an http(s) address, else as plain text.
-fn link_or_text(url: Option<&str>, text: &str, class: &str) -> String {
+fn link_or_text(url: Option<&str>, text: &str, class: &str) -> Markup {
     match url.and_then(safe_url) {
-        Some(href) => format!(
-            "<a class=\"{class}\" href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
-            esc(href),
-            esc(text)
-        ),
-        None => esc(text),
+        Some(href) => html! {
+            a class=(class) href=(clean(href)) rel="noopener noreferrer" { (clean(text)) }
+        },
+        None => html! { (clean(text)) },
     }
 }
 
@@ -697,17 +820,30 @@ fn tag_is_allowed(tag: &str) -> bool {
     true
 }
 
-/// Escapes user text for the page (the same rules as the charts' SVG).
-fn esc(text: &str) -> String {
-    crate::chart::escape(text)
+/// User text with the characters that HTML does not allow in a document (control
+/// characters other than tab and line breaks, U+FFFE, U+FFFF) replaced by U+FFFD, so that
+/// hostile input cannot break the page; the template escapes the rest.
+fn clean(text: &str) -> Cow<'_, str> {
+    let bad = |c: char| {
+        !matches!(c, '\t' | '\n' | '\r') && (c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
+    };
+    if text.chars().any(bad) {
+        Cow::Owned(
+            text.chars()
+                .map(|c| if bad(c) { '\u{FFFD}' } else { c })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
-/// Escaped text, or a dash when the text is blank.
-fn esc_or_dash(text: &str) -> String {
+/// Cleaned text, or a dash when the text is blank.
+fn text_or_dash(text: &str) -> Markup {
     if text.trim().is_empty() {
-        "<span class=\"none\">\u{2014}</span>".to_string()
+        html! { span.none { "\u{2014}" } }
     } else {
-        esc(text)
+        html! { (clean(text)) }
     }
 }
 
@@ -746,6 +882,7 @@ mod tests {
             generated_for: "rule latest, as of 2026-11-28, filters: none".into(),
             rule: "latest".into(),
             as_of: "2026-11-28".into(),
+            resampling: "1000 resamples, seed 2021".into(),
             groups: vec![
                 HtmlGroup {
                     key: "kerry".into(),
@@ -859,7 +996,8 @@ mod tests {
         let html = render(&report);
 
         assert!(!html.to_ascii_lowercase().contains("<script"));
-        assert!(html.contains("&lt;script&gt;alert(&#39;claim&#39;)&lt;/script&gt;"));
+        // maud escapes &, <, > and "; a ' is harmless in text and in "-quoted attributes.
+        assert!(html.contains("&lt;script&gt;alert('claim')&lt;/script&gt;"));
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
         assert!(!html.contains("href=\"javascript:"));
         assert!(html.contains("Location: javascript:alert(1)"));
@@ -986,12 +1124,19 @@ mod tests {
         assert_eq!(percent(0.375), "37.5%");
         assert_eq!(percent(0.0001), "0%");
         assert_eq!(percent(-0.0001), "0%");
-        assert_eq!(value_html(Value::Score(Some(0.16))), "0.160");
-        assert_eq!(value_html(Value::Score(Some(-0.0001))), "0.000");
-        assert_eq!(value_html(Value::Share(Some(-0.25))), "\u{2212}25%");
-        assert!(value_html(Value::Score(Some(f64::NAN))).contains("\u{2014}"));
-        assert!(value_html(Value::Share(None)).contains("\u{2014}"));
-        assert_eq!(value_html(Value::Count(7)), "7");
+        let text = |v: Value| value_html(v).into_string();
+        assert_eq!(text(Value::Score(Some(0.16))), "0.160");
+        assert_eq!(text(Value::Score(Some(-0.0001))), "0.000");
+        assert_eq!(text(Value::Share(Some(-0.25))), "\u{2212}25%");
+        assert!(text(Value::Score(Some(f64::NAN))).contains("\u{2014}"));
+        assert!(text(Value::Share(None)).contains("\u{2014}"));
+        assert_eq!(text(Value::Count(7)), "7");
+        assert_eq!(
+            text(Value::Interval(Some(0.05), Some(0.1234))),
+            "0.050\u{2013}0.123"
+        );
+        assert!(text(Value::Interval(Some(0.05), None)).contains("\u{2014}"));
+        assert_eq!(text(Value::Flag(Some(false))), "no");
     }
 
     #[test]

@@ -24,6 +24,10 @@
 //!    the crowd ([`Aggregate`]) as virtual forecasters, and gives each pair its
 //!    Metaculus baseline and peer scores and its Brier relative to the crowd median
 //!    ([`PlatformScore`]); [`platform_metrics`] sums and averages them for a group.
+//! 6. **CORP and uncertainty.** [`corp_with_band`] recalibrates a group's forecasts by
+//!    isotonic regression and splits its mean Brier score and log loss into
+//!    miscalibration, discrimination and uncertainty, with a consistency band;
+//!    [`bootstrap`] gives 95% intervals for the group's mean scores over its claims.
 //!
 //! ```
 //! # use hindsight::score::*;
@@ -62,9 +66,11 @@
 
 mod claim;
 mod compare;
+mod corp;
 mod crowd;
 mod metrics;
 mod platform;
+mod resample;
 mod select;
 mod status;
 
@@ -76,7 +82,12 @@ pub use platform::{
 };
 
 pub use compare::{compare, Comparison};
+pub use corp::{corp, pav, Corp, CurvePoint, Decomposition, Obs};
 pub use metrics::{group_metrics, metrics, CalibrationBin, Metrics, DEFAULT_BINS, MAX_BINS};
+pub use resample::{
+    bootstrap, corp_with_band, observations, overlaps_best, Intervals, Resampling, BAND_POINTS,
+    DEFAULT_RESAMPLES, DEFAULT_SEED, MAX_RESAMPLES,
+};
 pub use select::{horizon, late_pair, score_pair, Horizon, Pair, PairScore, Rule, UnknownRule};
 pub use status::{claim_status, cutoff, cutoff_at, effective_resolution, Dated, Status};
 

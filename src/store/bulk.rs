@@ -1,16 +1,102 @@
 //! What a large import needs beyond the ordinary statements: setting aside the secondary
 //! indexes of `forecasts` and of the history (`events`) while rows stream in, and building
-//! them again before commit.
+//! them again before commit; and making other writers wait for it.
+//!
+//! An import is one transaction, however long the file, so that it lands whole or not at
+//! all and readers never see half of it. It holds SQLite's write lock all that time, longer
+//! than the busy timeout other writers wait on. So an import also holds an advisory lock
+//! on a file beside the ledger (`LEDGER-import`), and a writer that finds that lock held
+//! waits until it is released (the import committed, failed, or its process ended), then
+//! starts its own transaction. The operating system releases the lock with the process, so
+//! a killed import never leaves writers waiting; the file itself stays, empty.
 //!
 //! Keeping an index up to date costs a random B-tree descent per row, which on a ledger
 //! of a million forecasts is most of an import's time; building it once from the finished
 //! table is a sort. Both run inside the caller's transaction, so an import that fails
 //! leaves the indexes as they were, and other readers never see the table without them.
 
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
 use rusqlite::OptionalExtension;
 
 use super::queries::Db;
-use super::StoreError;
+use super::{Store, StoreError};
+
+/// The file an import holds locked: the ledger's path with `-import` appended, as SQLite
+/// names its `-wal` and `-shm` files.
+fn import_lock_path(ledger: &Path) -> PathBuf {
+    let mut name = ledger.as_os_str().to_owned();
+    name.push("-import");
+    PathBuf::from(name)
+}
+
+/// A line on stderr while this process waits on another: without it a command that waits
+/// for a long import would look hung.
+fn say_waiting(what: &str, ledger: &Path) {
+    let _ = writeln!(
+        std::io::stderr(),
+        "waiting for {what} into {} to finish…",
+        ledger.display()
+    );
+}
+
+/// If another process's import holds `ledger`'s import lock, says so and waits until it is
+/// released. Returns whether it waited. Where the lock file is absent, cannot be opened or
+/// cannot be locked, there is nothing to wait for here (writers still wait on SQLite's busy
+/// timeout).
+pub(super) fn wait_for_import(ledger: &Path) -> bool {
+    let Ok(file) = File::open(import_lock_path(ledger)) else {
+        return false;
+    };
+    match file.try_lock_shared() {
+        Ok(()) => false,
+        Err(std::fs::TryLockError::WouldBlock) => {
+            say_waiting("an import", ledger);
+            file.lock_shared().is_ok()
+        }
+        Err(std::fs::TryLockError::Error(_)) => false,
+    }
+    // The lock, if taken, goes with `file`: waiting was all it was for.
+}
+
+impl Store {
+    /// Announces a long write: takes this ledger's import lock (waiting for another import
+    /// to finish first) and keeps it until the store is dropped, so that writers in other
+    /// processes wait for this one instead of failing after the busy timeout. Call it
+    /// before [`Store::write`]. Where the lock file cannot be made (a read-only folder,
+    /// where the write fails anyway), the import goes ahead without it.
+    pub fn hold_for_import(&mut self) {
+        let Some(ledger) = self.path.clone() else {
+            return;
+        };
+        let lock_path = import_lock_path(&ledger);
+        // Made by whoever imports first; another user sharing the ledger may only be able
+        // to read it, which is enough to lock it.
+        let Ok(file) = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .or_else(|_| File::open(&lock_path))
+        else {
+            return;
+        };
+        let locked = match file.try_lock() {
+            Ok(()) => true,
+            Err(std::fs::TryLockError::WouldBlock) => {
+                say_waiting("another import", &ledger);
+                file.lock().is_ok()
+            }
+            Err(std::fs::TryLockError::Error(_)) => false,
+        };
+        if locked {
+            self.import_lock = Some(file);
+        }
+    }
+}
 
 /// A secondary index of `forecasts` or `events`, as its own `CREATE INDEX` statement recorded it in
 /// the schema. Only this module makes one, from `sqlite_master`, so whatever indexes the

@@ -69,6 +69,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// The time of this run, stamped on the events written through this store.
     now: DateTime<Utc>,
+    /// Held while this process imports (see `bulk`): other writers wait for it.
+    import_lock: Option<std::fs::File>,
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -261,6 +263,7 @@ impl Store {
             conn,
             path: path.map(Path::to_path_buf),
             now,
+            import_lock: None,
         })
     }
 
@@ -352,13 +355,34 @@ impl Store {
             }
             .into());
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| write_error(path, e))?;
+        let tx = self.begin_immediate()?;
         let value = f(&Db::new(&tx, now))?;
         tx.commit().map_err(|e| write_error(path, e))?;
         Ok(value)
+    }
+
+    /// Starts the IMMEDIATE transaction of a write. An import holds the write lock far
+    /// longer than the busy timeout; unless this process is the import, it first waits for
+    /// any import in progress, and waits again for one that took the lock meanwhile, instead
+    /// of giving up (see `bulk`).
+    fn begin_immediate(&self) -> Result<rusqlite::Transaction<'_>, StoreError> {
+        let path = self.path.as_deref();
+        let other_import = |path: Option<&Path>| match path {
+            Some(p) if self.import_lock.is_none() => bulk::wait_for_import(p),
+            _ => false,
+        };
+        loop {
+            other_import(path);
+            match rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {
+                Ok(tx) => return Ok(tx),
+                Err(e)
+                    if matches!(
+                        e.sqlite_error_code(),
+                        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                    ) && other_import(path) => {}
+                Err(e) => return Err(write_error(path, e)),
+            }
+        }
     }
 
     /// Runs `f` like [`Store::write`] but always rolls back: a dry run sees every check a
@@ -368,11 +392,7 @@ impl Store {
         E: From<StoreError>,
     {
         let now = self.now;
-        let path = self.path.as_deref();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| write_error(path, e))?;
+        let tx = self.begin_immediate()?;
         let value = f(&Db::new(&tx, now))?;
         tx.rollback().map_err(StoreError::from)?;
         Ok(value)

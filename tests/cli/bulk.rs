@@ -196,3 +196,125 @@ fn reports_agree_on_ties_late_and_backfilled_forecasts() {
     assert_eq!(cat["key"], "cat");
     assert!((cat["brier"].as_f64().expect("brier") - 0.16).abs() < 1e-12);
 }
+
+/// Waits, for at most about a minute, until an import holds the ledger: it holds the lock
+/// file beside it. (A hindsight without that lock, as before issue 11, is waited for until
+/// its write lock has been taken for half a second on end, long past the moment a process
+/// opening the ledger might hold it.)
+fn until_import_holds(env: &Env) {
+    let conn = rusqlite::Connection::open(env.db()).expect("open ledger");
+    // rusqlite waits 5 s on a busy database by default; the probe must not wait at all.
+    conn.busy_timeout(std::time::Duration::ZERO)
+        .expect("no busy timeout");
+    let lock = env.path("ledger.db-import");
+    let mut busy_without_lock_file = 0;
+    for _ in 0..6000 {
+        if let Ok(file) = std::fs::File::open(&lock) {
+            if matches!(
+                file.try_lock_shared(),
+                Err(std::fs::TryLockError::WouldBlock)
+            ) {
+                return;
+            }
+        } else if conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK").is_err() {
+            busy_without_lock_file += 1;
+            if busy_without_lock_file == 50 {
+                return;
+            }
+        } else {
+            busy_without_lock_file = 0;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("the import never took hold of the ledger");
+}
+
+type StderrLines = std::io::Lines<std::io::BufReader<std::process::ChildStderr>>;
+
+/// Reads `child`'s stderr until a line starts with `prefix` (failing if it ends first);
+/// returns the lines after it.
+fn until_said(child: &mut std::process::Child, prefix: &str) -> StderrLines {
+    use std::io::BufRead;
+    let stderr = child.stderr.take().expect("stderr piped");
+    let mut lines = std::io::BufReader::new(stderr).lines();
+    let mut said = String::new();
+    for line in lines.by_ref() {
+        let line = line.expect("utf-8 stderr");
+        if line.starts_with(prefix) {
+            return lines;
+        }
+        said.push_str(&line);
+        said.push('\n');
+    }
+    panic!("expected a line starting {prefix:?}; the process said: {said}");
+}
+
+#[test]
+fn writers_and_imports_wait_for_an_import_however_long_it_takes() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let env = Env::new();
+    env.ok(&["add", "X", "--by", "2030-01-01"]);
+    // An import from a pipe holds the write lock until its input ends: here, for as long
+    // as the test keeps the pipe open.
+    let mut import = env
+        .std_cmd()
+        .args(["import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut input = import.stdin.take().expect("stdin");
+    writeln!(
+        input,
+        "{}",
+        forecast("c1", "importer", 0.3, "2026-01-01T00:00:00Z")
+    )
+    .unwrap();
+    until_import_holds(&env);
+    // A forecast now says it waits for the import (it used to give up after the busy
+    // timeout), and so does a second import; the test ends the first import only once
+    // both have said so.
+    let mut writer = env
+        .std_cmd()
+        .args(["forecast", "c1", "--p", "0.6", "--at", "2026-01-02"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let writer_rest = until_said(&mut writer, "waiting for an import into");
+    let file = write_lines(
+        &env,
+        "second.jsonl",
+        &[forecast("c1", "second", 0.5, "2026-01-04T00:00:00Z")],
+    );
+    let mut second = env
+        .std_cmd()
+        .args(["import", &file])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let second_rest = until_said(&mut second, "waiting for another import into");
+    writeln!(
+        input,
+        "{}",
+        forecast("c1", "importer", 0.4, "2026-01-03T00:00:00Z")
+    )
+    .unwrap();
+    drop(input);
+    let imported = import.wait_with_output().expect("import ends");
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    for (mut child, rest) in [(writer, writer_rest), (second, second_rest)] {
+        let rest: Vec<String> = rest.map_while(Result::ok).collect();
+        assert!(child.wait().expect("ends").success(), "{rest:?}");
+    }
+    let shown = env.json(&["show", "c1", "--json"]);
+    assert_eq!(shown["forecasts"].as_array().unwrap().len(), 4, "{shown}");
+    env.ok(&["verify"]);
+}

@@ -81,7 +81,7 @@ fn two_forecasters() -> Env {
 #[test]
 fn calibration_svg_has_one_series_per_group() {
     let env = two_forecasters();
-    env.ok(&["chart", "calibration", "-o", "cal.svg"]);
+    env.ok(&["chart", "calibration", "--method", "bins", "-o", "cal.svg"]);
     let svg = std::fs::read_to_string(env.path("cal.svg")).unwrap();
     let doc = roxmltree::Document::parse(&svg).expect("valid XML");
     let series: Vec<_> = doc
@@ -110,12 +110,80 @@ fn calibration_svg_has_one_series_per_group() {
 }
 
 #[test]
+fn corp_calibration_is_the_default_with_steps_band_and_histogram() {
+    let env = two_forecasters();
+    env.ok(&[
+        "chart",
+        "calibration",
+        "--resamples",
+        "100",
+        "-o",
+        "corp.svg",
+    ]);
+    let svg = std::fs::read_to_string(env.path("corp.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("valid XML");
+    let count = |class: &str| {
+        doc.descendants()
+            .filter(|n| {
+                n.attribute("class")
+                    .is_some_and(|c| c.split(' ').any(|w| w == class))
+            })
+            .count()
+    };
+    assert!(svg.contains("CORP reliability diagram"), "{svg}");
+    assert_eq!(count("series"), 2);
+    assert_eq!(count("band"), 2, "one consistency band per forecaster");
+    // Each forecaster gave four distinct probabilities: one point each.
+    assert_eq!(count("point"), 8);
+    assert!(count("bar") >= 2, "histogram of forecasts");
+    // Without resamples there is no band, and the bins method draws no band either.
+    env.ok(&[
+        "chart",
+        "calibration",
+        "--resamples",
+        "0",
+        "-o",
+        "plain.svg",
+    ]);
+    let plain = std::fs::read_to_string(env.path("plain.svg")).unwrap();
+    assert!(!plain.contains("class=\"band"));
+    env.ok(&["chart", "calibration", "--method", "bins", "-o", "bins.svg"]);
+    let bins = std::fs::read_to_string(env.path("bins.svg")).unwrap();
+    assert!(!bins.contains("CORP") && !bins.contains("class=\"band"));
+    let e = env.fails(
+        &["chart", "calibration", "--method", "deciles", "-o", "x.svg"],
+        2,
+    );
+    assert!(e.contains("--method"), "{e}");
+    // The HTML page draws and explains the CORP diagram.
+    env.ok(&[
+        "report",
+        "--format",
+        "html",
+        "--resamples",
+        "100",
+        "-o",
+        "r.html",
+    ]);
+    let html = std::fs::read_to_string(env.path("r.html")).unwrap();
+    assert!(html.contains("CORP reliability diagram"));
+    assert!(html.contains("isotonic regression") && html.contains("Dimitriadis"));
+    assert!(html.contains("Brier score, 95% interval"));
+    assert!(html.contains("100 resamples, seed 2021"));
+}
+
+#[test]
 fn history_svg_parses() {
     let env = two_forecasters();
     env.ok(&["chart", "history", "--by", "forecaster", "-o", "hist.svg"]);
     let svg = std::fs::read_to_string(env.path("hist.svg")).unwrap();
     roxmltree::Document::parse(&svg).expect("valid XML");
     assert!(svg.contains("ana") && svg.contains("bob"));
+    // Bins and resamples mean nothing to a history: not offered.
+    for option in ["--bins", "--resamples", "--method"] {
+        let e = env.fails(&["chart", "history", option, "5", "-o", "h.svg"], 2);
+        assert!(e.contains(option), "{e}");
+    }
 }
 
 #[test]
@@ -164,4 +232,85 @@ fn demo_renders_as_html() {
         "conditional claim shown annulled"
     );
     assert!(html.contains("Observer Research Foundation") || html.contains("Kerry"));
+}
+
+/// Issue 11, item 5: the HTML page as of a past date shows only what was known then.
+#[test]
+fn html_report_respects_as_of() {
+    let env = Env::new();
+    for key in ["early", "late"] {
+        env.ok(&[
+            "add",
+            &format!("The {key} event happens"),
+            "--key",
+            key,
+            "--by",
+            "2026-09-01",
+            "--p",
+            "0.7",
+            "--forecaster",
+            "ana",
+            "--at",
+            "2026-01-10",
+        ]);
+    }
+    // Early: no on 1 March, corrected to yes on 1 August (with other evidence).
+    for (outcome, on, evidence) in [
+        ("no", "2026-03-01", "https://example.org/march"),
+        ("yes", "2026-08-01", "https://example.org/august"),
+    ] {
+        env.ok(&[
+            "resolve",
+            "early",
+            outcome,
+            "--on",
+            on,
+            "--evidence",
+            evidence,
+        ]);
+    }
+    // Late: resolved only in August.
+    env.ok(&[
+        "resolve",
+        "late",
+        "yes",
+        "--on",
+        "2026-08-01",
+        "--evidence",
+        "https://example.org/late-news",
+    ]);
+    let out = env.path("april.html");
+    env.ok(&[
+        "report",
+        "--format",
+        "html",
+        "--as-of",
+        "2026-04-01",
+        "--resamples",
+        "50",
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    let html = std::fs::read_to_string(&out).expect("page written");
+    assert!(html.contains("example.org/march"), "{html}");
+    for later in [
+        "example.org/august",
+        "example.org/late-news",
+        "condition pending",
+    ] {
+        assert!(!html.contains(later), "{later} leaked into the April page");
+    }
+    // The same page today shows the August outcomes.
+    let now = env.path("now.html");
+    env.ok(&[
+        "report",
+        "--format",
+        "html",
+        "--resamples",
+        "50",
+        "-o",
+        now.to_str().expect("utf-8 path"),
+    ]);
+    let html = std::fs::read_to_string(&now).expect("page written");
+    assert!(html.contains("example.org/august") && html.contains("example.org/late-news"));
 }

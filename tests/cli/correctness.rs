@@ -474,6 +474,9 @@ fn small_things_a_newcomer_trips_on() {
     assert!(help.contains("Only claims with this tag"), "{help}");
     let help = env.ok(&["resolve", "--help"]);
     assert!(help.contains("--note <NOTE>     Why"), "{help}");
+    // chart history draws no bins, so it offers no --bins.
+    let help = env.ok(&["chart", "history", "--help"]);
+    assert!(!help.contains("--bins"), "{help}");
     // Keys are limited in characters, not bytes.
     let long = "é".repeat(150);
     env.ok(&["add", "z", "--by", "2026-06-30", "--key", &long]);

@@ -263,8 +263,8 @@ fn hostile_text_round_trips_through_add_show_export_and_import() {
     copy.ok(&["import", "in.jsonl"]);
     assert_eq!(copy.ok(&["export"]), jsonl);
 
-    // The flat CSV carries the single-valued fields through quoting unchanged (its lists
-    // are split at ';', so authors and tags are checked only in JSON Lines above).
+    // The flat CSV carries the fields through quoting unchanged, lists too (a ';' inside an
+    // author or a tag is escaped).
     let csv = env.ok(&["export", "--format", "csv"]);
     let third = Env::new();
     std::fs::write(third.path("in.csv"), &csv).unwrap();
@@ -281,5 +281,10 @@ fn hostile_text_round_trips_through_add_show_export_and_import() {
     assert_eq!(shown["forecasts"][1]["note"], evil("note"));
     assert_eq!(shown["forecasts"][1]["forecaster"], evil("forecaster"));
     assert_eq!(shown["resolutions"][0]["evidence"], evil("evidence"));
+    assert_eq!(shown["tags"], serde_json::json!([tag]));
+    assert_eq!(
+        third.json(&["source", "show", &s, "--json"])["authors"],
+        serde_json::json!([evil("author one"), evil("author two")])
+    );
     third.ok(&["verify"]);
 }

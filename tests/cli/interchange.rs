@@ -481,3 +481,280 @@ fn reimport_with_untrimmed_authors_is_recognised() {
         serde_json::json!(["Ana", "Ben"])
     );
 }
+
+// ---- issue 11: hostile and odd files -------------------------------------------------
+
+#[test]
+fn null_lists_and_byte_order_marks_are_accepted() {
+    // JSON Lines: null for the optional lists, and a BOM before the first record.
+    let env = Env::new();
+    let file = write(
+        &env,
+        "bom.jsonl",
+        "\u{feff}{\"type\":\"source\",\"key\":\"s\",\"title\":\"T\",\"authors\":null}\n\
+         {\"type\":\"claim\",\"key\":\"k\",\"statement\":\"X\",\"resolve_by\":\"2030-01-01\",\"tags\":null}\n",
+    );
+    env.ok(&["import", &file]);
+    assert_eq!(
+        env.json(&["source", "show", "s", "--json"])["authors"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        env.json(&["show", "k", "--json"])["tags"],
+        serde_json::json!([])
+    );
+
+    // CSV: the ledger's own export with a BOM in front comes in whole.
+    let a = full();
+    let csv = a.ok(&["export", "--format", "csv"]);
+    let b = Env::new();
+    let file = write(&b, "bom.csv", &format!("\u{feff}{csv}\n"));
+    b.ok(&["import", "--format", "csv", &file]);
+    assert_eq!(b.json(&["list", "--json"]).as_array().unwrap().len(), 2);
+
+    // Fatebook: the same, with the first column's name in quotes too.
+    let c = Env::new();
+    let quoted = FATEBOOK.replacen("Question title", "\"Question title\"", 1);
+    let file = write(&c, "bom-fatebook.csv", &format!("\u{feff}{quoted}"));
+    c.ok(&["import", "--format", "fatebook-csv", &file]);
+    assert_eq!(c.json(&["list", "--json"]).as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn csv_lists_keep_their_semicolons() {
+    let env = Env::new();
+    env.ok(&[
+        "source",
+        "add",
+        "--title",
+        "T",
+        "--author",
+        "Doe, J.; Roe",
+        "--author",
+        "Ann",
+    ]);
+    env.ok(&[
+        "add",
+        "X",
+        "--by",
+        "2030-01-01",
+        "--source",
+        "s1",
+        "--tag",
+        "r&d;policy",
+        "--tag",
+        "back\\slash;",
+    ]);
+    env.ok(&["export", "--format", "csv", "-o", "l.csv"]);
+    // Into the same ledger: recognised, nothing changes.
+    let before = env.dump();
+    env.ok(&["import", "--format", "csv", "l.csv"]);
+    assert_eq!(env.dump(), before);
+    // Into a fresh one: the same lists.
+    let fresh = Env::new();
+    std::fs::copy(env.path("l.csv"), fresh.path("l.csv")).unwrap();
+    fresh.ok(&["import", "--format", "csv", "l.csv"]);
+    assert_eq!(
+        fresh.json(&["source", "show", "s1", "--json"])["authors"],
+        serde_json::json!(["Doe, J.; Roe", "Ann"])
+    );
+    assert_eq!(
+        fresh.json(&["show", "c1", "--json"])["tags"],
+        env.json(&["show", "c1", "--json"])["tags"]
+    );
+    assert_eq!(
+        fresh.json(&["show", "c1", "--json"])["tags"],
+        serde_json::json!(["back\\slash;", "r&d;policy"])
+    );
+}
+
+/// The outcome `list` reports for `key`, and how many resolutions `show` lists.
+fn outcome(env: &Env, key: &str) -> (serde_json::Value, usize) {
+    let list = env.json(&["list", "--json"]);
+    let row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == key)
+        .unwrap()
+        .clone();
+    let shown = env.json(&["show", key, "--json"]);
+    (
+        row["outcome"].clone(),
+        shown["resolutions"].as_array().unwrap().len(),
+    )
+}
+
+#[test]
+fn a_correction_in_an_import_is_kept_and_the_last_line_wins() {
+    let claim = r#"{"type":"claim","key":"k","statement":"X","resolve_by":"2020-12-31"}"#;
+    let res = |o: &str| {
+        format!(r#"{{"type":"resolution","claim":"k","outcome":"{o}","resolved_on":"2020-06-01"}}"#)
+    };
+    // yes, no, yes in one file: three records, yes current; the same file again adds nothing.
+    let env = Env::new();
+    let file = write(
+        &env,
+        "flip.jsonl",
+        &format!("{claim}\n{}\n{}\n{}\n", res("yes"), res("no"), res("yes")),
+    );
+    env.ok(&["import", &file]);
+    assert_eq!(outcome(&env, "k"), (serde_json::json!("yes"), 3));
+    let before = env.dump();
+    env.ok(&["import", &file]);
+    assert_eq!(env.dump(), before);
+
+    // The ledger holds yes then no; a file brings yes again: yes becomes current, once.
+    let env = Env::new();
+    env.ok(&["add", "X", "--key", "k", "--by", "2020-12-31"]);
+    env.ok(&["resolve", "k", "yes", "--on", "2020-06-01"]);
+    env.ok(&["resolve", "k", "no", "--on", "2020-06-01"]);
+    let file = write(&env, "again.jsonl", &format!("{}\n", res("yes")));
+    env.ok(&["import", &file]);
+    assert_eq!(outcome(&env, "k"), (serde_json::json!("yes"), 3));
+    let before = env.dump();
+    env.ok(&["import", &file]);
+    assert_eq!(env.dump(), before);
+
+    // A resolution waiting for the end of the file still stops a later forecast.
+    let env = Env::new();
+    let late =
+        r#"{"type":"forecast","claim":"k","forecaster":"me","p":0.5,"made_at":"2020-07-01"}"#;
+    let file = write(
+        &env,
+        "late.jsonl",
+        &format!("{claim}\n{}\n{late}\n", res("yes")),
+    );
+    let err = env.fails(&["import", &file], 1);
+    assert!(
+        err.contains("late.jsonl:3:") && err.contains("made_at"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_export_reimports_into_its_own_ledger_unchanged() {
+    let full = full();
+    // Free text keeps its spaces through the CSV.
+    full.ok(&[
+        "forecast",
+        "c2",
+        "--p",
+        "0.6",
+        "--forecaster",
+        "author",
+        "--at",
+        "2015-06-02",
+        "--note",
+        "  spaced  ",
+    ]);
+    let demo = Env::new();
+    demo.ok(&["--db", demo.db().to_str().unwrap(), "demo"]);
+    for env in [&full, &demo] {
+        for format in ["jsonl", "csv"] {
+            env.ok(&["export", "--format", format, "-o", "own"]);
+            let before = env.dump();
+            let out = env
+                .cmd()
+                .args(["import", "--format", format, "own"])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{format}");
+            let said = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                said.contains("imported 0 sources, 0 claims, 0 forecasts, 0 resolutions"),
+                "{format}: {said}"
+            );
+            assert_eq!(env.dump(), before, "{format}: the ledger changed");
+        }
+    }
+    // The CSV carries every column a fresh ledger needs to give the same CSV back.
+    let csv = full.ok(&["export", "--format", "csv"]);
+    let fresh = Env::new();
+    let file = write(&fresh, "in.csv", &csv);
+    fresh.ok(&["import", "--format", "csv", &file]);
+    assert_eq!(fresh.ok(&["export", "--format", "csv"]), csv);
+}
+
+#[test]
+fn a_bad_time_in_the_csv_names_its_column() {
+    let a = full();
+    let csv = a.ok(&["export", "--format", "csv"]);
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    for column in [
+        "resolution_recorded_at",
+        "claim_recorded_at",
+        "source_recorded_at",
+        "created_at",
+    ] {
+        let at = header.iter().position(|h| *h == column).unwrap();
+        let mut r = ::csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+        let mut w = ::csv::Writer::from_writer(Vec::new());
+        w.write_record(r.headers().unwrap()).unwrap();
+        for row in r.records() {
+            let mut row: Vec<String> = row.unwrap().iter().map(str::to_string).collect();
+            row[at] = "2026-13-01T00:00:00Z".into();
+            w.write_record(&row).unwrap();
+        }
+        let b = Env::new();
+        b.ok(&["add", "Already here", "--by", "2030-01-01"]);
+        let before = b.dump();
+        std::fs::write(b.path("bad.csv"), w.into_inner().unwrap()).unwrap();
+        let err = b.fails(&["import", "--format", "csv", "bad.csv"], 1);
+        assert!(
+            err.contains("bad.csv:2:") && err.contains(&format!("{column}: invalid value")),
+            "{column}: {err}"
+        );
+        assert_eq!(b.dump(), before);
+    }
+}
+
+#[test]
+fn forecasts_after_mixed_resolutions_meet_the_current_one() {
+    // The ledger: k resolved yes on 2020-01-01. The file: no on 2020-09-01 (no recorded
+    // time, so it waits), then the stored yes again with its recorded time (present), then
+    // a forecast of 2020-05-01: before the current resolution (no, 2020-09-01), so accepted.
+    let env = Env::new();
+    env.ok(&["add", "X", "--key", "k", "--by", "2020-12-31"]);
+    env.ok(&["resolve", "k", "yes", "--on", "2020-01-01"]);
+    let file = write(
+        &env,
+        "mixed.jsonl",
+        &[
+            r#"{"type":"resolution","claim":"k","outcome":"no","resolved_on":"2020-09-01"}"#,
+            &format!(
+                r#"{{"type":"resolution","claim":"k","outcome":"yes","resolved_on":"2020-01-01","recorded_at":"{}"}}"#,
+                crate::common::NOW
+            ),
+            r#"{"type":"forecast","claim":"k","forecaster":"me","p":0.5,"made_at":"2020-05-01"}"#,
+            "",
+        ]
+        .join("\n"),
+    );
+    env.ok(&["import", &file]);
+    assert_eq!(outcome(&env, "k"), (serde_json::json!("no"), 2));
+    let before = env.dump();
+    env.ok(&["import", &file]);
+    assert_eq!(env.dump(), before);
+}
+
+#[test]
+fn a_bad_resolution_is_named_on_its_own_line_though_it_waits() {
+    let env = Env::new();
+    env.ok(&["add", "X", "--key", "k", "--by", "2030-12-31"]);
+    let before = env.dump();
+    // Resolved on a day after it was recorded (now): refused at line 1, not at the end of
+    // the file, and before the bad forecast on line 2.
+    let file = write(
+        &env,
+        "bad.jsonl",
+        "{\"type\":\"resolution\",\"claim\":\"k\",\"outcome\":\"yes\",\"resolved_on\":\"2030-01-01\"}\n\
+         {\"type\":\"forecast\",\"claim\":\"k\",\"forecaster\":\"me\",\"p\":7,\"made_at\":\"2020-01-01\"}\n",
+    );
+    let err = env.fails(&["import", &file], 1);
+    assert!(
+        err.contains("bad.jsonl:1:") && err.contains("resolved_on"),
+        "{err}"
+    );
+    assert_eq!(env.dump(), before);
+}

@@ -3,6 +3,7 @@
 mod bulk;
 mod charts;
 mod common;
+mod corp;
 mod correctness;
 mod extract;
 mod hostile;

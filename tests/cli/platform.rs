@@ -194,7 +194,7 @@ fn the_window_survives_export_and_import_byte_for_byte() {
     let header = csv.lines().next().unwrap();
     assert!(
         header.starts_with("claim,statement,resolve_by,condition,")
-            && header.ends_with(",evidence,opens_at,closes_at"),
+            && header.ends_with(",source_recorded_at,opens_at,closes_at"),
         "{header}"
     );
     std::fs::write(a.path("ledger.csv"), format!("{csv}\n")).unwrap();
