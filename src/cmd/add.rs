@@ -27,6 +27,12 @@ pub struct AddArgs {
     /// A claim that must resolve yes for this one to be scored.
     #[arg(long = "if", value_name = "CLAIM")]
     pub condition: Option<String>,
+    /// When forecasting opens: RFC 3339 or YYYY-MM-DD (default: with the first forecast).
+    #[arg(long, value_name = "TIME")]
+    pub opens_at: Option<String>,
+    /// When forecasting closes: RFC 3339 or YYYY-MM-DD. Forecasts made later never count.
+    #[arg(long, value_name = "TIME")]
+    pub closes_at: Option<String>,
     /// A tag; repeat for several.
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
@@ -54,6 +60,16 @@ pub fn run(a: AddArgs, ctx: &Ctx) -> anyhow::Result<()> {
         a.at.as_deref()
             .map(|s| parse::time("--at", s))
             .transpose()?;
+    let opens_at = a
+        .opens_at
+        .as_deref()
+        .map(|s| parse::time("--opens-at", s))
+        .transpose()?;
+    let closes_at = a
+        .closes_at
+        .as_deref()
+        .map(|s| parse::time("--closes-at", s))
+        .transpose()?;
     let forecaster = forecaster_arg(a.forecaster.as_deref())?;
     let mut store = ctx.open()?;
     let key = store.write(|db| -> anyhow::Result<String> {
@@ -67,6 +83,8 @@ pub fn run(a: AddArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 key,
                 statement: a.statement.clone(),
                 resolve_by,
+                opens_at,
+                closes_at,
                 source: a.source.clone(),
                 condition: a.condition.clone(),
                 quote: a.quote.clone(),
@@ -77,6 +95,7 @@ pub fn run(a: AddArgs, ctx: &Ctx) -> anyhow::Result<()> {
             },
         )?;
         if let Some((p, note)) = &p {
+            super::forecast::refuse_after_close(&row.claim, made_at.unwrap_or(ctx.now))?;
             ledger::record_forecast(
                 db,
                 &Forecast {

@@ -55,7 +55,7 @@ pub fn run(args: CompareArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let q = filters.query(ctx)?;
     let store = ctx.open()?;
     let db = store.read()?;
-    crate::ledger::check_filters(&db, q.source.as_deref(), q.tag.as_deref(), &q.forecasters)?;
+    super::report::check_filters(&db, &q)?;
     let scoring = report::load(&db, &q)?;
     let c = score::compare(scoring.items.iter().map(|i| &i.score), &args.a, &args.b);
     if args.format == CompareFormat::Json {

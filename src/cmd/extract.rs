@@ -179,6 +179,8 @@ fn jsonl(
                 key: key(&c.id),
                 statement: c.statement.clone(),
                 resolve_by: format_date(c.resolve_by),
+                opens_at: None,
+                closes_at: None,
                 source: source.map(str::to_string),
                 condition: c.condition.as_deref().map(key),
                 quote: Some(c.quote.clone()),

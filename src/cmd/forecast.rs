@@ -58,6 +58,26 @@ pub fn probability_arg(s: &str) -> anyhow::Result<(f64, Option<String>)> {
     }
 }
 
+/// A forecast made from the command line after the claim closed is refused, naming the
+/// close time (an imported one is kept, and never counts).
+pub fn refuse_after_close(
+    claim: &crate::domain::Claim,
+    made_at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), crate::domain::InputError> {
+    match claim.closes_at {
+        Some(close) if made_at > close => Err(crate::domain::InputError::new(
+            "--at",
+            &parse::format_time(made_at),
+            &format!(
+                "{} closed at {}; expected a time at or before it",
+                claim.key,
+                parse::format_time(close)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 pub fn run(a: ForecastArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let (p, phrase_note) = probability_arg(&a.p)?;
     let made_at = match &a.at {
@@ -78,10 +98,10 @@ pub fn run(a: ForecastArgs, ctx: &Ctx) -> anyhow::Result<()> {
     };
     let mut store = ctx.open()?;
     let due = store.write(|db| -> anyhow::Result<chrono::NaiveDate> {
+        let claim = ledger::claim(db, "claim", &forecast.claim)?.claim;
+        refuse_after_close(&claim, made_at)?;
         ledger::record_forecast(db, &forecast, ledger::Duplicates::Insert)?;
-        Ok(ledger::claim(db, "claim", &forecast.claim)?
-            .claim
-            .resolve_by)
+        Ok(claim.resolve_by)
     })?;
     render::note(&format!(
         "recorded: {} gives {} {} at {}",

@@ -40,6 +40,11 @@ pub struct Filters {
     /// Leave out backfilled forecasts (recorded more than a day after they were made).
     #[arg(long)]
     pub live_only: bool,
+    /// Add the crowd as a forecaster, crowd:median, crowd:mean or crowd:geo-mean-odds: on
+    /// each claim, that aggregate of every real forecaster's forecasts (repeatable).
+    #[arg(long = "crowd", value_name = "AGGREGATE",
+          value_parser = ["median", "mean", "geo-mean-odds"])]
+    pub crowds: Vec<String>,
 }
 
 impl Filters {
@@ -72,7 +77,26 @@ impl Filters {
                 .transpose()?,
             since: date("--since", &self.since)?,
             until: date("--until", &self.until)?,
+            crowds: self.crowds()?,
         })
+    }
+
+    /// The crowds asked for with `--crowd`, and those named with `--forecaster crowd:…`.
+    pub fn crowds(&self) -> anyhow::Result<Vec<score::Aggregate>> {
+        let mut crowds = Vec::new();
+        for c in &self.crowds {
+            crowds.push(c.parse::<score::Aggregate>().map_err(|_| {
+                crate::domain::InputError::new("--crowd", c, score::Aggregate::ACCEPTED)
+            })?);
+        }
+        crowds.extend(
+            self.forecasters
+                .iter()
+                .filter_map(|f| score::Aggregate::from_forecaster(f.trim())),
+        );
+        crowds.sort();
+        crowds.dedup();
+        Ok(crowds)
     }
 
     /// A one-line description of what was scored, for titles and headers.
@@ -99,6 +123,16 @@ impl Filters {
         }
         if q.live_only {
             filters.push("live forecasts only".into());
+        }
+        // Crowds the forecaster filter already names are not said twice.
+        let crowds: Vec<&str> = q
+            .crowds
+            .iter()
+            .filter(|c| !q.forecasters.contains(&c.forecaster()))
+            .map(|c| c.as_str())
+            .collect();
+        if !crowds.is_empty() {
+            filters.push(format!("crowd {}", crowds.join(", ")));
         }
         if !filters.is_empty() {
             parts.push(filters.join(", "));
@@ -198,6 +232,9 @@ pub struct Group {
     pub overlaps_best: Option<bool>,
     /// CORP calibration: PAV recalibration and the MCB/DSC/UNC decomposition.
     pub corp: Option<Corp>,
+    /// Baseline and peer scores and the Brier score relative to the crowd median.
+    #[serde(flatten)]
+    pub platform: score::PlatformMetrics,
 }
 
 #[derive(serde::Serialize)]
@@ -210,6 +247,20 @@ pub struct ReportJson {
     pub resamples: usize,
     pub seed: u64,
     pub groups: Vec<Group>,
+}
+
+/// Refuses filters that name what the ledger does not hold. The crowds' names
+/// (`crowd:median`, ...) are not in the ledger: [`Filters::query`] turned them into
+/// crowds to score.
+pub fn check_filters(db: &crate::store::Db<'_>, q: &Query) -> anyhow::Result<()> {
+    let real: Vec<String> = q
+        .forecasters
+        .iter()
+        .filter(|f| score::Aggregate::from_forecaster(f).is_none())
+        .cloned()
+        .collect();
+    crate::ledger::check_filters(db, q.source.as_deref(), q.tag.as_deref(), &real)?;
+    Ok(())
 }
 
 /// Scores what the filters cover and groups it.
@@ -232,13 +283,15 @@ pub fn compute(
     let resampling = resampling.resampling()?;
     let q = filters.query(ctx)?;
     let db = store.read()?;
-    crate::ledger::check_filters(&db, q.source.as_deref(), q.tag.as_deref(), &q.forecasters)?;
+    check_filters(&db, &q)?;
     let scoring = report::load(&db, &q)?;
     drop(db);
     let mut grouped: BTreeMap<GroupKey, Vec<&PairScore>> = BTreeMap::new();
+    let mut platform: BTreeMap<GroupKey, Vec<&score::PlatformScore>> = BTreeMap::new();
     for it in &scoring.items {
         for k in report::group_keys(by, &scoring.claims[it.claim], &it.score) {
-            grouped.entry(k).or_default().push(&it.score);
+            grouped.entry(k.clone()).or_default().push(&it.score);
+            platform.entry(k).or_default().push(&it.platform);
         }
     }
     let grouped: Vec<(String, Vec<&PairScore>)> =
@@ -256,6 +309,10 @@ pub fn compute(
     for (g, mark) in groups.iter_mut().zip(marks) {
         g.overlaps_best = mark;
     }
+    // `group_all` keeps the groups in key order, as `platform` holds them.
+    for (g, (_, scores)) in groups.iter_mut().zip(platform) {
+        g.platform = score::platform_metrics(scores);
+    }
     Ok((q, scoring, groups))
 }
 
@@ -269,6 +326,7 @@ fn group(key: &str, items: &[&PairScore], bins: usize, r: &Resampling) -> Group 
         intervals: score::bootstrap(items.iter().copied(), r, key),
         overlaps_best: None,
         corp: score::corp_with_band(&obs, r, key),
+        platform: score::PlatformMetrics::default(),
     }
 }
 
@@ -387,6 +445,11 @@ pub fn group_row(g: &Group) -> crate::render::html::HtmlGroup {
         corp_log_loss_dsc: g.corp.as_ref().map(|c| c.log_loss.dsc),
         corp_log_loss_unc: g.corp.as_ref().map(|c| c.log_loss.unc),
         corp_log_loss_mcb_p: g.corp.as_ref().and_then(|c| c.log_loss.mcb_p_value),
+        baseline: g.platform.baseline,
+        peer: g.platform.peer,
+        baseline_sum: g.platform.baseline_sum,
+        peer_sum: g.platform.peer_sum,
+        relative_brier: g.platform.relative_brier,
     }
 }
 
@@ -549,6 +612,7 @@ pub fn table_text(description: &str, by: GroupBy, groups: &[Group]) -> String {
             "≈ Brier interval overlaps the best one's: on this evidence the two cannot be told apart\n",
         );
     }
+    text.push_str(&platform_table(&by_name, groups));
     if let [only] = groups {
         text.push('\n');
         text.push_str(&calibration_table(&only.metrics));
@@ -558,6 +622,37 @@ pub fn table_text(description: &str, by: GroupBy, groups: &[Group]) -> String {
         }
     }
     text
+}
+
+/// The platforms' scores of each group, in a table of their own so that the main one
+/// stays narrow: Metaculus's baseline and peer scores (means and sums, in points) and the
+/// mean Brier score relative to the crowd median's.
+fn platform_table(by_name: &str, groups: &[Group]) -> String {
+    let mut t = render::table::new(&[
+        by_name,
+        "BASELINE",
+        "PEER",
+        "BASELINE SUM",
+        "PEER SUM",
+        "BRIER VS CROWD",
+    ]);
+    for g in groups {
+        let p = &g.platform;
+        t.add_row(vec![
+            render::truncate(&g.key, 22),
+            render::points(p.baseline),
+            render::points(p.peer),
+            render::points(p.baseline_sum),
+            render::points(p.peer_sum),
+            p.relative_brier
+                .map(|r| format!("{r:+.3}"))
+                .unwrap_or_else(|| "–".into()),
+        ]);
+    }
+    format!(
+        "\nscores as platforms publish them (baseline, peer: Metaculus; Brier vs the crowd median)\n{}",
+        render::table::render(&t)
+    )
 }
 
 /// A 95% interval as ` (.051–.146)` (a leading zero dropped to keep tables narrow), or
@@ -690,7 +785,7 @@ pub fn calibration_table(m: &Metrics) -> String {
     }
     if let Some(c) = m.coverage {
         out.push_str(&format!(
-            "coverage {:.0}% of open days had a standing forecast\n",
+            "coverage {:.0}% of the open time had a standing forecast\n",
             c * 100.0
         ));
     }

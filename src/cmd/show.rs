@@ -51,8 +51,19 @@ pub struct Shown {
     pub forecasts: Vec<ShownForecast>,
     pub resolutions: Vec<ShownResolution>,
     /// Each forecaster's counted forecast (rule latest, as of today) with its scores; the
-    /// Brier and log loss are null until the claim is scored.
-    pub scores: Vec<crate::score::PairScore>,
+    /// Brier, log loss, baseline and peer are null until the claim is scored.
+    pub scores: Vec<ShownScore>,
+}
+
+/// A pair's scores as `show` gives them.
+#[derive(serde::Serialize)]
+pub struct ShownScore {
+    #[serde(flatten)]
+    pub score: crate::score::PairScore,
+    /// Metaculus's baseline score of the counted forecast.
+    pub baseline: Option<f64>,
+    /// Metaculus's peer score against the other forecasters' counted forecasts.
+    pub peer: Option<f64>,
 }
 
 pub fn run(a: ShowArgs, ctx: &Ctx) -> anyhow::Result<()> {
@@ -130,7 +141,7 @@ fn scores(
     db: &crate::store::Db<'_>,
     row: &crate::store::ClaimRow,
     ctx: &Ctx,
-) -> anyhow::Result<(crate::score::Status, Vec<crate::score::PairScore>)> {
+) -> anyhow::Result<(crate::score::Status, Vec<ShownScore>)> {
     let history =
         |r: &crate::store::ClaimRow| -> anyhow::Result<Vec<(Outcome, chrono::NaiveDate)>> {
             Ok(db
@@ -146,6 +157,7 @@ fn scores(
     };
     let (status, resolved_on, cutoff) = report::claim_state(
         row.claim.resolve_by,
+        row.claim.closes_at,
         &own,
         condition.as_deref(),
         Some(ctx.today()),
@@ -155,6 +167,8 @@ fn scores(
         key: row.claim.key.clone(),
         statement: row.claim.statement.clone(),
         resolve_by: row.claim.resolve_by,
+        opens_at: row.claim.opens_at,
+        closes_at: row.claim.closes_at,
         condition_id: None,
         source: row.claim.source.clone(),
         publisher: None,
@@ -175,10 +189,15 @@ fn scores(
         }
         Ok(())
     })?;
-    Ok((
-        status,
-        report::score_claim(&claim, &forecasts, Rule::Latest),
-    ))
+    let scores = report::score_claim(&claim, &forecasts, Rule::Latest, &[])
+        .into_iter()
+        .map(|s| ShownScore {
+            score: s.score,
+            baseline: s.platform.baseline,
+            peer: s.platform.peer,
+        })
+        .collect();
+    Ok((status, scores))
 }
 
 /// The claim as text, several lines.
@@ -197,6 +216,12 @@ pub fn human(s: &Shown) -> String {
             None => parse::format_date(c.resolve_by),
         },
     ));
+    if let Some(t) = c.opens_at {
+        lines.push(field("opens at", render::time(t)));
+    }
+    if let Some(t) = c.closes_at {
+        lines.push(field("closes at", render::time(t)));
+    }
     lines.push(field("status", s.status.clone()));
     if let Some(k) = &c.source {
         lines.push(field(
@@ -238,24 +263,33 @@ pub fn human(s: &Shown) -> String {
         }
         lines.push(render::table::render(&t).trim_end().to_string());
     }
-    if s.scores.iter().any(|x| x.brier.is_some()) {
+    if s.scores.iter().any(|x| x.score.brier.is_some()) {
         lines.push(String::new());
-        let mut t = render::table::new(&["FORECASTER", "COUNTED P", "BRIER", "LOG LOSS"]);
+        let mut t = render::table::new(&[
+            "FORECASTER",
+            "COUNTED P",
+            "BRIER",
+            "LOG LOSS",
+            "BASELINE",
+            "PEER",
+        ]);
         for x in &s.scores {
-            let p = if x.late {
-                format!("{} (late)", render::percent(x.p))
+            let p = if x.score.late {
+                format!("{} (late)", render::percent(x.score.p))
             } else {
-                render::percent(x.p)
+                render::percent(x.score.p)
             };
             t.add_row(vec![
-                render::truncate(&x.forecaster, 16),
+                render::truncate(&x.score.forecaster, 16),
                 p,
-                render::metric(x.brier),
-                render::metric(x.log_loss),
+                render::metric(x.score.brier),
+                render::metric(x.score.log_loss),
+                render::points(x.baseline),
+                render::points(x.peer),
             ]);
         }
         lines.push("scores (rule latest)".to_string());
-        if s.scores.iter().any(|x| x.late) {
+        if s.scores.iter().any(|x| x.score.late) {
             lines.push(
                 "(late: every forecast came after the cutoff, so it never counts)".to_string(),
             );

@@ -110,6 +110,8 @@ impl Record {
             Record::Claim(c) => {
                 c.tags.sort();
                 c.tags.dedup();
+                c.opens_at = c.opens_at.map(truncate_seconds);
+                c.closes_at = c.closes_at.map(truncate_seconds);
                 c.created_at = truncate_seconds(c.created_at);
                 c.recorded_at = truncate_seconds(c.recorded_at);
             }
@@ -342,6 +344,8 @@ pub fn fields(kind: Kind) -> &'static [&'static str] {
             "key",
             "statement",
             "resolve_by",
+            "opens_at",
+            "closes_at",
             "source",
             "condition",
             "quote",
@@ -371,6 +375,10 @@ fn opt(s: &Option<String>) -> Cell {
     s.as_deref().map(text).unwrap_or(Cell::Null)
 }
 
+fn opt_time(t: Option<DateTime<Utc>>) -> Cell {
+    t.map(|t| Cell::Text(format_time(t))).unwrap_or(Cell::Null)
+}
+
 /// What the table should hold for this record, cell by cell.
 pub fn image(record: &Record) -> Image {
     let cells: Vec<Cell> = match record {
@@ -391,6 +399,8 @@ pub fn image(record: &Record) -> Image {
             text(&c.key),
             text(&c.statement),
             Cell::Text(format_date(c.resolve_by)),
+            opt_time(c.opens_at),
+            opt_time(c.closes_at),
             opt(&c.source),
             opt(&c.condition),
             opt(&c.quote),
@@ -531,6 +541,8 @@ mod tests {
             key: "c1".into(),
             statement: "It rains".into(),
             resolve_by: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+            opens_at: None,
+            closes_at: None,
             source: Some("s1".into()),
             condition: None,
             quote: None,
@@ -539,11 +551,24 @@ mod tests {
             created_at: t(10),
             recorded_at: t(10),
         };
-        let e = Event::new(2, t(10), Record::Claim(claim).normalised());
+        let e = Event::new(2, t(10), Record::Claim(claim.clone()).normalised());
+        // A claim without a window keeps the bytes it had before the window existed.
         assert_eq!(
             payload(&e).unwrap(),
             r#"{"v":1,"kind":"claim","id":2,"at":"2026-11-28T10:00:00Z","record":{"key":"c1","statement":"It rains","resolve_by":"2027-01-01","source":"s1","condition":null,"quote":null,"criteria":"Met office","tags":["a","b"],"created_at":"2026-11-28T10:00:00Z","recorded_at":"2026-11-28T10:00:00Z"}}"#
         );
+        let windowed = Claim {
+            opens_at: Some(t(11)),
+            closes_at: Some(t(14)),
+            ..claim
+        };
+        let e = Event::new(2, t(10), Record::Claim(windowed).normalised());
+        let text = payload(&e).unwrap();
+        assert_eq!(
+            text,
+            r#"{"v":1,"kind":"claim","id":2,"at":"2026-11-28T10:00:00Z","record":{"key":"c1","statement":"It rains","resolve_by":"2027-01-01","opens_at":"2026-11-28T11:00:00Z","closes_at":"2026-11-28T14:00:00Z","source":"s1","condition":null,"quote":null,"criteria":"Met office","tags":["a","b"],"created_at":"2026-11-28T10:00:00Z","recorded_at":"2026-11-28T10:00:00Z"}}"#
+        );
+        assert_eq!(parse_payload(&text).unwrap(), e);
         assert_eq!(
             payload(&Event::new(12, t(11), Record::Forecast(forecast(0.6)))).unwrap(),
             r#"{"v":1,"kind":"forecast","id":12,"at":"2026-11-28T11:00:00Z","record":{"claim":"c1","forecaster":"ana","p":0.6,"made_at":"2026-11-28T09:00:00Z","note":null,"recorded_at":"2026-11-28T10:00:00Z"}}"#

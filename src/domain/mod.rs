@@ -35,6 +35,13 @@ pub struct Claim {
     pub key: String,
     pub statement: String,
     pub resolve_by: NaiveDate,
+    /// When forecasting on the claim opened; `None` means with its first forecast.
+    /// Left out of JSON when empty, so records made before it existed keep their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<DateTime<Utc>>,
+    /// When forecasting closed: forecasts made after it never count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closes_at: Option<DateTime<Utc>>,
     /// Key of the source the claim was read in.
     pub source: Option<String>,
     /// Key of a claim that must resolve yes for this one to be scored.

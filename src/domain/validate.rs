@@ -67,6 +67,24 @@ pub fn resolve_by_after_publication(
     }
 }
 
+/// A claim cannot close before it opens.
+pub fn claim_window(
+    opens_at: Option<DateTime<Utc>>,
+    closes_at: Option<DateTime<Utc>>,
+) -> Result<(), InputError> {
+    match (opens_at, closes_at) {
+        (Some(open), Some(close)) if close < open => Err(InputError::new(
+            "closes_at",
+            &super::parse::format_time(close),
+            &format!(
+                "expected a time at or after opens_at {}",
+                super::parse::format_time(open)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// A resolution cannot say the outcome became known after the day it was recorded: a
 /// future `resolved_on` would leave the claim looking open until then.
 pub fn resolved_by_recording(
@@ -264,6 +282,12 @@ mod tests {
     fn deadline_before_publication_refused() {
         let p = NaiveDate::from_ymd_opt(2015, 5, 26);
         let early = NaiveDate::from_ymd_opt(2015, 5, 25).unwrap();
+        let open = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 3, 1, 14, 0, 0).unwrap();
+        let e = claim_window(Some(open), Some(open - chrono::Duration::seconds(1))).unwrap_err();
+        assert_eq!(e.field, "closes_at");
+        assert!(e.to_string().contains("2026-03-01T14:00:00Z"), "{e}");
+        assert!(claim_window(Some(open), Some(open)).is_ok());
+        assert!(claim_window(None, Some(open)).is_ok() && claim_window(Some(open), None).is_ok());
         let e = resolve_by_after_publication(early, p).unwrap_err();
         assert_eq!(e.field, "resolve_by");
         assert!(e.accepted.contains("2015-05-26"));

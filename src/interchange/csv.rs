@@ -13,10 +13,11 @@ use crate::domain::{is_backfilled, Source};
 use crate::error::Refused;
 use crate::store::{Db, StoreError};
 
-/// The columns, in order (README documents each). The last five came later and carry what a
+/// The columns, in order (README documents each). The last seven came later and carry what a
 /// re-import needs to recognise every record (a resolution's note and recorded-at time) and
-/// the claim's and source's own times; a file without them still imports.
-pub const COLUMNS: [&str; 27] = [
+/// the claim's and source's own times, then the claim's window (`opens_at`, `closes_at`); a
+/// file without them still imports.
+pub const COLUMNS: [&str; 29] = [
     "claim",
     "statement",
     "resolve_by",
@@ -44,6 +45,8 @@ pub const COLUMNS: [&str; 27] = [
     "created_at",
     "claim_recorded_at",
     "source_recorded_at",
+    "opens_at",
+    "closes_at",
 ];
 
 /// Lists inside one cell (tags, authors) are joined with this; a `;` or `\` inside an item
@@ -139,6 +142,8 @@ pub fn export(db: &Db<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
             format_time(c.created_at),
             format_time(c.recorded_at),
             src.map(|s| format_time(s.recorded_at)).unwrap_or_default(),
+            c.opens_at.map(format_time).unwrap_or_default(),
+            c.closes_at.map(format_time).unwrap_or_default(),
         ];
         let forecasts = db.forecasts(&row)?;
         if forecasts.is_empty() {
@@ -241,6 +246,8 @@ pub fn import(
                 key: claim.clone(),
                 statement: text("statement").to_string(),
                 resolve_by: get("resolve_by").to_string(),
+                opens_at: non_empty(get("opens_at")),
+                closes_at: non_empty(get("closes_at")),
                 source,
                 condition: non_empty(get("condition")),
                 quote: non_empty(text("quote")),

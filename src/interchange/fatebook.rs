@@ -142,6 +142,8 @@ pub fn import(
                 key: key.clone(),
                 statement,
                 resolve_by: format_date(resolve_by.date_naive()),
+                opens_at: None,
+                closes_at: None,
                 source: None,
                 condition: None,
                 quote: None,

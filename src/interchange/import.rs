@@ -382,6 +382,16 @@ impl Importer {
             key: validate::key("key", &r.key)?,
             statement: r.statement,
             resolve_by: parse::date("resolve_by", &r.resolve_by)?,
+            opens_at: r
+                .opens_at
+                .as_deref()
+                .map(|t| parse::time("opens_at", t))
+                .transpose()?,
+            closes_at: r
+                .closes_at
+                .as_deref()
+                .map(|t| parse::time("closes_at", t))
+                .transpose()?,
             source: r.source,
             condition: r.condition,
             quote: r.quote,
@@ -407,6 +417,10 @@ impl Importer {
                 Some("statement")
             } else if o.resolve_by != c.resolve_by {
                 Some("resolve_by")
+            } else if o.opens_at != c.opens_at {
+                Some("opens_at")
+            } else if o.closes_at != c.closes_at {
+                Some("closes_at")
             } else if o.source != c.source {
                 Some("source")
             } else if o.condition != c.condition {

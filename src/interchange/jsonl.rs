@@ -36,6 +36,8 @@ pub fn claim_record(c: Claim) -> Record {
         key: c.key,
         statement: c.statement,
         resolve_by: format_date(c.resolve_by),
+        opens_at: c.opens_at.map(format_time),
+        closes_at: c.closes_at.map(format_time),
         source: c.source,
         condition: c.condition,
         quote: c.quote,
@@ -105,18 +107,29 @@ pub fn parse_line(text: &str) -> Result<Record, Refused> {
     if let Ok(record) = serde_json::from_str::<Record>(text) {
         return Ok(record);
     }
-    let value: serde_json::Value =
+    let mut value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| Refused(format!("json: invalid JSON: {e}")))?;
     let kind = value
         .get("type")
         .cloned()
         .ok_or_else(|| Refused(format!("type: missing; {TYPES_ACCEPTED}")))?;
-    match kind.as_str() {
-        Some("source" | "claim" | "forecast" | "resolution" | "postponement") => {}
-        _ => {
+    let Some(accepted) = kind.as_str().and_then(super::accepted_fields) else {
+        return Err(Refused(format!(
+            "type: invalid value {kind}: {TYPES_ACCEPTED}"
+        )));
+    };
+    if let Some(object) = value.as_object_mut() {
+        if kind.as_str() == Some("claim") {
+            object.remove(super::DRAFT_FIELD);
+        }
+        if let Some(unknown) = object
+            .keys()
+            .find(|k| k.as_str() != "type" && !accepted.contains(&k.as_str()))
+        {
             return Err(Refused(format!(
-                "type: invalid value {kind}: {TYPES_ACCEPTED}"
-            )))
+                "{unknown}: unknown field '{unknown}' (accepted: type, {})",
+                accepted.join(", ")
+            )));
         }
     }
     serde_json::from_value(value).map_err(|e| Refused(format!("{kind}: {e}").replace('"', "")))
@@ -272,7 +285,7 @@ mod tests {
     fn fast_and_slow_paths_agree() {
         let lines = [
             r#"{"type":"forecast","claim":"c1","forecaster":"ann","p":0.7,"made_at":"2020-01-01T00:00:00Z"}"#,
-            r#"{"claim":"c1","type":"forecast","forecaster":"ann","p":1,"made_at":"2020-01-01","note":null,"extra":{"a":[1,2]}}"#,
+            r#"{"claim":"c1","type":"forecast","forecaster":"ann","p":1,"made_at":"2020-01-01","note":null}"#,
             r#"{"type":"forecast","claim":"c\u00e9","forecaster":"a\"b","p":1e-3,"made_at":"2020-01-01T00:00:00+02:00","recorded_at":"2020-01-02T00:00:00Z"}"#,
             r#"{"type":"claim","key":"k","statement":"s","resolve_by":"2020-01-01","tags":["a","b"]}"#,
             r#"{"type":"source","key":"s","title":"t","authors":[],"text":"x"}"#,
@@ -292,6 +305,56 @@ mod tests {
             parse_line(lines[8]),
             Ok(Record::Forecast(ForecastRecord { ref claim, .. })) if claim == "c2"
         ));
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_but_drafts_keep_their_extract_object() {
+        let e = parse_line(r#"{"type":"forecast","claim":"c1","forecaster":"ann","p":0.7,"made_at":"2020-01-01","note":null,"prob":0.8}"#)
+            .unwrap_err();
+        assert_eq!(
+            e.0,
+            "prob: unknown field 'prob' (accepted: type, claim, forecaster, p, made_at, note, recorded_at)"
+        );
+        let e = parse_line(r#"{"type":"claim","key":"k","statement":"s","resolve_by":"2020-01-01","closes":"2019-12-01"}"#)
+            .unwrap_err();
+        assert!(e.0.starts_with("closes: unknown field 'closes' (accepted: type, key, statement, resolve_by, opens_at, closes_at,"), "{}", e.0);
+        let draft = r#"{"type":"claim","key":"k","statement":"s","resolve_by":"2020-01-01","extract":{"score":0.5,"cues":["will"]}}"#;
+        assert!(
+            matches!(parse_line(draft), Ok(Record::Claim(ClaimRecord { ref key, .. })) if key == "k")
+        );
+        // Only claim lines carry drafts' details.
+        let e = parse_line(r#"{"type":"resolution","claim":"k","outcome":"yes","resolved_on":"2020-01-01","extract":{}}"#)
+            .unwrap_err();
+        assert!(e.0.starts_with("extract: unknown field"), "{}", e.0);
+    }
+
+    #[test]
+    fn accepted_fields_are_the_records_fields() {
+        let line = r#"{"type":"claim","key":"k","statement":"s","resolve_by":"2020-01-01","opens_at":"2019-01-01T00:00:00Z","closes_at":"2019-06-01T00:00:00Z","source":"s","condition":"c","quote":"q","criteria":"x","tags":[],"created_at":"2019-01-01T00:00:00Z","recorded_at":"2019-01-01T00:00:00Z"}"#;
+        let samples = [
+            r#"{"type":"source","key":"s","title":"t","authors":[],"publisher":"p","url":"u","published":"2020-01-01","text":"x","text_sha256":"h","recorded_at":"2020-01-01T00:00:00Z"}"#,
+            line,
+            r#"{"type":"forecast","claim":"c1","forecaster":"ann","p":0.7,"made_at":"2020-01-01","note":"n","recorded_at":"2020-01-01T00:00:00Z"}"#,
+            r#"{"type":"resolution","claim":"k","outcome":"yes","resolved_on":"2020-01-01","evidence":"e","note":"n","recorded_at":"2020-01-01T00:00:00Z"}"#,
+            r#"{"type":"postponement","claim":"k","resolve_by":"2021-01-01","note":"n","recorded_at":"2020-01-01T00:00:00Z"}"#,
+        ];
+        for text in samples {
+            let record = parse_line(text).unwrap();
+            let value = serde_json::to_value(&record).unwrap();
+            let keys: Vec<&str> = value
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let kind = value["type"].as_str().unwrap();
+            let mut want = vec!["type"];
+            want.extend(super::super::accepted_fields(kind).unwrap());
+            let (mut a, mut b) = (keys.clone(), want.clone());
+            a.sort();
+            b.sort();
+            assert_eq!(a, b, "{kind}");
+        }
     }
 
     #[test]

@@ -55,6 +55,17 @@ pub(crate) fn csv_columns<R: std::io::Read>(
     }
 }
 
+/// The fields each kind of line accepts besides `type`, in the records' order: the
+/// fields of the domain record it becomes, as the history names them. A claim line may
+/// also carry the `extract` object of `hindsight extract`'s drafts, which is read past;
+/// any other field is refused so that a misspelt one never loses data.
+pub fn accepted_fields(kind: &str) -> Option<&'static [&'static str]> {
+    crate::domain::event::Kind::parse(kind).map(crate::domain::event::fields)
+}
+
+/// The object drafts from `hindsight extract` carry on claim lines.
+pub const DRAFT_FIELD: &str = "extract";
+
 /// A list that may be given as `null`, which means the same as absent or `[]` (README: every
 /// optional field may be null).
 fn null_as_empty<'de, D>(d: D) -> Result<Vec<String>, D::Error>
@@ -76,6 +87,7 @@ pub enum Record {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SourceRecord {
     pub key: String,
     pub title: String,
@@ -96,10 +108,15 @@ pub struct SourceRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClaimRecord {
     pub key: String,
     pub statement: String,
     pub resolve_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closes_at: Option<String>,
     #[serde(default)]
     pub source: Option<String>,
     #[serde(default)]
@@ -117,6 +134,7 @@ pub struct ClaimRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ForecastRecord {
     pub claim: String,
     pub forecaster: String,
@@ -130,6 +148,7 @@ pub struct ForecastRecord {
 
 /// A claim's resolve-by date moved later (see `hindsight postpone`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PostponementRecord {
     pub claim: String,
     pub resolve_by: String,
@@ -140,6 +159,7 @@ pub struct PostponementRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ResolutionRecord {
     pub claim: String,
     pub outcome: String,

@@ -237,6 +237,7 @@ pub fn record_claim(db: &Db<'_>, mut c: Claim) -> Result<ClaimRow> {
             });
         }
     }
+    validate::claim_window(c.opens_at, c.closes_at)?;
     if let Some(key) = &c.source {
         let s = source(db, "source", key)?;
         validate::resolve_by_after_publication(c.resolve_by, s.published)?;
@@ -433,6 +434,8 @@ mod tests {
                     key: "c1".into(),
                     statement: "It rains".into(),
                     resolve_by: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                    opens_at: None,
+                    closes_at: None,
                     source: None,
                     condition: None,
                     quote: None,

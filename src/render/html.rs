@@ -87,6 +87,13 @@ pub struct HtmlGroup {
     pub corp_log_loss_dsc: Option<f64>,
     pub corp_log_loss_unc: Option<f64>,
     pub corp_log_loss_mcb_p: Option<f64>,
+    /// Metaculus's baseline and peer scores, means and sums over the scored forecasts.
+    pub baseline: Option<f64>,
+    pub peer: Option<f64>,
+    pub baseline_sum: Option<f64>,
+    pub peer_sum: Option<f64>,
+    /// Mean Brier score minus the crowd median's on the same claims.
+    pub relative_brier: Option<f64>,
 }
 
 /// A source (article, speech, ...) and the claims recorded from it.
@@ -269,8 +276,33 @@ const METRICS: &[Metric] = &[
     },
     Metric {
         name: "Coverage",
-        help: "Time-averaged rule only: the share of the days a claim was open on which this forecaster had a forecast standing, averaged over claims.",
+        help: "Time-averaged rule only: the share of the time a claim was open during which this forecaster had a forecast standing, averaged over claims.",
         value: |g| Value::Share(g.coverage),
+    },
+    Metric {
+        name: "Baseline score",
+        help: "Metaculus's baseline score, averaged: 100 \u{d7} (log\u{2082} of the probability given to what happened + 1). 0 for always saying 50%, 100 for certainty on the right side, negative for worse than a coin; higher is better.",
+        value: |g| Value::Score(g.baseline),
+    },
+    Metric {
+        name: "Peer score",
+        help: "Metaculus's peer score, averaged: 100 \u{d7} (the natural log of the probability given to what happened minus the average of the same for everyone else who forecast the claim). Positive means better than the others; over all forecasters of a claim it adds up to 0.",
+        value: |g| Value::Score(g.peer),
+    },
+    Metric {
+        name: "Baseline total",
+        help: "The baseline scores added up, as Metaculus ranks a tournament: more forecasts of good quality earn more.",
+        value: |g| Value::Score(g.baseline_sum),
+    },
+    Metric {
+        name: "Peer total",
+        help: "The peer scores added up.",
+        value: |g| Value::Score(g.peer_sum),
+    },
+    Metric {
+        name: "Brier relative to the crowd",
+        help: "The Brier score minus the Brier score of the crowd median (the median of everyone's forecasts) on the same claims, averaged: below 0 means more accurate than the crowd.",
+        value: |g| Value::Score(g.relative_brier),
     },
 ];
 

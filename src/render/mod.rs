@@ -136,6 +136,12 @@ pub fn metric(v: Option<f64>) -> String {
         .unwrap_or_else(|| "–".to_string())
 }
 
+/// A score in Metaculus's points (baseline, peer), one decimal; a dash when undefined.
+pub fn points(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.1}"))
+        .unwrap_or_else(|| "–".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

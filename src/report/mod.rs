@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 
 use crate::domain::parse::end_of_day;
 use crate::domain::Outcome;
-use crate::score::{self, Pair, PairScore, Rule, Status};
+use crate::score::{self, Aggregate, PairScore, PlatformScore, Rule, Status};
 use crate::store::{Db, ForecastRef, ForecastScan, ScoringClaim, StoreError};
 
 /// What a report covers.
@@ -29,6 +29,20 @@ pub struct Query {
     pub since: Option<NaiveDate>,
     /// Only claims whose resolve-by date is on or before this day.
     pub until: Option<NaiveDate>,
+    /// The crowds scored as virtual forecasters (`crowd:median`, ...) on every claim.
+    /// Filters never change who forms a crowd: always every real forecaster on the claim.
+    pub crowds: Vec<Aggregate>,
+}
+
+impl Query {
+    /// Whether the report shows this forecaster's items: every crowd asked for, and the
+    /// real forecasters `forecasters` names (all when it is empty). It filters rows only:
+    /// peer scores and crowds always use every real forecaster.
+    pub fn shows(&self, forecaster: &str) -> bool {
+        self.forecasters.is_empty()
+            || self.forecasters.iter().any(|n| n == forecaster)
+            || Aggregate::from_forecaster(forecaster).is_some_and(|a| self.crowds.contains(&a))
+    }
 }
 
 /// How a report splits items into groups.
@@ -43,6 +57,8 @@ pub enum GroupBy {
     Tag,
     Year,
     Horizon,
+    /// One group per claim, keyed by the claim's key.
+    Claim,
 }
 
 /// A claim as a report sees it: its facts, and its status as of the report's date.
@@ -60,6 +76,8 @@ pub struct Item {
     /// Index into [`Scoring::claims`].
     pub claim: usize,
     pub score: PairScore,
+    /// Baseline, peer and relative Brier of the pair.
+    pub platform: PlatformScore,
 }
 
 pub struct Scoring {
@@ -70,6 +88,7 @@ pub struct Scoring {
 /// Status and cutoff of a claim given its own and its condition's resolution histories.
 pub fn claim_state(
     resolve_by: NaiveDate,
+    closes_at: Option<DateTime<Utc>>,
     own: &[(Outcome, NaiveDate)],
     condition: Option<&[(Outcome, NaiveDate)]>,
     as_of: Option<NaiveDate>,
@@ -78,39 +97,60 @@ pub fn claim_state(
     let cond = condition.map(|h| score::effective_resolution(h, as_of).map(|r| r.0));
     let status = score::claim_status(mine.map(|r| r.0), cond);
     let resolved_on = mine.map(|r| r.1);
-    (status, resolved_on, score::cutoff(resolve_by, resolved_on))
+    let cutoff = score::cutoff_at(resolve_by, resolved_on, closes_at);
+    (status, resolved_on, cutoff)
 }
 
-/// Scores every forecaster's history on one claim. `forecasts` are (forecaster, made_at, p)
-/// in (forecaster, time) order, already filtered.
+/// Scores every forecaster's history on one claim, then the crowds (see
+/// [`score::score_claim`]). `forecasts` are (forecaster, made_at, p) in (forecaster,
+/// time) order, already filtered, and hold every real forecaster on the claim.
 pub fn score_claim(
     claim: &ReportClaim,
     forecasts: &[(String, DateTime<Utc>, f64)],
     rule: Rule,
-) -> Vec<PairScore> {
-    let Some(opened) = forecasts.iter().map(|f| f.1).min() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < forecasts.len() {
-        let name = &forecasts[start].0;
-        let end = forecasts[start..]
-            .iter()
-            .position(|f| &f.0 != name)
-            .map_or(forecasts.len(), |n| start + n);
-        let pair = Pair {
-            claim: claim.facts.key.clone(),
-            forecaster: name.clone(),
-            status: claim.status,
-            cutoff: claim.cutoff,
-            opened,
-            forecasts: forecasts[start..end].iter().map(|f| (f.1, f.2)).collect(),
-        };
-        out.extend(score::score_pair(&pair, rule));
-        start = end;
+    crowds: &[Aggregate],
+) -> Vec<score::Scored> {
+    let mut histories: Vec<(String, score::History)> = Vec::new();
+    for (name, at, p) in forecasts {
+        match histories.last_mut() {
+            Some((last, h)) if last == name => h.push((*at, *p)),
+            _ => histories.push((name.clone(), vec![(*at, *p)])),
+        }
     }
-    out
+    score_histories(claim, &histories, rule, crowds)
+}
+
+/// [`score_claim`] on forecasts already gathered as (forecaster, history).
+fn score_histories(
+    claim: &ReportClaim,
+    histories: &[(String, score::History)],
+    rule: Rule,
+    crowds: &[Aggregate],
+) -> Vec<score::Scored> {
+    let input = score::ClaimForecasts {
+        claim: &claim.facts.key,
+        status: claim.status,
+        cutoff: claim.cutoff,
+        opens_at: claim.facts.opens_at,
+        forecasters: histories,
+    };
+    score::score_claim(&input, rule, crowds)
+}
+
+/// The items of one claim that the report shows.
+fn shown_items(
+    q: &Query,
+    claim: usize,
+    scored: Vec<score::Scored>,
+) -> impl Iterator<Item = Item> + '_ {
+    scored
+        .into_iter()
+        .filter(|s| q.shows(&s.score.forecaster))
+        .map(move |s| Item {
+            claim,
+            score: s.score,
+            platform: s.platform,
+        })
 }
 
 /// Loads and scores what `q` covers.
@@ -132,7 +172,8 @@ pub fn load(db: &Db<'_>, q: &Query) -> Result<Scoring, StoreError> {
             let cond = c
                 .condition_id
                 .map(|id| histories.get(&id).map_or(&empty[..], |h| &h[..]));
-            let (status, resolved_on, cutoff) = claim_state(c.resolve_by, own, cond, q.as_of);
+            let (status, resolved_on, cutoff) =
+                claim_state(c.resolve_by, c.closes_at, own, cond, q.as_of);
             ReportClaim {
                 facts: c,
                 status,
@@ -281,8 +322,7 @@ fn counted_items(
         let wanted = included[i]
             && horizon.is_none_or(|h| at <= h)
             && !(q.live_only && f.backfilled)
-            && !f.p.is_nan()
-            && (q.forecasters.is_empty() || q.forecasters.iter().any(|n| n == f.forecaster));
+            && !f.p.is_nan();
         if wanted {
             let id = part.id(f.forecaster)?;
             if at <= cutoffs[i] {
@@ -340,29 +380,26 @@ fn counted_items(
         })
         .collect();
     pairs.sort_unstable_by_key(|pair| pair.0);
-    Ok(pairs
-        .into_iter()
-        .filter_map(|(key, id, secs, p, late)| {
-            let i = (key >> 32) as usize;
-            let at = DateTime::from_timestamp(secs, 0)?;
-            let claim = &claims[i];
-            let pair = Pair {
-                claim: claim.facts.key.clone(),
-                forecaster: names[id as usize].clone(),
-                status: claim.status,
-                cutoff: claim.cutoff,
-                // Only time-avg reads when the claim opened.
-                opened: at,
-                forecasts: vec![(at, p)],
-            };
-            let score = if late {
-                score::late_pair(&pair, q.rule)
-            } else {
-                score::score_pair(&pair, q.rule)
-            };
-            score.map(|score| Item { claim: i, score })
-        })
-        .collect())
+    // The per-claim stage, one claim's run of pairs at a time: every real forecaster's
+    // counted forecast is in hand, for peer scores and the crowd. A late pair travels with
+    // its first late forecast, after the cutoff: `score::score_claim` counts it as late.
+    let mut items = Vec::new();
+    let mut run: Vec<(String, score::History)> = Vec::new();
+    let mut k = 0;
+    while k < pairs.len() {
+        let i = (pairs[k].0 >> 32) as usize;
+        run.clear();
+        while k < pairs.len() && (pairs[k].0 >> 32) as usize == i {
+            let (_, id, secs, p, _late) = pairs[k];
+            if let Some(at) = DateTime::from_timestamp(secs, 0) {
+                run.push((names[id as usize].clone(), vec![(at, p)]));
+            }
+            k += 1;
+        }
+        let scored = score_histories(&claims[i], &run, q.rule, &q.crowds);
+        items.extend(shown_items(q, i, scored));
+    }
+    Ok(items)
 }
 
 /// The items of any rule, from the forecasts streamed claim by claim in (claim,
@@ -380,13 +417,8 @@ fn streamed_items(
     let mut buffer: Vec<(String, DateTime<Utc>, f64)> = Vec::new();
     let mut flush = |claim_id: Option<i64>, buffer: &mut Vec<(String, DateTime<Utc>, f64)>| {
         if let Some(i) = claim_id.and_then(|id| index.get(&id).copied()) {
-            let scored = score_claim(&claims[i], buffer, q.rule);
-            items.extend(
-                scored
-                    .into_iter()
-                    .filter(|s| q.forecasters.is_empty() || q.forecasters.contains(&s.forecaster))
-                    .map(|score| Item { claim: i, score }),
-            );
+            let scored = score_claim(&claims[i], buffer, q.rule, &q.crowds);
+            items.extend(shown_items(q, i, scored));
         }
         buffer.clear();
     };
@@ -441,6 +473,7 @@ fn labels(by: GroupBy, claim: &ReportClaim, item: &PairScore) -> Vec<String> {
     };
     match by {
         GroupBy::Forecaster => vec![item.forecaster.clone()],
+        GroupBy::Claim => vec![claim.facts.key.clone()],
         GroupBy::Author => or(&claim.facts.authors, "(no author)"),
         GroupBy::Source => vec![claim
             .facts
@@ -479,8 +512,8 @@ mod tests {
     /// (claim, forecaster, p in hundredths, hour of made_at, days late recorded)
     type F = (usize, usize, u32, u32, u32);
 
-    /// Items as (claim index, score), comparable.
-    type Scored = Vec<(usize, score::PairScore)>;
+    /// Items as (claim index, score, platform scores), comparable.
+    type Scored = Vec<(usize, score::PairScore, PlatformScore)>;
 
     /// A ledger of three claims (the third conditional on the first) with the given
     /// forecasts and outcomes (0 none, 1 yes, 2 no, 3 annulled), then the items of both
@@ -507,6 +540,8 @@ mod tests {
                             key: key.to_string(),
                             statement: format!("claim {i}"),
                             resolve_by: day(20),
+                            opens_at: None,
+                            closes_at: None,
                             source: None,
                             condition: (i == 2).then(|| "c0".to_string()),
                             quote: None,
@@ -568,7 +603,10 @@ mod tests {
         let parts = counted_items(&db, q, &claims, &slots, &included, 1).expect("in parts");
         let by_claim = streamed_items(&db, q, &claims, &index, &included).expect("streamed");
         let pairs = |items: Vec<Item>| -> Scored {
-            items.into_iter().map(|i| (i.claim, i.score)).collect()
+            items
+                .into_iter()
+                .map(|i| (i.claim, i.score, i.platform))
+                .collect()
         };
         let one_pass = pairs(one_pass.items);
         assert_eq!(one_pass, pairs(parts), "one pass in parts");
@@ -585,12 +623,14 @@ mod tests {
             live_only in any::<bool>(),
             as_of_day in 5u32..25,
             only_ann in any::<bool>(),
+            crowd in any::<bool>(),
         ) {
             let q = Query {
                 rule: if first { Rule::First } else { Rule::Latest },
                 as_of: Some(day(as_of_day)),
                 live_only,
                 forecasters: if only_ann { vec!["ann".into()] } else { vec![] },
+                crowds: if crowd { Aggregate::ALL.to_vec() } else { vec![] },
                 ..Query::default()
             };
             let (one_pass, by_claim) = both_ways(&forecasts, &outcomes, &q);

@@ -455,23 +455,22 @@ mod tests {
 
     #[test]
     fn time_average_samples_spread_over_bins() {
-        // 0.2 from Jan 3 (2 days), 0.6 from Jan 5 (3 days), 0.9 from Jan 8 to the
-        // cutoff day Jan 10 (3 days): weights 2/8, 3/8, 3/8 in bins 2, 6 and 9.
+        // 0.2 from Jan 3 noon (2 days), 0.6 from Jan 5 noon (3 days), 0.9 from Jan 8
+        // noon to the cutoff at Jan 10 noon (2 days): weights 2/7, 3/7, 2/7 in bins
+        // 2, 6 and 9.
         let mut p = pair("c", Status::Scored(true), &[(3, 0.2), (5, 0.6), (8, 0.9)]);
-        p.cutoff = Utc.with_ymd_and_hms(2020, 1, 10, 0, 0, 0).unwrap();
+        p.cutoff = t(10);
         let s = score_pair(&p, Rule::TimeAvg).unwrap();
         let m = metrics([&s], 10);
         assert_eq!(m.n, 1);
         let n: Vec<f64> = m.calibration.iter().map(|b| b.n).collect();
-        assert_eq!(
-            n,
-            vec![0.0, 0.0, 0.25, 0.0, 0.0, 0.0, 0.375, 0.0, 0.0, 0.375]
-        );
-        // Brier (2*0.64 + 3*0.16 + 3*0.01) / 8 = 0.22375, as for the pair alone.
-        assert!(close(m.brier, 0.22375));
-        // Opened Jan 1: coverage 8 / 10.
-        assert!(close(m.coverage, 0.8));
-        assert!(close(m.mean_p, 0.6125));
+        let (two, three) = (2.0 / 7.0, 3.0 / 7.0);
+        assert_eq!(n, vec![0.0, 0.0, two, 0.0, 0.0, 0.0, three, 0.0, 0.0, two]);
+        // Brier (2*0.64 + 3*0.16 + 2*0.01) / 7 = 1.78 / 7, as for the pair alone.
+        assert!(close(m.brier, 1.78 / 7.0));
+        // Opened Jan 1 noon: coverage 7 / 9.
+        assert!(close(m.coverage, 7.0 / 9.0));
+        assert!(close(m.mean_p, 4.0 / 7.0));
     }
 
     #[test]

@@ -20,7 +20,11 @@
 //!    calls [`metrics`] on one group or [`group_metrics`] on `(key, &PairScore)` rows to
 //!    get a [`Metrics`] per key. An item may sit in several groups.
 //! 4. **Head to head.** [`compare`] matches two forecasters on the claims both scored.
-//! 5. **CORP and uncertainty.** [`corp_with_band`] recalibrates a group's forecasts by
+//! 5. **Per claim.** [`score_claim`] scores all forecasters of one claim together, adds
+//!    the crowd ([`Aggregate`]) as virtual forecasters, and gives each pair its
+//!    Metaculus baseline and peer scores and its Brier relative to the crowd median
+//!    ([`PlatformScore`]); [`platform_metrics`] sums and averages them for a group.
+//! 6. **CORP and uncertainty.** [`corp_with_band`] recalibrates a group's forecasts by
 //!    isotonic regression and splits its mean Brier score and log loss into
 //!    miscalibration, discrimination and uncertainty, with a consistency band;
 //!    [`bootstrap`] gives 95% intervals for the group's mean scores over its claims.
@@ -49,7 +53,8 @@
 //! # Weighted samples
 //!
 //! Every scored pair becomes weighted samples `(p, o)` whose weights add up to 1: one
-//! sample under `latest` and `first`, one sample per day (weight `1/D`) under `time-avg`.
+//! sample under `latest` and `first`; under `time-avg` one sample per forecast, weighing
+//! the seconds it stood over the seconds from the pair's first forecast to the cutoff.
 //! All group metrics are weighted means over these samples, so `N` (the total weight)
 //! equals the number of scored pairs and the Brier decomposition holds under every rule.
 //!
@@ -59,12 +64,22 @@
 //! any floating-point sum. The only order that matters is that of one pair's forecasts
 //! made at the same instant, where the later one in input order is the revision.
 
+mod claim;
 mod compare;
 mod corp;
+mod crowd;
 mod metrics;
+mod platform;
 mod resample;
 mod select;
 mod status;
+
+pub use claim::{score_claim, ClaimForecasts, Scored};
+pub use crowd::{crowd_history, Aggregate, UnknownAggregate};
+pub use platform::{
+    baseline, claim_scores, counted, peer, platform_metrics, History, PlatformMetrics,
+    PlatformScore, PLATFORM_FLOOR,
+};
 
 pub use compare::{compare, Comparison};
 pub use corp::{corp, pav, Corp, CurvePoint, Decomposition, Obs};
@@ -74,7 +89,7 @@ pub use resample::{
     DEFAULT_RESAMPLES, DEFAULT_SEED, MAX_RESAMPLES,
 };
 pub use select::{horizon, late_pair, score_pair, Horizon, Pair, PairScore, Rule, UnknownRule};
-pub use status::{claim_status, cutoff, effective_resolution, Dated, Status};
+pub use status::{claim_status, cutoff, cutoff_at, effective_resolution, Dated, Status};
 
 /// The outcome of a claim, shared with the domain so that the two never drift apart.
 pub use crate::domain::Outcome;

@@ -17,8 +17,8 @@ pub enum Rule {
     /// The earliest forecast.
     #[serde(rename = "first")]
     First,
-    /// The mean of the daily scores of the forecast standing each day, from the
-    /// forecaster's first forecast to the cutoff day.
+    /// The mean over time of the score of the forecast standing at each instant, from
+    /// the forecaster's first forecast to the cutoff, in seconds.
     #[serde(rename = "time-avg")]
     TimeAvg,
 }
@@ -67,8 +67,9 @@ pub struct Pair {
     pub status: Status,
     /// From [`cutoff`](super::cutoff): forecasts made after it never count.
     pub cutoff: DateTime<Utc>,
-    /// When the claim opened: its earliest forecast by anyone. Only `time-avg` coverage
-    /// uses it.
+    /// When the claim opened: its recorded `opens_at`, or else its earliest forecast by
+    /// anyone. Only `time-avg` uses it: forecasts made before it stand from it, and
+    /// coverage is measured over `[opened, cutoff]`.
     pub opened: DateTime<Utc>,
     /// `(made_at, p)` in recording order. Among forecasts made at the same instant the
     /// later one is the revision. `p` is clamped to [0, 1]; a NaN `p` is ignored.
@@ -82,16 +83,18 @@ pub struct PairScore {
     pub forecaster: String,
     pub status: Status,
     pub rule: Rule,
-    /// The counted probability; under `time-avg` the day-weighted mean.
+    /// The counted probability; under `time-avg` the time-weighted mean.
     pub p: f64,
-    /// The pair's Brier score (time-avg: mean of the daily scores); `None` unless scored.
+    /// The pair's Brier score (time-avg: its mean over the time a forecast stood);
+    /// `None` unless scored.
     pub brier: Option<f64>,
     /// The pair's log loss, same convention as `brier`.
     pub log_loss: Option<f64>,
     /// The instant the horizon is measured from: the counted forecast's time, or under
     /// `time-avg` the pair's first forecast. Pass it to [`horizon`].
     pub horizon_from: DateTime<Utc>,
-    /// Under `time-avg`: days scored / days the claim was open up to its cutoff day.
+    /// Under `time-avg`: the share of the claim's window `[opened, cutoff]` during which
+    /// the forecaster had a forecast standing.
     pub coverage: Option<f64>,
     /// Every forecast of the pair came after the claim's cutoff: it is counted as late
     /// and never scored (`p` is then its last forecast, `brier` and `log_loss` are null).
@@ -103,16 +106,17 @@ pub struct PairScore {
 
 impl PairScore {
     /// The `(p, weight)` samples this pair adds to a group. Under `time-avg` each
-    /// stretch of days with the same standing forecast is one sample weighing
-    /// `days / D`, which equals `days` samples of weight `1 / D`.
+    /// forecast is one sample weighing the seconds it stood over the seconds from the
+    /// pair's first forecast to the cutoff.
     pub fn samples(&self) -> &[(f64, f64)] {
         &self.samples
     }
 }
 
 /// Scores one pair under `rule`. A pair none of whose forecasts was made at or before the
-/// cutoff comes back `late`: counted as such, never scored. `None` only for a pair with
-/// no forecast at all.
+/// cutoff comes back `late`: counted as such, never scored. `None` for a pair with no
+/// forecast at all, and under `time-avg` for a pair whose forecasts stood for no time in
+/// the claim's window (made only at the cutoff itself).
 ///
 /// Unscored pairs (pending, annulled, ambiguous) still get `p` so they can be shown;
 /// their `brier` and `log_loss` are `None`.
@@ -134,7 +138,7 @@ pub fn score_pair(pair: &Pair, rule: Rule) -> Option<PairScore> {
         Rule::Latest => (vec![(last_p, 1.0)], last_at, None),
         Rule::First => (vec![(first_p, 1.0)], first_at, None),
         Rule::TimeAvg => {
-            let (samples, coverage) = daily_samples(&counted, pair.cutoff, pair.opened);
+            let (samples, coverage) = time_samples(&counted, pair.cutoff, pair.opened)?;
             (samples, first_at, Some(coverage))
         }
     };
@@ -202,45 +206,49 @@ pub(super) fn log_term(p: f64, yes: bool) -> f64 {
 /// The time-avg samples of a pair, from its forecasts already filtered to the cutoff
 /// and sorted by time (non-empty), plus its coverage.
 ///
-/// The standing forecast on day `d` is the last one made by the end of `d` (and by the
-/// cutoff, which all of `counted` already is), so it only changes on days that have a
-/// forecast. Each such day starts a stretch that lasts until the next one, and the last
-/// stretch ends on the cutoff day. Stretches rather than single days keep the work
-/// proportional to the number of forecasts, however long the claim stays open.
-fn daily_samples(
+/// Time is continuous: each forecast stands from the instant it was made (or from
+/// `opened`, if made before the claim opened) until the next one, and the last until
+/// the cutoff; its weight is the seconds it stood over the seconds from the first
+/// standing forecast to the cutoff. Coverage is those seconds over the claim's window
+/// `[opened, cutoff]`. When the window itself has no length the last forecast counts
+/// with weight 1 and full coverage; when only the pair's forecasts stood for no time
+/// (made at the cutoff itself) there is nothing to score: `None`.
+fn time_samples(
     counted: &[(DateTime<Utc>, f64)],
     cutoff: DateTime<Utc>,
     opened: DateTime<Utc>,
-) -> (Vec<(f64, f64)>, f64) {
-    // The last forecast of each day is the one standing at that day's end.
-    let mut standing: Vec<(NaiveDate, f64)> = Vec::new();
+) -> Option<(Vec<(f64, f64)>, f64)> {
+    let end = cutoff.timestamp();
+    let start = opened.timestamp().min(end);
+    // The last forecast made at each (clipped) instant is the one standing from it.
+    let mut standing: Vec<(i64, f64)> = Vec::with_capacity(counted.len());
     for &(at, p) in counted {
-        let day = at.date_naive();
+        let t = at.timestamp().clamp(start, end);
         match standing.last_mut() {
-            Some(last) if last.0 == day => last.1 = p,
-            _ => standing.push((day, p)),
+            Some(last) if last.0 == t => last.1 = p,
+            _ => standing.push((t, p)),
         }
     }
-    let cutoff_day = cutoff.date_naive();
-    let first_day = standing.first().map_or(cutoff_day, |s| s.0);
-    let total_days = days_inclusive(first_day, cutoff_day);
-    let mut samples = Vec::with_capacity(standing.len());
-    for (i, &(day, p)) in standing.iter().enumerate() {
-        let next = standing
-            .get(i + 1)
-            .map_or(cutoff_day, |n| n.0.pred_opt().unwrap_or(n.0));
-        samples.push((p, days_inclusive(day, next) as f64 / total_days as f64));
+    if end <= start {
+        let &(_, p) = standing.last()?;
+        return Some((vec![(p, 1.0)], 1.0));
     }
-    // The claim cannot have opened after this forecaster's first forecast; taking the
-    // earlier of the two keeps coverage at most 1 even if the caller passes a later time.
-    let opened_day = opened.date_naive().min(first_day);
-    let coverage = total_days as f64 / days_inclusive(opened_day, cutoff_day) as f64;
-    (samples, coverage)
-}
-
-/// Number of calendar days from `from` to `to`, both included (at least 1).
-fn days_inclusive(from: NaiveDate, to: NaiveDate) -> i64 {
-    (to.signed_duration_since(from).num_days() + 1).max(1)
+    let first = standing.first().map_or(end, |s| s.0);
+    let total = end - first;
+    if total <= 0 {
+        return None;
+    }
+    let samples = standing
+        .iter()
+        .enumerate()
+        .map(|(i, &(t, p))| {
+            let next = standing.get(i + 1).map_or(end, |n| n.0);
+            (p, (next - t) as f64 / total as f64)
+        })
+        // A forecast made at the cutoff itself stood for no time: it adds nothing.
+        .filter(|&(_, w)| w > 0.0)
+        .collect();
+    Some((samples, total as f64 / (end - start) as f64))
 }
 
 /// How far ahead a forecast looked, in the buckets reports group by.
@@ -403,56 +411,80 @@ mod tests {
 
     #[test]
     fn time_average_over_three_forecasts() {
-        // Another forecaster opened the claim on 2020-01-01. This one forecast
-        // 0.2 on Jan 3, 0.6 on Jan 5 and 0.9 on Jan 8; the claim resolved yes on
-        // Jan 10, so the cutoff is 2020-01-10T00:00:00Z and the cutoff day is Jan 10.
-        // Days scored: Jan 3..=Jan 10, D = 8.
-        //   p = 0.2 stands Jan 3, 4       (2 days)
-        //   p = 0.6 stands Jan 5, 6, 7    (3 days)
-        //   p = 0.9 stands Jan 8, 9, 10   (3 days)
-        // mean p = (2*0.2 + 3*0.6 + 3*0.9) / 8 = 4.9 / 8 = 0.6125
-        // Brier  = (2*0.64 + 3*0.16 + 3*0.01) / 8 = 1.79 / 8 = 0.22375
-        // log loss = -(2 ln 0.2 + 3 ln 0.6 + 3 ln 0.9) / 8
-        //          = (3.218875824868201 + 1.532476871297972 + 0.316081546973479) / 8
-        //          = 5.067434243139652 / 8 = 0.633429280392456
-        // coverage = 8 days / (Jan 1..=Jan 10 = 10 days) = 0.8
+        // Another forecaster opened the claim at 2020-01-01 12:00. This one forecast
+        // 0.2 on Jan 3, 0.6 on Jan 5 and 0.9 on Jan 8 (at midnight); the claim resolved
+        // yes on Jan 10, so the cutoff is 2020-01-10T00:00:00Z.
+        //   p = 0.2 stands Jan 3 - Jan 5   (2 days)
+        //   p = 0.6 stands Jan 5 - Jan 8   (3 days)
+        //   p = 0.9 stands Jan 8 - Jan 10  (2 days), 7 days in all
+        // mean p = (2*0.2 + 3*0.6 + 2*0.9) / 7 = 4 / 7
+        // Brier  = (2*0.64 + 3*0.16 + 2*0.01) / 7 = 1.78 / 7 = 0.254285714285714
+        // log loss = -(2 ln 0.2 + 3 ln 0.6 + 2 ln 0.9) / 7
+        //          = (3.218875824868201 + 1.532476871297972 + 0.210721031315652) / 7
+        //          = 4.962073727481825 / 7 = 0.708867675354546
+        // coverage = 7 days / (Jan 1 12:00 - Jan 10 00:00 = 8.5 days) = 14 / 17
         let cut = super::super::cutoff(day(2020, 12, 31), Some(day(2020, 1, 10)));
         let mut p = pair(
             Status::Scored(true),
             cut,
             vec![
-                (at(2020, 1, 3, 10), 0.2),
-                (at(2020, 1, 5, 8), 0.6),
-                (at(2020, 1, 8, 12), 0.9),
+                (at(2020, 1, 3, 0), 0.2),
+                (at(2020, 1, 5, 0), 0.6),
+                (at(2020, 1, 8, 0), 0.9),
             ],
         );
-        p.opened = at(2020, 1, 1, 9);
+        p.opened = at(2020, 1, 1, 12);
         let s = score_pair(&p, Rule::TimeAvg).unwrap();
-        assert!(close(s.p, 0.6125), "{}", s.p);
-        assert!(close(s.brier.unwrap(), 0.22375));
+        assert!(close(s.p, 4.0 / 7.0), "{}", s.p);
+        assert!(close(s.brier.unwrap(), 1.78 / 7.0));
         assert!(
-            close(s.log_loss.unwrap(), 0.633_429_280_392_456),
+            close(s.log_loss.unwrap(), 0.708_867_675_354_546),
             "{:?}",
             s.log_loss
         );
-        assert!(close(s.coverage.unwrap(), 0.8));
-        assert_eq!(s.horizon_from, at(2020, 1, 3, 10));
+        assert!(close(s.coverage.unwrap(), 14.0 / 17.0));
+        assert_eq!(s.horizon_from, at(2020, 1, 3, 0));
         let weights: Vec<f64> = s.samples().iter().map(|x| x.1).collect();
-        assert_eq!(weights, vec![0.25, 0.375, 0.375]);
+        assert_eq!(weights, vec![2.0 / 7.0, 3.0 / 7.0, 2.0 / 7.0]);
     }
 
     #[test]
-    fn time_average_keeps_the_last_forecast_of_a_day() {
-        // 0.1 then 0.5 on Jan 1, cutoff end of Jan 2: both days stand at 0.5.
+    fn time_average_counts_each_forecast_for_the_seconds_it_stood() {
+        // 0.1 at 08:00 and 0.5 at 20:00 on Jan 1, cutoff Jan 2 23:00: 12 h and 27 h.
+        // Brier on no = (12 * 0.01 + 27 * 0.25) / 39 = 6.87 / 39
         let p = pair(
             Status::Scored(false),
             at(2020, 1, 2, 23),
             vec![(at(2020, 1, 1, 8), 0.1), (at(2020, 1, 1, 20), 0.5)],
         );
         let s = score_pair(&p, Rule::TimeAvg).unwrap();
-        assert_eq!(s.samples(), &[(0.5, 1.0)]);
-        assert!(close(s.brier.unwrap(), 0.25));
+        assert_eq!(s.samples(), &[(0.1, 12.0 / 39.0), (0.5, 27.0 / 39.0)]);
+        assert!(close(s.brier.unwrap(), 6.87 / 39.0));
         assert!(close(s.coverage.unwrap(), 1.0));
+        // Forecasts before a later recorded opening stand from it; a revision at the
+        // same instant replaces the forecast it revises.
+        let mut p = p;
+        p.opened = at(2020, 1, 2, 0);
+        p.forecasts = vec![
+            (at(2020, 1, 1, 8), 0.1),
+            (at(2020, 1, 1, 9), 0.3),
+            (at(2020, 1, 2, 11), 0.5),
+        ];
+        let s = score_pair(&p, Rule::TimeAvg).unwrap();
+        assert_eq!(s.samples(), &[(0.3, 11.0 / 23.0), (0.5, 12.0 / 23.0)]);
+        assert!(close(s.coverage.unwrap(), 1.0));
+        // Made at the cutoff itself, the forecast stood for no time: alone, the pair has
+        // nothing to score; after another, it adds nothing. In a window of no length
+        // (opened at the cutoff) it counts whole.
+        p.forecasts = vec![(at(2020, 1, 2, 23), 0.7)];
+        assert_eq!(score_pair(&p, Rule::TimeAvg), None);
+        let mut no_window = p.clone();
+        no_window.opened = no_window.cutoff;
+        let s = score_pair(&no_window, Rule::TimeAvg).unwrap();
+        assert_eq!(s.samples(), &[(0.7, 1.0)]);
+        p.forecasts = vec![(at(2020, 1, 2, 23), 0.7), (at(2020, 1, 2, 12), 0.4)];
+        let s = score_pair(&p, Rule::TimeAvg).unwrap();
+        assert_eq!(s.samples(), &[(0.4, 1.0)]);
     }
 
     #[test]

@@ -134,6 +134,17 @@ pub fn cutoff(resolve_by: NaiveDate, resolved_on: Option<NaiveDate>) -> DateTime
     }
 }
 
+/// The cutoff of a claim that may also close at an instant: the earliest of
+/// `closes_at`, the end of the resolve-by day and the start of the resolved-on day.
+pub fn cutoff_at(
+    resolve_by: NaiveDate,
+    resolved_on: Option<NaiveDate>,
+    closes_at: Option<DateTime<Utc>>,
+) -> DateTime<Utc> {
+    let by_dates = cutoff(resolve_by, resolved_on);
+    closes_at.map_or(by_dates, |close| close.min(by_dates))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +229,23 @@ mod tests {
         );
         // Extreme dates must not panic.
         let _ = cutoff(NaiveDate::MAX, Some(NaiveDate::MIN));
+    }
+
+    #[test]
+    fn a_close_time_cuts_off_earlier_than_the_dates() {
+        let by = day(2016, 12, 31);
+        let close = Utc.with_ymd_and_hms(2016, 5, 31, 14, 0, 0).unwrap();
+        // Closed at 14:00 on May 31: earlier than both dates.
+        assert_eq!(cutoff_at(by, Some(day(2016, 6, 1)), Some(close)), close);
+        // Resolved on May 1: the start of that day comes first.
+        assert_eq!(
+            cutoff_at(by, Some(day(2016, 5, 1)), Some(close)),
+            Utc.with_ymd_and_hms(2016, 5, 1, 0, 0, 0).unwrap()
+        );
+        // Closing after the deadline changes nothing.
+        let late = Utc.with_ymd_and_hms(2017, 3, 1, 0, 0, 0).unwrap();
+        assert_eq!(cutoff_at(by, None, Some(late)), cutoff(by, None));
+        assert_eq!(cutoff_at(by, None, None), cutoff(by, None));
     }
 
     #[test]

@@ -233,6 +233,10 @@ impl Db<'_> {
                             key: r.get(1)?,
                             statement: r.get(2)?,
                             resolve_by: date_col(r, 3)?,
+                            // The genesis runs at migration 2, before claims had a
+                            // window (migration 5): there is none to read.
+                            opens_at: None,
+                            closes_at: None,
                             source: r.get(4)?,
                             condition: r.get(5)?,
                             quote: r.get(6)?,
@@ -445,8 +449,8 @@ impl Db<'_> {
                    FROM sources ORDER BY id"
             }
             Kind::Claim => {
-                "SELECT c.id, c.key, c.statement, c.resolve_by, s.key, cc.key, c.quote, c.criteria,
-                        NULL, c.created_at, c.recorded_at
+                "SELECT c.id, c.key, c.statement, c.resolve_by, c.opens_at, c.closes_at, s.key,
+                        cc.key, c.quote, c.criteria, NULL, c.created_at, c.recorded_at
                    FROM claims c
                    LEFT JOIN sources s ON s.id = c.source_id
                    LEFT JOIN claims cc ON cc.id = c.condition_id
@@ -596,6 +600,8 @@ mod tests {
                 key: "c1".into(),
                 statement: "It rains".into(),
                 resolve_by: t.date_naive(),
+                opens_at: None,
+                closes_at: None,
                 source: None,
                 condition: None,
                 quote: None,

@@ -84,6 +84,15 @@ pub(super) fn date_col(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
     crate::domain::parse::date("stored date", &s).map_err(|e| corrupt(i, e))
 }
 
+pub(super) fn opt_time_col(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    match row.get::<_, Option<String>>(i)? {
+        None => Ok(None),
+        Some(s) => crate::domain::parse::time("stored time", &s)
+            .map(Some)
+            .map_err(|e| corrupt(i, e)),
+    }
+}
+
 fn opt_date_col(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
     match row.get::<_, Option<String>>(i)? {
         None => Ok(None),
@@ -111,7 +120,7 @@ fn split_tags(s: Option<String>) -> Vec<String> {
 
 pub(super) const CLAIM_SELECT: &str = "SELECT c.id, c.key, c.statement, c.resolve_by, s.key, cc.key, c.quote, c.criteria,
         (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag)),
-        c.created_at, c.recorded_at
+        c.created_at, c.recorded_at, c.opens_at, c.closes_at
    FROM claims c
    LEFT JOIN sources s ON s.id = c.source_id
    LEFT JOIN claims cc ON cc.id = c.condition_id";
@@ -123,6 +132,8 @@ pub(super) fn claim_row(row: &Row<'_>) -> rusqlite::Result<ClaimRow> {
             key: row.get(1)?,
             statement: row.get(2)?,
             resolve_by: date_col(row, 3)?,
+            opens_at: opt_time_col(row, 11)?,
+            closes_at: opt_time_col(row, 12)?,
             source: row.get(4)?,
             condition: row.get(5)?,
             quote: row.get(6)?,
@@ -345,8 +356,8 @@ impl<'c> Db<'c> {
         };
         self.conn
             .prepare_cached(
-                "INSERT INTO claims (key, statement, quote, criteria, resolve_by, condition_id, source_id, created_at, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO claims (key, statement, quote, criteria, resolve_by, condition_id, source_id, created_at, recorded_at, opens_at, closes_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?
             .execute(params![
                 c.key,
@@ -358,6 +369,8 @@ impl<'c> Db<'c> {
                 source_id,
                 format_time(c.created_at),
                 format_time(c.recorded_at),
+                c.opens_at.map(format_time),
+                c.closes_at.map(format_time),
             ])?;
         let id = self.conn.last_insert_rowid();
         let mut stmt = self

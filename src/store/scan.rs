@@ -19,6 +19,9 @@ pub struct ScoringClaim {
     pub key: String,
     pub statement: String,
     pub resolve_by: NaiveDate,
+    /// When forecasting opened and closed, if recorded.
+    pub opens_at: Option<DateTime<Utc>>,
+    pub closes_at: Option<DateTime<Utc>>,
     pub condition_id: Option<i64>,
     pub source: Option<String>,
     pub publisher: Option<String>,
@@ -34,6 +37,12 @@ pub struct ForecastScan {
     pub p: f64,
     pub made_at: DateTime<Utc>,
     pub backfilled: bool,
+}
+
+/// A claim's optional window instant as stored.
+fn opt_time(s: Option<String>) -> Result<Option<DateTime<Utc>>, StoreError> {
+    s.map(|s| parse::time("stored time", &s).map_err(|e| corrupt("claim", e)))
+        .transpose()
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
@@ -107,7 +116,8 @@ impl Db<'_> {
         }
         let mut out: Vec<ScoringClaim> = Vec::new();
         let mut stmt = conn.prepare_cached(
-            "SELECT id, key, statement, resolve_by, condition_id, source_id FROM claims ORDER BY id",
+            "SELECT id, key, statement, resolve_by, condition_id, source_id, opens_at, closes_at
+               FROM claims ORDER BY id",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -121,6 +131,8 @@ impl Db<'_> {
                 key: r.get(1)?,
                 statement: r.get(2)?,
                 resolve_by: parse::date("resolve_by", by).map_err(|e| corrupt("claim", e))?,
+                opens_at: opt_time(r.get(6)?)?,
+                closes_at: opt_time(r.get(7)?)?,
                 condition_id: r.get(4)?,
                 source: source.map(|s| s.0.clone()),
                 publisher: source.and_then(|s| s.1.clone()),
@@ -273,7 +285,8 @@ impl Db<'_> {
         let mut stmt = self.connection().prepare_cached(
             "SELECT c.id, c.key, c.statement, c.resolve_by, c.condition_id, s.key, s.publisher,
                     (SELECT group_concat(name, char(31)) FROM (SELECT name FROM source_authors a WHERE a.source_id = s.id ORDER BY position)),
-                    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag))
+                    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag)),
+                    c.opens_at, c.closes_at
                FROM claims c LEFT JOIN sources s ON s.id = c.source_id ORDER BY c.id",
         )?;
         let mut rows = stmt.query([])?;
@@ -285,6 +298,8 @@ impl Db<'_> {
                 key: r.get(1)?,
                 statement: r.get(2)?,
                 resolve_by: parse::date("resolve_by", &by).map_err(|e| corrupt("claim", e))?,
+                opens_at: opt_time(r.get(9)?)?,
+                closes_at: opt_time(r.get(10)?)?,
                 condition_id: r.get(4)?,
                 source: r.get(5)?,
                 publisher: r.get(6)?,

@@ -9,6 +9,7 @@ mod extract;
 mod hostile;
 mod interchange;
 mod ledger;
+mod platform;
 mod reminders;
 mod report;
 mod review;
