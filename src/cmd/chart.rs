@@ -1,15 +1,14 @@
 //! `hindsight chart calibration|history`: SVG pictures of a report — a reliability
 //! diagram, or each group's running mean Brier score over time.
 
-use std::collections::BTreeMap;
-
 use clap::{Args, Subcommand};
 
-use super::report::{compute, Filters, Group, ResampleArgs};
+use super::filters::{scored, Filters, ResampleArgs};
 use super::Ctx;
-use crate::chart::{self, CalibrationSeries, CorpSeries, HistorySeries};
+use crate::chart;
 use crate::error::Refused;
-use crate::report::{group_keys, GroupBy, Scoring};
+use crate::render::report::{calibration_series, corp_chart, history_series};
+use crate::report::GroupBy;
 
 #[derive(Debug, Subcommand)]
 pub enum ChartCmd {
@@ -57,85 +56,9 @@ pub enum Method {
     Bins,
 }
 
-/// The groups a chart shows: those with scored pairs, largest first when there are more
-/// than the chart can tell apart.
-fn chosen(groups: &[Group]) -> Vec<&Group> {
-    let mut chosen: Vec<&Group> = groups.iter().filter(|g| g.metrics.n > 0).collect();
-    chosen.sort_by(|a, b| b.metrics.n.cmp(&a.metrics.n).then(a.key.cmp(&b.key)));
-    chosen.truncate(chart::MAX_SERIES);
-    chosen
-}
-
-/// The CORP curves of a report's groups, chosen as for [`calibration_series`].
-pub fn corp_series(groups: &[Group]) -> Vec<CorpSeries> {
-    chosen(groups)
-        .into_iter()
-        .map(|g| CorpSeries {
-            label: format!("{} (n = {})", g.key, g.metrics.n),
-            curve: g.corp.as_ref().map(|c| c.curve.clone()).unwrap_or_default(),
-        })
-        .collect()
-}
-
-/// The CORP diagram of a report's groups.
-pub fn corp_chart(groups: &[Group], what: &str) -> anyhow::Result<String> {
-    Ok(chart::corp_svg(
-        &format!("CORP reliability diagram · {what}"),
-        &corp_series(groups),
-    )?)
-}
-
-/// The calibration series of a report's groups, largest groups first when there are
-/// more than the chart can tell apart.
-pub fn calibration_series(groups: &[Group]) -> Vec<CalibrationSeries> {
-    chosen(groups)
-        .into_iter()
-        .map(|g| CalibrationSeries {
-            label: format!("{} (n = {})", g.key, g.metrics.n),
-            bins: g.metrics.calibration.clone(),
-        })
-        .collect()
-}
-
-/// Each group's running mean Brier score, one point per date on which claims resolved.
-pub fn history_series(scoring: &Scoring, by: GroupBy) -> Vec<HistorySeries> {
-    let mut per_group: BTreeMap<String, BTreeMap<chrono::NaiveDate, Vec<f64>>> = BTreeMap::new();
-    for item in &scoring.items {
-        let claim = &scoring.claims[item.claim];
-        let (Some(brier), Some(on)) = (item.score.brier, claim.resolved_on) else {
-            continue;
-        };
-        for (_, key) in group_keys(by, claim, &item.score) {
-            per_group
-                .entry(key)
-                .or_default()
-                .entry(on)
-                .or_default()
-                .push(brier);
-        }
-    }
-    let mut series: Vec<HistorySeries> = per_group
-        .into_iter()
-        .map(|(label, days)| {
-            let (mut sum, mut n) = (0.0, 0usize);
-            let points = days
-                .into_iter()
-                .map(|(day, scores)| {
-                    sum += scores.iter().sum::<f64>();
-                    n += scores.len();
-                    (day, sum / n as f64)
-                })
-                .collect();
-            HistorySeries { label, points }
-        })
-        .collect();
-    series.sort_by_key(|s| std::cmp::Reverse(s.points.len()));
-    series.truncate(chart::MAX_SERIES);
-    series
-}
-
 pub fn run(cmd: ChartCmd, ctx: &Ctx) -> anyhow::Result<()> {
     let store = ctx.open()?;
+    let db = store.read()?;
     let (output, svg) = match cmd {
         ChartCmd::History(a) => {
             // The history needs the scored items only: no resampling.
@@ -143,24 +66,18 @@ pub fn run(cmd: ChartCmd, ctx: &Ctx) -> anyhow::Result<()> {
                 resamples: 0,
                 ..ResampleArgs::default()
             };
-            let (q, scoring, _) = compute(
-                ctx,
-                &store,
-                &a.filters,
-                a.by,
-                crate::score::DEFAULT_BINS,
-                &off,
-            )?;
+            let (q, scoring, _) =
+                scored(ctx, &db, &a.filters, a.by, crate::score::DEFAULT_BINS, &off)?;
             let svg = chart::history_svg(
-                &format!("Running mean Brier score · {}", a.filters.describe(&q)),
+                &format!("Running mean Brier score · {}", q.describe()),
                 &history_series(&scoring, a.by),
             )?;
             (a.output, svg)
         }
         ChartCmd::Calibration(c) => {
             let a = c.chart;
-            let (q, _, groups) = compute(ctx, &store, &a.filters, a.by, c.bins, &c.resampling)?;
-            let what = a.filters.describe(&q);
+            let (q, _, groups) = scored(ctx, &db, &a.filters, a.by, c.bins, &c.resampling)?;
+            let what = q.describe();
             let svg = match c.method {
                 Method::Corp => corp_chart(&groups, &what)?,
                 Method::Bins => chart::calibration_svg(

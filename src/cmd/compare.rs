@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use super::report::Filters;
+use super::filters::Filters;
 use super::Ctx;
 use crate::render;
 use crate::report;
@@ -55,7 +55,7 @@ pub fn run(args: CompareArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let q = filters.query(ctx)?;
     let store = ctx.open()?;
     let db = store.read()?;
-    super::report::check_filters(&db, &q)?;
+    report::check_filters(&db, &q)?;
     let scoring = report::load(&db, &q)?;
     let c = score::compare(scoring.items.iter().map(|i| &i.score), &args.a, &args.b);
     if args.format == CompareFormat::Json {
@@ -89,7 +89,7 @@ pub fn run(args: CompareArgs, ctx: &Ctx) -> anyhow::Result<()> {
     ]);
     let mut text = format!(
         "{} · {} claims both forecast and scored ({} ties)\n",
-        filters.describe(&q),
+        q.describe(),
         c.n,
         c.ties
     );

@@ -5,11 +5,12 @@
 use clap::Args;
 use comfy_table::Cell;
 
+use super::filters::{scored, Filters, ResampleArgs};
 use super::import::{import_into, ImportFormat};
-use super::report::{compute, table_text, Filters};
 use super::Ctx;
 use crate::domain::parse;
 use crate::render;
+use crate::render::report::table_text;
 use crate::report::GroupBy;
 use crate::store::Store;
 
@@ -38,16 +39,16 @@ pub fn run(_a: DemoArgs, ctx: &Ctx) -> anyhow::Result<()> {
         rule: "latest".into(),
         ..Default::default()
     };
-    let (q, scoring, groups) = compute(
+    let db = store.read()?;
+    let (q, scoring, groups) = scored(
         ctx,
-        &store,
+        &db,
         &filters,
         GroupBy::Forecaster,
         crate::score::DEFAULT_BINS,
-        &super::report::ResampleArgs::default(),
+        &ResampleArgs::default(),
     )?;
 
-    let db = store.read()?;
     let sources = db.sources()?;
     let mut text = String::new();
     for s in &sources {
@@ -87,11 +88,7 @@ pub fn run(_a: DemoArgs, ctx: &Ctx) -> anyhow::Result<()> {
     }
     text.push_str(&render::table::render(&t));
     text.push_str("\nHow the author held up\n");
-    text.push_str(&table_text(
-        &filters.describe(&q),
-        GroupBy::Forecaster,
-        &groups,
-    ));
+    text.push_str(&table_text(&q.describe(), GroupBy::Forecaster, &groups));
     render::out(&text)?;
     Ok(())
 }

@@ -3,24 +3,24 @@
 
 use std::collections::HashMap;
 
-use super::chart::{corp_chart, history_series};
-use super::report::{Filters, Group, ResampleArgs};
+use super::filters::ResampleArgs;
 use crate::domain::parse::format_date;
-use crate::render::html::{self, HtmlClaim, HtmlForecast, HtmlReport, HtmlSource};
-use crate::report::{GroupBy, Query, Scoring};
-use crate::store::Store;
+use crate::render::html::{self, HtmlClaim, HtmlForecast, HtmlGroup, HtmlReport, HtmlSource};
+use crate::render::report::{corp_chart, history_series};
+use crate::report::{columns, Group, GroupBy, Query, Scoring};
+use crate::store::Db;
 
+/// The page for a scored report. `db` must be the read snapshot the report was scored on,
+/// so that claims, outcomes and evidence are those of the same moment.
 pub fn page(
-    store: &Store,
-    filters: &Filters,
+    db: &Db<'_>,
     by: GroupBy,
     q: &Query,
     scoring: &Scoring,
     groups: &[Group],
     resampling: &ResampleArgs,
 ) -> anyhow::Result<String> {
-    let db = store.read()?;
-    let what = filters.describe(q);
+    let what = q.describe();
     let calibration = corp_chart(groups, &what)?;
     let history = history_series(scoring, by);
     let history_svg = if history.iter().any(|s| s.points.len() > 1) {
@@ -101,7 +101,13 @@ pub fn page(
         } else {
             String::new()
         },
-        groups: groups.iter().map(super::report::group_row).collect(),
+        groups: groups
+            .iter()
+            .map(|g| HtmlGroup {
+                key: g.key.clone(),
+                values: columns::values(g),
+            })
+            .collect(),
         calibration_svg: Some(calibration),
         history_svg,
         sources,

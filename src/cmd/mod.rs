@@ -11,6 +11,7 @@ pub mod demo;
 pub mod due;
 pub mod export;
 pub mod extract;
+pub mod filters;
 pub mod forecast;
 pub mod html;
 pub mod import;

@@ -19,6 +19,8 @@ use std::borrow::Cow;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde::{Deserialize, Serialize};
 
+use crate::report::columns::{Value, COLUMNS};
+
 /// Everything the page shows.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HtmlReport {
@@ -45,55 +47,12 @@ pub struct HtmlReport {
     pub unsourced: Vec<HtmlClaim>,
 }
 
-/// The metrics of one group. Counts are plain numbers; the rest is `None` where the
-/// metric is undefined (no scored forecast, no variation in outcomes, ...).
+/// One group's figures: its key and the value of each column of
+/// [`COLUMNS`](crate::report::columns::COLUMNS), in that order (the rows of the summary).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HtmlGroup {
     pub key: String,
-    pub n: u64,
-    pub late: u64,
-    pub pending: u64,
-    pub annulled: u64,
-    pub ambiguous: u64,
-    pub brier: Option<f64>,
-    pub log_loss: Option<f64>,
-    pub mean_p: Option<f64>,
-    pub base_rate: Option<f64>,
-    pub uncertainty: Option<f64>,
-    pub reliability: Option<f64>,
-    pub resolution: Option<f64>,
-    pub within_bin_variance: Option<f64>,
-    pub within_bin_covariance: Option<f64>,
-    pub brier_skill: Option<f64>,
-    pub discrimination: Option<f64>,
-    /// Only under the time-averaged rule.
-    pub coverage: Option<f64>,
-    /// 95% bootstrap interval of the Brier score over claims.
-    pub brier_ci_low: Option<f64>,
-    pub brier_ci_high: Option<f64>,
-    /// 95% bootstrap interval of the log loss over claims.
-    pub log_loss_ci_low: Option<f64>,
-    pub log_loss_ci_high: Option<f64>,
-    /// The Brier interval overlaps the best group's.
-    pub overlaps_best: Option<bool>,
-    /// CORP decomposition of the Brier score: miscalibration, discrimination,
-    /// uncertainty, and the p-value of the miscalibration.
-    pub corp_brier_mcb: Option<f64>,
-    pub corp_brier_dsc: Option<f64>,
-    pub corp_brier_unc: Option<f64>,
-    pub corp_brier_mcb_p: Option<f64>,
-    /// The same for the log loss.
-    pub corp_log_loss_mcb: Option<f64>,
-    pub corp_log_loss_dsc: Option<f64>,
-    pub corp_log_loss_unc: Option<f64>,
-    pub corp_log_loss_mcb_p: Option<f64>,
-    /// Metaculus's baseline and peer scores, means and sums over the scored forecasts.
-    pub baseline: Option<f64>,
-    pub peer: Option<f64>,
-    pub baseline_sum: Option<f64>,
-    pub peer_sum: Option<f64>,
-    /// Mean Brier score minus the crowd median's on the same claims.
-    pub relative_brier: Option<f64>,
+    pub values: Vec<Value>,
 }
 
 /// A source (article, speech, ...) and the claims recorded from it.
@@ -127,184 +86,6 @@ pub struct HtmlForecast {
     pub p: f64,
     pub brier: Option<f64>,
 }
-
-/// How a metric's value is written.
-#[derive(Clone, Copy)]
-enum Value {
-    Count(u64),
-    /// A score, three decimals.
-    Score(Option<f64>),
-    /// A probability or share, as a percentage.
-    Share(Option<f64>),
-    /// A 95% interval of a score, `low–high` with three decimals.
-    Interval(Option<f64>, Option<f64>),
-    /// Yes or no.
-    Flag(Option<bool>),
-}
-
-/// One row of the summary table: name, a sentence for a lay reader, and the value.
-struct Metric {
-    name: &'static str,
-    help: &'static str,
-    value: fn(&HtmlGroup) -> Value,
-}
-
-/// The summary rows in display order. The explanations follow the definitions in
-/// `crate::score::metrics` (log loss with natural logarithms and probabilities clamped to
-/// 0.1%..99.9%; skill against always forecasting the base rate; discrimination as the
-/// difference of mean forecasts).
-const METRICS: &[Metric] = &[
-    Metric {
-        name: "Scored forecasts",
-        help: "Forecasts that count: one per forecaster and claim, on claims that came out yes or no.",
-        value: |g| Value::Count(g.n),
-    },
-    Metric {
-        name: "Pending",
-        help: "Forecasts on claims without an outcome yet on the as-of date; they wait and are not scored.",
-        value: |g| Value::Count(g.pending),
-    },
-    Metric {
-        name: "Annulled",
-        help: "Forecasts on claims that were called off, for instance because the event they depended on did not happen; never scored.",
-        value: |g| Value::Count(g.annulled),
-    },
-    Metric {
-        name: "Ambiguous",
-        help: "Forecasts on claims whose outcome could not be settled either way; never scored.",
-        value: |g| Value::Count(g.ambiguous),
-    },
-    Metric {
-        name: "Brier score",
-        help: "The average squared gap between the probability given and what happened (1 if it did, 0 if not): 0 is perfect, always saying 50% earns 0.25, lower is better.",
-        value: |g| Value::Score(g.brier),
-    },
-    Metric {
-        name: "Log loss",
-        help: "Like the Brier score but far harsher on confident misses: the average of minus the natural logarithm of the probability given to what happened; 0 is perfect, always saying 50% earns 0.693, lower is better.",
-        value: |g| Value::Score(g.log_loss),
-    },
-    Metric {
-        name: "Brier score, 95% interval",
-        help: "Where the Brier score would likely land on other claims of the same kind: the claims are drawn again at random, with replacement, many times (a bootstrap), and the middle 95% of the scores is shown. Wide when there are few claims; missing below two.",
-        value: |g| Value::Interval(g.brier_ci_low, g.brier_ci_high),
-    },
-    Metric {
-        name: "Log loss, 95% interval",
-        help: "The same for the log loss.",
-        value: |g| Value::Interval(g.log_loss_ci_low, g.log_loss_ci_high),
-    },
-    Metric {
-        name: "Overlaps the best",
-        help: "Yes when this Brier interval overlaps the interval of the group with the best Brier score: on this evidence the two cannot be told apart, whatever order the columns are in.",
-        value: |g| Value::Flag(g.overlaps_best),
-    },
-    Metric {
-        name: "Mean forecast",
-        help: "The average probability given to the claims coming true.",
-        value: |g| Value::Share(g.mean_p),
-    },
-    Metric {
-        name: "Base rate",
-        help: "The share of scored claims that did come true; a mean forecast well above it means too much optimism, well below it too much doubt.",
-        value: |g| Value::Share(g.base_rate),
-    },
-    Metric {
-        name: "Uncertainty",
-        help: "How hard the claims were to call, judged from the outcomes alone: base rate times (1 minus base rate), at most 0.25 when half came true. It is what always forecasting the base rate would score.",
-        value: |g| Value::Score(g.uncertainty),
-    },
-    Metric {
-        name: "Reliability (calibration error)",
-        help: "How far the forecasts in each probability bin were from how often those claims came true, squared and averaged: 0 means that \u{201c}70%\u{201d} really meant 7 times in 10; lower is better.",
-        value: |g| Value::Score(g.reliability),
-    },
-    Metric {
-        name: "Resolution",
-        help: "How well the forecasts sorted claims into bins that came true more or less often than the base rate; higher is better.",
-        value: |g| Value::Score(g.resolution),
-    },
-    Metric {
-        name: "Within-bin variance",
-        help: "How much the forecasts differ inside each bin. The bin-based parts above ignore it, so it is added back to make the parts add up to the Brier score.",
-        value: |g| Value::Score(g.within_bin_variance),
-    },
-    Metric {
-        name: "Within-bin covariance",
-        help: "How much, inside each bin, the higher forecasts went with the claims that came true. It is subtracted when the parts are added up; higher is better.",
-        value: |g| Value::Score(g.within_bin_covariance),
-    },
-    Metric {
-        name: "Miscalibration (CORP)",
-        help: "How much the Brier score would drop if each forecast were replaced by how often claims forecast like it actually came true (found without bins, by isotonic regression; see Calibration). 0 means well calibrated; lower is better.",
-        value: |g| Value::Score(g.corp_brier_mcb),
-    },
-    Metric {
-        name: "Discrimination (CORP)",
-        help: "How much better those recalibrated forecasts do than always saying the base rate: the skill of telling claims that came true from those that did not. Higher is better; Brier = miscalibration \u{2212} discrimination + uncertainty.",
-        value: |g| Value::Score(g.corp_brier_dsc),
-    },
-    Metric {
-        name: "Log loss miscalibration (CORP)",
-        help: "The same miscalibration measured with the log loss, which weighs confident misses far more: log loss = miscalibration \u{2212} discrimination + uncertainty, each in the log loss's units.",
-        value: |g| Value::Score(g.corp_log_loss_mcb),
-    },
-    Metric {
-        name: "Log loss discrimination (CORP)",
-        help: "The discrimination measured with the log loss; higher is better.",
-        value: |g| Value::Score(g.corp_log_loss_dsc),
-    },
-    Metric {
-        name: "Log loss uncertainty (CORP)",
-        help: "What always saying the base rate would score under the log loss: at most 0.693 when half the claims came true.",
-        value: |g| Value::Score(g.corp_log_loss_unc),
-    },
-    Metric {
-        name: "Miscalibration p-value",
-        help: "The share of simulated records, drawn as if these very forecasts were perfectly calibrated, that come out at least this miscalibrated. Below 5% the miscalibration is unlikely to be bad luck.",
-        value: |g| Value::Share(g.corp_brier_mcb_p),
-    },
-    Metric {
-        name: "Brier skill",
-        help: "Improvement over always forecasting the base rate: 1 minus Brier divided by uncertainty. 1 is perfect, 0 no better than the base rate, below 0 worse.",
-        value: |g| Value::Score(g.brier_skill),
-    },
-    Metric {
-        name: "Discrimination",
-        help: "How much higher the forecasts were, on average, for claims that came true than for claims that did not; 0 means no separation, higher is better.",
-        value: |g| Value::Share(g.discrimination),
-    },
-    Metric {
-        name: "Coverage",
-        help: "Time-averaged rule only: the share of the time a claim was open during which this forecaster had a forecast standing, averaged over claims.",
-        value: |g| Value::Share(g.coverage),
-    },
-    Metric {
-        name: "Baseline score",
-        help: "Metaculus's baseline score, averaged: 100 \u{d7} (log\u{2082} of the probability given to what happened + 1). 0 for always saying 50%, 100 for certainty on the right side, negative for worse than a coin; higher is better.",
-        value: |g| Value::Score(g.baseline),
-    },
-    Metric {
-        name: "Peer score",
-        help: "Metaculus's peer score, averaged: 100 \u{d7} (the natural log of the probability given to what happened minus the average of the same for everyone else who forecast the claim). Positive means better than the others; over all forecasters of a claim it adds up to 0.",
-        value: |g| Value::Score(g.peer),
-    },
-    Metric {
-        name: "Baseline total",
-        help: "The baseline scores added up, as Metaculus ranks a tournament: more forecasts of good quality earn more.",
-        value: |g| Value::Score(g.baseline_sum),
-    },
-    Metric {
-        name: "Peer total",
-        help: "The peer scores added up.",
-        value: |g| Value::Score(g.peer_sum),
-    },
-    Metric {
-        name: "Brier relative to the crowd",
-        help: "The Brier score minus the Brier score of the crowd median (the median of everyone's forecasts) on the same claims, averaged: below 0 means more accurate than the crowd.",
-        value: |g| Value::Score(g.relative_brier),
-    },
-];
 
 /// Inline style sheet: readable on a phone (fluid width, tables scroll sideways, the
 /// metric names stay in view while scrolling) and on paper (no navigation, link targets
@@ -506,14 +287,14 @@ fn summary(report: &HtmlReport) -> Markup {
                         "\n"
                         tbody {
                             "\n"
-                            @for metric in METRICS {
+                            @for (i, column) in COLUMNS.iter().enumerate() {
                                 tr {
                                     th scope="row" {
-                                        span.name { (metric.name) }
-                                        span.help { (metric.help) }
+                                        span.name { (column.label) }
+                                        span.help { (column.help) }
                                     }
                                     @for group in &report.groups {
-                                        td.num { (value_html((metric.value)(group))) }
+                                        td.num { (value_html(group.values.get(i).copied())) }
                                     }
                                 }
                                 "\n"
@@ -679,8 +460,8 @@ fn claim_table(claims: &[HtmlClaim]) -> Markup {
 fn forecast_cells(forecast: &HtmlForecast) -> Markup {
     html! {
         td.forecaster { (text_or_dash(&forecast.forecaster)) }
-        td class="num p" { (value_html(Value::Share(Some(forecast.p)))) }
-        td class="num brier" { (value_html(Value::Score(forecast.brier))) }
+        td class="num p" { (value_html(Some(Value::Share(Some(forecast.p))))) }
+        td class="num brier" { (value_html(Some(Value::Score(forecast.brier)))) }
     }
 }
 
@@ -701,7 +482,7 @@ fn outcome_html(claim: &HtmlClaim) -> Markup {
     }
 }
 
-fn value_html(value: Value) -> Markup {
+fn value_html(value: Option<Value>) -> Markup {
     let dash = html! { span.none title="not defined" { "\u{2014}" } };
     let score = |v: f64| {
         let text = format!("{v:.3}");
@@ -713,13 +494,19 @@ fn value_html(value: Value) -> Markup {
         }
     };
     match value {
-        Value::Count(n) => html! { (n) },
-        Value::Score(Some(v)) if v.is_finite() => html! { (score(v)) },
-        Value::Share(Some(v)) if v.is_finite() => html! { (percent(v).replace('-', "\u{2212}")) },
-        Value::Interval(Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() => {
-            html! { (score(lo)) "\u{2013}" (score(hi)) }
+        Some(Value::Count(n)) => html! { (n) },
+        Some(Value::Score(Some(v))) if v.is_finite() => html! { (score(v)) },
+        Some(Value::Diff(Some(v))) if v.is_finite() => {
+            let text = score(v);
+            html! { (if v > 0.0 && text != "0.000" { format!("+{text}") } else { text }) }
         }
-        Value::Flag(Some(yes)) => html! { (if yes { "yes" } else { "no" }) },
+        Some(Value::Points(Some(v))) if v.is_finite() => {
+            html! { (format!("{v:.1}").replace('-', "\u{2212}")) }
+        }
+        Some(Value::Share(Some(v))) if v.is_finite() => {
+            html! { (percent(v).replace('-', "\u{2212}")) }
+        }
+        Some(Value::Flag(Some(yes))) => html! { (if yes { "yes" } else { "no" }) },
         _ => dash,
     }
 }
@@ -876,6 +663,22 @@ mod tests {
         }
     }
 
+    /// A group with the given values, the others empty (0 for counts).
+    fn group(key: &str, given: &[(&str, Value)]) -> HtmlGroup {
+        let counts = ["n", "late", "pending", "annulled", "ambiguous"];
+        HtmlGroup {
+            key: key.into(),
+            values: COLUMNS
+                .iter()
+                .map(|c| match given.iter().find(|(name, _)| *name == c.name) {
+                    Some((_, v)) => *v,
+                    None if counts.contains(&c.name) => Value::Count(0),
+                    None => Value::Score(None),
+                })
+                .collect(),
+        }
+    }
+
     fn sample() -> HtmlReport {
         HtmlReport {
             title: "Kerry in Sochi, scored".into(),
@@ -884,26 +687,26 @@ mod tests {
             as_of: "2026-11-28".into(),
             resampling: "1000 resamples, seed 2021".into(),
             groups: vec![
-                HtmlGroup {
-                    key: "kerry".into(),
-                    n: 2,
-                    pending: 1,
-                    brier: Some(0.16),
-                    log_loss: Some(0.5108),
-                    mean_p: Some(0.4),
-                    base_rate: Some(0.0),
-                    uncertainty: Some(0.0),
-                    brier_skill: None,
-                    discrimination: None,
-                    ..HtmlGroup::default()
-                },
-                HtmlGroup {
-                    key: "orf".into(),
-                    n: 1,
-                    brier: Some(0.0625),
-                    brier_skill: Some(-0.25),
-                    ..HtmlGroup::default()
-                },
+                group(
+                    "kerry",
+                    &[
+                        ("n", Value::Count(2)),
+                        ("pending", Value::Count(1)),
+                        ("brier", Value::Score(Some(0.16))),
+                        ("log_loss", Value::Score(Some(0.5108))),
+                        ("mean_p", Value::Share(Some(0.4))),
+                        ("base_rate", Value::Share(Some(0.0))),
+                        ("uncertainty", Value::Score(Some(0.0))),
+                    ],
+                ),
+                group(
+                    "orf",
+                    &[
+                        ("n", Value::Count(1)),
+                        ("brier", Value::Score(Some(0.0625))),
+                        ("brier_skill", Value::Score(Some(-0.25))),
+                    ],
+                ),
             ],
             calibration_svg: Some("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"hindsight-chart\"><title>c</title></svg>".into()),
             history_svg: None,
@@ -957,8 +760,12 @@ mod tests {
         ] {
             assert!(html.contains(needle), "missing {needle:?}");
         }
-        for metric in METRICS {
-            assert!(html.contains(metric.name), "missing metric {}", metric.name);
+        for column in COLUMNS {
+            assert!(
+                html.contains(column.label),
+                "missing column {}",
+                column.label
+            );
         }
         // Every claim is one tbody; the first has two forecast rows.
         assert_eq!(html.matches("<tbody class=\"claim\">").count(), 3);
@@ -974,7 +781,7 @@ mod tests {
             .lines()
             .filter(|l| l.starts_with("<tr><th scope=\"row\">"))
             .collect();
-        assert_eq!(rows.len(), METRICS.len());
+        assert_eq!(rows.len(), COLUMNS.len());
         for row in rows {
             assert_eq!(row.matches("<td class=\"num\">").count(), 2, "{row}");
         }
@@ -1124,18 +931,17 @@ mod tests {
         assert_eq!(percent(0.375), "37.5%");
         assert_eq!(percent(0.0001), "0%");
         assert_eq!(percent(-0.0001), "0%");
-        let text = |v: Value| value_html(v).into_string();
+        let text = |v: Value| value_html(Some(v)).into_string();
         assert_eq!(text(Value::Score(Some(0.16))), "0.160");
         assert_eq!(text(Value::Score(Some(-0.0001))), "0.000");
         assert_eq!(text(Value::Share(Some(-0.25))), "\u{2212}25%");
         assert!(text(Value::Score(Some(f64::NAN))).contains("\u{2014}"));
         assert!(text(Value::Share(None)).contains("\u{2014}"));
         assert_eq!(text(Value::Count(7)), "7");
-        assert_eq!(
-            text(Value::Interval(Some(0.05), Some(0.1234))),
-            "0.050\u{2013}0.123"
-        );
-        assert!(text(Value::Interval(Some(0.05), None)).contains("\u{2014}"));
+        assert_eq!(text(Value::Points(Some(-12.34))), "\u{2212}12.3");
+        assert_eq!(text(Value::Diff(Some(0.02))), "+0.020");
+        assert_eq!(text(Value::Diff(Some(-0.02))), "\u{2212}0.020");
+        assert!(value_html(None).into_string().contains("\u{2014}"));
         assert_eq!(text(Value::Flag(Some(false))), "no");
     }
 
@@ -1237,7 +1043,7 @@ mod tests {
                 .collect();
             let report = HtmlReport {
                 title: title.clone(),
-                groups: vec![HtmlGroup { key: title, brier: Some(p), ..HtmlGroup::default() }],
+                groups: vec![group(&title, &[("brier", Value::Score(Some(p)))])],
                 sources: vec![HtmlSource {
                     title: "s".into(),
                     url,

@@ -4,6 +4,7 @@
 
 pub mod html;
 pub mod ics;
+pub mod report;
 pub mod table;
 
 use std::io::Write;

@@ -7,10 +7,15 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rustc_hash::FxHashMap;
 
-use crate::domain::parse::end_of_day;
+use crate::domain::parse::{self, end_of_day};
 use crate::domain::Outcome;
 use crate::score::{self, Aggregate, PairScore, PlatformScore, Rule, Status};
 use crate::store::{Db, ForecastRef, ForecastScan, ScoringClaim, StoreError};
+
+pub mod columns;
+mod groups;
+
+pub use groups::{check_filters, compute, Group};
 
 /// What a report covers.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +37,50 @@ pub struct Query {
     /// The crowds scored as virtual forecasters (`crowd:median`, ...) on every claim.
     /// Filters never change who forms a crowd: always every real forecaster on the claim.
     pub crowds: Vec<Aggregate>,
+}
+
+impl Query {
+    /// A one-line description of what was scored, for titles and headers.
+    pub fn describe(&self) -> String {
+        let q = self;
+        let mut parts = vec![format!("rule {}", q.rule)];
+        if let Some(d) = q.as_of {
+            parts.push(format!("as of {}", parse::format_date(d)));
+        }
+        let mut filters = Vec::new();
+        if !q.forecasters.is_empty() {
+            filters.push(format!("forecaster {}", q.forecasters.join(", ")));
+        }
+        if let Some(s) = &q.source {
+            filters.push(format!("source {s}"));
+        }
+        if let Some(t) = &q.tag {
+            filters.push(format!("tag {t}"));
+        }
+        if let Some(d) = q.since {
+            filters.push(format!("due from {}", parse::format_date(d)));
+        }
+        if let Some(d) = q.until {
+            filters.push(format!("due until {}", parse::format_date(d)));
+        }
+        if q.live_only {
+            filters.push("live forecasts only".into());
+        }
+        // Crowds the forecaster filter already names are not said twice.
+        let crowds: Vec<&str> = q
+            .crowds
+            .iter()
+            .filter(|c| !q.forecasters.contains(&c.forecaster()))
+            .map(|c| c.as_str())
+            .collect();
+        if !crowds.is_empty() {
+            filters.push(format!("crowd {}", crowds.join(", ")));
+        }
+        if !filters.is_empty() {
+            parts.push(filters.join(", "));
+        }
+        parts.join(" · ")
+    }
 }
 
 impl Query {
