@@ -112,5 +112,8 @@ pub fn run(a: AddArgs, ctx: &Ctx) -> anyhow::Result<()> {
         Ok(row.claim.key)
     })?;
     render::out(&key)?;
+    if p.is_some() {
+        super::forecast::warn_if_late(&key, resolve_by, made_at.unwrap_or(ctx.now));
+    }
     Ok(())
 }

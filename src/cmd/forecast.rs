@@ -110,14 +110,18 @@ pub fn run(a: ForecastArgs, ctx: &Ctx) -> anyhow::Result<()> {
         render::percent(p),
         render::time(made_at)
     ));
-    // Accepted, since the claim may still be resolved and the forecast is part of the
-    // record; but it will never be scored, and the user should know now.
+    warn_if_late(&forecast.claim, due, made_at);
+    Ok(())
+}
+
+/// A forecast made after a claim's resolve-by day is accepted, since the claim may still
+/// be resolved and the forecast is part of the record; but it will never be scored, and
+/// the user should know now.
+pub fn warn_if_late(claim: &str, due: chrono::NaiveDate, made_at: chrono::DateTime<chrono::Utc>) {
     if made_at > parse::end_of_day(due) {
         render::note(&format!(
-            "warning: {} was due by {}: a forecast made after that day never counts in a score",
-            forecast.claim,
+            "warning: {claim} was due by {}: a forecast made after that day never counts in a score",
             parse::format_date(due)
         ));
     }
-    Ok(())
 }

@@ -224,6 +224,21 @@ fn a_forecast_from_the_future_is_refused_and_a_late_one_is_flagged() {
         err.contains("warning") && err.contains("2025-12-31") && err.contains("never counts"),
         "{err}"
     );
+    // The same for a first forecast given with `add`.
+    let out = env
+        .cmd()
+        .args([
+            "add",
+            "Also due last year",
+            "--by",
+            "2025-12-31",
+            "--p",
+            "0.5",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("never counts"));
     // A forecast made in time says nothing of the kind.
     let out = env
         .cmd()
