@@ -215,6 +215,22 @@ fn cell(name: &str, v: Value, g: &Group) -> String {
             render::metric(s),
             interval(i.log_loss_ci_low, i.log_loss_ci_high)
         ),
+        ("baseline", Value::Points(s)) => format!(
+            "{}{}",
+            render::points(s),
+            points_interval(
+                g.platform_intervals.baseline_ci_low,
+                g.platform_intervals.baseline_ci_high
+            )
+        ),
+        ("peer", Value::Points(s)) => format!(
+            "{}{}",
+            render::points(s),
+            points_interval(
+                g.platform_intervals.peer_ci_low,
+                g.platform_intervals.peer_ci_high
+            )
+        ),
         (_, Value::Count(n)) => n.to_string(),
         (_, Value::Score(s)) | (_, Value::Share(s)) => render::metric(s),
         (_, Value::Points(s)) => render::points(s),
@@ -224,6 +240,14 @@ fn cell(name: &str, v: Value, g: &Group) -> String {
             Some(false) => "no".into(),
             None => "–".into(),
         },
+    }
+}
+
+/// A 95% interval of points as ` (30.2–60.0)`, or nothing when there is none.
+fn points_interval(low: Option<f64>, high: Option<f64>) -> String {
+    match (low, high) {
+        (Some(l), Some(h)) => format!(" ({l:.1}–{h:.1})"),
+        _ => String::new(),
     }
 }
 

@@ -26,6 +26,8 @@ pub struct Group {
     pub corp: Option<Corp>,
     /// Baseline and peer scores and the Brier score relative to the crowd median.
     pub platform: score::PlatformMetrics,
+    /// 95% bootstrap intervals of the mean baseline and peer scores.
+    pub platform_intervals: score::PlatformIntervals,
 }
 
 impl Serialize for Group {
@@ -75,11 +77,15 @@ pub fn compute(
     check_filters(db, q)?;
     let scoring = load(db, q)?;
     let mut grouped: BTreeMap<GroupKey, Vec<&PairScore>> = BTreeMap::new();
-    let mut platform: BTreeMap<GroupKey, Vec<&score::PlatformScore>> = BTreeMap::new();
+    let mut platform: BTreeMap<GroupKey, Vec<(&PairScore, &score::PlatformScore)>> =
+        BTreeMap::new();
     for it in &scoring.items {
         for k in group_keys(by, &scoring.claims[it.claim], &it.score) {
             grouped.entry(k.clone()).or_default().push(&it.score);
-            platform.entry(k).or_default().push(&it.platform);
+            platform
+                .entry(k)
+                .or_default()
+                .push((&it.score, &it.platform));
         }
     }
     let grouped: Vec<(String, Vec<&PairScore>)> =
@@ -99,7 +105,9 @@ pub fn compute(
     }
     // `group_all` keeps the groups in key order, as `platform` holds them.
     for (g, (_, scores)) in groups.iter_mut().zip(platform) {
-        g.platform = score::platform_metrics(scores);
+        g.platform = score::platform_metrics(scores.iter().map(|s| s.1));
+        g.platform_intervals =
+            score::bootstrap_platform(scores.iter().copied(), resampling, &g.key);
     }
     Ok((scoring, groups))
 }
@@ -115,6 +123,7 @@ fn group(key: &str, items: &[&PairScore], bins: usize, r: &Resampling) -> Group 
         overlaps_best: None,
         corp: score::corp_with_band(&obs, r, key),
         platform: score::PlatformMetrics::default(),
+        platform_intervals: score::PlatformIntervals::default(),
     }
 }
 

@@ -85,8 +85,8 @@ pub use compare::{compare, Comparison};
 pub use corp::{corp, pav, Corp, CurvePoint, Decomposition, Obs};
 pub use metrics::{group_metrics, metrics, CalibrationBin, Metrics, DEFAULT_BINS, MAX_BINS};
 pub use resample::{
-    bootstrap, corp_with_band, observations, overlaps_best, Intervals, Resampling, BAND_POINTS,
-    DEFAULT_RESAMPLES, DEFAULT_SEED, MAX_RESAMPLES,
+    bootstrap, bootstrap_platform, corp_with_band, observations, overlaps_best, Intervals,
+    PlatformIntervals, Resampling, BAND_POINTS, DEFAULT_RESAMPLES, DEFAULT_SEED, MAX_RESAMPLES,
 };
 pub use select::{horizon, late_pair, score_pair, Horizon, Pair, PairScore, Rule, UnknownRule};
 pub use status::{claim_status, cutoff, cutoff_at, effective_resolution, Dated, Status};

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::corp::{self, entropy, pav_blocks, pool, Corp, Obs};
+use super::platform::PlatformScore;
 use super::select::PairScore;
 use super::select::{brier_term, log_term};
 use super::status::Status;
@@ -298,6 +299,80 @@ pub fn bootstrap<'a>(
     }
 }
 
+/// 95% bootstrap intervals of a group's mean baseline and peer scores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct PlatformIntervals {
+    pub baseline_ci_low: Option<f64>,
+    pub baseline_ci_high: Option<f64>,
+    pub peer_ci_low: Option<f64>,
+    pub peer_ci_high: Option<f64>,
+}
+
+/// The same percentile bootstrap over claims as [`bootstrap`], for the mean baseline and
+/// peer scores of a group's pairs (each mean over the pairs that have that score). `items`
+/// pairs each pair's score with its platform scores. A score that fewer than 2 claims
+/// carry gets no interval, nor does any with `r.resamples == 0`; a resample that happens
+/// to draw no pair with a peer score is left out of the peer's quantiles.
+pub fn bootstrap_platform<'a>(
+    items: impl IntoIterator<Item = (&'a PairScore, &'a PlatformScore)>,
+    r: &Resampling,
+    key: &str,
+) -> PlatformIntervals {
+    // Per claim: (pairs with a baseline, their sum, pairs with a peer score, their sum).
+    let mut claims: BTreeMap<&str, [f64; 4]> = BTreeMap::new();
+    for (pair, platform) in items {
+        if platform.baseline.is_none() && platform.peer.is_none() {
+            continue;
+        }
+        let c = claims.entry(pair.claim.as_str()).or_default();
+        if let Some(b) = platform.baseline {
+            c[0] += 1.0;
+            c[1] += b;
+        }
+        if let Some(p) = platform.peer {
+            c[2] += 1.0;
+            c[3] += p;
+        }
+    }
+    let claims: Vec<[f64; 4]> = claims.into_values().collect();
+    let with = |k: usize| claims.iter().filter(|c| c[k] > 0.0).count();
+    let (n, n_baseline, n_peer) = (claims.len(), with(0), with(2));
+    let Ok(n32) = u32::try_from(n) else {
+        return PlatformIntervals::default();
+    };
+    if r.resamples == 0 || n_baseline.max(n_peer) < 2 {
+        return PlatformIntervals::default();
+    }
+    let mut rng = stream(r.seed, "bootstrap-platform", key);
+    let (mut baseline, mut peer) = (Vec::new(), Vec::new());
+    for _ in 0..r.resamples {
+        let mut sums = [0.0; 4];
+        for _ in 0..n {
+            let c = claims[rng.random_range(0..n32) as usize];
+            for (s, v) in sums.iter_mut().zip(c) {
+                *s += v;
+            }
+        }
+        if sums[0] > 0.0 {
+            baseline.push(sums[1] / sums[0]);
+        }
+        if sums[2] > 0.0 {
+            peer.push(sums[3] / sums[2]);
+        }
+    }
+    let interval = |values: &mut Vec<f64>, claims: usize| {
+        (claims >= 2 && !values.is_empty()).then(|| quantiles(values, 0.025, 0.975))
+    };
+    let b = interval(&mut baseline, n_baseline);
+    let p = interval(&mut peer, n_peer);
+    PlatformIntervals {
+        baseline_ci_low: b.map(|x| x.0),
+        baseline_ci_high: b.map(|x| x.1),
+        peer_ci_low: p.map(|x| x.0),
+        peer_ci_high: p.map(|x| x.1),
+    }
+}
+
 /// A group's mean Brier score and its 95% interval `(low, high)`, either possibly absent.
 pub type ScoredInterval = (Option<f64>, Option<(f64, f64)>);
 
@@ -323,6 +398,41 @@ pub fn overlaps_best(groups: &[ScoredInterval]) -> Vec<Option<bool>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn platform_intervals_are_seeded_and_need_two_claims() {
+        let pairs: Vec<(PairScore, PlatformScore)> = (0..40)
+            .map(|c| {
+                let pair = item(c, "ana", 0.7, c % 3 != 0);
+                let platform = PlatformScore {
+                    baseline: Some(if c % 3 != 0 { 48.5 } else { -73.7 }),
+                    peer: (c % 2 == 0).then_some(c as f64 - 20.0),
+                    relative_brier: None,
+                };
+                (pair, platform)
+            })
+            .collect();
+        let r = Resampling {
+            resamples: 400,
+            seed: 7,
+        };
+        let run = |r: &Resampling| bootstrap_platform(pairs.iter().map(|(a, b)| (a, b)), r, "ana");
+        let got = run(&r);
+        assert_eq!(got, run(&r), "the same seed gives the same intervals");
+        let (lo, hi) = (got.baseline_ci_low.unwrap(), got.baseline_ci_high.unwrap());
+        let mean = pairs.iter().map(|p| p.1.baseline.unwrap()).sum::<f64>() / 40.0;
+        assert!(lo < mean && mean < hi, "{lo} < {mean} < {hi}");
+        assert!(got.peer_ci_low.unwrap() < got.peer_ci_high.unwrap());
+        assert_eq!(
+            run(&Resampling {
+                resamples: 0,
+                seed: 7
+            }),
+            PlatformIntervals::default()
+        );
+        let one = bootstrap_platform(pairs[..1].iter().map(|(a, b)| (a, b)), &r, "ana");
+        assert_eq!(one, PlatformIntervals::default());
+    }
     use crate::score::{score_pair, Pair, Rule};
     use chrono::{TimeZone, Utc};
 

@@ -85,6 +85,11 @@ fn json_has_the_decomposition_curve_band_and_intervals() {
         let brier = f(&g["brier"]);
         assert!(lo <= brier + 1e-12 && brier <= hi + 1e-12, "{key}: {g}");
         assert!(f(&g["log_loss_ci_low"]) <= f(&g["log_loss_ci_high"]));
+        // The platform scores get their interval from the same kind of bootstrap.
+        let (lo, hi) = (f(&g["baseline_ci_low"]), f(&g["baseline_ci_high"]));
+        let baseline = f(&g["baseline"]);
+        assert!(lo <= baseline + 1e-9 && baseline <= hi + 1e-9, "{key}: {g}");
+        assert!(f(&g["peer_ci_low"]) <= f(&g["peer_ci_high"]), "{key}: {g}");
     }
     // Fair: sorts perfectly, so PAV gives 0 and 1 and the whole Brier score (0.4^2) is
     // miscalibration; the base rate is 14/40.
@@ -101,6 +106,7 @@ fn json_has_the_decomposition_curve_band_and_intervals() {
     // One scored claim: no interval, but a decomposition.
     let solo = group(&v, "solo");
     assert!(solo["brier_ci_low"].is_null() && solo["log_loss_ci_high"].is_null());
+    assert!(solo["baseline_ci_low"].is_null() && solo["peer_ci_high"].is_null());
     assert!(solo["overlaps_best"].is_null());
     assert!(solo["corp"]["brier"]["mcb"].is_number());
     // Sharp and twin score alike and overlap; wild's interval lies well above.

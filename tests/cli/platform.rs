@@ -400,7 +400,9 @@ fn by_claim_with_one_forecaster_and_every_format() {
     let csv = env.ok(&["report", "--format", "csv", "--by", "claim"]);
     let header = csv.lines().next().unwrap();
     assert!(
-        header.ends_with(",baseline,peer,baseline_sum,peer_sum,relative_brier"),
+        header.ends_with(
+            ",baseline,peer,baseline_ci_low,baseline_ci_high,peer_ci_low,peer_ci_high,baseline_sum,peer_sum,relative_brier"
+        ),
         "{header}"
     );
     let table = env.ok(&["report", "--crowd", "median"]);
