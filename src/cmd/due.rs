@@ -31,11 +31,7 @@ impl Selection {
         Ok(ClaimFilter {
             window: Some(Window::DueBy(super::list::due_by(&self.within, today)?)),
             source: self.source.clone(),
-            tag: self
-                .tag
-                .as_deref()
-                .map(crate::domain::validate::tag)
-                .transpose()?,
+            tag: crate::domain::validate::tag_filter(self.tag.as_deref())?,
             forecaster: None,
             limit: None,
         })

@@ -69,11 +69,7 @@ impl Filters {
                 .map(|f| crate::domain::validate::forecaster("--forecaster", f))
                 .collect::<Result<_, _>>()?,
             source: self.source.clone(),
-            tag: self
-                .tag
-                .as_deref()
-                .map(crate::domain::validate::tag)
-                .transpose()?,
+            tag: crate::domain::validate::tag_filter(self.tag.as_deref())?,
             since: date("--since", &self.since)?,
             until: date("--until", &self.until)?,
             crowds: self.crowds()?,

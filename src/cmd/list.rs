@@ -72,10 +72,7 @@ pub fn run(a: ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let filter = ClaimFilter {
         window,
         source: a.source,
-        tag: a
-            .tag
-            .map(|t| crate::domain::validate::tag(&t))
-            .transpose()?,
+        tag: crate::domain::validate::tag_filter(a.tag.as_deref())?,
         forecaster: a
             .forecaster
             .map(|f| crate::domain::validate::forecaster("--forecaster", &f))

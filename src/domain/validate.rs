@@ -183,6 +183,11 @@ pub fn tag(s: &str) -> Result<String, InputError> {
     Ok(t.split_whitespace().collect::<Vec<_>>().join("-"))
 }
 
+/// A `--tag` filter, read as tags are stored (absent stays absent).
+pub fn tag_filter(s: Option<&str>) -> Result<Option<String>, InputError> {
+    s.map(tag).transpose()
+}
+
 /// An author's name: non-empty, without control characters (the store joins lists with one).
 pub fn author(s: &str) -> Result<String, InputError> {
     let t = s.trim();

@@ -203,34 +203,20 @@ fn columns_table(
 /// A value as a terminal table shows it; the Brier score and log loss carry their
 /// intervals.
 fn cell(name: &str, v: Value, g: &Group) -> String {
-    let i = &g.intervals;
-    match (name, v) {
-        ("brier", Value::Score(s)) => format!(
-            "{}{}",
-            render::metric(s),
-            interval(i.brier_ci_low, i.brier_ci_high)
-        ),
-        ("log_loss", Value::Score(s)) => format!(
-            "{}{}",
-            render::metric(s),
-            interval(i.log_loss_ci_low, i.log_loss_ci_high)
-        ),
-        ("baseline", Value::Points(s)) => format!(
-            "{}{}",
-            render::points(s),
-            points_interval(
-                g.platform_intervals.baseline_ci_low,
-                g.platform_intervals.baseline_ci_high
-            )
-        ),
-        ("peer", Value::Points(s)) => format!(
-            "{}{}",
-            render::points(s),
-            points_interval(
-                g.platform_intervals.peer_ci_low,
-                g.platform_intervals.peer_ci_high
-            )
-        ),
+    let (i, pi) = (&g.intervals, &g.platform_intervals);
+    // The figures a table shows with their 95% interval, and that interval.
+    let with_interval = match name {
+        "brier" => Some((i.brier_ci_low, i.brier_ci_high)),
+        "log_loss" => Some((i.log_loss_ci_low, i.log_loss_ci_high)),
+        "baseline" => Some((pi.baseline_ci_low, pi.baseline_ci_high)),
+        "peer" => Some((pi.peer_ci_low, pi.peer_ci_high)),
+        _ => None,
+    };
+    match (with_interval, v) {
+        (Some((lo, hi)), Value::Score(s)) => format!("{}{}", render::metric(s), interval(lo, hi)),
+        (Some((lo, hi)), Value::Points(s)) => {
+            format!("{}{}", render::points(s), points_interval(lo, hi))
+        }
         (_, Value::Count(n)) => n.to_string(),
         (_, Value::Score(s)) | (_, Value::Share(s)) => render::metric(s),
         (_, Value::Points(s)) => render::points(s),
