@@ -168,10 +168,11 @@ done
 echo "== results: $OUT"
 column -t -s$'\t' "$OUT"
 if [ "$BASELINE" = 1 ]; then
-    echo "== report --by forecaster vs the baseline (wall time, start-up included)"
-    awk -F'\t' '$2 ~ /^report --by forecaster/ { r[$1] = $3 } $2 ~ /^baseline/ { b[$1] = $3 }
+    # Compared without resampling: neither baseline computes intervals or bands.
+    echo "== report --by forecaster --resamples 0 vs the baseline (wall time, start-up included)"
+    awk -F'\t' '$2 == "report --by forecaster --format json --resamples 0" { r[$1] = $3 } $2 ~ /^baseline/ { b[$1] = $3 }
         END { for (n in r) if (n in b) printf "%s forecasts: hindsight %.3f s, baseline %.3f s, ratio %.1fx\n", n, r[n], b[n], b[n] / r[n] }' "$OUT" | sort -n
-    echo "== report --by forecaster vs pandas on the joined CSV (same run, same data)"
-    awk -F'\t' '$2 ~ /^report --by forecaster/ { r[$1] = $3 } $2 ~ /^pandas on joined/ { b[$1] = $3 }
+    echo "== report --by forecaster --resamples 0 vs pandas on the joined CSV (same run, same data)"
+    awk -F'\t' '$2 == "report --by forecaster --format json --resamples 0" { r[$1] = $3 } $2 ~ /^pandas on joined/ { b[$1] = $3 }
         END { for (n in r) if (n in b) printf "%s forecasts: hindsight %.3f s, pandas %.3f s, ratio %.1fx\n", n, r[n], b[n], b[n] / r[n] }' "$OUT" | sort -n
 fi
