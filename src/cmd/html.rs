@@ -36,7 +36,7 @@ pub fn page(
     let mut counted: HashMap<usize, Vec<HtmlForecast>> = HashMap::new();
     for item in scoring.items.iter().filter(|i| !i.score.late) {
         counted.entry(item.claim).or_default().push(HtmlForecast {
-            forecaster: item.score.forecaster.clone(),
+            forecaster: item.score.forecaster.to_string(),
             p: item.score.p,
             brier: item.score.brier,
         });

@@ -3,6 +3,7 @@
 //! and the group keys items fall under. The arithmetic itself is in `score`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rustc_hash::FxHashMap;
@@ -155,11 +156,11 @@ pub fn claim_state(
 /// time) order, already filtered, and hold every real forecaster on the claim.
 pub fn score_claim(
     claim: &ReportClaim,
-    forecasts: &[(String, DateTime<Utc>, f64)],
+    forecasts: &[(Arc<str>, DateTime<Utc>, f64)],
     rule: Rule,
     crowds: &[Aggregate],
 ) -> Vec<score::Scored> {
-    let mut histories: Vec<(String, score::History)> = Vec::new();
+    let mut histories: Vec<(Arc<str>, score::History)> = Vec::new();
     for (name, at, p) in forecasts {
         match histories.last_mut() {
             Some((last, h)) if last == name => h.push((*at, *p)),
@@ -172,12 +173,14 @@ pub fn score_claim(
 /// [`score_claim`] on forecasts already gathered as (forecaster, history).
 fn score_histories(
     claim: &ReportClaim,
-    histories: &[(String, score::History)],
+    histories: &[(Arc<str>, score::History)],
     rule: Rule,
     crowds: &[Aggregate],
 ) -> Vec<score::Scored> {
+    // One copy of the key for all of the claim's pairs.
+    let key: Arc<str> = Arc::from(claim.facts.key.as_str());
     let input = score::ClaimForecasts {
-        claim: &claim.facts.key,
+        claim: key,
         status: claim.status,
         cutoff: claim.cutoff,
         opens_at: claim.facts.opens_at,
@@ -413,6 +416,8 @@ fn counted_items(
             late_pairs.insert(key, first);
         }
     }
+    // Each name once, shared by all of its pairs.
+    let shared: Vec<Arc<str>> = names.iter().map(|n| Arc::from(n.as_str())).collect();
     // (claim, forecaster name) order, as the streamed path gives.
     let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
     by_name.sort_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
@@ -433,7 +438,7 @@ fn counted_items(
     // counted forecast is in hand, for peer scores and the crowd. A late pair travels with
     // its first late forecast, after the cutoff: `score::score_claim` counts it as late.
     let mut items = Vec::new();
-    let mut run: Vec<(String, score::History)> = Vec::new();
+    let mut run: Vec<(Arc<str>, score::History)> = Vec::new();
     let mut k = 0;
     while k < pairs.len() {
         let i = (pairs[k].0 >> 32) as usize;
@@ -441,7 +446,7 @@ fn counted_items(
         while k < pairs.len() && (pairs[k].0 >> 32) as usize == i {
             let (_, id, secs, p, _late) = pairs[k];
             if let Some(at) = DateTime::from_timestamp(secs, 0) {
-                run.push((names[id as usize].clone(), vec![(at, p)]));
+                run.push((shared[id as usize].clone(), vec![(at, p)]));
             }
             k += 1;
         }
@@ -463,8 +468,10 @@ fn streamed_items(
     let horizon = q.as_of.map(end_of_day);
     let mut items = Vec::new();
     let mut current: Option<i64> = None;
-    let mut buffer: Vec<(String, DateTime<Utc>, f64)> = Vec::new();
-    let mut flush = |claim_id: Option<i64>, buffer: &mut Vec<(String, DateTime<Utc>, f64)>| {
+    let mut buffer: Vec<(Arc<str>, DateTime<Utc>, f64)> = Vec::new();
+    // Each forecaster's name once, shared by all of its pairs.
+    let mut names: FxHashMap<String, Arc<str>> = FxHashMap::default();
+    let mut flush = |claim_id: Option<i64>, buffer: &mut Vec<(Arc<str>, DateTime<Utc>, f64)>| {
         if let Some(i) = claim_id.and_then(|id| index.get(&id).copied()) {
             let scored = score_claim(&claims[i], buffer, q.rule, &q.crowds);
             items.extend(shown_items(q, i, scored));
@@ -480,7 +487,15 @@ fn streamed_items(
             && horizon.is_none_or(|h| f.made_at <= h)
             && !(q.live_only && f.backfilled);
         if wanted {
-            buffer.push((f.forecaster, f.made_at, f.p));
+            let name = match names.get(&f.forecaster) {
+                Some(shared) => shared.clone(),
+                None => {
+                    let shared: Arc<str> = Arc::from(f.forecaster.as_str());
+                    names.insert(f.forecaster, shared.clone());
+                    shared
+                }
+            };
+            buffer.push((name, f.made_at, f.p));
         }
         Ok(())
     })?;
@@ -521,7 +536,7 @@ fn labels(by: GroupBy, claim: &ReportClaim, item: &PairScore) -> Vec<String> {
         }
     };
     match by {
-        GroupBy::Forecaster => vec![item.forecaster.clone()],
+        GroupBy::Forecaster => vec![item.forecaster.to_string()],
         GroupBy::Claim => vec![claim.facts.key.clone()],
         GroupBy::Author => or(&claim.facts.authors, "(no author)"),
         GroupBy::Source => vec![claim

@@ -1,6 +1,8 @@
 //! The per-claim stage of scoring: all forecasters of one claim together, because a
 //! peer score and the crowd depend on everyone who forecast the claim, not on one pair.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use super::crowd::{crowd_history, Aggregate};
@@ -11,14 +13,14 @@ use super::status::Status;
 /// One claim with every real forecaster's history on it.
 #[derive(Debug, Clone)]
 pub struct ClaimForecasts<'a> {
-    pub claim: &'a str,
+    pub claim: Arc<str>,
     pub status: Status,
     /// From [`cutoff`](super::cutoff): forecasts made after it never count.
     pub cutoff: DateTime<Utc>,
     /// When the claim opened, if recorded; otherwise its first forecast by anyone.
     pub opens_at: Option<DateTime<Utc>>,
     /// `(forecaster, history)`, each history `(made_at, p)` in recording order.
-    pub forecasters: &'a [(String, History)],
+    pub forecasters: &'a [(Arc<str>, History)],
 }
 
 /// A pair scored with its platform scores.
@@ -45,9 +47,9 @@ pub fn score_claim(c: &ClaimForecasts<'_>, rule: Rule, crowds: &[Aggregate]) -> 
     // (When nobody forecast in time, every pair is late and the window is not used.)
     let first = real.iter().filter_map(|h| h.first().map(|f| f.0)).min();
     let opens = c.opens_at.or(first).unwrap_or(c.cutoff).min(c.cutoff);
-    let crowd: Vec<(String, History)> = crowds
+    let crowd: Vec<(Arc<str>, History)> = crowds
         .iter()
-        .map(|&k| (k.forecaster(), crowd_history(k, &real, rule)))
+        .map(|&k| (Arc::from(k.forecaster()), crowd_history(k, &real, rule)))
         .collect();
     let extra: Vec<History> = crowd.iter().map(|(_, h)| h.clone()).collect();
 
@@ -55,9 +57,9 @@ pub fn score_claim(c: &ClaimForecasts<'_>, rule: Rule, crowds: &[Aggregate]) -> 
         Some(yes) => claim_scores(&real, &extra, rule, opens, c.cutoff, yes),
         None => vec![(None, None); real.len() + extra.len()],
     };
-    let pair = |name: &str, forecasts: History| Pair {
-        claim: c.claim.to_string(),
-        forecaster: name.to_string(),
+    let pair = |name: &Arc<str>, forecasts: History| Pair {
+        claim: c.claim.clone(),
+        forecaster: name.clone(),
         status: c.status,
         cutoff: c.cutoff,
         opened: opens,
@@ -67,7 +69,7 @@ pub fn score_claim(c: &ClaimForecasts<'_>, rule: Rule, crowds: &[Aggregate]) -> 
         Some(i) => crowd[i].1.clone(),
         None => crowd_history(Aggregate::Median, &real, rule),
     };
-    let median_brier = score_pair(&pair("", median), rule).and_then(|s| s.brier);
+    let median_brier = score_pair(&pair(&Arc::from(""), median), rule).and_then(|s| s.brier);
 
     let names = c
         .forecasters
@@ -121,9 +123,9 @@ mod tests {
         a.is_some_and(|a| (a - b).abs() < 1e-9)
     }
 
-    fn claim<'a>(fs: &'a [(String, History)], status: Status) -> ClaimForecasts<'a> {
+    fn claim<'a>(fs: &'a [(Arc<str>, History)], status: Status) -> ClaimForecasts<'a> {
         ClaimForecasts {
-            claim: "c",
+            claim: Arc::from("c"),
             status,
             cutoff: t(11),
             opens_at: None,
@@ -131,7 +133,7 @@ mod tests {
         }
     }
 
-    fn three() -> Vec<(String, History)> {
+    fn three() -> Vec<(Arc<str>, History)> {
         vec![
             ("a".into(), vec![(t(1), 0.5), (t(6), 0.8)]),
             ("b".into(), vec![(t(3), 0.2)]),
@@ -144,7 +146,7 @@ mod tests {
         let fs = three();
         let all = Aggregate::ALL;
         let s = score_claim(&claim(&fs, Status::Scored(true)), Rule::Latest, &all);
-        let names: Vec<&str> = s.iter().map(|x| x.score.forecaster.as_str()).collect();
+        let names: Vec<&str> = s.iter().map(|x| &*x.score.forecaster).collect();
         assert_eq!(
             names,
             [
@@ -191,7 +193,7 @@ mod tests {
 
     #[test]
     fn unscored_claims_have_no_platform_scores_and_one_forecaster_is_the_crowd() {
-        let fs = vec![("a".to_string(), vec![(t(2), 0.7)])];
+        let fs: Vec<(Arc<str>, History)> = vec![("a".into(), vec![(t(2), 0.7)])];
         let s = score_claim(&claim(&fs, Status::Pending), Rule::Latest, &Aggregate::ALL);
         assert_eq!(s.len(), 4);
         assert!(s.iter().all(|x| x.platform == PlatformScore::default()));
@@ -212,11 +214,11 @@ mod tests {
             ps in prop::collection::vec((1u32..=10, 0.0..=1.0f64), 1..6),
             yes in any::<bool>(),
             rule in prop_oneof![Just(Rule::Latest), Just(Rule::First), Just(Rule::TimeAvg)]) {
-            let fs: Vec<(String, History)> = ps.iter().enumerate()
-                .map(|(i, &(d, p))| (format!("f{i}"), vec![(t(d), p)])).collect();
+            let fs: Vec<(Arc<str>, History)> = ps.iter().enumerate()
+                .map(|(i, &(d, p))| (format!("f{i}").into(), vec![(t(d), p)])).collect();
             let s = score_claim(&claim(&fs, Status::Scored(yes)), rule, &[Aggregate::Median]);
             let median = s.last().unwrap();
-            prop_assert_eq!(median.score.forecaster.as_str(), "crowd:median");
+            prop_assert_eq!(&*median.score.forecaster, "crowd:median");
             prop_assert!(median.platform.relative_brier.is_some_and(|r| r.abs() < 1e-12));
             // A real forecaster who says what the crowd median says scores 0 as well.
             let mut with_copy = fs.clone();
@@ -226,7 +228,7 @@ mod tests {
                 with_copy.push(("copy".into(), copy.clone()));
                 let s = score_claim(&claim(&with_copy, Status::Scored(yes)), rule, &[]);
                 // Adding a forecaster at the median keeps the median where it was.
-                let me = s.iter().find(|x| x.score.forecaster == "copy").unwrap();
+                let me = s.iter().find(|x| &*x.score.forecaster == "copy").unwrap();
                 prop_assert!(me.platform.relative_brier.is_some_and(|r| r.abs() < 1e-12),
                              "{:?}", me.platform);
             }

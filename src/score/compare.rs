@@ -49,9 +49,8 @@ pub fn compare<'a>(items: impl IntoIterator<Item = &'a PairScore>, a: &str, b: &
         // Both slots are filled when a and b are the same name, which compares a
         // forecaster with itself rather than failing.
         for (slot, name) in [a, b].into_iter().enumerate() {
-            if item.forecaster == name {
-                by_claim.entry(item.claim.as_str()).or_default()[slot] =
-                    Some(Scores { brier, log_loss });
+            if &*item.forecaster == name {
+                by_claim.entry(&*item.claim).or_default()[slot] = Some(Scores { brier, log_loss });
             }
         }
     }

@@ -543,7 +543,7 @@ mod tests {
         ];
         let forecasts = prop::collection::vec((1u32..=28, 0u32..24, 0.0..=1.0f64), 1..5);
         (0u32..50, status, forecasts, 1u32..=28).prop_map(|(claim, status, fs, cut)| Pair {
-            claim: format!("c{claim}"),
+            claim: format!("c{claim}").into(),
             forecaster: "f".into(),
             status,
             cutoff: Utc.with_ymd_and_hms(2020, 1, cut, 18, 0, 0).unwrap(),

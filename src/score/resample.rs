@@ -238,7 +238,7 @@ fn per_claim<'a>(items: impl IntoIterator<Item = &'a PairScore>) -> Vec<(f64, f6
     let mut claims: BTreeMap<&str, (f64, f64, f64)> = BTreeMap::new();
     for item in items {
         if let (Some(b), Some(l)) = (item.brier, item.log_loss) {
-            let c = claims.entry(item.claim.as_str()).or_default();
+            let c = claims.entry(&*item.claim).or_default();
             c.0 += 1.0;
             c.1 += b;
             c.2 += l;
@@ -324,7 +324,7 @@ pub fn bootstrap_platform<'a>(
         if platform.baseline.is_none() && platform.peer.is_none() {
             continue;
         }
-        let c = claims.entry(pair.claim.as_str()).or_default();
+        let c = claims.entry(&*pair.claim).or_default();
         if let Some(b) = platform.baseline {
             c[0] += 1.0;
             c[1] += b;
@@ -440,7 +440,7 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap();
         score_pair(
             &Pair {
-                claim: format!("c{claim}"),
+                claim: format!("c{claim}").into(),
                 forecaster: forecaster.into(),
                 status: Status::Scored(yes),
                 cutoff: at,

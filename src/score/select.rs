@@ -1,6 +1,8 @@
 //! Which of a forecaster's forecasts on a claim count, and how much: the scoring rules
 //! (`latest`, `first`, `time-avg`), the per-pair score, and horizon buckets.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -61,8 +63,10 @@ impl std::str::FromStr for Rule {
 /// One forecaster's whole history on one claim, as plain data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pair {
-    pub claim: String,
-    pub forecaster: String,
+    /// The claim's key and the forecaster's name, shared (a report holds a million
+    /// pairs, and each claim's key and each name once).
+    pub claim: Arc<str>,
+    pub forecaster: Arc<str>,
     /// From [`claim_status`](super::claim_status).
     pub status: Status,
     /// From [`cutoff`](super::cutoff): forecasts made after it never count.
@@ -79,8 +83,8 @@ pub struct Pair {
 /// A pair scored under one rule.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PairScore {
-    pub claim: String,
-    pub forecaster: String,
+    pub claim: Arc<str>,
+    pub forecaster: Arc<str>,
     pub status: Status,
     pub rule: Rule,
     /// The counted probability; under `time-avg` the time-weighted mean.
@@ -101,7 +105,7 @@ pub struct PairScore {
     pub late: bool,
     /// `(p, weight)` samples, weights adding up to 1 (one per standing forecast).
     #[serde(skip)]
-    samples: Vec<(f64, f64)>,
+    samples: Samples,
 }
 
 impl PairScore {
@@ -134,9 +138,9 @@ pub fn score_pair(pair: &Pair, rule: Rule) -> Option<PairScore> {
         return late_pair(pair, rule);
     };
 
-    let (samples, horizon_from, coverage) = match rule {
-        Rule::Latest => (vec![(last_p, 1.0)], last_at, None),
-        Rule::First => (vec![(first_p, 1.0)], first_at, None),
+    let (samples, horizon_from, coverage): (Samples, _, _) = match rule {
+        Rule::Latest => (smallvec::smallvec![(last_p, 1.0)], last_at, None),
+        Rule::First => (smallvec::smallvec![(first_p, 1.0)], first_at, None),
         Rule::TimeAvg => {
             let (samples, coverage) = time_samples(&counted, pair.cutoff, pair.opened)?;
             (samples, first_at, Some(coverage))
@@ -187,7 +191,7 @@ pub fn late_pair(pair: &Pair, rule: Rule) -> Option<PairScore> {
         horizon_from: first,
         coverage: None,
         late: true,
-        samples: Vec::new(),
+        samples: Samples::new(),
     })
 }
 
@@ -203,6 +207,10 @@ pub(super) fn log_term(p: f64, yes: bool) -> f64 {
     -(if yes { p } else { 1.0 - p }).ln()
 }
 
+/// A pair's `(p, weight)` samples: one under `latest` and `first`, kept inline (a report
+/// holds a million pairs; a heap allocation each would cost more than the pair).
+type Samples = smallvec::SmallVec<[(f64, f64); 1]>;
+
 /// The time-avg samples of a pair, from its forecasts already filtered to the cutoff
 /// and sorted by time (non-empty), plus its coverage.
 ///
@@ -217,7 +225,7 @@ fn time_samples(
     counted: &[(DateTime<Utc>, f64)],
     cutoff: DateTime<Utc>,
     opened: DateTime<Utc>,
-) -> Option<(Vec<(f64, f64)>, f64)> {
+) -> Option<(Samples, f64)> {
     let end = cutoff.timestamp();
     let start = opened.timestamp().min(end);
     // The last forecast made at each (clipped) instant is the one standing from it.
@@ -231,7 +239,7 @@ fn time_samples(
     }
     if end <= start {
         let &(_, p) = standing.last()?;
-        return Some((vec![(p, 1.0)], 1.0));
+        return Some((smallvec::smallvec![(p, 1.0)], 1.0));
     }
     let first = standing.first().map_or(end, |s| s.0);
     let total = end - first;
