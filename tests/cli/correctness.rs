@@ -273,6 +273,10 @@ fn control_characters_are_refused_in_names_and_shown_harmlessly_in_text() {
         1,
     );
     assert!(!e.contains('\u{202e}'), "{e:?}");
+    // Usage errors repeat the value too.
+    let e = env.fails(&["report", "--by", "mood\u{202e}\u{1b}[2J"], 2);
+    assert!(!e.contains('\u{202e}') && !e.contains('\u{1b}'), "{e:?}");
+    assert!(e.contains("mood\\u{202e}"), "{e:?}");
     env.ok(&[
         "add",
         "Screen \u{1b}[2J cleared \u{202e}reversed",
