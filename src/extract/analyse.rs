@@ -206,6 +206,22 @@ pub(crate) struct Ctx<'a> {
     pub heading: bool,
 }
 
+/// Whether token `k` is a word starting with a capital letter.
+fn is_capitalised_word(t: &Tokens, k: usize) -> bool {
+    t.toks
+        .get(k)
+        .is_some_and(|x| x.cap && x.kind == TokKind::Word)
+}
+
+/// The end of the run of capitalised words that starts at `from` (`from` itself if none).
+fn capitalised_run_end(t: &Tokens, from: usize) -> usize {
+    let mut end = from;
+    while is_capitalised_word(t, end) {
+        end += 1;
+    }
+    end
+}
+
 fn norm(t: &Tokens, i: usize) -> &str {
     t.norm(i)
 }
@@ -1039,12 +1055,7 @@ pub(crate) fn named_speaker(ctx: &Ctx, t: &Tokens) -> Option<String> {
     let n = t.len();
     let is_name = |a: usize, b: usize| {
         b > a
-            && (a..b).all(|k| {
-                t.toks
-                    .get(k)
-                    .is_some_and(|x| x.cap && x.kind == TokKind::Word)
-                    || matches!(norm(t, k), "." | "-")
-            })
+            && (a..b).all(|k| is_capitalised_word(t, k) || matches!(norm(t, k), "." | "-"))
             && !(b == a + 1 && a == 0 && norm(t, a).ends_with('s'))
             && !cues::has(t, a, cues::DET | cues::PRON | cues::CONNECTIVE)
     };
@@ -1055,25 +1066,14 @@ pub(crate) fn named_speaker(ctx: &Ctx, t: &Tokens) -> Option<String> {
         }
         // "..., Marsh told reporters": the name before the verb.
         let mut a = k;
-        while a > 0
-            && t.toks
-                .get(a - 1)
-                .is_some_and(|x| x.cap && x.kind == TokKind::Word)
-        {
+        while a > 0 && is_capitalised_word(t, a - 1) {
             a -= 1;
         }
         if is_name(a, k) {
             found = speaker_of(ctx, t, a, k).0;
         } else {
             // "..., said Governor Ines Duarte": the name after it.
-            let mut b = k + 1;
-            while t
-                .toks
-                .get(b)
-                .is_some_and(|x| x.cap && x.kind == TokKind::Word)
-            {
-                b += 1;
-            }
+            let b = capitalised_run_end(t, k + 1);
             if is_name(k + 1, b) {
                 found = speaker_of(ctx, t, k + 1, b).0;
             }
@@ -1086,14 +1086,7 @@ pub(crate) fn named_speaker(ctx: &Ctx, t: &Tokens) -> Option<String> {
             if !cues::is_punct(t, k, ",") {
                 continue;
             }
-            let mut b = k + 1;
-            while t
-                .toks
-                .get(b)
-                .is_some_and(|x| x.cap && x.kind == TokKind::Word)
-            {
-                b += 1;
-            }
+            let b = capitalised_run_end(t, k + 1);
             if (2..=3).contains(&(b - k - 1)) && cues::is_punct(t, b, ",") && is_name(k + 1, b) {
                 found = ctx.slice(t, k + 1, b).to_string().into();
             }

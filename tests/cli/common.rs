@@ -46,6 +46,20 @@ impl Env {
         Command::from_std(self.std_cmd())
     }
 
+    /// Runs a command whose reader closes its output at once (as `| head -0` would) and
+    /// returns how it ended.
+    pub fn run_into_closed_pipe(&self, args: &[&str]) -> std::process::Output {
+        let mut child = self
+            .std_cmd()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawns");
+        drop(child.stdout.take());
+        child.wait_with_output().expect("runs")
+    }
+
     /// Runs a command that must succeed and returns its stdout, trimmed.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.cmd().args(args).output().expect("runs");

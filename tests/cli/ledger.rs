@@ -335,15 +335,7 @@ fn closed_pipe_is_not_an_error() {
         env.ok(&["add", &format!("Claim number {i}"), "--by", "2030-01-01"]);
     }
     // Reading nothing: the binary writes into a closed pipe and must still exit 0.
-    let mut child = env
-        .std_cmd()
-        .args(["list", "--json"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
+    let out = env.run_into_closed_pipe(&["list", "--json"]);
     assert_eq!(
         out.status.code(),
         Some(0),

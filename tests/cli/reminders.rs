@@ -446,15 +446,7 @@ fn due_still_answers_10_into_a_closed_pipe() {
         env.ok(&["add", &format!("Claim number {i}"), "--by", "2026-01-01"]);
     }
     // Reading nothing: the binary writes into a closed pipe; the claims are due all the same.
-    let mut child = env
-        .std_cmd()
-        .arg("due")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let out = child.wait_with_output().unwrap();
+    let out = env.run_into_closed_pipe(&["due"]);
     assert_eq!(
         out.status.code(),
         Some(10),
