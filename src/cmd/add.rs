@@ -95,7 +95,21 @@ pub fn run(a: AddArgs, ctx: &Ctx) -> anyhow::Result<()> {
             },
         )?;
         if let Some((p, note)) = &p {
-            super::forecast::refuse_after_close(&row.claim, made_at.unwrap_or(ctx.now))?;
+            match (&a.at, &a.closes_at, row.claim.closes_at) {
+                // No --at: the forecast is made now, so the close given is what is wrong.
+                (None, Some(typed), Some(close)) if ctx.now > close => {
+                    return Err(crate::domain::InputError::new(
+                        "--closes-at",
+                        typed,
+                        &format!(
+                            "the first forecast (--p) is made now, {}, after this close; expected a close at or after now, or --at before it",
+                            parse::format_time(ctx.now)
+                        ),
+                    )
+                    .into())
+                }
+                _ => super::forecast::refuse_after_close(&row.claim, made_at.unwrap_or(ctx.now))?,
+            }
             ledger::record_forecast(
                 db,
                 &Forecast {
@@ -107,7 +121,8 @@ pub fn run(a: AddArgs, ctx: &Ctx) -> anyhow::Result<()> {
                     recorded_at: ctx.now,
                 },
                 ledger::Duplicates::Insert,
-            )?;
+            )
+            .map_err(|e| e.naming("made_at", "--at"))?;
         }
         Ok(row.claim.key)
     })?;

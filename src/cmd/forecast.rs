@@ -100,7 +100,8 @@ pub fn run(a: ForecastArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let due = store.write(|db| -> anyhow::Result<chrono::NaiveDate> {
         let claim = ledger::claim(db, "claim", &forecast.claim)?.claim;
         refuse_after_close(&claim, made_at)?;
-        ledger::record_forecast(db, &forecast, ledger::Duplicates::Insert)?;
+        ledger::record_forecast(db, &forecast, ledger::Duplicates::Insert)
+            .map_err(|e| e.naming("made_at", "--at"))?;
         Ok(claim.resolve_by)
     })?;
     render::note(&format!(

@@ -80,8 +80,11 @@ pub fn import_into(
     dry_run: bool,
 ) -> anyhow::Result<Summary> {
     // One transaction however long the file (all or nothing, and readers never see half
-    // of it); writers in other processes wait for it to end rather than time out.
-    store.hold_for_import();
+    // of it); writers in other processes wait for it to end rather than time out. A dry
+    // run leaves no trace, not even the lock's file.
+    if !dry_run {
+        store.hold_for_import();
+    }
     let bar = progress_bar(len);
     store.set_cache_mib(IMPORT_CACHE_MIB)?;
     let mut importer = Importer::new(ctx.now);

@@ -48,9 +48,13 @@ pub struct ListArgs {
 /// `today`; `list --due`, `due` and `review` all select with it.
 pub fn due_by(within: &str, today: chrono::NaiveDate) -> anyhow::Result<chrono::NaiveDate> {
     let span = parse::span("--within", within)?;
-    Ok(span.after(today).ok_or_else(|| {
-        crate::domain::InputError::new("--within", within, parse::DURATION_ACCEPTED)
-    })?)
+    // Looking past the last storable day looks at everything (a day past 9999 would
+    // compare below every stored date and match nothing).
+    let last = chrono::NaiveDate::from_ymd_opt(parse::LAST_YEAR, 12, 31).unwrap_or(today);
+    Ok(span
+        .after(today)
+        .filter(|d| parse::date_in_range(*d))
+        .unwrap_or(last))
 }
 
 pub fn run(a: ListArgs, ctx: &Ctx) -> anyhow::Result<()> {

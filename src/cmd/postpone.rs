@@ -35,7 +35,9 @@ pub fn postpone(
         note,
         recorded_at: ctx.now,
     };
-    let was = store.write(|db| ledger::record_postponement(db, &p))?;
+    let was = store.write(|db| {
+        ledger::record_postponement(db, &p).map_err(|e| e.naming("resolve_by", "--to"))
+    })?;
     Ok(format!(
         "postponed: {} to {} (was {}, kept in history)",
         p.claim,

@@ -51,7 +51,7 @@ pub fn record(store: &mut Store, resolution: &Resolution) -> anyhow::Result<Stri
     let previous = store.write(|db| -> anyhow::Result<Option<Resolution>> {
         let row = ledger::claim(db, "claim", &resolution.claim)?;
         let previous = db.latest_resolution(&row)?;
-        ledger::record_resolution(db, resolution)?;
+        ledger::record_resolution(db, resolution).map_err(|e| e.naming("resolved_on", "--on"))?;
         Ok(previous)
     })?;
     let mut msg = format!(

@@ -84,9 +84,10 @@ pub fn probability(field: &str, s: &str) -> Result<f64, InputError> {
             .filter(|x| x.is_finite() && *x >= 0.0)
             .ok_or_else(err)
     };
-    // `part` chances out of `whole`; a whole of zero says nothing.
+    // `part` chances out of `whole`; a whole of zero says nothing, and one too large to
+    // hold (`1e308:1e308`) cannot be divided.
     let share = |part: f64, whole: f64| {
-        if whole > 0.0 {
+        if whole > 0.0 && whole.is_finite() {
             Ok(part / whole)
         } else {
             Err(err())
@@ -329,6 +330,8 @@ mod tests {
             "1:2:3",
             "1 to 2 maybe",
             "inf:1",
+            "1e308:1e308",
+            "1e308 to 1e308 on",
             "1 in",
             "to 1 on",
         ] {

@@ -67,6 +67,18 @@ pub enum LedgerError {
 }
 
 impl LedgerError {
+    /// The same error naming `option` where it named the record's `field`: a command
+    /// says which of its options was refused (`--on` rather than `resolved_on`).
+    pub fn naming(self, field: &str, option: &str) -> Self {
+        match self {
+            LedgerError::Input(mut e) if e.field == field => {
+                e.field = option.to_string();
+                LedgerError::Input(e)
+            }
+            other => other,
+        }
+    }
+
     /// A record refused is the user's to fix; a store failure is the database's.
     pub fn kind(&self) -> crate::error::Kind {
         match self {

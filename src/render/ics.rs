@@ -45,13 +45,17 @@ pub fn calendar(claims: &[DueClaim], ledger: &str, stamp: DateTime<Utc>) -> Stri
     ));
     cal.append_property(("CALSCALE", "GREGORIAN"));
     cal.name("hindsight: claims to resolve");
+    // RFC 5545 text allows no control characters: they are shown as escapes, as on the
+    // terminal.
+    let clean = |s: &str| super::neutralise(s, false).into_owned();
     for c in claims {
-        let mut text = vec![c.statement.clone()];
+        let statement = clean(&c.statement);
+        let mut text = vec![statement.clone()];
         if let Some(k) = &c.criteria {
-            text.push(format!("Criteria: {k}"));
+            text.push(format!("Criteria: {}", clean(k)));
         }
         if let Some(s) = &c.source {
-            text.push(format!("Source: {s}"));
+            text.push(format!("Source: {}", clean(s)));
         }
         if let Some(d) = c.postponed_from {
             text.push(format!(
@@ -67,13 +71,32 @@ pub fn calendar(claims: &[DueClaim], ledger: &str, stamp: DateTime<Utc>) -> Stri
         event
             .uid(&uid(ledger, &c.key))
             .timestamp(stamp)
-            .summary(&format!("Resolve {}: {}", c.key, c.statement))
+            .summary(&format!("Resolve {}: {statement}", c.key))
             .description(&text.join("\n"))
-            .starts(c.due)
-            // All-day: DTEND is the day after, not included (RFC 5545, 3.6.1).
-            .ends(c.due.succ_opt().unwrap_or(c.due));
+            .starts(c.due);
+        // All-day: DTEND is the day after, not included (RFC 5545, 3.6.1). On 9999-12-31
+        // there is no storable day after; without DTEND an all-day event lasts one day.
+        if let Some(end) = c
+            .due
+            .succ_opt()
+            .filter(|d| crate::domain::parse::date_in_range(*d))
+        {
+            event.ends(end);
+        }
         if !c.tags.is_empty() {
-            event.add_property("CATEGORIES", c.tags.join(","));
+            // CATEGORIES is a list: each tag's own `\`, `;` and `,` are escaped (RFC 5545,
+            // 3.3.11), which the library leaves to the caller for list values.
+            let escaped: Vec<String> = c
+                .tags
+                .iter()
+                .map(|t| {
+                    clean(t)
+                        .replace('\\', "\\\\")
+                        .replace(';', "\\;")
+                        .replace(',', "\\,")
+                })
+                .collect();
+            event.add_property("CATEGORIES", escaped.join(","));
         }
         cal.push(event.done());
     }

@@ -134,7 +134,7 @@ fn a_postponed_claim_is_due_again_only_on_its_new_date() {
     let before = env.dump();
     let err = env.fails(&["postpone", "late", "--to", "2027-01-01"], 1);
     assert!(
-        err.contains("resolve_by: invalid value '2027-01-01': expected a date after 2027-01-28"),
+        err.contains("--to: invalid value '2027-01-01': expected a date after 2027-01-28"),
         "{err}"
     );
     let err = env.fails(&["postpone", "done", "--to", "2030-01-01"], 1);
@@ -453,4 +453,28 @@ fn due_still_answers_10_into_a_closed_pipe() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn ics_text_is_clean_escaped_and_valid_on_the_last_storable_day() {
+    let env = Env::new();
+    env.ok(&[
+        "add",
+        "Bell\u{7} and \u{1b}[2J",
+        "--by",
+        "2026-12-20",
+        "--tag",
+        "t;x,y",
+    ]);
+    env.ok(&["postpone", "c1", "--to", "9999-12-31"]);
+    let text = env.ok(&["export", "--format", "ics"]);
+    assert!(
+        !text.contains('\u{7}') && !text.contains('\u{1b}'),
+        "{text:?}"
+    );
+    assert!(text.contains("CATEGORIES:t\\;x\\,y"), "{text}");
+    let events = ics_events(&text);
+    assert_eq!(events[0]["DTSTART"], "99991231");
+    // No day after 9999-12-31 to end on: the event has no DTEND (one day by default).
+    assert!(!events[0].contains_key("DTEND"), "{:?}", events[0]);
 }

@@ -143,7 +143,7 @@ fn review_postpones_and_refuses_a_date_that_is_not_later() {
     answer(&mut p, PROMPT, "p");
     answer(&mut p, "new resolve-by date", "2026-11-15");
     answer(&mut p, "note", "");
-    p.exp_string("not postponed: resolve_by: invalid value '2026-11-15'")
+    p.exp_string("not postponed: --to: invalid value '2026-11-15'")
         .unwrap();
     answer(&mut p, PROMPT, "p");
     answer(&mut p, "new resolve-by date", "+1m");
