@@ -96,7 +96,7 @@ struct Bulk {
 /// A hash of what makes two forecasts identical for an import (claim, forecaster, time,
 /// probability and note; see `Db::has_forecast`), recorded-at aside: equal forecasts
 /// always have equal fingerprints.
-fn fingerprint(claim_id: i64, forecaster: &str, made_at: &str, p: f64, note: Option<&str>) -> u64 {
+fn fingerprint(claim_id: i64, forecaster: &str, made_at: i64, p: f64, note: Option<&str>) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     claim_id.hash(&mut h);
     forecaster.hash(&mut h);
@@ -471,8 +471,8 @@ impl Importer {
         let target = self.target(db, &f.claim)?;
         let mut dup = dup;
         if let Some(bulk) = &mut self.bulk {
-            let made_at = parse::format_time(f.made_at);
-            let print = fingerprint(target.id, &f.forecaster, &made_at, f.p, f.note.as_deref());
+            let made_at = crate::domain::parse::truncate_seconds(f.made_at).timestamp();
+            let print = fingerprint(target.id, &f.forecaster, made_at, f.p, f.note.as_deref());
             if bulk.seen.insert(print) {
                 // Never seen: no stored forecast can be identical.
                 dup = ledger::Duplicates::Insert;

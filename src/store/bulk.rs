@@ -169,22 +169,18 @@ impl Db<'_> {
     }
 
     /// Calls `f` with the identity of every stored forecast: claim id, forecaster,
-    /// made_at as stored, p and note (what [`Db::has_forecast`] compares, recorded_at
-    /// aside).
+    /// made_at in seconds since 1970 as stored, p and note (what [`Db::has_forecast`]
+    /// compares, recorded_at aside).
     pub fn each_forecast_identity(
         &self,
-        mut f: impl FnMut(i64, &str, &str, f64, Option<&str>),
+        mut f: impl FnMut(i64, &str, i64, f64, Option<&str>),
     ) -> Result<(), StoreError> {
+        let names = self.forecaster_names()?;
         let mut stmt = self
             .connection()
-            .prepare("SELECT claim_id, forecaster, made_at, p, note FROM forecasts")?;
+            .prepare("SELECT claim_id, forecaster_id, made_at, p, note FROM forecasts")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let text = |i: usize| -> Result<&str, StoreError> {
-                r.get_ref(i)?
-                    .as_str()
-                    .map_err(|e| StoreError::Corrupt(format!("forecast: {e}")))
-            };
             let note = match r.get_ref(4)? {
                 rusqlite::types::ValueRef::Null => None,
                 v => Some(
@@ -192,7 +188,7 @@ impl Db<'_> {
                         .map_err(|e| StoreError::Corrupt(format!("forecast note: {e}")))?,
                 ),
             };
-            f(r.get(0)?, text(1)?, text(2)?, r.get(3)?, note);
+            f(r.get(0)?, names.get(r.get(1)?)?, r.get(2)?, r.get(3)?, note);
         }
         Ok(())
     }

@@ -50,7 +50,7 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    fn note(&mut self, message: String) {
+    pub(super) fn note(&mut self, message: String) {
         self.divergences += 1;
         if self.first.is_none() {
             self.first = Some(message);
@@ -342,6 +342,7 @@ impl Db<'_> {
         for kind in Kind::ALL {
             self.verify_table(kind, &mut v)?;
         }
+        self.verify_open_claims(&mut v)?;
         Ok(v)
     }
 
@@ -457,7 +458,17 @@ impl Db<'_> {
                   ORDER BY c.id"
             }
             Kind::Forecast => {
-                "SELECT f.id, c.key, f.forecaster, f.p, f.made_at, f.note, f.recorded_at
+                // Times are stored as seconds (migration 6) and compared as the text the
+                // events hold; a value of any other type is shown as it is.
+                "SELECT f.id, c.key, (SELECT name FROM forecasters w WHERE w.id = f.forecaster_id),
+                        f.p,
+                        CASE typeof(f.made_at) WHEN 'integer'
+                             THEN strftime('%Y-%m-%dT%H:%M:%SZ', f.made_at, 'unixepoch')
+                             ELSE f.made_at END,
+                        f.note,
+                        CASE typeof(f.recorded_at) WHEN 'integer'
+                             THEN strftime('%Y-%m-%dT%H:%M:%SZ', f.recorded_at, 'unixepoch')
+                             ELSE f.recorded_at END
                    FROM forecasts f LEFT JOIN claims c ON c.id = f.claim_id ORDER BY f.id"
             }
             Kind::Resolution => {

@@ -74,9 +74,30 @@ pub struct ListRow {
     pub latest_backfilled: Option<bool>,
 }
 
+/// A stored time: RFC 3339 text in most tables, whole seconds since 1970 (INTEGER) in
+/// `forecasts` (migration 6).
 pub(super) fn time_col(row: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
-    let s: String = row.get(i)?;
-    crate::domain::parse::time("stored time", &s).map_err(|e| corrupt(i, e))
+    match row.get_ref(i)? {
+        rusqlite::types::ValueRef::Integer(n) => {
+            seconds_time(n).map_err(|e| corrupt(i, StoreError::Corrupt(e)))
+        }
+        _ => {
+            let s: String = row.get(i)?;
+            crate::domain::parse::time("stored time", &s).map_err(|e| corrupt(i, e))
+        }
+    }
+}
+
+/// A time as `forecasts` stores it: whole seconds since 1970-01-01T00:00:00Z.
+pub(super) fn time_seconds(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+/// The time `forecasts` stored as `n` seconds since 1970, if it is one the ledger can hold.
+pub(super) fn seconds_time(n: i64) -> std::result::Result<DateTime<Utc>, String> {
+    DateTime::from_timestamp(n, 0)
+        .filter(|t| crate::domain::parse::date_in_range(t.date_naive()))
+        .ok_or_else(|| format!("{n} seconds since 1970 is not a time the ledger can hold"))
 }
 
 pub(super) fn date_col(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
@@ -85,11 +106,9 @@ pub(super) fn date_col(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
 }
 
 pub(super) fn opt_time_col(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    match row.get::<_, Option<String>>(i)? {
-        None => Ok(None),
-        Some(s) => crate::domain::parse::time("stored time", &s)
-            .map(Some)
-            .map_err(|e| corrupt(i, e)),
+    match row.get_ref(i)? {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        _ => time_col(row, i).map(Some),
     }
 }
 
@@ -309,7 +328,7 @@ impl<'c> Db<'c> {
     pub fn forecaster_exists(&self, name: &str) -> Result<bool> {
         Ok(self
             .conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM forecasts WHERE forecaster = ?1)")?
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM forecasters WHERE name = ?1)")?
             .query_row([name], |r| r.get(0))?)
     }
 
@@ -388,8 +407,9 @@ impl<'c> Db<'c> {
     /// A claim's forecasts in the order they were made (ties by the order recorded).
     pub fn forecasts(&self, claim: &ClaimRow) -> Result<Vec<Forecast>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT forecaster, p, made_at, note, recorded_at FROM forecasts
-              WHERE claim_id = ?1 ORDER BY made_at, id",
+            "SELECT w.name, f.p, f.made_at, f.note, f.recorded_at
+               FROM forecasts f JOIN forecasters w ON w.id = f.forecaster_id
+              WHERE f.claim_id = ?1 ORDER BY f.made_at, f.id",
         )?;
         let rows = stmt.query_map([claim.id], |r| {
             Ok(Forecast {
@@ -451,21 +471,38 @@ impl<'c> Db<'c> {
     /// Inserts a forecast and appends its event to the history.
     pub fn insert_forecast(&self, claim_id: i64, f: &Forecast) -> Result<()> {
         let claim = self.claim_key(claim_id)?;
+        let forecaster = self.forecaster_id_or_new(&f.forecaster)?;
         self.conn
             .prepare_cached(
-                "INSERT INTO forecasts (claim_id, forecaster, p, made_at, note, recorded_at)
+                "INSERT INTO forecasts (claim_id, forecaster_id, p, made_at, note, recorded_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 claim_id,
-                f.forecaster,
+                forecaster,
                 f.p,
-                format_time(f.made_at),
+                time_seconds(f.made_at),
                 f.note,
-                format_time(f.recorded_at)
+                time_seconds(f.recorded_at)
             ])?;
         let id = self.conn.last_insert_rowid();
         self.append_event(id, Record::Forecast(Forecast { claim, ..f.clone() }))
+    }
+
+    /// The id of the forecaster of this name, added to `forecasters` on their first forecast.
+    fn forecaster_id_or_new(&self, name: &str) -> Result<i64> {
+        let found = self
+            .conn
+            .prepare_cached("SELECT id FROM forecasters WHERE name = ?1")?
+            .query_row([name], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = found {
+            return Ok(id);
+        }
+        self.conn
+            .prepare_cached("INSERT INTO forecasters (name) VALUES (?1)")?
+            .execute([name])?;
+        Ok(self.conn.last_insert_rowid())
     }
 
     /// The key of the claim with row id `id`, which must exist.
@@ -556,17 +593,19 @@ impl<'c> Db<'c> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT 1 FROM forecasts WHERE claim_id = ?1 AND forecaster = ?2 AND made_at = ?3
-                    AND p = ?4 AND note IS ?5 AND (?6 IS NULL OR recorded_at = ?6) LIMIT 1",
+                "SELECT 1 FROM forecasts
+                  WHERE claim_id = ?1 AND forecaster_id = (SELECT id FROM forecasters WHERE name = ?2)
+                    AND made_at = ?3 AND p = ?4 AND note IS ?5 AND (?6 IS NULL OR recorded_at = ?6)
+                  LIMIT 1",
             )?
             .query_row(
                 params![
                     claim_id,
                     f.forecaster,
-                    format_time(f.made_at),
+                    time_seconds(f.made_at),
                     f.p,
                     f.note,
-                    recorded_at.map(format_time)
+                    recorded_at.map(time_seconds)
                 ],
                 |_| Ok(()),
             )
@@ -584,43 +623,42 @@ impl<'c> Db<'c> {
         // then are the details (tags, forecast count, latest forecast) read, for the
         // chosen claims only. With --limit that is a handful of claims, not all due ones.
         let mut args: Vec<Value> = Vec::new();
-        let mut choose = String::from(
-            "SELECT c.id, r.id AS rid, pp.id AS ppid, coalesce(pp.resolve_by, c.resolve_by) AS due
-               FROM claims c
-               LEFT JOIN resolutions r ON r.id = (SELECT max(id) FROM resolutions x WHERE x.claim_id = c.id)
-               LEFT JOIN postponements pp ON pp.id = (SELECT max(id) FROM postponements y WHERE y.claim_id = c.id)
-              WHERE 1 = 1",
-        );
-        // "Open" means no resolution row. `r.id IS NULL` alone is tested only after the
-        // claim's row and joins are read; the equivalent NOT IN is answered from the
-        // indexes (claims_resolve_by, resolutions_claim) first, so the rest of the query
-        // runs for open claims only: about 6 times faster on a ledger of 100,000 claims.
-        const OPEN: &str = " AND c.id NOT IN (SELECT claim_id FROM resolutions)";
-        // A postponement only ever moves a date later, so a claim due by a date was first
-        // recorded due by it too: the test on `c.resolve_by` keeps the index usable, the
-        // one on `pp` applies the postponement.
+        // The open claims come from `open_claims`, kept by triggers with the date each is
+        // now due and indexed by it: choosing those due by a date reads only them, in
+        // the order listed, so `--limit N` stops after N. The other windows look at every
+        // claim with its current resolution and postponement.
+        let (mut choose, order) = match filter.window {
+            Some(Window::Open | Window::DueBy(_) | Window::OverdueAt(_)) => (
+                String::from(
+                    "SELECT c.id, NULL AS rid,
+                            (SELECT max(id) FROM postponements y WHERE y.claim_id = o.claim_id) AS ppid,
+                            o.due AS due
+                       FROM open_claims o JOIN claims c ON c.id = o.claim_id
+                      WHERE 1 = 1",
+                ),
+                " ORDER BY o.due, o.claim_id",
+            ),
+            None | Some(Window::Resolved) => (
+                String::from(
+                    "SELECT c.id, r.id AS rid, pp.id AS ppid, coalesce(pp.resolve_by, c.resolve_by) AS due
+                       FROM claims c
+                       LEFT JOIN resolutions r ON r.id = (SELECT max(id) FROM resolutions x WHERE x.claim_id = c.id)
+                       LEFT JOIN postponements pp ON pp.id = (SELECT max(id) FROM postponements y WHERE y.claim_id = c.id)
+                      WHERE 1 = 1",
+                ),
+                " ORDER BY due, c.id",
+            ),
+        };
         match filter.window {
-            None => {}
-            Some(Window::Open) => {
-                choose.push_str(" AND r.id IS NULL");
-                choose.push_str(OPEN);
-            }
+            None | Some(Window::Open) => {}
             Some(Window::Resolved) => choose.push_str(" AND r.id IS NOT NULL"),
             Some(Window::DueBy(d)) => {
                 args.push(Value::Text(format_date(d)));
-                let n = args.len();
-                choose.push_str(&format!(
-                    " AND r.id IS NULL AND c.resolve_by <= ?{n} AND (pp.id IS NULL OR pp.resolve_by <= ?{n})"
-                ));
-                choose.push_str(OPEN);
+                choose.push_str(&format!(" AND o.due <= ?{}", args.len()));
             }
             Some(Window::OverdueAt(d)) => {
                 args.push(Value::Text(format_date(d)));
-                let n = args.len();
-                choose.push_str(&format!(
-                    " AND r.id IS NULL AND c.resolve_by < ?{n} AND (pp.id IS NULL OR pp.resolve_by < ?{n})"
-                ));
-                choose.push_str(OPEN);
+                choose.push_str(&format!(" AND o.due < ?{}", args.len()));
             }
         }
         if let Some(k) = &filter.source {
@@ -643,65 +681,122 @@ impl<'c> Db<'c> {
         });
         if let Some(n) = forecaster_arg {
             choose.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM forecasts f WHERE f.claim_id = c.id AND f.forecaster = ?{n})"
+                " AND EXISTS (SELECT 1 FROM forecasts f WHERE f.claim_id = c.id
+                    AND f.forecaster_id = (SELECT id FROM forecasters WHERE name = ?{n}))"
             ));
         }
-        choose.push_str(" ORDER BY due, c.id");
+        choose.push_str(order);
         if let Some(n) = filter.limit {
             args.push(Value::Integer(i64::try_from(n).unwrap_or(i64::MAX)));
             choose.push_str(&format!(" LIMIT ?{}", args.len()));
         }
-        let by_forecaster = forecaster_arg
-            .map(|n| format!(" AND f.forecaster = ?{n}"))
-            .unwrap_or_default();
+        // The details of each chosen claim; its forecasts are summed up below.
         let sql = format!(
             "WITH chosen AS MATERIALIZED ({choose})
              SELECT c.key, c.statement, ch.due, s.key, cc.key,
                     (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag)),
                     r.outcome, r.resolved_on,
-                    (SELECT count(*) FROM forecasts f WHERE f.claim_id = c.id),
-                    lf.p, lf.forecaster, lf.made_at, lf.recorded_at,
-                    CASE WHEN ch.ppid IS NULL THEN NULL ELSE c.resolve_by END
+                    CASE WHEN ch.ppid IS NULL THEN NULL ELSE c.resolve_by END, c.id
                FROM chosen ch
                JOIN claims c ON c.id = ch.id
                LEFT JOIN sources s ON s.id = c.source_id
                LEFT JOIN claims cc ON cc.id = c.condition_id
                LEFT JOIN resolutions r ON r.id = ch.rid
-               LEFT JOIN forecasts lf ON lf.id = (SELECT f.id FROM forecasts f WHERE f.claim_id = c.id{by_forecaster}
-                                                   ORDER BY f.made_at DESC, f.id DESC LIMIT 1)
               ORDER BY ch.due, c.id"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| {
-            let made_at = r
-                .get::<_, Option<String>>(11)?
-                .map(|_| time_col(r, 11))
-                .transpose()?;
-            let recorded = r
-                .get::<_, Option<String>>(12)?
-                .map(|_| time_col(r, 12))
-                .transpose()?;
-            Ok(ListRow {
-                key: r.get(0)?,
-                statement: r.get(1)?,
-                resolve_by: date_col(r, 2)?,
-                postponed_from: opt_date_col(r, 13)?,
-                source: r.get(3)?,
-                condition: r.get(4)?,
-                tags: split_tags(r.get(5)?),
-                outcome: outcome_col(r, 6)?,
-                resolved_on: opt_date_col(r, 7)?,
-                forecasts: r.get::<_, i64>(8)?.try_into().unwrap_or(0),
-                latest_p: r.get(9)?,
-                latest_forecaster: r.get(10)?,
-                latest_made_at: made_at,
-                latest_backfilled: match (made_at, recorded) {
-                    (Some(m), Some(rec)) => Some(crate::domain::is_backfilled(m, rec)),
-                    _ => None,
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((
+                r.get::<_, i64>(9)?,
+                ListRow {
+                    key: r.get(0)?,
+                    statement: r.get(1)?,
+                    resolve_by: date_col(r, 2)?,
+                    postponed_from: opt_date_col(r, 8)?,
+                    source: r.get(3)?,
+                    condition: r.get(4)?,
+                    tags: split_tags(r.get(5)?),
+                    outcome: outcome_col(r, 6)?,
+                    resolved_on: opt_date_col(r, 7)?,
+                    forecasts: 0,
+                    latest_p: None,
+                    latest_forecaster: None,
+                    latest_made_at: None,
+                    latest_backfilled: None,
                 },
-            })
+            ))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut out: Vec<(i64, ListRow)> = rows.collect::<rusqlite::Result<_>>()?;
+        self.add_latest_forecasts(&choose, &args, filter.forecaster.as_deref(), &mut out)?;
+        Ok(out.into_iter().map(|(_, row)| row).collect())
+    }
+
+    /// Fills in each listed claim's number of forecasts and its latest forecast (the
+    /// latest of `forecaster`'s, when given): one pass over the chosen claims' entries in
+    /// the `forecasts_claim` index, which holds the time and id of each, then one row
+    /// read per claim for the latest forecast's probability.
+    fn add_latest_forecasts(
+        &self,
+        choose: &str,
+        args: &[Value],
+        forecaster: Option<&str>,
+        out: &mut [(i64, ListRow)],
+    ) -> Result<()> {
+        let only = match forecaster {
+            Some(name) => Some(
+                self.conn
+                    .prepare_cached("SELECT id FROM forecasters WHERE name = ?1")?
+                    .query_row([name], |r| r.get::<_, i64>(0))
+                    .optional()?
+                    .unwrap_or(-1),
+            ),
+            None => None,
+        };
+        let mut counts: rustc_hash::FxHashMap<i64, (u64, Option<(i64, i64)>)> =
+            rustc_hash::FxHashMap::default();
+        let sql = format!(
+            "WITH chosen AS MATERIALIZED ({choose})
+             SELECT f.claim_id, f.forecaster_id, f.made_at, f.id
+               FROM chosen ch JOIN forecasts f ON f.claim_id = ch.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
+        while let Some(r) = rows.next()? {
+            let entry = counts.entry(r.get(0)?).or_default();
+            entry.0 += 1;
+            if only.is_some_and(|id| id != r.get::<_, i64>(1).unwrap_or(-2)) {
+                continue;
+            }
+            let key = (r.get::<_, i64>(2)?, r.get::<_, i64>(3)?);
+            if entry.1.is_none_or(|best| key > best) {
+                entry.1 = Some(key);
+            }
+        }
+        let names = self.forecaster_names()?;
+        let mut latest = self.conn.prepare_cached(
+            "SELECT p, forecaster_id, made_at, recorded_at FROM forecasts WHERE id = ?1",
+        )?;
+        for (claim_id, row) in out.iter_mut() {
+            let Some(&(n, best)) = counts.get(claim_id) else {
+                continue;
+            };
+            row.forecasts = n;
+            if let Some((_, id)) = best {
+                let (p, who, made_at, recorded_at) = latest.query_row([id], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get::<_, i64>(1)?,
+                        time_col(r, 2)?,
+                        time_col(r, 3)?,
+                    ))
+                })?;
+                row.latest_p = Some(p);
+                row.latest_forecaster = Some(names.get(who)?.to_string());
+                row.latest_made_at = Some(made_at);
+                row.latest_backfilled = Some(crate::domain::is_backfilled(made_at, recorded_at));
+            }
+        }
+        Ok(())
     }
 }
 

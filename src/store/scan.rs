@@ -65,29 +65,67 @@ pub struct ForecastRef<'r> {
     pub backfilled: bool,
 }
 
-/// A stored time, by the canonical fast path when it has the canonical form.
-fn stored_time(field: &str, s: &str) -> Result<DateTime<Utc>, StoreError> {
-    match parse::canonical_time(s) {
-        Some(t) => Ok(t),
-        None => parse::time(field, s).map_err(|e| corrupt("forecast", e)),
-    }
-}
-
 fn text_col<'r>(r: &'r rusqlite::Row<'_>, i: usize, what: &str) -> Result<&'r str, StoreError> {
     r.get_ref(i)?.as_str().map_err(|e| corrupt(what, e))
 }
 
-/// A row of (claim_id, forecaster, p, made_at, recorded_at) as a [`ForecastRef`].
-fn forecast_ref<'r>(r: &'r rusqlite::Row<'_>) -> Result<ForecastRef<'r>, StoreError> {
-    let made_at = stored_time("made_at", text_col(r, 3, "forecast")?)?;
-    let recorded_at = stored_time("recorded_at", text_col(r, 4, "forecast")?)?;
+/// A forecast's time as `forecasts` stores it (seconds since 1970).
+fn seconds_col(r: &rusqlite::Row<'_>, i: usize) -> Result<DateTime<Utc>, StoreError> {
+    super::queries::seconds_time(r.get(i)?).map_err(|e| corrupt("forecast", e))
+}
+
+/// Every forecaster's name by id, read once so that a scan of the forecasts reads the
+/// small id of each row, not a name.
+pub(super) struct Names(Vec<String>);
+
+impl Names {
+    pub(super) fn get(&self, id: i64) -> Result<&str, StoreError> {
+        usize::try_from(id)
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .filter(|n| !n.is_empty())
+            .map(String::as_str)
+            .ok_or_else(|| corrupt("forecast", format!("no forecaster {id}")))
+    }
+}
+
+/// A row of (claim_id, forecaster_id, p, made_at, recorded_at) as a [`ForecastRef`].
+fn forecast_ref<'n>(
+    r: &rusqlite::Row<'_>,
+    names: &'n Names,
+) -> Result<ForecastRef<'n>, StoreError> {
+    let made_at = seconds_col(r, 3)?;
+    let recorded_at = seconds_col(r, 4)?;
     Ok(ForecastRef {
         claim_id: r.get(0)?,
-        forecaster: text_col(r, 1, "forecast")?,
+        forecaster: names.get(r.get(1)?)?,
         p: r.get(2)?,
         made_at,
         backfilled: crate::domain::is_backfilled(made_at, recorded_at),
     })
+}
+
+impl Db<'_> {
+    /// Every forecaster's name, by id.
+    pub(super) fn forecaster_names(&self) -> Result<Names, StoreError> {
+        let mut stmt = self
+            .connection()
+            .prepare_cached("SELECT id, name FROM forecasters ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        let mut names: Vec<String> = Vec::new();
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let at = usize::try_from(id)
+                .ok()
+                .filter(|&i| i < names.len() + 1_000_000)
+                .ok_or_else(|| corrupt("forecaster", format!("id {id} out of range")))?;
+            if names.len() <= at {
+                names.resize(at + 1, String::new());
+            }
+            names[at] = r.get(1)?;
+        }
+        Ok(Names(names))
+    }
 }
 
 impl Db<'_> {
@@ -201,6 +239,8 @@ impl Db<'_> {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        let names = self.forecaster_names()?;
+        let names = &names;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
         let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
         let parts = match path {
@@ -216,12 +256,12 @@ impl Db<'_> {
         let read = |db: &Connection, k: usize, state: &mut S| -> Result<(), StoreError> {
             let upper = bounds.get(k + 1).copied().unwrap_or(high);
             let mut stmt = db.prepare_cached(
-                "SELECT claim_id, forecaster, p, made_at, recorded_at FROM forecasts
+                "SELECT claim_id, forecaster_id, p, made_at, recorded_at FROM forecasts
                   WHERE id > ?1 AND id <= ?2 ORDER BY id",
             )?;
             let mut rows = stmt.query([bounds[k], upper])?;
             while let Some(r) = rows.next()? {
-                visit(state, forecast_ref(r)?)?;
+                visit(state, forecast_ref(r, names)?)?;
             }
             Ok(())
         };
@@ -337,16 +377,20 @@ impl Db<'_> {
         claim_id: Option<i64>,
         mut f: impl FnMut(ForecastScan) -> Result<(), E>,
     ) -> Result<(), E> {
+        // The index gives each claim's forecasts by forecaster id; they are passed on by
+        // forecaster name, as reports list them, one claim at a time (a stable sort keeps
+        // each forecaster's own order by time).
         let sql = match claim_id {
             Some(_) => {
-                "SELECT claim_id, forecaster, p, made_at, recorded_at FROM forecasts
-                         WHERE claim_id = ?1 ORDER BY claim_id, forecaster, made_at, id"
+                "SELECT claim_id, forecaster_id, p, made_at, recorded_at FROM forecasts
+                  WHERE claim_id = ?1 ORDER BY claim_id, forecaster_id, made_at, id"
             }
             None => {
-                "SELECT claim_id, forecaster, p, made_at, recorded_at FROM forecasts
-                      ORDER BY claim_id, forecaster, made_at, id"
+                "SELECT claim_id, forecaster_id, p, made_at, recorded_at FROM forecasts
+                  ORDER BY claim_id, forecaster_id, made_at, id"
             }
         };
+        let names = self.forecaster_names()?;
         let mut stmt = self
             .connection()
             .prepare_cached(sql)
@@ -356,21 +400,28 @@ impl Db<'_> {
             None => stmt.query([]),
         }
         .map_err(StoreError::from)?;
+        let mut claim: Vec<ForecastRef<'_>> = Vec::new();
+        let mut flush = |claim: &mut Vec<ForecastRef<'_>>| -> Result<(), E> {
+            claim.sort_by(|a, b| a.forecaster.cmp(b.forecaster));
+            for x in claim.drain(..) {
+                f(ForecastScan {
+                    claim_id: x.claim_id,
+                    forecaster: x.forecaster.to_string(),
+                    p: x.p,
+                    made_at: x.made_at,
+                    backfilled: x.backfilled,
+                })?;
+            }
+            Ok(())
+        };
         while let Some(r) = rows.next().map_err(StoreError::from)? {
-            let made: String = r.get(3).map_err(StoreError::from)?;
-            let recorded: String = r.get(4).map_err(StoreError::from)?;
-            let made_at = parse::time("made_at", &made).map_err(|e| corrupt("forecast", e))?;
-            let recorded_at =
-                parse::time("recorded_at", &recorded).map_err(|e| corrupt("forecast", e))?;
-            f(ForecastScan {
-                claim_id: r.get(0).map_err(StoreError::from)?,
-                forecaster: r.get(1).map_err(StoreError::from)?,
-                p: r.get(2).map_err(StoreError::from)?,
-                made_at,
-                backfilled: crate::domain::is_backfilled(made_at, recorded_at),
-            })?;
+            let x = forecast_ref(r, &names)?;
+            if claim.last().is_some_and(|last| last.claim_id != x.claim_id) {
+                flush(&mut claim)?;
+            }
+            claim.push(x);
         }
-        Ok(())
+        flush(&mut claim)
     }
 }
 
@@ -411,10 +462,11 @@ impl Db<'_> {
         mut f: impl FnMut(crate::domain::Forecast) -> Result<(), E>,
     ) -> Result<(), E> {
         let keys = self.claim_keys()?;
+        let names = self.forecaster_names()?;
         let mut stmt = self
             .connection()
             .prepare(
-                "SELECT claim_id, forecaster, p, made_at, note, recorded_at
+                "SELECT claim_id, forecaster_id, p, made_at, note, recorded_at
                    FROM forecasts ORDER BY id",
             )
             .map_err(StoreError::from)?;
@@ -427,11 +479,11 @@ impl Db<'_> {
                         .get(&claim_id)
                         .cloned()
                         .ok_or_else(|| corrupt("forecast", format!("no claim {claim_id}")))?,
-                    forecaster: r.get(1)?,
+                    forecaster: names.get(r.get(1)?)?.to_string(),
                     p: r.get(2)?,
-                    made_at: stored_time("made_at", text_col(r, 3, "forecast")?)?,
+                    made_at: seconds_col(r, 3)?,
                     note: r.get(4)?,
-                    recorded_at: stored_time("recorded_at", text_col(r, 5, "forecast")?)?,
+                    recorded_at: seconds_col(r, 5)?,
                 })
             })()?;
             f(forecast)?;

@@ -97,22 +97,25 @@ impl Env {
         tables.retain(|t| !t.starts_with("sqlite_"));
         let mut out = String::new();
         for t in tables {
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1"))
-                .expect("select");
-            let n = stmt.column_count();
-            let rows: Vec<String> = stmt
-                .query_map([], |r| {
-                    let cells: Vec<String> = (0..n)
-                        .map(|i| format!("{:?}", r.get_ref(i).map(|v| format!("{v:?}"))))
-                        .collect();
-                    Ok(cells.join("|"))
-                })
-                .and_then(|rows| rows.collect())
-                .expect("rows");
+            let rows = self.dump_rows(&format!("SELECT * FROM \"{t}\" ORDER BY 1"));
             out.push_str(&format!("{t}\n{}\n", rows.join("\n")));
         }
         out
+    }
+
+    /// The rows of `query`, each as one line in the form [`Env::dump`] writes.
+    pub fn dump_rows(&self, query: &str) -> Vec<String> {
+        let conn = rusqlite::Connection::open(self.db()).expect("open ledger");
+        let mut stmt = conn.prepare(query).expect("select");
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            let cells: Vec<String> = (0..n)
+                .map(|i| format!("{:?}", r.get_ref(i).map(|v| format!("{v:?}"))))
+                .collect();
+            Ok(cells.join("|"))
+        })
+        .and_then(|rows| rows.collect())
+        .expect("rows")
     }
 }
 

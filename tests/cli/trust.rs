@@ -254,8 +254,10 @@ fn verify_names_a_back_dated_resolution() {
 #[test]
 fn verify_names_a_row_added_without_an_event() {
     let err = tampered(
-        "INSERT INTO forecasts (claim_id, forecaster, p, made_at, recorded_at)
-         VALUES (1, 'eve', 0.99, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+        "INSERT INTO forecasters (name) VALUES ('eve');
+         INSERT INTO forecasts (claim_id, forecaster_id, p, made_at, recorded_at)
+         VALUES (1, (SELECT id FROM forecasters WHERE name = 'eve'), 0.99,
+                 unixepoch('2026-01-01T00:00:00Z'), unixepoch('2026-01-01T00:00:00Z'))",
     );
     assert!(
         err.contains("forecast #4 on claim c1 by eve is in the table but not in the history"),
@@ -403,6 +405,26 @@ fn a_version_1_ledger_gains_its_history_and_loses_nothing() {
             .unwrap_or_else(|| panic!("claim row without an empty window: {row}"))
             .to_string();
     }
+    // Schema 6 keeps each forecaster's name once and a forecast's times as seconds, and
+    // lists the open claims by due date: read back in the old form, the forecasts are
+    // the same rows.
+    assert_eq!(
+        after.remove("forecasters"),
+        Some(env.dump_rows("SELECT 1, 'ana' UNION ALL SELECT 2, 'ben'"))
+    );
+    assert_eq!(
+        after.remove("open_claims"),
+        Some(env.dump_rows("SELECT 2, '2016-06-01'"))
+    );
+    after.insert(
+        "forecasts".into(),
+        env.dump_rows(
+            "SELECT f.id, f.claim_id, w.name, f.p,
+                    strftime('%Y-%m-%dT%H:%M:%SZ', f.made_at, 'unixepoch'), f.note,
+                    strftime('%Y-%m-%dT%H:%M:%SZ', f.recorded_at, 'unixepoch')
+               FROM forecasts f JOIN forecasters w ON w.id = f.forecaster_id ORDER BY 1",
+        ),
+    );
     assert_eq!(sections(&before), after);
     let conn = Connection::open(env.db()).unwrap();
     let version: i64 = conn
@@ -480,7 +502,9 @@ fn sections(dump: &str) -> std::collections::BTreeMap<String, Vec<String>> {
         "source_authors",
         "claims",
         "claim_tags",
+        "forecasters",
         "forecasts",
+        "open_claims",
         "resolutions",
         "postponements",
         "events",
@@ -1072,4 +1096,52 @@ fn a_full_disk_rolls_the_whole_import_back() {
     drop(store);
     assert_eq!(count(&env.db(), "forecasts"), 3);
     env.ok(&["verify"]);
+}
+
+// ---- the compact forecasts and the open claims (schema 6) -------------------------------
+
+#[test]
+fn verify_names_an_edited_forecast_time_stored_in_seconds() {
+    let err = tampered("UPDATE forecasts SET made_at = made_at + 60 WHERE id = 1");
+    assert!(
+        err.contains(
+            "the table says made_at = \"2026-01-02T00:01:00Z\", the history says \"2026-01-02T00:00:00Z\""
+        ),
+        "{err}"
+    );
+    let err = tampered("UPDATE forecasts SET forecaster_id = (SELECT id FROM forecasters WHERE name = 'ben') WHERE id = 1");
+    assert!(
+        err.contains("the table says forecaster = \"ben\", the history says \"ana\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn verify_checks_the_table_of_open_claims() {
+    let err = tampered("DELETE FROM open_claims");
+    assert!(
+        err.contains(
+            "open_claims: claim 'c2' is open and due 2027-12-31, but the table of open claims does not list it"
+        ),
+        "{err}"
+    );
+    let err = tampered("UPDATE open_claims SET due = '2099-01-01'");
+    assert!(
+        err.contains(
+            "open_claims: claim 'c2' is due 2027-12-31, but the table of open claims lists it as due 2099-01-01"
+        ),
+        "{err}"
+    );
+    let err = tampered("INSERT INTO open_claims (claim_id, due) VALUES (1, '2027-12-31')");
+    assert!(
+        err.contains("open_claims: claim 'c1' is listed as open, but it is resolved or unknown"),
+        "{err}"
+    );
+    // The triggers keep it right through postponements and resolutions.
+    let env = seeded();
+    env.ok(&["postpone", "c2", "--to", "2028-06-30"]);
+    assert!(env.ok(&["verify"]).starts_with("ok:"));
+    env.ok(&["resolve", "c2", "no", "--on", "2026-06-01"]);
+    assert!(env.ok(&["verify"]).starts_with("ok:"));
+    assert_eq!(count(&env.db(), "open_claims"), 0);
 }

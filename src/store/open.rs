@@ -1,0 +1,145 @@
+//! The open claims by due date (`open_claims`, migration 6): a table kept by triggers so
+//! that `list --due` reads only the claims it lists. It holds nothing of its own, so
+//! `verify` checks it against the claims, resolutions and postponements it comes from.
+
+use super::events::Verdict;
+use super::queries::Db;
+use super::StoreError;
+
+impl Db<'_> {
+    /// Notes in `v` every claim that `open_claims` lists wrongly: open but missing, listed
+    /// with another date, or listed although resolved or unknown.
+    pub(super) fn verify_open_claims(&self, v: &mut Verdict) -> Result<(), StoreError> {
+        let mut stmt = self.connection().prepare(
+            "WITH expected AS (
+                 SELECT c.id AS claim_id,
+                        coalesce((SELECT p.resolve_by FROM postponements p WHERE p.claim_id = c.id
+                                   ORDER BY p.id DESC LIMIT 1), c.resolve_by) AS due
+                   FROM claims c
+                  WHERE NOT EXISTS (SELECT 1 FROM resolutions r WHERE r.claim_id = c.id))
+             SELECT e.claim_id, (SELECT key FROM claims WHERE id = e.claim_id), e.due, o.due
+               FROM expected e LEFT JOIN open_claims o ON o.claim_id = e.claim_id
+              WHERE o.due IS NOT e.due
+             UNION ALL
+             SELECT o.claim_id, (SELECT key FROM claims WHERE id = o.claim_id), NULL, o.due
+               FROM open_claims o
+              WHERE o.claim_id NOT IN (SELECT claim_id FROM expected)
+              ORDER BY 1",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let key: Option<String> = r.get(1)?;
+            let claim = match key {
+                Some(k) => format!("claim '{k}'"),
+                None => format!("claim #{id}, which does not exist,"),
+            };
+            let expected: Option<String> = r.get(2)?;
+            let listed: Option<String> = r
+                .get_ref(3)?
+                .as_str_or_null()
+                .ok()
+                .flatten()
+                .map(str::to_string);
+            let message = match (expected, listed) {
+                (Some(e), None) => format!(
+                    "open_claims: {claim} is open and due {e}, but the table of open claims does not list it"
+                ),
+                (Some(e), Some(l)) => format!(
+                    "open_claims: {claim} is due {e}, but the table of open claims lists it as due {l}"
+                ),
+                (None, _) => format!(
+                    "open_claims: {claim} is listed as open, but it is resolved or unknown"
+                ),
+            };
+            v.note(message);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use rusqlite::Connection;
+
+    use super::super::{schema, Store};
+
+    fn rows(conn: &Connection, sql: &str) -> Vec<String> {
+        let mut stmt = conn.prepare(sql).expect("query");
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            Ok((0..n)
+                .map(|i| match r.get_ref(i) {
+                    Ok(rusqlite::types::ValueRef::Text(t)) => {
+                        format!("Text({:?})", String::from_utf8_lossy(t))
+                    }
+                    Ok(v) => format!("{v:?}"),
+                    Err(e) => e.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("|"))
+        })
+        .and_then(|rows| rows.collect())
+        .expect("rows")
+    }
+
+    #[test]
+    fn upgrading_to_schema_6_lists_the_open_claims_and_keeps_every_forecast() {
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap();
+        let mut conn = Connection::open_in_memory().unwrap();
+        schema::migrations(now)
+            .unwrap()
+            .to_version(&mut conn, 5)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO claims (id, key, statement, resolve_by, created_at, recorded_at) VALUES
+                 (1, 'done', 'A', '2026-01-01', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),
+                 (2, 'moved', 'B', '2026-02-01', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z'),
+                 (3, 'plain', 'C', '2026-03-01', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z');
+             INSERT INTO resolutions (claim_id, outcome, resolved_on, recorded_at)
+                 VALUES (1, 'yes', '2026-01-01', '2026-01-02T00:00:00Z');
+             INSERT INTO postponements (claim_id, resolve_by, recorded_at) VALUES
+                 (2, '2026-05-01', '2026-01-10T00:00:00Z'),
+                 (2, '2026-09-01', '2026-04-10T00:00:00Z');
+             INSERT INTO forecasts (claim_id, forecaster, p, made_at, note, recorded_at) VALUES
+                 (1, 'zoe', 0.5, '2025-02-01T10:00:00Z', NULL, '2025-02-01T10:00:00Z'),
+                 (2, 'al', 0.25, '0000-01-01T00:00:00Z', 'first', '2025-02-02T00:00:00Z'),
+                 (3, 'zoe', 1.0, '9999-12-31T23:59:59Z', NULL, '9999-12-31T23:59:59Z');",
+        )
+        .unwrap();
+        let store = Store::prepare(conn, None, now).unwrap();
+        let conn = store.connection();
+        assert_eq!(
+            rows(conn, "SELECT claim_id, due FROM open_claims ORDER BY due"),
+            [
+                r#"Integer(3)|Text("2026-03-01")"#,
+                r#"Integer(2)|Text("2026-09-01")"#
+            ]
+        );
+        // Names once, in name order; times as seconds, read back as the same instants.
+        assert_eq!(
+            rows(conn, "SELECT id, name FROM forecasters"),
+            [r#"Integer(1)|Text("al")"#, r#"Integer(2)|Text("zoe")"#]
+        );
+        assert_eq!(
+            rows(
+                conn,
+                "SELECT id, claim_id, forecaster_id, p, made_at, note, recorded_at FROM forecasts"
+            ),
+            [
+                "Integer(1)|Integer(1)|Integer(2)|Real(0.5)|Integer(1738404000)|Null|Integer(1738404000)",
+                r#"Integer(2)|Integer(2)|Integer(1)|Real(0.25)|Integer(-62167219200)|Text("first")|Integer(1738454400)"#,
+                "Integer(3)|Integer(3)|Integer(2)|Real(1.0)|Integer(253402300799)|Null|Integer(253402300799)",
+            ]
+        );
+        let db = super::super::Db::new(conn, now);
+        let claim = db.claim("moved").unwrap().unwrap();
+        let forecasts = db.forecasts(&claim).unwrap();
+        assert_eq!(forecasts[0].forecaster, "al");
+        assert_eq!(
+            crate::domain::parse::format_time(forecasts[0].made_at),
+            "0000-01-01T00:00:00Z"
+        );
+    }
+}
