@@ -87,6 +87,7 @@ pub fn import_into(
     }
     let bar = progress_bar(len);
     store.set_cache_mib(IMPORT_CACHE_MIB)?;
+    store.temporary_in_memory()?;
     let mut importer = Importer::new(ctx.now);
     // About how many records the file holds (a line of the interchange format is rarely
     // shorter than 128 bytes), to judge whether setting the indexes aside pays.

@@ -445,6 +445,15 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps SQLite's temporary data in memory on this connection: the sorter that
+    /// rebuilds an index and the journal each statement with triggers keeps so that it can
+    /// be undone alone. A bulk import writes both by the megabyte; in files they cost a
+    /// system call per page.
+    pub fn temporary_in_memory(&self) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        Ok(())
+    }
+
     /// The raw connection, for the few callers (tests, benchmarks) that need it.
     pub fn connection(&self) -> &Connection {
         &self.conn
