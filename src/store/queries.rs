@@ -16,10 +16,12 @@ type Result<T> = std::result::Result<T, StoreError>;
 
 /// A read or write handle on the ledger (a connection or an open transaction), with the
 /// time of this run, which the history records as the moment each change was made.
-#[derive(Clone, Copy)]
 pub struct Db<'c> {
     conn: &'c Connection,
     now: DateTime<Utc>,
+    /// Forecaster ids already looked up or added through this handle. A handle lives for
+    /// one transaction (or one read), so an id here never outlives a rollback.
+    forecaster_ids: std::cell::RefCell<rustc_hash::FxHashMap<String, i64>>,
 }
 
 /// A claim together with its row id, which forecasts and resolutions refer to.
@@ -187,7 +189,11 @@ fn source_row(row: &Row<'_>) -> rusqlite::Result<(i64, Source)> {
 
 impl<'c> Db<'c> {
     pub(super) fn new(conn: &'c Connection, now: DateTime<Utc>) -> Self {
-        Db { conn, now }
+        Db {
+            conn,
+            now,
+            forecaster_ids: Default::default(),
+        }
     }
 
     pub fn connection(&self) -> &'c Connection {
@@ -468,9 +474,10 @@ impl<'c> Db<'c> {
             .optional()?)
     }
 
-    /// Inserts a forecast and appends its event to the history.
+    /// Inserts a forecast and appends its event to the history. `f.claim` must be the key
+    /// of the claim with row id `claim_id` (callers find the id by that key).
     pub fn insert_forecast(&self, claim_id: i64, f: &Forecast) -> Result<()> {
-        let claim = self.claim_key(claim_id)?;
+        debug_assert_eq!(self.claim_key(claim_id).ok().as_deref(), Some(f.claim.as_str()));
         let forecaster = self.forecaster_id_or_new(&f.forecaster)?;
         self.conn
             .prepare_cached(
@@ -486,11 +493,20 @@ impl<'c> Db<'c> {
                 time_seconds(f.recorded_at)
             ])?;
         let id = self.conn.last_insert_rowid();
-        self.append_event(id, Record::Forecast(Forecast { claim, ..f.clone() }))
+        self.append_event(id, Record::Forecast(f.clone()))
     }
 
     /// The id of the forecaster of this name, added to `forecasters` on their first forecast.
     fn forecaster_id_or_new(&self, name: &str) -> Result<i64> {
+        if let Some(&id) = self.forecaster_ids.borrow().get(name) {
+            return Ok(id);
+        }
+        let id = self.forecaster_id_or_insert(name)?;
+        self.forecaster_ids.borrow_mut().insert(name.to_string(), id);
+        Ok(id)
+    }
+
+    fn forecaster_id_or_insert(&self, name: &str) -> Result<i64> {
         let found = self
             .conn
             .prepare_cached("SELECT id FROM forecasters WHERE name = ?1")?
