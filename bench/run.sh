@@ -118,6 +118,8 @@ for SIZE in $SIZES; do
     echo "== $N forecasts: import ($RECORDS records)"
     rm -f "$DB" "$DB-wal" "$DB-shm"
     measure "$N" import "$RECORDS" "$BIN" --db "$DB" import "$LEDGER"
+    # The file's size once the import has been checkpointed into it (in the records column).
+    printf '%s\tdatabase bytes\t\t\t\t\t%s\n' "$N" "$(stat -c %s "$DB")" >> "$OUT"
     # Read commands after a checkpointed, warm file.
     best "$N" "report --by forecaster --format json" "$BIN" --db "$DB" report --by forecaster --format json
     cp "$WORK/stdout.txt" "$WORK/report-$SHAPE-$SIZE.json"
@@ -127,6 +129,7 @@ for SIZE in $SIZES; do
     best "$N" "report --by tag --resamples 0" "$BIN" --db "$DB" report --by tag --resamples 0
     best "$N" "compare alice-0000 bob-0001" "$BIN" --db "$DB" compare alice-0000 bob-0001
     best "$N" "list --due" "$BIN" --db "$DB" list --due
+    best "$N" "list --due --limit 10" "$BIN" --db "$DB" list --due --limit 10
     best "$N" "show clm-$(printf %06d $((CLAIMS / 2)))" "$BIN" --db "$DB" show "clm-$(printf %06d $((CLAIMS / 2)))"
     best "$N" "export" "$BIN" --db "$DB" export -o "$WORK/export-$SHAPE-$SIZE.jsonl"
     best "$N" "export --format csv" "$BIN" --db "$DB" export --format csv -o "$WORK/export-$SHAPE-$SIZE.csv"
