@@ -6,6 +6,7 @@
 
 mod bulk;
 mod events;
+mod genesis;
 mod queries;
 mod scan;
 pub mod schema;

@@ -262,7 +262,7 @@ impl<'c> Db<'c> {
         for (i, name) in s.authors.iter().enumerate() {
             stmt.execute(params![id, i as i64, name])?;
         }
-        self.append_event(id, Record::Source(s.clone()))?;
+        self.append_event(id, None, Record::Source(s.clone()))?;
         Ok(id)
     }
 
@@ -379,7 +379,7 @@ impl<'c> Db<'c> {
         for t in &c.tags {
             stmt.execute(params![id, t])?;
         }
-        self.append_event(id, Record::Claim(c.clone()))?;
+        self.append_event(id, Some(id), Record::Claim(c.clone()))?;
         Ok(id)
     }
 
@@ -465,7 +465,11 @@ impl<'c> Db<'c> {
                 format_time(f.recorded_at)
             ])?;
         let id = self.conn.last_insert_rowid();
-        self.append_event(id, Record::Forecast(Forecast { claim, ..f.clone() }))
+        self.append_event(
+            id,
+            Some(claim_id),
+            Record::Forecast(Forecast { claim, ..f.clone() }),
+        )
     }
 
     /// The key of the claim with row id `id`, which must exist.
@@ -494,7 +498,11 @@ impl<'c> Db<'c> {
                 format_time(r.recorded_at)
             ])?;
         let id = self.conn.last_insert_rowid();
-        self.append_event(id, Record::Resolution(Resolution { claim, ..r.clone() }))
+        self.append_event(
+            id,
+            Some(claim_id),
+            Record::Resolution(Resolution { claim, ..r.clone() }),
+        )
     }
 
     /// Inserts a postponement of a claim the caller has checked, and appends its event.
@@ -514,6 +522,7 @@ impl<'c> Db<'c> {
         let id = self.conn.last_insert_rowid();
         self.append_event(
             id,
+            Some(claim_id),
             Record::Postponement(Postponement { claim, ..p.clone() }),
         )
     }

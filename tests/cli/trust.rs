@@ -133,7 +133,7 @@ fn log_lists_every_change_newest_first() {
     assert!(newest["payload"]
         .as_str()
         .unwrap()
-        .starts_with(r#"{"v":1,"kind":"resolution","id":1,"#));
+        .starts_with(r#"[2,"r",1,"#));
 
     // One claim's events, and a limit.
     let c1 = env.json(&["log", "c1", "--json"]);
@@ -318,10 +318,11 @@ fn verify_names_a_removed_event() {
 
 #[test]
 fn verify_names_an_edited_event() {
-    // Editing the history to agree with an edited table breaks the chain.
+    // Editing the history to agree with an edited table breaks the chain. (p is the
+    // seventh element of a version 2 forecast payload.)
     let err = tampered(
         "DROP TRIGGER events_no_update;
-         UPDATE events SET payload = replace(payload, '\"p\":0.6', '\"p\":0.9') WHERE seq = 4;
+         UPDATE events SET payload = replace(payload, ',0.6,', ',0.9,') WHERE seq = 4;
          UPDATE forecasts SET p = 0.9 WHERE id = 1;",
     );
     assert!(
@@ -330,23 +331,28 @@ fn verify_names_an_edited_event() {
         ),
         "{err}"
     );
-    // Recomputing that event's hash moves the break to the next link.
+    // Recomputing that event's hash moves the break to the next link. (The table keeps
+    // no prev_hash column since schema 7: the hash before event 4 is event 3's, and the
+    // hash is stored as its 32 bytes.)
     let env = seeded();
     let conn = Connection::open(env.db()).unwrap();
     conn.execute_batch("DROP TRIGGER events_no_update").unwrap();
     let prev: String = conn
-        .query_row("SELECT prev_hash FROM events WHERE seq = 4", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT lower(hex(hash)) FROM events WHERE seq = 3",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     let payload: String = conn
         .query_row("SELECT payload FROM events WHERE seq = 4", [], |r| r.get(0))
         .unwrap();
-    let forged = payload.replace("\"p\":0.6", "\"p\":0.9");
-    let hash = hindsight::domain::event::chain_hash(&prev, &forged);
+    let forged = payload.replace(",0.6,", ",0.9,");
+    assert_ne!(forged, payload);
+    let hash = hindsight::domain::event::chain_digest(&prev, &forged);
     conn.execute(
         "UPDATE events SET payload = ?1, hash = ?2 WHERE seq = 4",
-        rusqlite::params![forged, hash],
+        rusqlite::params![forged, &hash[..]],
     )
     .unwrap();
     conn.execute("UPDATE forecasts SET p = 0.9 WHERE id = 1", [])
@@ -354,7 +360,7 @@ fn verify_names_an_edited_event() {
     drop(conn);
     let err = env.fails(&["verify"], 4);
     assert!(
-        err.contains("event 5 (forecast #2 on claim c2 by ben): it names"),
+        err.contains("event 5 (forecast #2 on claim c2 by ben): its hash does not match"),
         "{err}"
     );
 }

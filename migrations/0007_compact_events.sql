@@ -1,0 +1,97 @@
+-- A compact history (issue 14): the events table keeps only what is not said elsewhere.
+-- The columns recorded_at, row_id and key repeated the payload, and prev_hash repeated the
+-- hash of the event before; they are gone. The hash is stored as its 32 bytes instead of
+-- 64 hex digits, and each event names the claim it belongs to by id (`claim_id`), which
+-- serves `log CLAIM` through the index events_claim. docs/EVENTS.md specifies the table
+-- and the payloads; new events are written in payload format version 2.
+--
+-- The old rows come across as they are: same seq, same payload bytes (so the chain still
+-- verifies), the hash converted from hex. A dropped column that disagreed with what it
+-- should have said (someone edited it behind hindsight's back) would vanish without a
+-- trace, so each such disagreement is kept in events_findings, which `verify` reports; on
+-- an untouched ledger that table is empty.
+-- Never edit a migration that has shipped: add a new numbered file instead.
+
+CREATE TABLE events_v7 (
+    seq       INTEGER PRIMARY KEY,      -- 1, 2, 3… in the order appended
+    kind      TEXT NOT NULL
+              CHECK (kind IN ('source', 'claim', 'forecast', 'resolution', 'postponement')),
+    claim_id  INTEGER,                  -- NULL for a source; else the claim's id (claims.id)
+    payload   TEXT NOT NULL,            -- canonical JSON, hashed byte for byte
+    hash      BLOB NOT NULL             -- SHA-256(previous hash as hex || "\n" || payload)
+              CHECK (typeof(hash) = 'blob' AND length(hash) = 32)
+);
+
+-- What the dropped columns said where it was not what they should have said: `stored` is
+-- the column's text, `expected` the value it should have held (the payload's, or for
+-- prev_hash the hash of the event before).
+CREATE TABLE events_findings (
+    seq       INTEGER NOT NULL,
+    field     TEXT NOT NULL CHECK (field IN ('recorded_at', 'row_id', 'key', 'prev_hash', 'hash')),
+    stored    TEXT,
+    expected  TEXT
+);
+
+INSERT INTO events_findings (seq, field, stored, expected)
+SELECT seq, field, stored, expected FROM (
+    SELECT e.seq, 'recorded_at' AS field, e.recorded_at AS stored,
+           json_extract(e.payload, '$.at') AS expected
+      FROM events e WHERE json_valid(e.payload) AND json_type(e.payload) = 'object'
+    UNION ALL
+    SELECT e.seq, 'row_id', e.row_id, json_extract(e.payload, '$.id')
+      FROM events e WHERE json_valid(e.payload) AND json_type(e.payload) = 'object'
+    UNION ALL
+    SELECT e.seq, 'key', e.key,
+           json_extract(e.payload, CASE WHEN json_extract(e.payload, '$.kind') IN ('source', 'claim')
+                                        THEN '$.record.key' ELSE '$.record.claim' END)
+      FROM events e WHERE json_valid(e.payload) AND json_type(e.payload) = 'object'
+    UNION ALL
+    SELECT e.seq, 'prev_hash', e.prev_hash,
+           CASE WHEN e.seq = 1 THEN '0000000000000000000000000000000000000000000000000000000000000000'
+                ELSE (SELECT p.hash FROM events p WHERE p.seq = e.seq - 1) END
+      FROM events e
+    UNION ALL
+    SELECT e.seq, 'hash', e.hash, NULL
+      FROM events e
+     WHERE length(e.hash) <> 64 OR lower(hex(unhex(e.hash))) IS NOT e.hash
+)
+-- prev_hash is compared only where the event before exists: a missing event shows as a
+-- gap in seq, which verify reports anyway.
+WHERE (field = 'hash' OR expected IS NOT NULL) AND stored IS NOT CAST(expected AS TEXT)
+ORDER BY seq, field;
+
+-- A hash that was not 64 hex digits cannot be converted; 32 zero bytes stand in for it,
+-- which verify then reports as a hash that does not match its content.
+INSERT INTO events_v7 (seq, kind, claim_id, payload, hash)
+SELECT e.seq, e.kind,
+       CASE WHEN e.kind = 'source' THEN NULL ELSE c.id END,
+       e.payload,
+       CASE WHEN length(e.hash) = 64 AND length(unhex(e.hash)) = 32 THEN unhex(e.hash)
+            ELSE zeroblob(32) END
+  FROM events e LEFT JOIN claims c ON c.key = e.key
+ ORDER BY e.seq;
+
+DROP TRIGGER events_no_update;
+DROP TRIGGER events_no_delete;
+DROP TABLE events;
+ALTER TABLE events_v7 RENAME TO events;
+CREATE INDEX events_claim ON events(claim_id, seq);
+
+-- Append-only: a correction is a new event, never an edit of an old one; and what the
+-- upgrade found stays found.
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only: the history cannot be changed');
+END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only: the history cannot be deleted');
+END;
+CREATE TRIGGER events_findings_no_update BEFORE UPDATE ON events_findings
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only: the history cannot be changed');
+END;
+CREATE TRIGGER events_findings_no_delete BEFORE DELETE ON events_findings
+BEGIN
+    SELECT RAISE(ABORT, 'events are append-only: the history cannot be deleted');
+END;
