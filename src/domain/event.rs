@@ -1056,6 +1056,53 @@ mod tests {
         refused("[]", "format version");
     }
 
+    proptest::proptest! {
+        /// Both formats give back exactly the event they were written from, whatever the
+        /// text (control characters, quotes, any Unicode), probability and times.
+        #[test]
+        fn every_format_reads_back_what_it_wrote(
+            claim in "\\PC{0,12}",
+            forecaster in "[\\x00-\\x7f\\u{80}-\\u{10ffff}]{0,12}",
+            note in proptest::option::of("\\PC{0,20}"),
+            tags in proptest::collection::vec("\\PC{0,6}", 0..4),
+            p in 0.0f64..=1.0,
+            made in -62_167_219_200i64..=253_402_300_799,
+            window in proptest::option::of((0i64..=4_000_000_000, 0i64..=4_000_000_000)),
+            id in proptest::num::i64::ANY,
+        ) {
+            let at = |s: i64| DateTime::from_timestamp(s, 0).unwrap();
+            let f = Forecast {
+                claim: claim.clone(),
+                forecaster,
+                p,
+                made_at: at(made),
+                note: note.clone(),
+                recorded_at: at(made),
+            };
+            let c = Claim {
+                key: claim,
+                statement: "s".into(),
+                resolve_by: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+                opens_at: window.map(|(o, _)| at(o)),
+                closes_at: window.map(|(_, c)| at(c)),
+                source: None,
+                condition: note,
+                quote: None,
+                criteria: None,
+                tags,
+                created_at: at(made),
+                recorded_at: at(made),
+            };
+            for record in [Record::Forecast(f), Record::Claim(c)] {
+                let record = record.normalised();
+                for e in [Event::new(id, t(10), record.clone()), Event::new_v1(id, t(10), record.clone())] {
+                    let text = payload(&e).unwrap();
+                    proptest::prop_assert_eq!(parse_payload(&text).unwrap(), e);
+                }
+            }
+        }
+    }
+
     #[test]
     fn differences_are_named_in_words() {
         let history = image(&Record::Forecast(forecast(0.6)));

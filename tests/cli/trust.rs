@@ -365,6 +365,35 @@ fn verify_names_an_edited_event() {
     );
 }
 
+#[test]
+fn a_probability_of_seventeen_digits_verifies_and_exports_unchanged() {
+    // The shortest decimal of this double has 17 significant digits; JSON's default float
+    // reader (serde_json without float_roundtrip) read it back as the next double up, so
+    // verify reported the table and the history apart, and an import stored another p.
+    let env = Env::new();
+    env.ok(&["add", "It rains", "--by", "2027-12-31"]);
+    env.ok(&[
+        "forecast",
+        "c1",
+        "--p",
+        "0.20430125872095606",
+        "--at",
+        "2026-01-02",
+    ]);
+    assert!(env.ok(&["verify"]).starts_with("ok: 2 events"));
+    let exported = env.ok(&["export"]);
+    assert!(
+        exported.contains(r#""p":0.20430125872095606,"#),
+        "{exported}"
+    );
+    let copy = Env::new();
+    let file = copy.path("ledger.jsonl");
+    std::fs::write(&file, &exported).unwrap();
+    copy.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(copy.ok(&["export"]), exported);
+    copy.ok(&["verify"]);
+}
+
 // ---- upgrading a database made before the history --------------------------------------
 
 #[test]
