@@ -4,7 +4,7 @@
 use clap::Args;
 
 use super::Ctx;
-use crate::domain::event::{self, parse_payload};
+use crate::domain::event::{self, Record};
 use crate::ledger;
 use crate::render;
 use crate::store::StoredEvent;
@@ -46,14 +46,13 @@ pub struct LoggedEvent {
 }
 
 fn logged(e: StoredEvent) -> LoggedEvent {
-    let summary = match parse_payload(&e.payload) {
-        Ok(ev) => ev.record.summary(),
-        Err(err) => format!("(unreadable payload: {err})"),
+    let (summary, record) = match &e.event {
+        Ok(ev) => (ev.record.summary(), record_json(&ev.record)),
+        Err(err) => (
+            format!("(unreadable payload: {err})"),
+            serde_json::Value::Null,
+        ),
     };
-    let record = serde_json::from_str::<serde_json::Value>(&e.payload)
-        .ok()
-        .and_then(|v| v.get("record").cloned())
-        .unwrap_or(serde_json::Value::Null);
     LoggedEvent {
         seq: e.seq,
         recorded_at: e.recorded_at,
@@ -68,17 +67,32 @@ fn logged(e: StoredEvent) -> LoggedEvent {
     }
 }
 
+/// The record as an object with the domain struct's fields, whatever the payload's format
+/// (for a version 1 payload, the same object as its `record`).
+fn record_json(record: &Record) -> serde_json::Value {
+    let value = match record {
+        Record::Source(s) => serde_json::to_value(s),
+        Record::Claim(c) => serde_json::to_value(c),
+        Record::Forecast(f) => serde_json::to_value(f),
+        Record::Resolution(r) => serde_json::to_value(r),
+        Record::Postponement(p) => serde_json::to_value(p),
+    };
+    value.unwrap_or(serde_json::Value::Null)
+}
+
 pub fn run(a: LogArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let store = ctx.open()?;
     let db = store.read()?;
-    if let Some(key) = &a.claim {
+    let claim_id = match &a.claim {
         // A claim deleted behind the tool's back still has its history.
-        if db.claim(key)?.is_none() && !db.history_mentions_claim(key)? {
-            ledger::claim(&db, "CLAIM", key)?;
-        }
-    }
+        Some(key) => match db.history_claim_id(key)? {
+            Some(id) => Some(id),
+            None => Some(ledger::claim(&db, "CLAIM", key)?.id),
+        },
+        None => None,
+    };
     let events: Vec<LoggedEvent> = db
-        .history(a.claim.as_deref(), a.limit)?
+        .history(claim_id, a.limit)?
         .into_iter()
         .map(logged)
         .collect();

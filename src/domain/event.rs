@@ -3,23 +3,36 @@
 //! what the history says it should be. The SQL half lives in `store::events`; the format
 //! is specified for other programs in docs/EVENTS.md.
 //!
-//! An event's payload is compact JSON of an [`Envelope`]: `{"v":1,"kind":…,"id":…,"at":…,
-//! "record":{…}}`, keys in the order of the structs below (serde writes struct fields in
-//! declaration order), the record being the domain struct (`Source`, `Claim`, `Forecast`
-//! or `Resolution`) exactly as it went into its table. The hash of event n is
-//! `SHA-256(hash of event n-1 as 64 lowercase hex || "\n" || payload as UTF-8)` as
-//! lowercase hex; the first event uses 64 zeros as the previous hash.
+//! A payload is compact JSON in one of two formats, both read back:
+//!
+//! - version 2, written for every new event: an array with fixed positions,
+//!   `[2,"f",id,at,…record's fields…]`, times as integer Unix seconds (UTC), dates as
+//!   `YYYY-MM-DD` text (see [`payload`] and docs/EVENTS.md for each kind's fields);
+//! - version 1, what ledgers before schema 7 hold, and what migration 2 still writes when
+//!   it gives a schema-1 ledger its first events: an object `{"v":1,"kind":…,"id":…,
+//!   "at":…,"record":{…}}`, keys in the order of the structs below (serde writes struct
+//!   fields in declaration order), the record being the domain struct exactly as it went
+//!   into its table, times as RFC 3339 text.
+//!
+//! The hash of event n is `SHA-256(hash of event n-1 as 64 lowercase hex || "\n" ||
+//! payload as UTF-8)`; the first event uses 64 zeros as the previous hash. The rule is the
+//! same for both formats, so a history may hold version 1 events followed by version 2.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::de::{self, IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::parse::{format_date, format_time, truncate_seconds};
 use super::{Claim, Forecast, Postponement, Resolution, Source};
 
-/// The payload format's version, the `v` of every envelope. Any change to the envelope or
-/// to a record's fields (name, order, meaning) needs a new version.
-pub const FORMAT_VERSION: u32 = 1;
+/// The payload format new events are written in (the first element of a version 2
+/// payload). Any change to a payload's fields (position, form, meaning) needs a new version.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The first format, an object with RFC 3339 times: what a history written before schema 7
+/// holds, and what migration 2 writes (see `store::genesis`).
+pub const FORMAT_V1: u32 = 1;
 
 /// The "previous hash" of the first event.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -61,6 +74,21 @@ impl Kind {
 
     pub fn parse(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The kind's one-letter code in a version 2 payload: its name's first letter.
+    pub fn letter(self) -> &'static str {
+        match self {
+            Kind::Source => "s",
+            Kind::Claim => "c",
+            Kind::Forecast => "f",
+            Kind::Resolution => "r",
+            Kind::Postponement => "p",
+        }
+    }
+
+    fn from_letter(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.letter() == s)
     }
 }
 
@@ -176,6 +204,7 @@ pub struct Event {
 }
 
 impl Event {
+    /// An event in the current format.
     pub fn new(id: i64, at: DateTime<Utc>, record: Record) -> Event {
         Event {
             v: FORMAT_VERSION,
@@ -185,9 +214,17 @@ impl Event {
             record,
         }
     }
+
+    /// An event in format version 1, as migration 2 writes them.
+    pub fn new_v1(id: i64, at: DateTime<Utc>, record: Record) -> Event {
+        Event {
+            v: FORMAT_V1,
+            ..Event::new(id, at, record)
+        }
+    }
 }
 
-/// The payload as written: field order here is the payload's key order.
+/// A version 1 payload as written: field order here is the payload's key order.
 #[derive(Serialize)]
 struct Envelope<'a, T: Serialize> {
     v: u32,
@@ -197,7 +234,7 @@ struct Envelope<'a, T: Serialize> {
     record: &'a T,
 }
 
-/// The payload as read back, the record still undecoded until `kind` is known.
+/// A version 1 payload as read back, the record still undecoded until `kind` is known.
 #[derive(Deserialize)]
 struct RawEnvelope {
     v: u32,
@@ -207,13 +244,22 @@ struct RawEnvelope {
     record: serde_json::Value,
 }
 
-/// The canonical payload of an event: compact JSON, keys in struct order. It fails only
-/// for a value JSON cannot hold, which the ledger's rules keep out (a non-finite p would
-/// be written as null and refused when read back).
+/// The canonical payload of an event, in the format its `v` names: compact JSON, an array
+/// for version 2, an object with keys in struct order for version 1. It fails only for
+/// an unknown version or a value JSON cannot hold, which the ledger's rules keep out (a
+/// non-finite p would be written as null and refused when read back).
 pub fn payload(e: &Event) -> Result<String, PayloadError> {
+    match e.v {
+        FORMAT_VERSION => payload_v2(e),
+        FORMAT_V1 => payload_v1(e),
+        v => Err(PayloadError(format!("no payload format version {v}"))),
+    }
+}
+
+fn payload_v1(e: &Event) -> Result<String, PayloadError> {
     fn write<T: Serialize>(e: &Event, record: &T) -> Result<String, PayloadError> {
         let env = Envelope {
-            v: e.v,
+            v: FORMAT_V1,
             kind: e.kind,
             id: e.id,
             at: format_time(e.at),
@@ -230,18 +276,106 @@ pub fn payload(e: &Event) -> Result<String, PayloadError> {
     }
 }
 
+/// Version 2: `[2, kind letter, id, at, fields…]`, each record's fields in the order of
+/// its domain struct; times as Unix seconds, dates as text, absent values as null (a
+/// claim's window too: every position is always there).
+fn payload_v2(e: &Event) -> Result<String, PayloadError> {
+    let (v, k, id, at) = (FORMAT_VERSION, e.kind.letter(), e.id, e.at.timestamp());
+    let secs = |t: DateTime<Utc>| t.timestamp();
+    let date = |d: NaiveDate| format_date(d);
+    let written = match &e.record {
+        Record::Source(s) => serde_json::to_string(&(
+            v,
+            k,
+            id,
+            at,
+            &s.key,
+            &s.title,
+            &s.authors,
+            &s.publisher,
+            &s.url,
+            s.published.map(date),
+            &s.text,
+            &s.text_sha256,
+            secs(s.recorded_at),
+        )),
+        Record::Claim(c) => serde_json::to_string(&(
+            v,
+            k,
+            id,
+            at,
+            &c.key,
+            &c.statement,
+            date(c.resolve_by),
+            c.opens_at.map(secs),
+            c.closes_at.map(secs),
+            &c.source,
+            &c.condition,
+            &c.quote,
+            &c.criteria,
+            &c.tags,
+            secs(c.created_at),
+            secs(c.recorded_at),
+        )),
+        Record::Forecast(f) => serde_json::to_string(&(
+            v,
+            k,
+            id,
+            at,
+            &f.claim,
+            &f.forecaster,
+            f.p,
+            secs(f.made_at),
+            &f.note,
+            secs(f.recorded_at),
+        )),
+        Record::Resolution(r) => serde_json::to_string(&(
+            v,
+            k,
+            id,
+            at,
+            &r.claim,
+            r.outcome,
+            date(r.resolved_on),
+            &r.evidence,
+            &r.note,
+            secs(r.recorded_at),
+        )),
+        Record::Postponement(p) => serde_json::to_string(&(
+            v,
+            k,
+            id,
+            at,
+            &p.claim,
+            date(p.resolve_by),
+            &p.note,
+            secs(p.recorded_at),
+        )),
+    };
+    written.map_err(|err| PayloadError(err.to_string()))
+}
+
 /// Why a payload could not be read back.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct PayloadError(pub String);
 
-/// Reads a payload back into an event. Only format version 1 exists.
+/// Reads a payload back into an event: an array is format version 2, an object version 1.
 pub fn parse_payload(text: &str) -> Result<Event, PayloadError> {
+    match text.trim_start().as_bytes().first() {
+        Some(b'[') => serde_json::from_str::<V2>(text)
+            .map(|v2| v2.0)
+            .map_err(|e| PayloadError(format!("not an event: {e}"))),
+        _ => parse_v1(text),
+    }
+}
+
+fn parse_v1(text: &str) -> Result<Event, PayloadError> {
     let raw: RawEnvelope =
         serde_json::from_str(text).map_err(|e| PayloadError(format!("not an event: {e}")))?;
-    if raw.v != FORMAT_VERSION {
+    if raw.v != FORMAT_V1 {
         return Err(PayloadError(format!(
-            "format version {} is not one this hindsight knows ({FORMAT_VERSION})",
+            "format version {} is not one this hindsight knows in the form of an object ({FORMAT_V1})",
             raw.v
         )));
     }
@@ -265,15 +399,177 @@ pub fn parse_payload(text: &str) -> Result<Event, PayloadError> {
     })
 }
 
+/// A version 2 payload read element by element, so that the kind (second) decides how
+/// the rest is read, without an intermediate JSON tree.
+struct V2(Event);
+
+impl<'de> Deserialize<'de> for V2 {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<V2, D::Error> {
+        d.deserialize_seq(V2Visitor)
+    }
+}
+
+struct V2Visitor;
+
+/// The next element of a payload array, which must be there.
+fn next<'de, T: Deserialize<'de>, A: SeqAccess<'de>>(
+    seq: &mut A,
+    what: &str,
+) -> Result<T, A::Error> {
+    seq.next_element::<T>()?
+        .ok_or_else(|| de::Error::custom(format!("the payload ends before its {what}")))
+}
+
+/// A time given as Unix seconds, within the years the ledger stores (0000-9999).
+fn secs_time<E: de::Error>(what: &str, s: i64) -> Result<DateTime<Utc>, E> {
+    DateTime::from_timestamp(s, 0)
+        .filter(|t| super::parse::date_in_range(t.date_naive()))
+        .ok_or_else(|| E::custom(format!("{what}: {s} is not a time from year 0000 to 9999")))
+}
+
+fn next_time<'de, A: SeqAccess<'de>>(seq: &mut A, what: &str) -> Result<DateTime<Utc>, A::Error> {
+    let s: i64 = next(seq, what)?;
+    secs_time(what, s)
+}
+
+fn next_opt_time<'de, A: SeqAccess<'de>>(
+    seq: &mut A,
+    what: &str,
+) -> Result<Option<DateTime<Utc>>, A::Error> {
+    match next::<Option<i64>, A>(seq, what)? {
+        Some(s) => secs_time(what, s).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn date_text<E: de::Error>(what: &str, s: &str) -> Result<NaiveDate, E> {
+    super::parse::date(what, s).map_err(|e| E::custom(e.to_string()))
+}
+
+fn next_date<'de, A: SeqAccess<'de>>(seq: &mut A, what: &str) -> Result<NaiveDate, A::Error> {
+    let s: String = next(seq, what)?;
+    date_text(what, &s)
+}
+
+fn next_opt_date<'de, A: SeqAccess<'de>>(
+    seq: &mut A,
+    what: &str,
+) -> Result<Option<NaiveDate>, A::Error> {
+    match next::<Option<String>, A>(seq, what)? {
+        Some(s) => date_text(what, &s).map(Some),
+        None => Ok(None),
+    }
+}
+
+impl<'de> Visitor<'de> for V2Visitor {
+    type Value = V2;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an event as a JSON array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<V2, A::Error> {
+        let v: u32 = next(&mut seq, "format version")?;
+        if v != FORMAT_VERSION {
+            return Err(de::Error::custom(format!(
+                "format version {v} is not one this hindsight knows in the form of an array ({FORMAT_VERSION})"
+            )));
+        }
+        let letter: String = next(&mut seq, "kind")?;
+        let kind = Kind::from_letter(&letter)
+            .ok_or_else(|| de::Error::custom(format!("unknown kind '{letter}'")))?;
+        let id: i64 = next(&mut seq, "id")?;
+        let at = next_time(&mut seq, "at")?;
+        let s = &mut seq;
+        let record = match kind {
+            Kind::Source => Record::Source(super::Source {
+                key: next(s, "key")?,
+                title: next(s, "title")?,
+                authors: next(s, "authors")?,
+                publisher: next(s, "publisher")?,
+                url: next(s, "url")?,
+                published: next_opt_date(s, "published")?,
+                text: next(s, "text")?,
+                text_sha256: next(s, "text_sha256")?,
+                recorded_at: next_time(s, "recorded_at")?,
+            }),
+            Kind::Claim => Record::Claim(super::Claim {
+                key: next(s, "key")?,
+                statement: next(s, "statement")?,
+                resolve_by: next_date(s, "resolve_by")?,
+                opens_at: next_opt_time(s, "opens_at")?,
+                closes_at: next_opt_time(s, "closes_at")?,
+                source: next(s, "source")?,
+                condition: next(s, "condition")?,
+                quote: next(s, "quote")?,
+                criteria: next(s, "criteria")?,
+                tags: next(s, "tags")?,
+                created_at: next_time(s, "created_at")?,
+                recorded_at: next_time(s, "recorded_at")?,
+            }),
+            Kind::Forecast => Record::Forecast(super::Forecast {
+                claim: next(s, "claim")?,
+                forecaster: next(s, "forecaster")?,
+                p: next(s, "p")?,
+                made_at: next_time(s, "made_at")?,
+                note: next(s, "note")?,
+                recorded_at: next_time(s, "recorded_at")?,
+            }),
+            Kind::Resolution => Record::Resolution(super::Resolution {
+                claim: next(s, "claim")?,
+                outcome: next(s, "outcome")?,
+                resolved_on: next_date(s, "resolved_on")?,
+                evidence: next(s, "evidence")?,
+                note: next(s, "note")?,
+                recorded_at: next_time(s, "recorded_at")?,
+            }),
+            Kind::Postponement => Record::Postponement(super::Postponement {
+                claim: next(s, "claim")?,
+                resolve_by: next_date(s, "resolve_by")?,
+                note: next(s, "note")?,
+                recorded_at: next_time(s, "recorded_at")?,
+            }),
+        };
+        if seq.next_element::<IgnoredAny>()?.is_some() {
+            return Err(de::Error::custom(format!(
+                "a {kind} payload has more elements than its fields"
+            )));
+        }
+        Ok(V2(Event {
+            v,
+            kind,
+            id,
+            at,
+            record,
+        }))
+    }
+}
+
 /// The hash that chains an event to its predecessor:
 /// lowercase hex of SHA-256(`prev` || "\n" || `payload`).
 pub fn chain_hash(prev: &str, payload: &str) -> String {
+    hex(&chain_digest(prev, payload))
+}
+
+/// The same hash as its 32 bytes, the form the events table stores.
+pub fn chain_digest(prev: &str, payload: &str) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(prev.as_bytes());
     h.update(b"\n");
     h.update(payload.as_bytes());
-    // The digest formats itself as lowercase hex in one pass.
-    format!("{:x}", h.finalize())
+    h.finalize().into()
+}
+
+/// Bytes as lowercase hex, the form hashes take in messages, `log` and the next event's
+/// hash input.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// The first 12 hex digits, enough to tell events apart by eye.
@@ -521,7 +817,7 @@ mod tests {
     }
 
     #[test]
-    fn payload_is_pinned_for_each_kind() {
+    fn v1_payload_is_pinned_for_each_kind() {
         let src = Source {
             key: "s1".into(),
             title: "Outlook".into(),
@@ -534,7 +830,7 @@ mod tests {
             recorded_at: t(10),
         };
         assert_eq!(
-            payload(&Event::new(1, t(10), Record::Source(src))).unwrap(),
+            payload(&Event::new_v1(1, t(10), Record::Source(src))).unwrap(),
             r#"{"v":1,"kind":"source","id":1,"at":"2026-11-28T10:00:00Z","record":{"key":"s1","title":"Outlook","authors":["A. Writer"],"publisher":null,"url":"https://example.org/a","published":"2015-05-26","text":null,"text_sha256":null,"recorded_at":"2026-11-28T10:00:00Z"}}"#
         );
         let claim = Claim {
@@ -551,7 +847,7 @@ mod tests {
             created_at: t(10),
             recorded_at: t(10),
         };
-        let e = Event::new(2, t(10), Record::Claim(claim.clone()).normalised());
+        let e = Event::new_v1(2, t(10), Record::Claim(claim.clone()).normalised());
         // A claim without a window keeps the bytes it had before the window existed.
         assert_eq!(
             payload(&e).unwrap(),
@@ -562,7 +858,7 @@ mod tests {
             closes_at: Some(t(14)),
             ..claim
         };
-        let e = Event::new(2, t(10), Record::Claim(windowed).normalised());
+        let e = Event::new_v1(2, t(10), Record::Claim(windowed).normalised());
         let text = payload(&e).unwrap();
         assert_eq!(
             text,
@@ -570,7 +866,7 @@ mod tests {
         );
         assert_eq!(parse_payload(&text).unwrap(), e);
         assert_eq!(
-            payload(&Event::new(12, t(11), Record::Forecast(forecast(0.6)))).unwrap(),
+            payload(&Event::new_v1(12, t(11), Record::Forecast(forecast(0.6)))).unwrap(),
             r#"{"v":1,"kind":"forecast","id":12,"at":"2026-11-28T11:00:00Z","record":{"claim":"c1","forecaster":"ana","p":0.6,"made_at":"2026-11-28T09:00:00Z","note":null,"recorded_at":"2026-11-28T10:00:00Z"}}"#
         );
         let res = Resolution {
@@ -582,20 +878,20 @@ mod tests {
             recorded_at: t(12),
         };
         assert_eq!(
-            payload(&Event::new(4, t(12), Record::Resolution(res))).unwrap(),
+            payload(&Event::new_v1(4, t(12), Record::Resolution(res))).unwrap(),
             r#"{"v":1,"kind":"resolution","id":4,"at":"2026-11-28T12:00:00Z","record":{"claim":"c1","outcome":"yes","resolved_on":"2026-12-01","evidence":"\"quoted\"; DROP","note":null,"recorded_at":"2026-11-28T12:00:00Z"}}"#
         );
     }
 
     #[test]
-    fn postponement_payload_is_pinned_and_reads_back() {
+    fn v1_postponement_payload_is_pinned_and_reads_back() {
         let p = Postponement {
             claim: "c1".into(),
             resolve_by: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
             note: Some("vote delayed".into()),
             recorded_at: t(13),
         };
-        let e = Event::new(7, t(13), Record::Postponement(p));
+        let e = Event::new_v1(7, t(13), Record::Postponement(p));
         let text = payload(&e).unwrap();
         assert_eq!(
             text,
@@ -614,15 +910,197 @@ mod tests {
         for p in [0.0, 0.6, 1.0, 1e-7, 0.1 + 0.2] {
             let e = Event::new(3, t(10), Record::Forecast(forecast(p)));
             assert_eq!(parse_payload(&payload(&e).unwrap()).unwrap(), e);
+            let e = Event::new_v1(3, t(10), Record::Forecast(forecast(p)));
+            assert_eq!(parse_payload(&payload(&e).unwrap()).unwrap(), e);
         }
         assert!(parse_payload("{").is_err());
-        let v2 = r#"{"v":2,"kind":"forecast","id":1,"at":"2026-11-28T10:00:00Z","record":{}}"#;
-        assert!(parse_payload(v2).unwrap_err().0.contains("version 2"));
+        let v3 = r#"{"v":3,"kind":"forecast","id":1,"at":"2026-11-28T10:00:00Z","record":{}}"#;
+        assert!(parse_payload(v3).unwrap_err().0.contains("version 3"));
+        let v3 = r#"[3,"f",1,1795860000,"c1","ana",0.6,1795856400,null,1795860000]"#;
+        assert!(parse_payload(v3).unwrap_err().0.contains("version 3"));
         let bad = r#"{"v":1,"kind":"forecast","id":1,"at":"2026-11-28T10:00:00Z","record":{"claim":"c1"}}"#;
         assert!(parse_payload(bad)
             .unwrap_err()
             .0
             .starts_with("forecast record"));
+    }
+
+    #[test]
+    fn v2_payload_is_pinned_for_each_kind_and_reads_back() {
+        // 2026-11-28T10:00:00Z is 1795860000 s after 1970-01-01T00:00:00Z.
+        assert_eq!(t(10).timestamp(), 1_795_860_000);
+        let check = |record: Record, id: i64, want: &str| {
+            let e = Event::new(id, t(10), record.normalised());
+            let text = payload(&e).unwrap();
+            assert_eq!(text, want);
+            assert_eq!(parse_payload(&text).unwrap(), e);
+        };
+        check(
+            Record::Source(Source {
+                key: "s1".into(),
+                title: "Outlook".into(),
+                authors: vec!["A. Writer".into(), "B".into()],
+                publisher: None,
+                url: Some("https://example.org/a".into()),
+                published: NaiveDate::from_ymd_opt(2015, 5, 26),
+                text: None,
+                text_sha256: None,
+                recorded_at: t(10),
+            }),
+            1,
+            r#"[2,"s",1,1795860000,"s1","Outlook",["A. Writer","B"],null,"https://example.org/a","2015-05-26",null,null,1795860000]"#,
+        );
+        let claim = Claim {
+            key: "c1".into(),
+            statement: "It \"rains\"".into(),
+            resolve_by: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+            opens_at: None,
+            closes_at: None,
+            source: Some("s1".into()),
+            condition: None,
+            quote: None,
+            criteria: Some("Met office".into()),
+            tags: vec!["b".into(), "a".into(), "b".into()],
+            created_at: t(9),
+            recorded_at: t(10),
+        };
+        check(
+            Record::Claim(claim.clone()),
+            2,
+            r#"[2,"c",2,1795860000,"c1","It \"rains\"","2027-01-01",null,null,"s1",null,null,"Met office",["a","b"],1795856400,1795860000]"#,
+        );
+        check(
+            Record::Claim(Claim {
+                opens_at: Some(t(11)),
+                closes_at: Some(t(14)),
+                ..claim
+            }),
+            2,
+            r#"[2,"c",2,1795860000,"c1","It \"rains\"","2027-01-01",1795863600,1795874400,"s1",null,null,"Met office",["a","b"],1795856400,1795860000]"#,
+        );
+        check(
+            Record::Forecast(forecast(0.6)),
+            12,
+            r#"[2,"f",12,1795860000,"c1","ana",0.6,1795856400,null,1795860000]"#,
+        );
+        check(
+            Record::Resolution(Resolution {
+                claim: "c1".into(),
+                outcome: Outcome::Annulled,
+                resolved_on: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                evidence: Some("https://example.org/e".into()),
+                note: Some("é".into()),
+                recorded_at: t(12),
+            }),
+            4,
+            r#"[2,"r",4,1795860000,"c1","annulled","2026-12-01","https://example.org/e","é",1795867200]"#,
+        );
+        check(
+            Record::Postponement(Postponement {
+                claim: "c1".into(),
+                resolve_by: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
+                note: None,
+                recorded_at: t(13),
+            }),
+            7,
+            r#"[2,"p",7,1795860000,"c1","2027-06-30",null,1795870800]"#,
+        );
+        // Times before 1970 are negative; the ledger's first and last seconds read back.
+        let mut f = forecast(0.5);
+        f.made_at = Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).unwrap();
+        f.recorded_at = Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap();
+        let e = Event::new(1, t(10), Record::Forecast(f));
+        let text = payload(&e).unwrap();
+        assert!(text.contains(",-62167219200,null,253402300799]"), "{text}");
+        assert_eq!(parse_payload(&text).unwrap(), e);
+    }
+
+    #[test]
+    fn a_typical_forecast_payload_stays_small() {
+        // Issue 14's budget: about 90 bytes for a forecast on a ten-character claim key by
+        // a ten-character forecaster, with a seven-digit id.
+        let f = Forecast {
+            claim: "clm-012345".into(),
+            forecaster: "farah-0525".into(),
+            ..forecast(0.18)
+        };
+        let text = payload(&Event::new(1_000_000, t(10), Record::Forecast(f))).unwrap();
+        assert_eq!(text.len(), 84, "{text}");
+    }
+
+    #[test]
+    fn malformed_v2_payloads_are_refused_with_a_reason() {
+        let refused = |text: &str, why: &str| {
+            let err = parse_payload(text).unwrap_err().0;
+            assert!(err.contains(why), "{text}: {err}");
+        };
+        refused(
+            r#"[2,"f",1,1795860000,"c1","ana",0.6,1795856400,null]"#,
+            "before its recorded_at",
+        );
+        refused(
+            r#"[2,"f",1,1795860000,"c1","ana",0.6,1795856400,null,1,2]"#,
+            "more elements",
+        );
+        refused(r#"[2,"x",1,1795860000]"#, "unknown kind 'x'");
+        refused(r#"[2,"f",1,"2026-11-28T10:00:00Z"]"#, "invalid type");
+        refused(
+            r#"[2,"f",1,253402300800,"c1","ana",0.6,1,null,1]"#,
+            "year 0000 to 9999",
+        );
+        refused(r#"[2,"p",1,1,"c1","2027-6-30",null,1]"#, "resolve_by");
+        refused(
+            r#"[2,"r",1,1,"c1","maybe","2027-06-30",null,null,1]"#,
+            "maybe",
+        );
+        refused("[]", "format version");
+    }
+
+    proptest::proptest! {
+        /// Both formats give back exactly the event they were written from, whatever the
+        /// text (control characters, quotes, any Unicode), probability and times.
+        #[test]
+        fn every_format_reads_back_what_it_wrote(
+            claim in "\\PC{0,12}",
+            forecaster in "[\\x00-\\x7f\\u{80}-\\u{10ffff}]{0,12}",
+            note in proptest::option::of("\\PC{0,20}"),
+            tags in proptest::collection::vec("\\PC{0,6}", 0..4),
+            p in 0.0f64..=1.0,
+            made in -62_167_219_200i64..=253_402_300_799,
+            window in proptest::option::of((0i64..=4_000_000_000, 0i64..=4_000_000_000)),
+            id in proptest::num::i64::ANY,
+        ) {
+            let at = |s: i64| DateTime::from_timestamp(s, 0).unwrap();
+            let f = Forecast {
+                claim: claim.clone(),
+                forecaster,
+                p,
+                made_at: at(made),
+                note: note.clone(),
+                recorded_at: at(made),
+            };
+            let c = Claim {
+                key: claim,
+                statement: "s".into(),
+                resolve_by: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+                opens_at: window.map(|(o, _)| at(o)),
+                closes_at: window.map(|(_, c)| at(c)),
+                source: None,
+                condition: note,
+                quote: None,
+                criteria: None,
+                tags,
+                created_at: at(made),
+                recorded_at: at(made),
+            };
+            for record in [Record::Forecast(f), Record::Claim(c)] {
+                let record = record.normalised();
+                for e in [Event::new(id, t(10), record.clone()), Event::new_v1(id, t(10), record.clone())] {
+                    let text = payload(&e).unwrap();
+                    proptest::prop_assert_eq!(parse_payload(&text).unwrap(), e);
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,35 +1,49 @@
 //! The history's SQL half: appending an event beside every insert, reading the history
-//! back for `log`, writing the first events of a database made before the history
-//! existed, and `verify`'s two checks (the chain, then every table against the events).
-//! The payload, the hash rule and the row comparison are pure, in `domain::event`.
+//! back for `log`, and `verify`'s two checks (the chain, then every table against the
+//! events). The payload, the hash rule and the row comparison are pure, in
+//! `domain::event`; the first events of a ledger made before the history are written by
+//! `store::genesis`, frozen on migration 2's table.
+//!
+//! The table (migration 7) holds `seq, kind, claim_id, payload, hash`: the hash as its 32
+//! bytes, and no copy of what the payload says. What `log` shows beside the payload (the
+//! time appended, the row id, the key) is read from the payload, and the previous hash is
+//! the hash of event `seq - 1`.
 
 use std::collections::HashMap;
 
 use rusqlite::types::ValueRef;
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row, Rows};
+use rustc_hash::FxHashMap;
 
-use super::queries::{date_col, outcome_col, time_col, Db};
+use super::queries::Db;
 use super::StoreError;
 use crate::domain::event::{
-    self, chain_hash, describe, first_difference, image, parse_payload, Cell, Event, Image, Kind,
-    Record, GENESIS,
+    self, chain_digest, describe, first_difference, hex, image, parse_payload, Cell, Event, Image,
+    Kind, PayloadError, Record, GENESIS,
 };
 use crate::domain::parse::format_time;
-use crate::domain::{Claim, Forecast, Outcome, Postponement, Resolution, Source};
 
 type Result<T> = std::result::Result<T, StoreError>;
 
-/// One row of the events table, as stored.
+/// One event as `log` shows it: the stored columns, and what the payload says about the
+/// rest (when the payload cannot be read: an empty time, row id 0, and the key of the
+/// claim its `claim_id` names, if any).
 #[derive(Debug, Clone)]
 pub struct StoredEvent {
     pub seq: i64,
+    /// When it was appended: the payload's `at`.
     pub recorded_at: String,
     pub kind: String,
+    /// The record's id in its table: the payload's `id`.
     pub row_id: i64,
+    /// The source's key, or the claim's key.
     pub key: String,
     pub payload: String,
+    /// The hash of event `seq - 1` (64 zeros for the first; empty if that event is gone).
     pub prev_hash: String,
     pub hash: String,
+    /// The payload read back.
+    pub event: std::result::Result<Event, PayloadError>,
 }
 
 /// The end of the chain: how many events, and the last one's hash (64 zeros when empty).
@@ -58,19 +72,31 @@ impl Verdict {
     }
 }
 
-const EVENT_COLUMNS: &str = "seq, recorded_at, kind, row_id, key, payload, prev_hash, hash";
+/// The divergences one table check found, kept apart so that `verify` reports them in
+/// the same order whether it checked the tables in one pass or one after another.
+#[derive(Debug, Default)]
+struct Notes {
+    first: Option<String>,
+    count: u64,
+}
 
-fn stored_event(r: &Row<'_>) -> rusqlite::Result<StoredEvent> {
-    Ok(StoredEvent {
-        seq: r.get(0)?,
-        recorded_at: r.get(1)?,
-        kind: r.get(2)?,
-        row_id: r.get(3)?,
-        key: r.get(4)?,
-        payload: r.get(5)?,
-        prev_hash: r.get(6)?,
-        hash: r.get(7)?,
-    })
+impl Notes {
+    fn note(&mut self, message: String) {
+        self.count += 1;
+        if self.first.is_none() {
+            self.first = Some(message);
+        }
+    }
+}
+
+/// A stored hash as lowercase hex; a value that is not 32 bytes (the table's check keeps
+/// them out) is described instead, and never matches a computed hash.
+fn stored_hash(v: ValueRef<'_>) -> std::result::Result<String, String> {
+    match v {
+        ValueRef::Blob(b) if b.len() == 32 => Ok(hex(b)),
+        ValueRef::Blob(b) => Err(format!("a blob of {} bytes", b.len())),
+        other => Err(format!("a value of type {}", other.data_type())),
+    }
 }
 
 /// A table cell as a comparable value, whatever type it holds.
@@ -84,230 +110,232 @@ fn cell(r: &Row<'_>, i: usize) -> rusqlite::Result<Cell> {
     })
 }
 
+/// The SELECT that reads one kind's table for `verify`, columns in the order of
+/// [`event::fields`] after the id.
+fn table_sql(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Source => {
+            "SELECT id, key, title, NULL, publisher, url, published, body, body_sha256, recorded_at
+                   FROM sources ORDER BY id"
+        }
+        Kind::Claim => {
+            "SELECT c.id, c.key, c.statement, c.resolve_by, c.opens_at, c.closes_at, s.key,
+                        cc.key, c.quote, c.criteria, NULL, c.created_at, c.recorded_at
+                   FROM claims c
+                   LEFT JOIN sources s ON s.id = c.source_id
+                   LEFT JOIN claims cc ON cc.id = c.condition_id
+                  ORDER BY c.id"
+        }
+        Kind::Forecast => {
+            // Times are stored as seconds (migration 6) and compared as the text the
+            // events hold; a value of any other type is shown as it is.
+            "SELECT f.id, c.key, (SELECT name FROM forecasters w WHERE w.id = f.forecaster_id),
+                        f.p,
+                        CASE typeof(f.made_at) WHEN 'integer'
+                             THEN strftime('%Y-%m-%dT%H:%M:%SZ', f.made_at, 'unixepoch')
+                             ELSE f.made_at END,
+                        f.note,
+                        CASE typeof(f.recorded_at) WHEN 'integer'
+                             THEN strftime('%Y-%m-%dT%H:%M:%SZ', f.recorded_at, 'unixepoch')
+                             ELSE f.recorded_at END
+                   FROM forecasts f LEFT JOIN claims c ON c.id = f.claim_id ORDER BY f.id"
+        }
+        Kind::Resolution => {
+            "SELECT r.id, c.key, r.outcome, r.resolved_on, r.evidence, r.note, r.recorded_at
+                   FROM resolutions r LEFT JOIN claims c ON c.id = r.claim_id ORDER BY r.id"
+        }
+        Kind::Postponement => {
+            "SELECT p.id, c.key, p.resolve_by, p.note, p.recorded_at
+                   FROM postponements p LEFT JOIN claims c ON c.id = p.claim_id ORDER BY p.id"
+        }
+    }
+}
+
+/// How `verify` names an event in a message: "event 4 (forecast #1 on claim c1 by ana)",
+/// or "event 4" when its payload cannot be read.
+fn label(seq: i64, parsed: &std::result::Result<Event, PayloadError>) -> String {
+    match parsed {
+        Ok(ev) => format!(
+            "event {seq} ({})",
+            describe(ev.kind, ev.id, &image(&ev.record))
+        ),
+        Err(_) => format!("event {seq}"),
+    }
+}
+
+/// A finding migration 7 kept about a column it dropped (see migrations/0007).
+struct Finding {
+    field: String,
+    stored: Option<String>,
+    expected: Option<String>,
+}
+
+impl Finding {
+    fn message(&self, label: &str) -> String {
+        let stored = self.stored.as_deref().unwrap_or("nothing");
+        let expected = self.expected.as_deref().unwrap_or("nothing");
+        let when = "(found when the history was compacted, schema 7)";
+        match self.field.as_str() {
+            "prev_hash" => format!(
+                "{label}: it named {} as the hash before it, but the event before it has {}: the history was cut, reordered or rewritten {when}",
+                event::short(stored),
+                event::short(expected)
+            ),
+            "hash" => format!(
+                "{label}: its hash was '{stored}', not 64 lowercase hex digits: the event was edited {when}"
+            ),
+            field => format!(
+                "{label}: its {field} column said '{stored}' but its payload says '{expected}' {when}"
+            ),
+        }
+    }
+}
+
 impl Db<'_> {
-    /// Appends the event for a row just inserted (id `id`) holding `record`. Called by the
-    /// insert functions themselves, inside the writer's transaction.
-    pub(super) fn append_event(&self, id: i64, record: Record) -> Result<()> {
+    /// Appends the event for a row just inserted (id `id`) holding `record`; `claim_id` is
+    /// the claim it belongs to (the row itself for a claim, None for a source). Called by
+    /// the insert functions themselves, inside the writer's transaction.
+    pub(super) fn append_event(
+        &self,
+        id: i64,
+        claim_id: Option<i64>,
+        record: Record,
+    ) -> Result<()> {
         let e = Event::new(id, self.now(), record.normalised());
         let payload = event::payload(&e)
             .map_err(|err| StoreError::Corrupt(format!("event for {} #{id}: {err}", e.kind)))?;
         let (seq, prev) = self
             .connection()
             .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
-            .query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .query_row([], |r| {
+                Ok((r.get::<_, i64>(0)?, stored_hash(r.get_ref(1)?)))
+            })
             .optional()?
-            .unwrap_or((0, GENESIS.to_string()));
-        let hash = chain_hash(&prev, &payload);
+            .unwrap_or((0, Ok(GENESIS.to_string())));
+        let prev = prev.map_err(|what| {
+            StoreError::Corrupt(format!("the hash of event {seq} is {what}, not 32 bytes"))
+        })?;
+        let hash = chain_digest(&prev, &payload);
         self.connection()
             .prepare_cached(
-                "INSERT INTO events (seq, recorded_at, kind, row_id, key, payload, prev_hash, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![
-                seq + 1,
-                format_time(e.at),
-                e.kind.as_str(),
-                id,
-                e.record.subject(),
-                payload,
-                prev,
-                hash
-            ])?;
+            .execute(params![seq + 1, e.kind.as_str(), claim_id, payload, &hash[..]])?;
         Ok(())
     }
 
     /// The number of events and the hash of the last one.
     pub fn head(&self) -> Result<Head> {
-        let (n, hash): (i64, Option<String>) = self.connection().query_row(
-            "SELECT count(*), (SELECT hash FROM events ORDER BY seq DESC LIMIT 1) FROM events",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let (n, hash): (i64, Option<std::result::Result<String, String>>) =
+            self.connection().query_row(
+                "SELECT count(*), (SELECT hash FROM events ORDER BY seq DESC LIMIT 1) FROM events",
+                [],
+                |r| {
+                    let hash = match r.get_ref(1)? {
+                        ValueRef::Null => None,
+                        v => Some(stored_hash(v)),
+                    };
+                    Ok((r.get(0)?, hash))
+                },
+            )?;
+        let hash = match hash {
+            None => GENESIS.to_string(),
+            Some(Ok(h)) => h,
+            Some(Err(what)) => {
+                return Err(StoreError::Corrupt(format!(
+                    "the last event's hash is {what}, not 32 bytes"
+                )))
+            }
+        };
         Ok(Head {
             events: n.try_into().unwrap_or(0),
-            hash: hash.unwrap_or_else(|| GENESIS.to_string()),
+            hash,
         })
     }
 
-    /// The history newest first: all of it, or the events of one claim (the claim, its
-    /// forecasts and resolutions); at most `limit` events.
-    pub fn history(&self, claim: Option<&str>, limit: Option<u64>) -> Result<Vec<StoredEvent>> {
+    /// The history newest first: all of it, or the events of one claim (by its id: the
+    /// claim, its forecasts, resolutions and postponements); at most `limit` events.
+    pub fn history(&self, claim_id: Option<i64>, limit: Option<u64>) -> Result<Vec<StoredEvent>> {
         let limit: i64 = limit.and_then(|n| i64::try_from(n).ok()).unwrap_or(-1);
+        // Two statements rather than `?1 IS NULL OR claim_id = ?1`, which would keep the
+        // planner from the index events_claim.
+        let filter = if claim_id.is_some() {
+            "WHERE e.claim_id = ?1"
+        } else {
+            "WHERE ?1 IS NULL"
+        };
         let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM events
-              WHERE ?1 IS NULL OR (key = ?1 AND kind <> 'source')
-              ORDER BY seq DESC LIMIT ?2"
+            "SELECT e.seq, e.kind, e.payload, e.hash,
+                    (SELECT p.hash FROM events p WHERE p.seq = e.seq - 1), c.key
+               FROM events e LEFT JOIN claims c ON c.id = e.claim_id
+              {filter}
+              ORDER BY e.seq DESC LIMIT ?2"
         );
         let mut stmt = self.connection().prepare(&sql)?;
-        let rows = stmt.query_map(params![claim, limit], stored_event)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut rows = stmt.query(params![claim_id, limit])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let payload: String = r.get(2)?;
+            let shown = |v: ValueRef<'_>| stored_hash(v).unwrap_or_else(|what| what);
+            let prev_hash = match r.get_ref(4)? {
+                _ if seq == 1 => GENESIS.to_string(),
+                ValueRef::Null => String::new(),
+                v => shown(v),
+            };
+            let event = parse_payload(&payload);
+            let (recorded_at, row_id, key) = match &event {
+                Ok(ev) => (format_time(ev.at), ev.id, ev.record.subject().to_string()),
+                Err(_) => (
+                    String::new(),
+                    0,
+                    r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                ),
+            };
+            out.push(StoredEvent {
+                seq,
+                recorded_at,
+                kind: r.get(1)?,
+                row_id,
+                key,
+                payload,
+                prev_hash,
+                hash: shown(r.get_ref(3)?),
+                event,
+            });
+        }
+        Ok(out)
     }
 
     /// The hash of the ledger's first event, which names the ledger for as long as it
     /// lives (None while it is empty).
     pub fn origin(&self) -> Result<Option<String>> {
-        Ok(self
+        let hash: Option<Vec<u8>> = self
             .connection()
             .query_row("SELECT hash FROM events WHERE seq = 1", [], |r| r.get(0))
-            .optional()?)
+            .optional()?;
+        Ok(hash.map(|h| hex(&h)))
     }
 
-    /// Whether the history has any event filed under `key` for a claim.
-    pub fn history_mentions_claim(&self, key: &str) -> Result<bool> {
-        Ok(self
+    /// The id of the claim whose key is `key` as the history knows it: from the claims
+    /// table, or, for a claim deleted from it behind the tool's back, from its event.
+    pub fn history_claim_id(&self, key: &str) -> Result<Option<i64>> {
+        if let Some(id) = self.claim_id(key)? {
+            return Ok(Some(id));
+        }
+        let mut stmt = self
             .connection()
-            .query_row(
-                "SELECT 1 FROM events WHERE key = ?1 AND kind <> 'source' LIMIT 1",
-                [key],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
-    }
-
-    /// The first events of a ledger made before the history existed: one per row already
-    /// there, in id order, sources first, then claims, forecasts and resolutions. (Kinds
-    /// added since, such as postponements, have no table yet when this runs.)
-    pub(super) fn write_genesis(&self) -> Result<()> {
-        for kind in Kind::BEFORE_HISTORY {
-            // Streamed: SQLite lets a statement read one table while the same connection
-            // appends to another, so even a large ledger is never held in memory.
-            self.each_record(kind, |id, r| self.append_event(id, r))?;
-        }
-        Ok(())
-    }
-
-    /// Every row of one kind's table as a domain record, in id order; authors and tags are
-    /// read from their own tables, one row per name.
-    fn each_record(&self, kind: Kind, mut f: impl FnMut(i64, Record) -> Result<()>) -> Result<()> {
-        let conn = self.connection();
-        match kind {
-            Kind::Source => {
-                let mut authors = self.lists(
-                    "SELECT source_id, name FROM source_authors ORDER BY source_id, position",
-                )?;
-                let mut stmt = conn.prepare(
-                    "SELECT id, key, title, publisher, url, published, body, body_sha256, recorded_at
-                       FROM sources ORDER BY id",
-                )?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    let id: i64 = r.get(0)?;
-                    let published = match r.get::<_, Option<String>>(5)? {
-                        Some(_) => Some(date_col(r, 5)?),
-                        None => None,
-                    };
-                    f(
-                        id,
-                        Record::Source(Source {
-                            key: r.get(1)?,
-                            title: r.get(2)?,
-                            authors: authors.remove(&id).unwrap_or_default(),
-                            publisher: r.get(3)?,
-                            url: r.get(4)?,
-                            published,
-                            text: r.get(6)?,
-                            text_sha256: r.get(7)?,
-                            recorded_at: time_col(r, 8)?,
-                        }),
-                    )?;
-                }
-            }
-            Kind::Claim => {
-                let mut tags =
-                    self.lists("SELECT claim_id, tag FROM claim_tags ORDER BY claim_id, tag")?;
-                let mut stmt = conn.prepare(
-                    "SELECT c.id, c.key, c.statement, c.resolve_by, s.key, cc.key, c.quote,
-                            c.criteria, c.created_at, c.recorded_at
-                       FROM claims c
-                       LEFT JOIN sources s ON s.id = c.source_id
-                       LEFT JOIN claims cc ON cc.id = c.condition_id
-                      ORDER BY c.id",
-                )?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    let id: i64 = r.get(0)?;
-                    f(
-                        id,
-                        Record::Claim(Claim {
-                            key: r.get(1)?,
-                            statement: r.get(2)?,
-                            resolve_by: date_col(r, 3)?,
-                            // The genesis runs at migration 2, before claims had a
-                            // window (migration 5): there is none to read.
-                            opens_at: None,
-                            closes_at: None,
-                            source: r.get(4)?,
-                            condition: r.get(5)?,
-                            quote: r.get(6)?,
-                            criteria: r.get(7)?,
-                            tags: tags.remove(&id).unwrap_or_default(),
-                            created_at: time_col(r, 8)?,
-                            recorded_at: time_col(r, 9)?,
-                        }),
-                    )?;
-                }
-            }
-            Kind::Forecast => {
-                let mut stmt = conn.prepare(
-                    "SELECT f.id, c.key, f.forecaster, f.p, f.made_at, f.note, f.recorded_at
-                       FROM forecasts f JOIN claims c ON c.id = f.claim_id ORDER BY f.id",
-                )?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    f(
-                        r.get(0)?,
-                        Record::Forecast(Forecast {
-                            claim: r.get(1)?,
-                            forecaster: r.get(2)?,
-                            p: r.get(3)?,
-                            made_at: time_col(r, 4)?,
-                            note: r.get(5)?,
-                            recorded_at: time_col(r, 6)?,
-                        }),
-                    )?;
-                }
-            }
-            Kind::Resolution => {
-                let mut stmt = conn.prepare(
-                    "SELECT r.id, c.key, r.outcome, r.resolved_on, r.evidence, r.note, r.recorded_at
-                       FROM resolutions r JOIN claims c ON c.id = r.claim_id ORDER BY r.id",
-                )?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    f(
-                        r.get(0)?,
-                        Record::Resolution(Resolution {
-                            claim: r.get(1)?,
-                            outcome: outcome_col(r, 2)?.unwrap_or(Outcome::Ambiguous),
-                            resolved_on: date_col(r, 3)?,
-                            evidence: r.get(4)?,
-                            note: r.get(5)?,
-                            recorded_at: time_col(r, 6)?,
-                        }),
-                    )?;
-                }
-            }
-            Kind::Postponement => {
-                let mut stmt = conn.prepare(
-                    "SELECT p.id, c.key, p.resolve_by, p.note, p.recorded_at
-                       FROM postponements p JOIN claims c ON c.id = p.claim_id ORDER BY p.id",
-                )?;
-                let mut rows = stmt.query([])?;
-                while let Some(r) = rows.next()? {
-                    f(
-                        r.get(0)?,
-                        Record::Postponement(Postponement {
-                            claim: r.get(1)?,
-                            resolve_by: date_col(r, 2)?,
-                            note: r.get(3)?,
-                            recorded_at: time_col(r, 4)?,
-                        }),
-                    )?;
+            .prepare("SELECT claim_id, payload FROM events WHERE kind = 'claim' ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let payload: String = r.get(1)?;
+            if let Ok(ev) = parse_payload(&payload) {
+                if ev.kind == Kind::Claim && ev.record.subject() == key {
+                    return Ok(r.get::<_, Option<i64>>(0)?.or(Some(ev.id)));
                 }
             }
         }
-        Ok(())
+        Ok(None)
     }
 
     /// (owner id, text) rows grouped into lists, in the query's order.
@@ -325,113 +353,9 @@ impl Db<'_> {
         Ok(out)
     }
 
-    // ---- verify ------------------------------------------------------------------------
-
-    /// Recomputes the chain, then rebuilds every table's expected rows from the events and
-    /// compares them with the rows there, in id order. Reads only.
-    pub fn verify(&self) -> Result<Verdict> {
-        let mut v = Verdict {
-            head: Head {
-                events: 0,
-                hash: GENESIS.to_string(),
-            },
-            first: None,
-            divergences: 0,
-        };
-        self.verify_chain(&mut v)?;
-        for kind in Kind::ALL {
-            self.verify_table(kind, &mut v)?;
-        }
-        self.verify_open_claims(&mut v)?;
-        Ok(v)
-    }
-
-    fn verify_chain(&self, v: &mut Verdict) -> Result<()> {
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq");
-        let mut stmt = self.connection().prepare(&sql)?;
-        let mut rows = stmt.query([])?;
-        let mut prev_seq = 0i64;
-        let mut prev_hash = GENESIS.to_string();
-        while let Some(r) = rows.next()? {
-            let e = stored_event(r)?;
-            v.head.events += 1;
-            let parsed = parse_payload(&e.payload);
-            let label = match &parsed {
-                Ok(ev) => format!(
-                    "event {} ({})",
-                    e.seq,
-                    describe(ev.kind, ev.id, &image(&ev.record))
-                ),
-                Err(_) => format!("event {}", e.seq),
-            };
-            if e.seq != prev_seq + 1 {
-                let gap = e.seq - prev_seq - 1;
-                v.note(if gap > 0 {
-                    format!(
-                        "the history jumps from event {prev_seq} to event {}: {gap} event(s) were removed",
-                        e.seq
-                    )
-                } else {
-                    format!("{label}: its number does not follow event {prev_seq}")
-                });
-            } else if e.prev_hash != prev_hash {
-                v.note(format!(
-                    "{label}: it names {} as the hash before it, but the event before it has {}: the history was cut, reordered or rewritten",
-                    event::short(&e.prev_hash),
-                    event::short(&prev_hash)
-                ));
-            }
-            if chain_hash(&e.prev_hash, &e.payload) != e.hash {
-                v.note(format!(
-                    "{label}: its hash does not match its content: the event was edited"
-                ));
-            }
-            match parsed {
-                Err(err) => v.note(format!(
-                    "event {}: its payload is unreadable ({err})",
-                    e.seq
-                )),
-                Ok(ev) => {
-                    let columns = [
-                        ("kind", e.kind.clone(), ev.kind.as_str().to_string()),
-                        ("row_id", e.row_id.to_string(), ev.id.to_string()),
-                        ("key", e.key.clone(), ev.record.subject().to_string()),
-                        ("recorded_at", e.recorded_at.clone(), format_time(ev.at)),
-                    ];
-                    if let Some((col, got, want)) = columns.iter().find(|(_, g, w)| g != w) {
-                        v.note(format!(
-                            "{label}: its {col} column says '{got}' but its payload says '{want}'"
-                        ));
-                    }
-                }
-            }
-            prev_seq = e.seq;
-            prev_hash = e.hash;
-        }
-        v.head.hash = prev_hash;
-        Ok(())
-    }
-
-    /// Merges the events of one kind (by row id) with the rows of its table (by id).
-    fn verify_table(&self, kind: Kind, v: &mut Verdict) -> Result<()> {
-        let mut hstmt = self
-            .connection()
-            .prepare("SELECT seq, payload FROM events WHERE kind = ?1 ORDER BY row_id, seq")?;
-        let mut history = hstmt
-            .query_map([kind.as_str()], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-            })?
-            .filter_map(|row| match row {
-                // Unreadable payloads were reported by the chain check.
-                Ok((seq, payload)) => parse_payload(&payload)
-                    .ok()
-                    .filter(|e| e.kind == kind)
-                    .map(|e| Ok((seq, e.id, image(&e.record)))),
-                Err(e) => Some(Err(e)),
-            })
-            .peekable();
-
-        let (mut lists, list_name) = match kind {
+    /// The authors (sources) or tags (claims) of each row, and the field they fill.
+    fn list_of(&self, kind: Kind) -> Result<(HashMap<i64, Vec<String>>, &'static str)> {
+        Ok(match kind {
             Kind::Source => (
                 self.lists(
                     "SELECT source_id, name FROM source_authors ORDER BY source_id, position",
@@ -443,137 +367,341 @@ impl Db<'_> {
                 "tags",
             ),
             _ => (HashMap::new(), ""),
-        };
-        let sql = match kind {
-            Kind::Source => {
-                "SELECT id, key, title, NULL, publisher, url, published, body, body_sha256, recorded_at
-                   FROM sources ORDER BY id"
-            }
-            Kind::Claim => {
-                "SELECT c.id, c.key, c.statement, c.resolve_by, c.opens_at, c.closes_at, s.key,
-                        cc.key, c.quote, c.criteria, NULL, c.created_at, c.recorded_at
-                   FROM claims c
-                   LEFT JOIN sources s ON s.id = c.source_id
-                   LEFT JOIN claims cc ON cc.id = c.condition_id
-                  ORDER BY c.id"
-            }
-            Kind::Forecast => {
-                // Times are stored as seconds (migration 6) and compared as the text the
-                // events hold; a value of any other type is shown as it is.
-                "SELECT f.id, c.key, (SELECT name FROM forecasters w WHERE w.id = f.forecaster_id),
-                        f.p,
-                        CASE typeof(f.made_at) WHEN 'integer'
-                             THEN strftime('%Y-%m-%dT%H:%M:%SZ', f.made_at, 'unixepoch')
-                             ELSE f.made_at END,
-                        f.note,
-                        CASE typeof(f.recorded_at) WHEN 'integer'
-                             THEN strftime('%Y-%m-%dT%H:%M:%SZ', f.recorded_at, 'unixepoch')
-                             ELSE f.recorded_at END
-                   FROM forecasts f LEFT JOIN claims c ON c.id = f.claim_id ORDER BY f.id"
-            }
-            Kind::Resolution => {
-                "SELECT r.id, c.key, r.outcome, r.resolved_on, r.evidence, r.note, r.recorded_at
-                   FROM resolutions r LEFT JOIN claims c ON c.id = r.claim_id ORDER BY r.id"
-            }
-            Kind::Postponement => {
-                "SELECT p.id, c.key, p.resolve_by, p.note, p.recorded_at
-                   FROM postponements p LEFT JOIN claims c ON c.id = p.claim_id ORDER BY p.id"
-            }
-        };
-        let names = event::fields(kind);
-        let mut tstmt = self.connection().prepare(sql)?;
-        let mut table = tstmt
-            .query_map([], |r| {
-                let id: i64 = r.get(0)?;
-                let mut img: Image = Vec::with_capacity(names.len());
-                for (i, name) in names.iter().enumerate() {
-                    img.push((name, cell(r, i + 1)?));
-                }
-                Ok((id, img))
-            })?
-            .peekable();
+        })
+    }
 
-        let mut last_history_id: Option<(i64, i64)> = None;
-        loop {
-            let h_id = match history.peek() {
-                Some(Ok((_, id, _))) => Some(*id),
-                Some(Err(_)) => {
-                    if let Some(Err(e)) = history.next() {
-                        return Err(e.into());
-                    }
-                    continue;
-                }
-                None => None,
+    /// What migration 7 found in the columns it dropped, by event (normally nothing).
+    fn findings(&self) -> Result<HashMap<i64, Vec<Finding>>> {
+        let mut out: HashMap<i64, Vec<Finding>> = HashMap::new();
+        let mut stmt = self.connection().prepare(
+            "SELECT seq, field, CAST(stored AS TEXT), CAST(expected AS TEXT)
+               FROM events_findings ORDER BY seq, rowid",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            out.entry(r.get(0)?).or_default().push(Finding {
+                field: r.get(1)?,
+                stored: r.get(2)?,
+                expected: r.get(3)?,
+            });
+        }
+        Ok(out)
+    }
+
+    // ---- verify ------------------------------------------------------------------------
+
+    /// Recomputes the chain, then rebuilds every table's expected rows from the events and
+    /// compares them with the rows there, in id order. Reads only.
+    ///
+    /// One pass over the events in `seq` order does both: each kind's events come in
+    /// rising id order (ids and events are both appended in the same transaction), so each
+    /// is merged with its table read in id order as it comes. A kind whose ids do not rise
+    /// (only a history edited behind the tool's back) is checked again afterwards from its
+    /// events sorted in memory. Divergences are reported in the same order either way:
+    /// the chain's first, then each table's, sources to postponements.
+    pub fn verify(&self) -> Result<Verdict> {
+        let mut v = Verdict {
+            head: Head {
+                events: 0,
+                hash: GENESIS.to_string(),
+            },
+            first: None,
+            divergences: 0,
+        };
+        let findings = self.findings()?;
+        let conn = self.connection();
+        let mut statements = Vec::with_capacity(Kind::ALL.len());
+        for kind in Kind::ALL {
+            statements.push(conn.prepare(table_sql(kind))?);
+        }
+        let mut checks = Vec::with_capacity(Kind::ALL.len());
+        for (kind, stmt) in Kind::ALL.into_iter().zip(statements.iter_mut()) {
+            let (lists, list_name) = self.list_of(kind)?;
+            checks.push(TableCheck::new(kind, stmt.query([])?, lists, list_name));
+        }
+
+        let mut stmt =
+            conn.prepare("SELECT seq, kind, claim_id, payload, hash FROM events ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        let mut prev_seq = 0i64;
+        let mut prev_hash = GENESIS.to_string();
+        // Each claim's id by key, from the claim events met so far: what the claim_id
+        // column of its later events must say.
+        let mut claim_ids: FxHashMap<String, i64> = FxHashMap::default();
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let kind_column = match cell(r, 1)? {
+                Cell::Text(s) => s,
+                other => other.to_string(),
             };
-            let t_id = match table.peek() {
-                Some(Ok((id, _))) => Some(*id),
-                Some(Err(_)) => {
-                    if let Some(Err(e)) = table.next() {
-                        return Err(e.into());
-                    }
-                    continue;
-                }
-                None => None,
+            let claim_column = cell(r, 2)?;
+            let payload: String = r.get(3)?;
+            let stored = r.get_ref(4)?;
+            let matches = match stored {
+                ValueRef::Blob(b) => chain_digest(&prev_hash, &payload)[..] == *b,
+                _ => false,
             };
-            match (h_id, t_id) {
-                (None, None) => break,
-                (Some(h), t) if t.is_none_or(|t| h < t) => {
-                    if let Some(Ok((seq, id, img))) = history.next() {
-                        match last_history_id {
-                            Some((prev_seq, prev_id)) if prev_id == id => v.note(format!(
-                                "{} appears twice in the history (events {prev_seq} and {seq})",
-                                describe(kind, id, &img)
-                            )),
-                            _ => v.note(format!(
-                                "{} is in the history (event {seq}) but missing from the table: it was deleted behind hindsight's back",
-                                describe(kind, id, &img)
-                            )),
-                        }
-                        last_history_id = Some((seq, id));
-                    }
+            let hash = stored_hash(stored);
+            v.head.events += 1;
+            let parsed = parse_payload(&payload);
+            if seq != prev_seq + 1 {
+                let gap = seq - prev_seq - 1;
+                v.note(if gap > 0 {
+                    format!(
+                        "the history jumps from event {prev_seq} to event {seq}: {gap} event(s) were removed"
+                    )
+                } else {
+                    format!(
+                        "{}: its number does not follow event {prev_seq}",
+                        label(seq, &parsed)
+                    )
+                });
+                // With the event before it gone, this one's link cannot be checked.
+            } else {
+                match &hash {
+                    Ok(_) if matches => {}
+                    Ok(_) => v.note(format!(
+                        "{}: its hash does not match its content and the hash before it: the event was edited, or the one before it was",
+                        label(seq, &parsed)
+                    )),
+                    Err(what) => v.note(format!(
+                        "{}: its hash is {what}, not 32 bytes: the event was edited",
+                        label(seq, &parsed)
+                    )),
                 }
-                (Some(h), Some(t)) if h == t => {
-                    if let (Some(Ok((seq, id, want))), Some(Ok((_, mut got)))) =
-                        (history.next(), table.next())
-                    {
-                        if !list_name.is_empty() {
-                            let list = lists.remove(&id).unwrap_or_default();
-                            if let Some(slot) = got.iter_mut().find(|(n, _)| *n == list_name) {
-                                slot.1 = Cell::List(list);
-                            }
+            }
+            for f in findings.get(&seq).into_iter().flatten() {
+                v.note(f.message(&label(seq, &parsed)));
+            }
+            match &parsed {
+                Err(err) => v.note(format!("event {seq}: its payload is unreadable ({err})")),
+                Ok(ev) => {
+                    let expected_claim = match &ev.record {
+                        Record::Source(_) => Ok(None),
+                        Record::Claim(c) => {
+                            claim_ids.insert(c.key.clone(), ev.id);
+                            Ok(Some(ev.id))
                         }
-                        if let Some(msg) = first_difference(kind, id, &got, &want) {
-                            v.note(msg);
-                        }
-                        last_history_id = Some((seq, id));
-                    }
-                }
-                _ => {
-                    if let Some(Ok((id, mut got))) = table.next() {
-                        if !list_name.is_empty() {
-                            let list = lists.remove(&id).unwrap_or_default();
-                            if let Some(slot) = got.iter_mut().find(|(n, _)| *n == list_name) {
-                                slot.1 = Cell::List(list);
-                            }
-                        }
+                        other => claim_ids
+                            .get(other.subject())
+                            .map(|id| Some(*id))
+                            .ok_or(other.subject()),
+                    };
+                    let want_kind = ev.kind.as_str();
+                    let want_claim = |id: Option<i64>| id.map_or(Cell::Null, Cell::Int);
+                    if kind_column != want_kind {
                         v.note(format!(
-                            "{} is in the table but not in the history: it was added behind hindsight's back",
-                            describe(kind, id, &got)
+                            "{}: its kind column says '{kind_column}' but its payload says '{want_kind}'",
+                            label(seq, &parsed)
                         ));
+                    } else {
+                        match expected_claim {
+                            Ok(id) if claim_column == want_claim(id) => {}
+                            Ok(id) => v.note(format!(
+                                "{}: its claim_id column says {claim_column} but the history gives its claim the id {}",
+                                label(seq, &parsed),
+                                want_claim(id)
+                            )),
+                            Err(key) => v.note(format!(
+                                "{}: no event before it records its claim {key}",
+                                label(seq, &parsed)
+                            )),
+                        }
                     }
+                    if let Some(check) = checks.iter_mut().find(|c| c.kind == ev.kind) {
+                        check.offer(seq, ev.id, image(&ev.record))?;
+                    }
+                }
+            }
+            prev_seq = seq;
+            prev_hash = hash.unwrap_or_default();
+        }
+        v.head.hash = prev_hash;
+        drop(rows);
+
+        let mut notes = Vec::with_capacity(checks.len());
+        for mut check in checks {
+            if check.in_order {
+                check.finish()?;
+                notes.push(check.notes);
+            } else {
+                notes.push(self.verify_table_sorted(check.kind)?);
+            }
+        }
+        for n in notes {
+            if let Some(first) = n.first {
+                if v.first.is_none() {
+                    v.first = Some(first);
+                }
+            }
+            v.divergences += n.count;
+        }
+        // Derived from the tables just checked against the history.
+        self.verify_open_claims(&mut v)?;
+        Ok(v)
+    }
+
+    /// One kind's table check from its events sorted in memory by id, for a history whose
+    /// ids of that kind do not rise with `seq`.
+    fn verify_table_sorted(&self, kind: Kind) -> Result<Notes> {
+        let mut events: Vec<(i64, i64, Image)> = Vec::new();
+        let mut stmt = self
+            .connection()
+            .prepare("SELECT seq, payload FROM events ORDER BY seq")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let payload: String = r.get(1)?;
+            // Unreadable payloads were reported by the chain check.
+            if let Ok(ev) = parse_payload(&payload) {
+                if ev.kind == kind {
+                    events.push((ev.id, r.get(0)?, image(&ev.record)));
                 }
             }
         }
-        let mut orphans: Vec<i64> = lists.into_keys().collect();
-        orphans.sort_unstable();
-        for id in orphans {
-            let owner = if kind == Kind::Source {
-                "source"
-            } else {
-                "claim"
+        events.sort_by_key(|(id, seq, _)| (*id, *seq));
+        let mut tstmt = self.connection().prepare(table_sql(kind))?;
+        let (lists, list_name) = self.list_of(kind)?;
+        let mut check = TableCheck::new(kind, tstmt.query([])?, lists, list_name);
+        for (id, seq, img) in events {
+            check.offer(seq, id, img)?;
+        }
+        check.finish()?;
+        Ok(check.notes)
+    }
+}
+
+/// One kind's table merged with its events, both in id order: a row with no event, an
+/// event with no row, two events for one row and any field that differs are divergences.
+struct TableCheck<'s> {
+    kind: Kind,
+    rows: Rows<'s>,
+    /// The next table row, read ahead.
+    ahead: Option<(i64, Image)>,
+    /// Whether `ahead` holds the next row (or the table's end, as None).
+    read: bool,
+    /// Authors or tags by owner id, taken as their rows are met; what is left are orphans.
+    lists: HashMap<i64, Vec<String>>,
+    list_name: &'static str,
+    /// The last event offered: its seq and row id.
+    last: Option<(i64, i64)>,
+    /// False once an event's id came below the one before it.
+    in_order: bool,
+    notes: Notes,
+}
+
+impl<'s> TableCheck<'s> {
+    fn new(
+        kind: Kind,
+        rows: Rows<'s>,
+        lists: HashMap<i64, Vec<String>>,
+        list_name: &'static str,
+    ) -> TableCheck<'s> {
+        TableCheck {
+            kind,
+            rows,
+            ahead: None,
+            read: false,
+            lists,
+            list_name,
+            last: None,
+            in_order: true,
+            notes: Notes::default(),
+        }
+    }
+
+    /// The id of the next table row (None at the end), reading it if need be.
+    fn peek(&mut self) -> Result<Option<i64>> {
+        if !self.read {
+            let names = event::fields(self.kind);
+            self.ahead = match self.rows.next()? {
+                None => None,
+                Some(r) => {
+                    let id: i64 = r.get(0)?;
+                    let mut img: Image = Vec::with_capacity(names.len());
+                    for (i, name) in names.iter().enumerate() {
+                        img.push((name, cell(r, i + 1)?));
+                    }
+                    Some((id, img))
+                }
             };
-            v.note(format!(
-                "the table of {list_name} has rows for {owner} #{id}, which is in neither the table of {owner}s nor the history"
+            self.read = true;
+        }
+        Ok(self.ahead.as_ref().map(|(id, _)| *id))
+    }
+
+    /// Takes the row `peek` read, its authors or tags filled in.
+    fn take(&mut self) -> Option<(i64, Image)> {
+        self.read = false;
+        let (id, mut img) = self.ahead.take()?;
+        if !self.list_name.is_empty() {
+            let list = self.lists.remove(&id).unwrap_or_default();
+            if let Some(slot) = img.iter_mut().find(|(n, _)| *n == self.list_name) {
+                slot.1 = Cell::List(list);
+            }
+        }
+        Some((id, img))
+    }
+
+    fn row_without_event(&mut self) {
+        if let Some((id, got)) = self.take() {
+            self.notes.note(format!(
+                "{} is in the table but not in the history: it was added behind hindsight's back",
+                describe(self.kind, id, &got)
+            ));
+        }
+    }
+
+    /// The next event of this kind, in id order.
+    fn offer(&mut self, seq: i64, id: i64, want: Image) -> Result<()> {
+        if !self.in_order {
+            return Ok(());
+        }
+        if self.last.is_some_and(|(_, last)| id < last) {
+            self.in_order = false;
+            return Ok(());
+        }
+        while self.peek()?.is_some_and(|t| t < id) {
+            self.row_without_event();
+        }
+        if self.peek()? == Some(id) {
+            if let Some((_, got)) = self.take() {
+                if let Some(msg) = first_difference(self.kind, id, &got, &want) {
+                    self.notes.note(msg);
+                }
+            }
+        } else {
+            let message = match self.last {
+                Some((prev_seq, prev_id)) if prev_id == id => format!(
+                    "{} appears twice in the history (events {prev_seq} and {seq})",
+                    describe(self.kind, id, &want)
+                ),
+                _ => format!(
+                    "{} is in the history (event {seq}) but missing from the table: it was deleted behind hindsight's back",
+                    describe(self.kind, id, &want)
+                ),
+            };
+            self.notes.note(message);
+        }
+        self.last = Some((seq, id));
+        Ok(())
+    }
+
+    /// The rows after the last event, then author or tag rows that belong to no row.
+    fn finish(&mut self) -> Result<()> {
+        while self.peek()?.is_some() {
+            self.row_without_event();
+        }
+        let mut orphans: Vec<i64> = std::mem::take(&mut self.lists).into_keys().collect();
+        orphans.sort_unstable();
+        let owner = if self.kind == Kind::Source {
+            "source"
+        } else {
+            "claim"
+        };
+        for id in orphans {
+            self.notes.note(format!(
+                "the table of {} has rows for {owner} #{id}, which is in neither the table of {owner}s nor the history",
+                self.list_name
             ));
         }
         Ok(())
@@ -583,6 +711,8 @@ impl Db<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::event::{chain_digest, chain_hash, hex};
+    use crate::domain::{Claim, Forecast, Postponement};
     use crate::store::Store;
     use chrono::{TimeZone, Utc};
 
@@ -667,10 +797,96 @@ mod tests {
     fn events_refuse_update_and_delete() {
         let s = seeded();
         let c = s.connection();
-        let e = c.execute("UPDATE events SET key = 'x'", []).unwrap_err();
+        // (Before schema 7 this edited the `key` column, which the compact table no longer has.)
+        let e = c
+            .execute("UPDATE events SET kind = 'claim'", [])
+            .unwrap_err();
         assert!(e.to_string().contains("append-only"), "{e}");
         assert!(c.execute("DELETE FROM events", []).is_err());
         assert_eq!(s.read().unwrap().head().unwrap().events, 3);
+    }
+
+    #[test]
+    fn edited_kind_and_claim_id_columns_are_named() {
+        let s = seeded();
+        s.connection()
+            .execute_batch(
+                "DROP TRIGGER events_no_update; UPDATE events SET claim_id = 7 WHERE seq = 2",
+            )
+            .unwrap();
+        let v = s.read().unwrap().verify().unwrap();
+        assert_eq!(
+            v.first.as_deref(),
+            Some("event 2 (forecast #1 on claim c1 by ana): its claim_id column says 7 but the history gives its claim the id 1")
+        );
+        assert_eq!(v.divergences, 1);
+        let s = seeded();
+        s.connection()
+            .execute_batch(
+                "DROP TRIGGER events_no_update; UPDATE events SET kind = 'resolution' WHERE seq = 3",
+            )
+            .unwrap();
+        let v = s.read().unwrap().verify().unwrap();
+        assert_eq!(
+            v.first.as_deref(),
+            Some("event 3 (forecast #2 on claim c1 by ana): its kind column says 'resolution' but its payload says 'forecast'")
+        );
+    }
+
+    #[test]
+    fn an_event_repeated_out_of_order_is_found() {
+        // A forged event 4 repeats forecast #1, correctly chained: forecast ids in seq
+        // order are then 1, 2, 1, and verify sorts them before merging with the table.
+        let s = seeded();
+        let (payload, prev): (String, Vec<u8>) = s
+            .connection()
+            .query_row(
+                "SELECT (SELECT payload FROM events WHERE seq = 2), hash FROM events WHERE seq = 3",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let hash = chain_digest(&hex(&prev), &payload);
+        s.connection()
+            .execute(
+                "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (4, 'forecast', 1, ?1, ?2)",
+                params![payload, &hash[..]],
+            )
+            .unwrap();
+        let v = s.read().unwrap().verify().unwrap();
+        assert_eq!(
+            v.first.as_deref(),
+            Some("forecast #1 on claim c1 by ana appears twice in the history (events 2 and 4)")
+        );
+        assert_eq!(v.divergences, 1);
+        assert_eq!(v.head.events, 4);
+    }
+
+    #[test]
+    fn log_reads_time_id_key_and_previous_hash_from_the_chain() {
+        let s = seeded();
+        let db = s.read().unwrap();
+        let all = db.history(None, None).unwrap();
+        let newest = &all[0];
+        assert_eq!(
+            (newest.seq, newest.row_id, newest.key.as_str()),
+            (3, 2, "c1")
+        );
+        assert_eq!(newest.recorded_at, "2026-11-28T10:00:00Z");
+        assert_eq!(newest.prev_hash, all[1].hash);
+        assert_eq!(db.origin().unwrap().as_deref(), Some(all[2].hash.as_str()));
+        assert_eq!(db.history_claim_id("c1").unwrap(), Some(1));
+        assert_eq!(db.history_claim_id("c9").unwrap(), None);
+        // The claim's row gone, its history still finds it.
+        s.connection()
+            .execute_batch(
+                "PRAGMA foreign_keys = OFF; DELETE FROM forecasts; DELETE FROM claim_tags; DELETE FROM open_claims;
+                 DELETE FROM claims;",
+            )
+            .unwrap();
+        let db = s.read().unwrap();
+        assert_eq!(db.history_claim_id("c1").unwrap(), Some(1));
+        assert_eq!(db.history(Some(1), None).unwrap().len(), 3);
     }
 
     #[test]
@@ -687,7 +903,7 @@ mod tests {
         })
         .unwrap();
         let db = s.read().unwrap();
-        let events = db.history(Some("c1"), Some(1)).unwrap();
+        let events = db.history(Some(1), Some(1)).unwrap();
         assert_eq!(events[0].kind, "postponement");
         assert_eq!(db.verify().unwrap().first, None);
         assert_eq!(

@@ -6,6 +6,7 @@
 
 mod bulk;
 mod events;
+mod genesis;
 mod open;
 mod queries;
 mod scan;

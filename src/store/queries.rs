@@ -287,7 +287,7 @@ impl<'c> Db<'c> {
         for (i, name) in s.authors.iter().enumerate() {
             stmt.execute(params![id, i as i64, name])?;
         }
-        self.append_event(id, Record::Source(s.clone()))?;
+        self.append_event(id, None, Record::Source(s.clone()))?;
         Ok(id)
     }
 
@@ -404,7 +404,7 @@ impl<'c> Db<'c> {
         for t in &c.tags {
             stmt.execute(params![id, t])?;
         }
-        self.append_event(id, Record::Claim(c.clone()))?;
+        self.append_event(id, Some(id), Record::Claim(c.clone()))?;
         Ok(id)
     }
 
@@ -477,7 +477,10 @@ impl<'c> Db<'c> {
     /// Inserts a forecast and appends its event to the history. `f.claim` must be the key
     /// of the claim with row id `claim_id` (callers find the id by that key).
     pub fn insert_forecast(&self, claim_id: i64, f: &Forecast) -> Result<()> {
-        debug_assert_eq!(self.claim_key(claim_id).ok().as_deref(), Some(f.claim.as_str()));
+        debug_assert_eq!(
+            self.claim_key(claim_id).ok().as_deref(),
+            Some(f.claim.as_str())
+        );
         let forecaster = self.forecaster_id_or_new(&f.forecaster)?;
         self.conn
             .prepare_cached(
@@ -493,7 +496,7 @@ impl<'c> Db<'c> {
                 time_seconds(f.recorded_at)
             ])?;
         let id = self.conn.last_insert_rowid();
-        self.append_event(id, Record::Forecast(f.clone()))
+        self.append_event(id, Some(claim_id), Record::Forecast(f.clone()))
     }
 
     /// The id of the forecaster of this name, added to `forecasters` on their first forecast.
@@ -502,7 +505,9 @@ impl<'c> Db<'c> {
             return Ok(id);
         }
         let id = self.forecaster_id_or_insert(name)?;
-        self.forecaster_ids.borrow_mut().insert(name.to_string(), id);
+        self.forecaster_ids
+            .borrow_mut()
+            .insert(name.to_string(), id);
         Ok(id)
     }
 
@@ -547,7 +552,11 @@ impl<'c> Db<'c> {
                 format_time(r.recorded_at)
             ])?;
         let id = self.conn.last_insert_rowid();
-        self.append_event(id, Record::Resolution(Resolution { claim, ..r.clone() }))
+        self.append_event(
+            id,
+            Some(claim_id),
+            Record::Resolution(Resolution { claim, ..r.clone() }),
+        )
     }
 
     /// Inserts a postponement of a claim the caller has checked, and appends its event.
@@ -567,6 +576,7 @@ impl<'c> Db<'c> {
         let id = self.conn.last_insert_rowid();
         self.append_event(
             id,
+            Some(claim_id),
             Record::Postponement(Postponement { claim, ..p.clone() }),
         )
     }

@@ -4,14 +4,14 @@
 //!
 //! A migration that needs more than SQL gets a Rust hook, attached here by its number:
 //! migration 2 (the history) writes the first events for the rows already in the ledger,
-//! since SQL cannot compute their hashes.
+//! since SQL cannot compute their hashes (`store::genesis`, frozen on the schema of that
+//! time, since it runs before every later migration).
 
 use chrono::{DateTime, Utc};
 use include_dir::{include_dir, Dir};
 use rusqlite::{Connection, Transaction};
 use rusqlite_migration::{HookError, HookResult, Migrations, M};
 
-use super::queries::Db;
 use super::StoreError;
 
 /// The number of the migration that creates the events table.
@@ -54,8 +54,7 @@ pub fn migrations(now: DateTime<Utc>) -> Result<Migrations<'static>, StoreError>
             .into_iter()
             .map(|(n, sql)| match n {
                 EVENTS_MIGRATION => M::up_with_hook(sql, move |tx: &Transaction| -> HookResult {
-                    Db::new(tx, now)
-                        .write_genesis()
+                    super::genesis::write(tx, now)
                         .map_err(|e| HookError::Hook(format!("writing the first events: {e}")))
                 }),
                 _ => M::up(sql),

@@ -133,7 +133,7 @@ fn log_lists_every_change_newest_first() {
     assert!(newest["payload"]
         .as_str()
         .unwrap()
-        .starts_with(r#"{"v":1,"kind":"resolution","id":1,"#));
+        .starts_with(r#"[2,"r",1,"#));
 
     // One claim's events, and a limit.
     let c1 = env.json(&["log", "c1", "--json"]);
@@ -320,10 +320,11 @@ fn verify_names_a_removed_event() {
 
 #[test]
 fn verify_names_an_edited_event() {
-    // Editing the history to agree with an edited table breaks the chain.
+    // Editing the history to agree with an edited table breaks the chain. (p is the
+    // seventh element of a version 2 forecast payload.)
     let err = tampered(
         "DROP TRIGGER events_no_update;
-         UPDATE events SET payload = replace(payload, '\"p\":0.6', '\"p\":0.9') WHERE seq = 4;
+         UPDATE events SET payload = replace(payload, ',0.6,', ',0.9,') WHERE seq = 4;
          UPDATE forecasts SET p = 0.9 WHERE id = 1;",
     );
     assert!(
@@ -332,23 +333,28 @@ fn verify_names_an_edited_event() {
         ),
         "{err}"
     );
-    // Recomputing that event's hash moves the break to the next link.
+    // Recomputing that event's hash moves the break to the next link. (The table keeps
+    // no prev_hash column since schema 7: the hash before event 4 is event 3's, and the
+    // hash is stored as its 32 bytes.)
     let env = seeded();
     let conn = Connection::open(env.db()).unwrap();
     conn.execute_batch("DROP TRIGGER events_no_update").unwrap();
     let prev: String = conn
-        .query_row("SELECT prev_hash FROM events WHERE seq = 4", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT lower(hex(hash)) FROM events WHERE seq = 3",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     let payload: String = conn
         .query_row("SELECT payload FROM events WHERE seq = 4", [], |r| r.get(0))
         .unwrap();
-    let forged = payload.replace("\"p\":0.6", "\"p\":0.9");
-    let hash = hindsight::domain::event::chain_hash(&prev, &forged);
+    let forged = payload.replace(",0.6,", ",0.9,");
+    assert_ne!(forged, payload);
+    let hash = hindsight::domain::event::chain_digest(&prev, &forged);
     conn.execute(
         "UPDATE events SET payload = ?1, hash = ?2 WHERE seq = 4",
-        rusqlite::params![forged, hash],
+        rusqlite::params![forged, &hash[..]],
     )
     .unwrap();
     conn.execute("UPDATE forecasts SET p = 0.9 WHERE id = 1", [])
@@ -356,9 +362,38 @@ fn verify_names_an_edited_event() {
     drop(conn);
     let err = env.fails(&["verify"], 4);
     assert!(
-        err.contains("event 5 (forecast #2 on claim c2 by ben): it names"),
+        err.contains("event 5 (forecast #2 on claim c2 by ben): its hash does not match"),
         "{err}"
     );
+}
+
+#[test]
+fn a_probability_of_seventeen_digits_verifies_and_exports_unchanged() {
+    // The shortest decimal of this double has 17 significant digits; JSON's default float
+    // reader (serde_json without float_roundtrip) read it back as the next double up, so
+    // verify reported the table and the history apart, and an import stored another p.
+    let env = Env::new();
+    env.ok(&["add", "It rains", "--by", "2027-12-31"]);
+    env.ok(&[
+        "forecast",
+        "c1",
+        "--p",
+        "0.20430125872095606",
+        "--at",
+        "2026-01-02",
+    ]);
+    assert!(env.ok(&["verify"]).starts_with("ok: 2 events"));
+    let exported = env.ok(&["export"]);
+    assert!(
+        exported.contains(r#""p":0.20430125872095606,"#),
+        "{exported}"
+    );
+    let copy = Env::new();
+    let file = copy.path("ledger.jsonl");
+    std::fs::write(&file, &exported).unwrap();
+    copy.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(copy.ok(&["export"]), exported);
+    copy.ok(&["verify"]);
 }
 
 // ---- upgrading a database made before the history --------------------------------------
@@ -416,15 +451,7 @@ fn a_version_1_ledger_gains_its_history_and_loses_nothing() {
         after.remove("open_claims"),
         Some(env.dump_rows("SELECT 2, '2016-06-01'"))
     );
-    after.insert(
-        "forecasts".into(),
-        env.dump_rows(
-            "SELECT f.id, f.claim_id, w.name, f.p,
-                    strftime('%Y-%m-%dT%H:%M:%SZ', f.made_at, 'unixepoch'), f.note,
-                    strftime('%Y-%m-%dT%H:%M:%SZ', f.recorded_at, 'unixepoch')
-               FROM forecasts f JOIN forecasters w ON w.id = f.forecaster_id ORDER BY 1",
-        ),
-    );
+    after.insert("forecasts".into(), forecasts_as_before_schema_6(&env));
     assert_eq!(sections(&before), after);
     let conn = Connection::open(env.db()).unwrap();
     let version: i64 = conn
@@ -495,7 +522,227 @@ fn a_version_1_ledger_gains_its_history_and_loses_nothing() {
     env.ok(&["verify"]);
 }
 
+// ---- upgrading a database written before the compact history (schema 5) --------------
+
+/// The version 1 payloads a schema-5 hindsight wrote for the rows of [`schema_5_ledger`],
+/// in the order it appended them, byte for byte.
+const V1_PAYLOADS: [&str; 7] = [
+    r#"{"v":1,"kind":"source","id":1,"at":"2026-01-01T09:00:00Z","record":{"key":"s1","title":"Outlook","authors":["A. Writer"],"publisher":null,"url":null,"published":"2026-01-01","text":null,"text_sha256":null,"recorded_at":"2026-01-01T09:00:00Z"}}"#,
+    r#"{"v":1,"kind":"claim","id":1,"at":"2026-01-01T09:00:00Z","record":{"key":"c1","statement":"Rates rise","resolve_by":"2026-12-31","source":"s1","condition":null,"quote":null,"criteria":null,"tags":[],"created_at":"2026-01-01T09:00:00Z","recorded_at":"2026-01-01T09:00:00Z"}}"#,
+    r#"{"v":1,"kind":"claim","id":2,"at":"2026-01-01T09:00:00Z","record":{"key":"c2","statement":"The vote passes","resolve_by":"2026-11-30","opens_at":"2026-01-02T00:00:00Z","closes_at":"2026-11-01T00:00:00Z","source":"s1","condition":"c1","quote":null,"criteria":"Official count","tags":["politics"],"created_at":"2026-01-01T09:00:00Z","recorded_at":"2026-01-01T09:00:00Z"}}"#,
+    r#"{"v":1,"kind":"forecast","id":1,"at":"2026-01-02T08:00:00Z","record":{"claim":"c1","forecaster":"ana","p":0.7,"made_at":"2026-01-02T08:00:00Z","note":"first","recorded_at":"2026-01-02T08:00:00Z"}}"#,
+    r#"{"v":1,"kind":"forecast","id":2,"at":"2026-01-03T08:00:00Z","record":{"claim":"c2","forecaster":"ben","p":0.25,"made_at":"2026-01-03T08:00:00Z","note":null,"recorded_at":"2026-01-03T08:00:00Z"}}"#,
+    r#"{"v":1,"kind":"resolution","id":1,"at":"2026-03-02T08:00:00Z","record":{"claim":"c1","outcome":"yes","resolved_on":"2026-03-01","evidence":"News","note":null,"recorded_at":"2026-03-02T08:00:00Z"}}"#,
+    r#"{"v":1,"kind":"postponement","id":1,"at":"2026-03-03T08:00:00Z","record":{"claim":"c2","resolve_by":"2027-01-31","note":"recount","recorded_at":"2026-03-03T08:00:00Z"}}"#,
+];
+
+/// A ledger as a schema-5 hindsight (the release before the compact history) left it:
+/// the schema of migrations 1 to 5, a row of every kind, and their events in the table of
+/// those days (hex hashes, prev_hash, recorded_at, row_id and key columns). `tamper` runs
+/// last, still on that schema. Returns the hex hash of each event.
+fn schema_5_ledger(env: &Env, tamper: &str) -> Vec<String> {
+    let conn = Connection::open(env.db()).unwrap();
+    for sql in [
+        include_str!("../../migrations/0001_ledger.sql"),
+        include_str!("../../migrations/0002_events.sql"),
+        include_str!("../../migrations/0003_drop_forecaster_index.sql"),
+        include_str!("../../migrations/0004_postponements.sql"),
+        include_str!("../../migrations/0005_claim_window.sql"),
+    ] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.execute_batch(
+        "PRAGMA user_version = 5;
+         INSERT INTO sources (id, key, title, publisher, url, published, body, body_sha256, recorded_at)
+              VALUES (1, 's1', 'Outlook', NULL, NULL, '2026-01-01', NULL, NULL, '2026-01-01T09:00:00Z');
+         INSERT INTO source_authors VALUES (1, 0, 'A. Writer');
+         INSERT INTO claims (id, key, statement, quote, criteria, resolve_by, condition_id, source_id,
+                             created_at, recorded_at, opens_at, closes_at)
+              VALUES (1, 'c1', 'Rates rise', NULL, NULL, '2026-12-31', NULL, 1,
+                      '2026-01-01T09:00:00Z', '2026-01-01T09:00:00Z', NULL, NULL),
+                     (2, 'c2', 'The vote passes', NULL, 'Official count', '2026-11-30', 1, 1,
+                      '2026-01-01T09:00:00Z', '2026-01-01T09:00:00Z', '2026-01-02T00:00:00Z', '2026-11-01T00:00:00Z');
+         INSERT INTO claim_tags VALUES (2, 'politics');
+         INSERT INTO forecasts (id, claim_id, forecaster, p, made_at, note, recorded_at)
+              VALUES (1, 1, 'ana', 0.7, '2026-01-02T08:00:00Z', 'first', '2026-01-02T08:00:00Z'),
+                     (2, 2, 'ben', 0.25, '2026-01-03T08:00:00Z', NULL, '2026-01-03T08:00:00Z');
+         INSERT INTO resolutions (id, claim_id, outcome, resolved_on, evidence, note, recorded_at)
+              VALUES (1, 1, 'yes', '2026-03-01', 'News', NULL, '2026-03-02T08:00:00Z');
+         INSERT INTO postponements (id, claim_id, resolve_by, note, recorded_at)
+              VALUES (1, 2, '2027-01-31', 'recount', '2026-03-03T08:00:00Z');",
+    )
+    .unwrap();
+    let columns = [
+        ("2026-01-01T09:00:00Z", "source", 1, "s1"),
+        ("2026-01-01T09:00:00Z", "claim", 1, "c1"),
+        ("2026-01-01T09:00:00Z", "claim", 2, "c2"),
+        ("2026-01-02T08:00:00Z", "forecast", 1, "c1"),
+        ("2026-01-03T08:00:00Z", "forecast", 2, "c2"),
+        ("2026-03-02T08:00:00Z", "resolution", 1, "c1"),
+        ("2026-03-03T08:00:00Z", "postponement", 1, "c2"),
+    ];
+    let mut prev = "0".repeat(64);
+    let mut hashes = Vec::new();
+    for (i, (payload, (at, kind, row_id, key))) in V1_PAYLOADS.iter().zip(columns).enumerate() {
+        let hash = hindsight::domain::event::chain_hash(&prev, payload);
+        conn.execute(
+            "INSERT INTO events (seq, recorded_at, kind, row_id, key, payload, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            rusqlite::params![i as i64 + 1, at, kind, row_id, key, payload, prev, hash],
+        )
+        .unwrap();
+        prev = hash.clone();
+        hashes.push(hash);
+    }
+    conn.execute_batch(tamper).unwrap();
+    hashes
+}
+
+#[test]
+fn a_schema_5_ledger_upgrades_in_place_and_verifies() {
+    let env = Env::new();
+    let hashes = schema_5_ledger(&env, "");
+    let before = sections(&env.dump());
+
+    // The chain and its head are unchanged: a head published before the upgrade still
+    // names the same event.
+    let out = env.ok(&["verify"]);
+    assert_eq!(
+        out,
+        format!(
+            "ok: 7 events, and every table matches them\nhead {}",
+            hashes[6]
+        )
+    );
+    let mut after = sections(&env.dump());
+    assert!(after.remove("events").is_some());
+    // Schema 6: names once, forecast times in seconds, the open claims by due date.
+    assert_eq!(
+        after.remove("forecasters"),
+        Some(env.dump_rows("SELECT 1, 'ana' UNION ALL SELECT 2, 'ben'"))
+    );
+    assert_eq!(
+        after.remove("open_claims"),
+        Some(env.dump_rows("SELECT 2, '2027-01-31'"))
+    );
+    after.insert("forecasts".into(), forecasts_as_before_schema_6(&env));
+    let mut unchanged = before.clone();
+    unchanged.remove("events");
+    assert_eq!(after, unchanged);
+    let conn = Connection::open(env.db()).unwrap();
+    let findings: i64 = conn
+        .query_row("SELECT count(*) FROM events_findings", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(findings, 0);
+    let claim_ids: Vec<Option<i64>> = conn
+        .prepare("SELECT claim_id FROM events ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        claim_ids,
+        [None, Some(1), Some(2), Some(1), Some(2), Some(1), Some(2)]
+    );
+    drop(conn);
+
+    // log shows every old event as before: payload, hashes, time, id and key.
+    let log = env.json(&["log", "--json"]);
+    let log = log.as_array().unwrap();
+    assert_eq!(log.len(), 7);
+    for (i, e) in log.iter().rev().enumerate() {
+        assert_eq!(e["seq"], i as i64 + 1);
+        assert_eq!(e["payload"], V1_PAYLOADS[i]);
+        assert_eq!(e["hash"], hashes[i].as_str());
+        let prev = if i == 0 {
+            "0".repeat(64)
+        } else {
+            hashes[i - 1].clone()
+        };
+        assert_eq!(e["prev_hash"], prev.as_str());
+        let old: serde_json::Value = serde_json::from_str(V1_PAYLOADS[i]).unwrap();
+        assert_eq!(e["recorded_at"], old["at"]);
+        assert_eq!(e["id"], old["id"]);
+        assert_eq!(e["kind"], old["kind"]);
+        assert_eq!(e["record"], old["record"]);
+    }
+    assert_eq!(log[0]["key"], "c2");
+    assert_eq!(log[6]["key"], "s1");
+    let c2: Vec<i64> = env
+        .json(&["log", "c2", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(c2, [7, 5, 3]);
+
+    // New events chain on in format version 2.
+    env.ok(&[
+        "forecast",
+        "c1",
+        "--p",
+        "0.4",
+        "--forecaster",
+        "cy",
+        "--at",
+        "2026-02-01",
+    ]);
+    let newest = env.json(&["log", "--json", "--limit", "1"]);
+    assert!(newest[0]["payload"]
+        .as_str()
+        .unwrap()
+        .starts_with(r#"[2,"f",3,"#));
+    assert_eq!(newest[0]["prev_hash"], hashes[6].as_str());
+    assert!(env.ok(&["verify"]).starts_with("ok: 8 events"));
+}
+
+#[test]
+fn what_the_dropped_columns_said_wrongly_is_still_found_after_the_upgrade() {
+    // Each of these edits only a column that schema 7 drops; today's verify names each.
+    for (tamper, found) in [
+        (
+            "UPDATE events SET prev_hash = hash WHERE seq = 4",
+            "event 4 (forecast #1 on claim c1 by ana): it named",
+        ),
+        (
+            "UPDATE events SET row_id = 9 WHERE seq = 5",
+            "event 5 (forecast #2 on claim c2 by ben): its row_id column said '9' but its payload says '2'",
+        ),
+        (
+            "UPDATE events SET recorded_at = '2025-01-01T00:00:00Z' WHERE seq = 6",
+            "event 6 (resolution #1 of claim c1): its recorded_at column said '2025-01-01T00:00:00Z' but its payload says '2026-03-02T08:00:00Z'",
+        ),
+        (
+            "UPDATE events SET key = 's2' WHERE seq = 1",
+            "event 1 (source s1): its key column said 's2' but its payload says 's1'",
+        ),
+        (
+            "UPDATE events SET hash = upper(hash) WHERE seq = 7",
+            "event 7 (postponement #1 of claim c2): its hash was '",
+        ),
+    ] {
+        let env = Env::new();
+        schema_5_ledger(&env, &format!("DROP TRIGGER events_no_update; {tamper}"));
+        let err = env.fails(&["verify"], 4);
+        assert!(err.contains(found), "{tamper}: {err}");
+        assert!(err.contains("(found when the history was compacted, schema 7)"), "{err}");
+    }
+}
+
 /// A dump (see `Env::dump`) split into its tables' rows.
+/// The forecasts of a ledger upgraded to schema 6 or later, read back in the form schema 5
+/// stored them (forecaster names, RFC 3339 times), as [`Env::dump`] lists rows.
+fn forecasts_as_before_schema_6(env: &Env) -> Vec<String> {
+    env.dump_rows(
+        "SELECT f.id, f.claim_id, w.name, f.p,
+                strftime('%Y-%m-%dT%H:%M:%SZ', f.made_at, 'unixepoch'), f.note,
+                strftime('%Y-%m-%dT%H:%M:%SZ', f.recorded_at, 'unixepoch')
+           FROM forecasts f JOIN forecasters w ON w.id = f.forecaster_id ORDER BY 1",
+    )
+}
+
 fn sections(dump: &str) -> std::collections::BTreeMap<String, Vec<String>> {
     let tables = [
         "sources",
