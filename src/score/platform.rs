@@ -317,6 +317,16 @@ pub fn platform_metrics<'a>(
         p.extend(s.peer);
         r.extend(s.relative_brier);
     }
+    platform_metrics_of(b, p, r)
+}
+
+/// [`platform_metrics`] from a group's baseline, peer and relative Brier scores, each in
+/// any order.
+pub(super) fn platform_metrics_of(
+    mut b: Vec<f64>,
+    mut p: Vec<f64>,
+    mut r: Vec<f64>,
+) -> PlatformMetrics {
     let sum = |v: &mut Vec<f64>| -> Option<f64> {
         v.sort_by(f64::total_cmp);
         (!v.is_empty()).then(|| v.iter().sum())
