@@ -8,10 +8,10 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::columns::COLUMNS;
 use super::{
     each_scored_claim, group_keys, load, report_claims, GroupBy, GroupKey, Query, ReportClaim,
-    Scoring,
+    Scoring, SPLIT_FROM,
 };
 use crate::score::{self, Corp, Intervals, Metrics, PairScore, Resampling};
-use crate::store::Db;
+use crate::store::{Db, StoreError};
 
 /// One group of a report: its key, metrics, intervals, CORP calibration and platform
 /// scores. Its data form (JSON) is the key, every column of [`COLUMNS`] in order, then
@@ -86,7 +86,8 @@ pub fn compute(
     check_bins(bins)?;
     check_filters(db, q)?;
     let scoring = load(db, q)?;
-    let mut fold = Fold::new(by, &scoring.claims, resampling);
+    let key_order = key_order(&scoring.claims, resampling);
+    let mut fold = Fold::new(by, &scoring.claims, resampling, &key_order);
     for it in &scoring.items {
         fold.add(it.claim, &it.score, &it.platform);
     }
@@ -105,13 +106,40 @@ pub fn compute_groups(
 ) -> anyhow::Result<Vec<Group>> {
     check_bins(bins)?;
     check_filters(db, q)?;
+    Ok(folded_groups(db, q, by, bins, resampling, SPLIT_FROM)?)
+}
+
+/// The groups of [`compute_groups`], the claims scored on several threads from
+/// `split_from` forecasts on.
+pub(super) fn folded_groups(
+    db: &Db<'_>,
+    q: &Query,
+    by: GroupBy,
+    bins: usize,
+    resampling: &Resampling,
+    split_from: i64,
+) -> Result<Vec<Group>, StoreError> {
     let claims = report_claims(db, q)?;
-    let mut fold = Fold::new(by, &claims, resampling);
-    each_scored_claim(db, q, &claims, |i, scored| {
-        for s in scored.iter().filter(|s| q.shows(&s.score.forecaster)) {
-            fold.add(i, &s.score, &s.platform);
-        }
-    })?;
+    let key_order = key_order(&claims, resampling);
+    let folds = each_scored_claim(
+        db,
+        q,
+        &claims,
+        split_from,
+        || Fold::new(by, &claims, resampling, &key_order),
+        |fold, i, scored| {
+            for s in scored.iter().filter(|s| q.shows(&s.score.forecaster)) {
+                fold.add(i, &s.score, &s.platform);
+            }
+        },
+    )?;
+    let mut folds = folds.into_iter();
+    let Some(mut fold) = folds.next() else {
+        return Ok(Vec::new());
+    };
+    for other in folds {
+        fold.merge(other);
+    }
     Ok(fold.finish(bins, resampling))
 }
 
@@ -121,9 +149,8 @@ struct Fold<'a> {
     by: GroupBy,
     claims: &'a [ReportClaim],
     resampling: &'a Resampling,
-    /// Each claim's place in claim-key order (what the bootstrap draws from), filled
-    /// only with resampling on.
-    key_order: Vec<u32>,
+    /// Each claim's place in claim-key order (see [`key_order`]).
+    key_order: &'a [u32],
     slots: FxHashMap<String, u32>,
     keys: Vec<GroupKey>,
     tallies: Vec<score::Tally>,
@@ -132,22 +159,33 @@ struct Fold<'a> {
     horizons: [Option<u32>; 4],
 }
 
+/// Each claim's place in claim-key order (what the bootstrap draws from), or nothing
+/// with resampling off.
+fn key_order(claims: &[ReportClaim], resampling: &Resampling) -> Vec<u32> {
+    if resampling.resamples == 0 {
+        return Vec::new();
+    }
+    let mut by_key: Vec<u32> = (0..claims.len() as u32).collect();
+    by_key.sort_by(|&a, &b| {
+        claims[a as usize]
+            .facts
+            .key
+            .cmp(&claims[b as usize].facts.key)
+    });
+    let mut places = vec![0; claims.len()];
+    for (place, &i) in by_key.iter().enumerate() {
+        places[i as usize] = place as u32;
+    }
+    places
+}
+
 impl<'a> Fold<'a> {
-    fn new(by: GroupBy, claims: &'a [ReportClaim], resampling: &'a Resampling) -> Self {
-        let mut key_order = Vec::new();
-        if resampling.resamples > 0 {
-            let mut by_key: Vec<u32> = (0..claims.len() as u32).collect();
-            by_key.sort_by(|&a, &b| {
-                claims[a as usize]
-                    .facts
-                    .key
-                    .cmp(&claims[b as usize].facts.key)
-            });
-            key_order = vec![0; claims.len()];
-            for (place, &i) in by_key.iter().enumerate() {
-                key_order[i as usize] = place as u32;
-            }
-        }
+    fn new(
+        by: GroupBy,
+        claims: &'a [ReportClaim],
+        resampling: &'a Resampling,
+        key_order: &'a [u32],
+    ) -> Self {
         Fold {
             by,
             claims,
@@ -158,6 +196,14 @@ impl<'a> Fold<'a> {
             tallies: Vec::new(),
             current: None,
             horizons: [None; 4],
+        }
+    }
+
+    /// Adds the groups of `other`, made over other claims, to these.
+    fn merge(&mut self, other: Fold<'_>) {
+        for ((order, label), tally) in other.keys.into_iter().zip(other.tallies) {
+            let slot = self.slot((order, &label));
+            self.tallies[slot as usize].merge(tally);
         }
     }
 

@@ -214,10 +214,10 @@ fn shown_items(
 /// time. Either way the items come out in (claim, forecaster) order.
 pub fn load(db: &Db<'_>, q: &Query) -> Result<Scoring, StoreError> {
     let claims = report_claims(db, q)?;
-    let mut items = Vec::new();
-    each_scored_claim(db, q, &claims, |i, scored| {
+    let parts = each_scored_claim(db, q, &claims, SPLIT_FROM, Vec::new, |items, i, scored| {
         items.extend(shown_items(q, i, scored));
     })?;
+    let items = parts.into_iter().flatten().collect();
     Ok(Scoring { claims, items })
 }
 
@@ -245,21 +245,28 @@ fn report_claims(db: &Db<'_>, q: &Query) -> Result<Vec<ReportClaim>, StoreError>
         .collect())
 }
 
-/// Scores the claims `q` covers one at a time, in the order of `claims`, handing each
-/// claim's scored pairs (every forecaster's and the crowds', in forecaster order, as
-/// [`score::score_claim`] gives them; not yet filtered by [`Query::shows`]) to `sink`
-/// with the claim's index. Claims without a forecast are skipped.
-fn each_scored_claim(
+/// Scores the claims `q` covers one at a time, handing each claim's scored pairs (every
+/// forecaster's and the crowds', in forecaster order, as [`score::score_claim`] gives
+/// them; not yet filtered by [`Query::shows`]) to `sink` with the claim's index. Claims
+/// without a forecast are skipped.
+///
+/// The claims may be scored on several threads (from `split_from` forecasts on), each
+/// over a consecutive range of claims into its own state made by `start`; the states
+/// come back in the order of their ranges, so that within and across them the claims go
+/// in the order of `claims`.
+fn each_scored_claim<S: Send>(
     db: &Db<'_>,
     q: &Query,
     claims: &[ReportClaim],
-    sink: impl FnMut(usize, Vec<score::Scored>),
-) -> Result<(), StoreError> {
+    split_from: i64,
+    start: impl Fn() -> S + Sync,
+    sink: impl Fn(&mut S, usize, Vec<score::Scored>) + Sync,
+) -> Result<Vec<S>, StoreError> {
     let included: Vec<bool> = claims.iter().map(|c| covers(q, &c.facts)).collect();
     match q.rule {
         Rule::Latest | Rule::First => {
             let slots = ClaimSlots::new(claims.iter().map(|c| c.facts.id));
-            counted_claims(db, q, claims, &slots, &included, SPLIT_FROM, sink)
+            counted_claims(db, q, claims, &slots, &included, split_from, start, sink)
         }
         Rule::TimeAvg => {
             let index: HashMap<i64, usize> = claims
@@ -267,7 +274,11 @@ fn each_scored_claim(
                 .enumerate()
                 .map(|(i, c)| (c.facts.id, i))
                 .collect();
-            streamed_claims(db, q, claims, &index, &included, sink)
+            let mut state = start();
+            streamed_claims(db, q, claims, &index, &included, |i, scored| {
+                sink(&mut state, i, scored)
+            })?;
+            Ok(vec![state])
         }
     }
 }
@@ -364,15 +375,20 @@ struct Part {
 /// equal times) or the earliest (the first recorded among equal times), which is what
 /// [`score::score_pair`] picks from the whole history. A pair with none in time is late
 /// and travels with its first late time and the p of its last late forecast.
-fn counted_claims(
+///
+/// From `split_from` forecasts on, the claims are scored on every core, in consecutive
+/// ranges of about as many forecasts each (see [`each_scored_claim`] for `start`).
+#[allow(clippy::too_many_arguments)]
+fn counted_claims<S: Send>(
     db: &Db<'_>,
     q: &Query,
     claims: &[ReportClaim],
     slots: &ClaimSlots,
     included: &[bool],
     split_from: i64,
-    mut sink: impl FnMut(usize, Vec<score::Scored>),
-) -> Result<(), StoreError> {
+    start: impl Fn() -> S + Sync,
+    sink: impl Fn(&mut S, usize, Vec<score::Scored>) + Sync,
+) -> Result<Vec<S>, StoreError> {
     let horizon = q.as_of.map(|d| end_of_day(d).timestamp());
     let visit = |part: &mut Part, f: ForecastRef<'_>| -> Result<(), StoreError> {
         let Some(i) = slots.get(f.claim_id) else {
@@ -462,12 +478,14 @@ fn counted_claims(
 
     // The per-claim stage, one claim's forecasts at a time: every real forecaster's
     // counted forecast is in hand, for peer scores and the crowd.
-    let mut forecasts: Vec<Kept> = Vec::new();
-    let mut run: Vec<(Arc<str>, score::History)> = Vec::new();
-    for (i, claim) in claims.iter().enumerate() {
+    let score_one = |i: usize,
+                     forecasts: &mut Vec<Kept>,
+                     run: &mut Vec<(Arc<str>, score::History)>,
+                     state: &mut S| {
+        let claim = &claims[i];
         let (from, to) = (starts[i] as usize, starts[i + 1] as usize);
         if from == to {
-            continue;
+            return;
         }
         forecasts.clear();
         forecasts.extend(order[from..to].iter().map(|&n| get(n)));
@@ -503,9 +521,53 @@ fn counted_claims(
                 run.push((shared[same[0].forecaster as usize].clone(), vec![(at, p)]));
             }
         }
-        sink(i, score_histories(claim, &run, q.rule, &q.crowds));
+        sink(state, i, score_histories(claim, run, q.rule, &q.crowds));
+    };
+    let score_range = |range: std::ops::Range<usize>| -> S {
+        let mut state = start();
+        let mut forecasts: Vec<Kept> = Vec::new();
+        let mut run: Vec<(Arc<str>, score::History)> = Vec::new();
+        for i in range {
+            score_one(i, &mut forecasts, &mut run, &mut state);
+        }
+        state
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = if (total as i64) < split_from {
+        1
+    } else {
+        cores.min(4)
+    };
+    // Ranges of claims holding about total / threads forecasts each.
+    let mut bounds = vec![0usize];
+    for t in 1..threads {
+        let target = (total * t / threads) as u32;
+        let at = starts.partition_point(|&s| s < target).min(claims.len());
+        bounds.push(at.max(bounds[t - 1]));
     }
-    Ok(())
+    bounds.push(claims.len());
+    let states = if threads == 1 {
+        vec![score_range(0..claims.len())]
+    } else {
+        std::thread::scope(|scope| {
+            let score_range = &score_range;
+            let helpers: Vec<_> = bounds
+                .windows(2)
+                .skip(1)
+                .map(|w| {
+                    let range = w[0]..w[1];
+                    scope.spawn(move || score_range(range))
+                })
+                .collect();
+            let mut states = vec![score_range(bounds[0]..bounds[1])];
+            for h in helpers {
+                // A panic in a worker is a bug; pass it on as one.
+                states.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            }
+            states
+        })
+    };
+    Ok(states)
 }
 
 /// The items of a rule that counts one forecast per pair (see [`counted_claims`]).
@@ -518,11 +580,17 @@ fn counted_items(
     included: &[bool],
     split_from: i64,
 ) -> Result<Vec<Item>, StoreError> {
-    let mut items = Vec::new();
-    counted_claims(db, q, claims, slots, included, split_from, |i, scored| {
-        items.extend(shown_items(q, i, scored));
-    })?;
-    Ok(items)
+    let parts = counted_claims(
+        db,
+        q,
+        claims,
+        slots,
+        included,
+        split_from,
+        Vec::new,
+        |items, i, scored| items.extend(shown_items(q, i, scored)),
+    )?;
+    Ok(parts.into_iter().flatten().collect())
 }
 
 /// The scored pairs of any rule, claim by claim, from the forecasts streamed in (claim,
@@ -863,9 +931,12 @@ mod tests {
             let (_dir, store) = ledger(&forecasts, &outcomes);
             let db = store.read().unwrap();
             let folded = compute_groups(&db, &q, by, 10, &r).expect("folded");
+            // On several threads, each folding a range of claims, then merged.
+            let merged = groups::folded_groups(&db, &q, by, 10, &r, 1).expect("merged");
             let (scoring, with_items) = compute(&db, &q, by, 10, &r).expect("with items");
             let want = groups_from_items(&scoring, by, 10, &r);
             prop_assert_eq!(print_groups(&folded), want.clone());
+            prop_assert_eq!(print_groups(&merged), want.clone());
             prop_assert_eq!(print_groups(&with_items), want);
         }
     }

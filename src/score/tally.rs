@@ -112,6 +112,26 @@ impl Tally {
         }
     }
 
+    /// Adds another tally of the same group, made for the same resampling over other
+    /// claims.
+    pub fn merge(&mut self, other: Tally) {
+        let c = &mut self.counts;
+        c.scored += other.counts.scored;
+        c.late += other.counts.late;
+        c.pending += other.counts.pending;
+        c.annulled += other.counts.annulled;
+        c.ambiguous += other.counts.ambiguous;
+        for (sample, k) in other.samples {
+            *self.samples.entry(sample).or_default() += k;
+        }
+        self.coverages.extend(other.coverages);
+        self.baseline.extend(other.baseline);
+        self.peer.extend(other.peer);
+        self.relative_brier.extend(other.relative_brier);
+        self.claims.extend(other.claims);
+        self.platform_claims.extend(other.platform_claims);
+    }
+
     /// The group's metrics with `bins` calibration bins, its CORP calibration, intervals
     /// and platform scores; `key` names its random streams and `r` is the resampling the
     /// tally was made for.
