@@ -3,7 +3,7 @@
 
 use clap::{Args, Subcommand};
 
-use super::filters::{scored, Filters, ResampleArgs};
+use super::filters::{grouped, scored, Filters, ResampleArgs};
 use super::Ctx;
 use crate::chart;
 use crate::error::Refused;
@@ -76,7 +76,7 @@ pub fn run(cmd: ChartCmd, ctx: &Ctx) -> anyhow::Result<()> {
         }
         ChartCmd::Calibration(c) => {
             let a = c.chart;
-            let (q, _, groups) = scored(ctx, &db, &a.filters, a.by, c.bins, &c.resampling)?;
+            let (q, groups) = grouped(ctx, &db, &a.filters, a.by, c.bins, &c.resampling)?;
             let what = q.describe();
             let svg = match c.method {
                 Method::Corp => corp_chart(&groups, &what)?,

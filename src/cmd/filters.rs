@@ -151,3 +151,19 @@ pub fn scored(
     let (scoring, groups) = report::compute(db, &q, by, bins, &resampling)?;
     Ok((q, scoring, groups))
 }
+
+/// The groups of [`scored`] alone, for outputs that show no pair (a report's table, CSV
+/// and JSON, the calibration chart): no pair is held once it is in its groups.
+pub fn grouped(
+    ctx: &Ctx,
+    db: &Db<'_>,
+    filters: &Filters,
+    by: GroupBy,
+    bins: usize,
+    resampling: &ResampleArgs,
+) -> anyhow::Result<(Query, Vec<Group>)> {
+    let resampling = resampling.resampling()?;
+    let q = filters.query(ctx)?;
+    let groups = report::compute_groups(db, &q, by, bins, &resampling)?;
+    Ok((q, groups))
+}

@@ -4,7 +4,7 @@
 
 use clap::Args;
 
-use super::filters::{scored, Filters, ResampleArgs};
+use super::filters::{grouped, scored, Filters, ResampleArgs};
 use super::Ctx;
 use crate::render;
 use crate::render::report::{csv_text, table_text, ReportJson};
@@ -56,21 +56,26 @@ pub fn run(a: ReportArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let store = ctx.open()?;
     // One read snapshot for everything the report shows (the HTML page reads more).
     let db = store.read()?;
-    let (q, scoring, groups) = scored(ctx, &db, &a.filters, a.by, a.bins, &a.resampling)?;
-    let text = match a.format {
-        Format::Json => serde_json::to_string_pretty(&ReportJson {
-            as_of: q.as_of,
-            rule: q.rule,
-            bins: a.bins,
-            by: a.by,
-            live_only: q.live_only,
-            resamples: a.resampling.resamples,
-            seed: a.resampling.seed,
-            groups,
-        })?,
-        Format::Csv => csv_text(&groups, a.calibration, a.curve)?,
-        Format::Table => table_text(&q.describe(), a.by, &groups),
-        Format::Html => super::html::page(&db, a.by, &q, &scoring, &groups, &a.resampling)?,
+    let text = if a.format == Format::Html {
+        let (q, scoring, groups) = scored(ctx, &db, &a.filters, a.by, a.bins, &a.resampling)?;
+        super::html::page(&db, a.by, &q, &scoring, &groups, &a.resampling)?
+    } else {
+        // The other formats show groups only: no scored pair is held.
+        let (q, groups) = grouped(ctx, &db, &a.filters, a.by, a.bins, &a.resampling)?;
+        match a.format {
+            Format::Json => serde_json::to_string_pretty(&ReportJson {
+                as_of: q.as_of,
+                rule: q.rule,
+                bins: a.bins,
+                by: a.by,
+                live_only: q.live_only,
+                resamples: a.resampling.resamples,
+                seed: a.resampling.seed,
+                groups,
+            })?,
+            Format::Csv => csv_text(&groups, a.calibration, a.curve)?,
+            Format::Table | Format::Html => table_text(&q.describe(), a.by, &groups),
+        }
     };
     match &a.output {
         Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| {

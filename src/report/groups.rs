@@ -2,14 +2,16 @@
 //! each with its metrics, intervals, CORP calibration and platform scores. Every report
 //! output (`report` in all formats, `chart`, the HTML page, `demo`) is made from these.
 
-use std::collections::BTreeMap;
-
+use rustc_hash::FxHashMap;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::columns::COLUMNS;
-use super::{group_keys, load, GroupBy, GroupKey, Query, Scoring};
+use super::{
+    each_scored_claim, group_keys, load, report_claims, GroupBy, GroupKey, Query, ReportClaim,
+    Scoring, SPLIT_FROM,
+};
 use crate::score::{self, Corp, Intervals, Metrics, PairScore, Resampling};
-use crate::store::Db;
+use crate::store::{Db, StoreError};
 
 /// One group of a report: its key, metrics, intervals, CORP calibration and platform
 /// scores. Its data form (JSON) is the key, every column of [`COLUMNS`] in order, then
@@ -57,15 +59,8 @@ pub fn check_filters(db: &Db<'_>, q: &Query) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Scores what `q` covers on `db` (one read snapshot: the caller's) and groups it `by`,
-/// with `bins` calibration bins and the intervals and bands `resampling` asks for.
-pub fn compute(
-    db: &Db<'_>,
-    q: &Query,
-    by: GroupBy,
-    bins: usize,
-    resampling: &Resampling,
-) -> anyhow::Result<(Scoring, Vec<Group>)> {
+/// Refuses a number of calibration bins outside 1..=[`score::MAX_BINS`].
+fn check_bins(bins: usize) -> anyhow::Result<()> {
     if !(1..=score::MAX_BINS).contains(&bins) {
         return Err(crate::domain::InputError::new(
             "--bins",
@@ -74,81 +69,257 @@ pub fn compute(
         )
         .into());
     }
+    Ok(())
+}
+
+/// Scores what `q` covers on `db` (one read snapshot: the caller's) and groups it `by`,
+/// with `bins` calibration bins and the intervals and bands `resampling` asks for; the
+/// scored items come too, for outputs that show pairs (the HTML page, the history
+/// chart). [`compute_groups`] gives the same groups without holding the items.
+pub fn compute(
+    db: &Db<'_>,
+    q: &Query,
+    by: GroupBy,
+    bins: usize,
+    resampling: &Resampling,
+) -> anyhow::Result<(Scoring, Vec<Group>)> {
+    check_bins(bins)?;
     check_filters(db, q)?;
     let scoring = load(db, q)?;
-    let mut grouped: BTreeMap<GroupKey, Vec<&PairScore>> = BTreeMap::new();
-    let mut platform: BTreeMap<GroupKey, Vec<(&PairScore, &score::PlatformScore)>> =
-        BTreeMap::new();
+    let key_order = key_order(&scoring.claims, resampling);
+    let mut fold = Fold::new(by, &scoring.claims, resampling, &key_order);
     for it in &scoring.items {
-        for k in group_keys(by, &scoring.claims[it.claim], &it.score) {
-            grouped.entry(k.clone()).or_default().push(&it.score);
-            platform
-                .entry(k)
-                .or_default()
-                .push((&it.score, &it.platform));
-        }
+        fold.add(it.claim, &it.score, &it.platform);
     }
-    let grouped: Vec<(String, Vec<&PairScore>)> =
-        grouped.into_iter().map(|((_, key), v)| (key, v)).collect();
-    let mut groups = group_all(&grouped, bins, resampling);
-    let marks = score::overlaps_best(
-        &groups
-            .iter()
-            .map(|g| {
-                let ci = g.intervals.brier_ci_low.zip(g.intervals.brier_ci_high);
-                (g.metrics.brier, ci)
-            })
-            .collect::<Vec<_>>(),
-    );
-    for (g, mark) in groups.iter_mut().zip(marks) {
-        g.overlaps_best = mark;
-    }
-    // `group_all` keeps the groups in key order, as `platform` holds them.
-    for (g, (_, scores)) in groups.iter_mut().zip(platform) {
-        g.platform = score::platform_metrics(scores.iter().map(|s| s.1));
-        g.platform_intervals =
-            score::bootstrap_platform(scores.iter().copied(), resampling, &g.key);
-    }
+    let groups = fold.finish(bins, resampling);
     Ok((scoring, groups))
 }
 
-/// One group's metrics, CORP calibration and intervals.
-fn group(key: &str, items: &[&PairScore], bins: usize, r: &Resampling) -> Group {
-    let metrics = score::metrics(items.iter().copied(), bins);
-    let obs = score::observations(items.iter().copied());
-    Group {
-        key: key.to_string(),
-        metrics,
-        intervals: score::bootstrap(items.iter().copied(), r, key),
-        overlaps_best: None,
-        corp: score::corp_with_band(&obs, r, key),
-        platform: score::PlatformMetrics::default(),
-        platform_intervals: score::PlatformIntervals::default(),
+/// The groups of [`compute`], folded claim by claim as the pairs are scored: no pair is
+/// kept once it has been added to its groups.
+pub fn compute_groups(
+    db: &Db<'_>,
+    q: &Query,
+    by: GroupBy,
+    bins: usize,
+    resampling: &Resampling,
+) -> anyhow::Result<Vec<Group>> {
+    check_bins(bins)?;
+    check_filters(db, q)?;
+    Ok(folded_groups(db, q, by, bins, resampling, SPLIT_FROM)?)
+}
+
+/// The groups of [`compute_groups`], the claims scored on several threads from
+/// `split_from` forecasts on.
+pub(super) fn folded_groups(
+    db: &Db<'_>,
+    q: &Query,
+    by: GroupBy,
+    bins: usize,
+    resampling: &Resampling,
+    split_from: i64,
+) -> Result<Vec<Group>, StoreError> {
+    let claims = report_claims(db, q)?;
+    let key_order = key_order(&claims, resampling);
+    let folds = each_scored_claim(
+        db,
+        q,
+        &claims,
+        split_from,
+        || Fold::new(by, &claims, resampling, &key_order),
+        |fold, i, scored| {
+            for s in scored.iter().filter(|s| q.shows(&s.score.forecaster)) {
+                fold.add(i, &s.score, &s.platform);
+            }
+        },
+    )?;
+    let mut folds = folds.into_iter();
+    let Some(mut fold) = folds.next() else {
+        return Ok(Vec::new());
+    };
+    for other in folds {
+        fold.merge(other);
+    }
+    Ok(fold.finish(bins, resampling))
+}
+
+/// A report's groups being filled pair by pair: each group's label, its place in the
+/// report and its [`score::Tally`].
+struct Fold<'a> {
+    by: GroupBy,
+    claims: &'a [ReportClaim],
+    resampling: &'a Resampling,
+    /// Each claim's place in claim-key order (see [`key_order`]).
+    key_order: &'a [u32],
+    slots: FxHashMap<String, u32>,
+    keys: Vec<GroupKey>,
+    tallies: Vec<score::Tally>,
+    /// The claim last added and its groups, when they depend on the claim only.
+    current: Option<(usize, Vec<u32>)>,
+    horizons: [Option<u32>; 4],
+}
+
+/// Each claim's place in claim-key order (what the bootstrap draws from), or nothing
+/// with resampling off.
+fn key_order(claims: &[ReportClaim], resampling: &Resampling) -> Vec<u32> {
+    if resampling.resamples == 0 {
+        return Vec::new();
+    }
+    let mut by_key: Vec<u32> = (0..claims.len() as u32).collect();
+    by_key.sort_by(|&a, &b| {
+        claims[a as usize]
+            .facts
+            .key
+            .cmp(&claims[b as usize].facts.key)
+    });
+    let mut places = vec![0; claims.len()];
+    for (place, &i) in by_key.iter().enumerate() {
+        places[i as usize] = place as u32;
+    }
+    places
+}
+
+impl<'a> Fold<'a> {
+    fn new(
+        by: GroupBy,
+        claims: &'a [ReportClaim],
+        resampling: &'a Resampling,
+        key_order: &'a [u32],
+    ) -> Self {
+        Fold {
+            by,
+            claims,
+            resampling,
+            key_order,
+            slots: FxHashMap::default(),
+            keys: Vec::new(),
+            tallies: Vec::new(),
+            current: None,
+            horizons: [None; 4],
+        }
+    }
+
+    /// Adds the groups of `other`, made over other claims, to these.
+    fn merge(&mut self, other: Fold<'_>) {
+        for ((order, label), tally) in other.keys.into_iter().zip(other.tallies) {
+            let slot = self.slot((order, &label));
+            self.tallies[slot as usize].merge(tally);
+        }
+    }
+
+    /// The group with this key, made if new.
+    fn slot(&mut self, (order, label): (u8, &str)) -> u32 {
+        if let Some(&slot) = self.slots.get(label) {
+            return slot;
+        }
+        let slot = self.tallies.len() as u32;
+        self.slots.insert(label.to_string(), slot);
+        self.keys.push((order, label.to_string()));
+        self.tallies.push(score::Tally::new(self.resampling));
+        slot
+    }
+
+    /// Adds a pair of claim `claim` (an index into the claims) to each of its groups
+    /// (see [`group_keys`]). A claim's pairs come one after the other.
+    fn add(&mut self, claim: usize, pair: &PairScore, platform: &score::PlatformScore) {
+        let place = self.key_order.get(claim).copied().unwrap_or(0);
+        match self.by {
+            GroupBy::Forecaster => {
+                let slot = self.slot((0, &pair.forecaster));
+                self.tallies[slot as usize].add(place, pair, platform);
+            }
+            GroupBy::Horizon => {
+                let h = score::horizon(pair.horizon_from, self.claims[claim].facts.resolve_by);
+                let slot = match self.horizons[h as usize] {
+                    Some(slot) => slot,
+                    None => {
+                        let slot = self.slot((h as u8, h.as_str()));
+                        self.horizons[h as usize] = Some(slot);
+                        slot
+                    }
+                };
+                self.tallies[slot as usize].add(place, pair, platform);
+            }
+            _ => {
+                if self.current.as_ref().is_none_or(|c| c.0 != claim) {
+                    let keys = group_keys(self.by, &self.claims[claim], pair);
+                    let slots = keys.iter().map(|(o, l)| self.slot((*o, l))).collect();
+                    self.current = Some((claim, slots));
+                }
+                if let Some((_, slots)) = &self.current {
+                    for &slot in slots {
+                        self.tallies[slot as usize].add(place, pair, platform);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every group in key order with its numbers, and whether its Brier interval
+    /// overlaps the best group's.
+    fn finish(self, bins: usize, r: &Resampling) -> Vec<Group> {
+        let mut groups: Vec<(GroupKey, score::Tally)> =
+            self.keys.into_iter().zip(self.tallies).collect();
+        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut groups = finish_all(groups, bins, r);
+        let marks = score::overlaps_best(
+            &groups
+                .iter()
+                .map(|g| {
+                    let ci = g.intervals.brier_ci_low.zip(g.intervals.brier_ci_high);
+                    (g.metrics.brier, ci)
+                })
+                .collect::<Vec<_>>(),
+        );
+        for (g, mark) in groups.iter_mut().zip(marks) {
+            g.overlaps_best = mark;
+        }
+        groups
     }
 }
 
-/// Every group, computed on as many threads as there are cores: each group draws from
+/// One group's numbers.
+fn finish_one(key: String, tally: score::Tally, bins: usize, r: &Resampling) -> Group {
+    let s = tally.finish(&key, bins, r);
+    Group {
+        key,
+        metrics: s.metrics,
+        intervals: s.intervals,
+        overlaps_best: None,
+        corp: s.corp,
+        platform: s.platform,
+        platform_intervals: s.platform_intervals,
+    }
+}
+
+/// Every group, finished on as many threads as there are cores: each group draws from
 /// its own seeded stream, so the split cannot change a number. Groups come back in the
 /// order given.
-fn group_all(grouped: &[(String, Vec<&PairScore>)], bins: usize, r: &Resampling) -> Vec<Group> {
+fn finish_all(groups: Vec<(GroupKey, score::Tally)>, bins: usize, r: &Resampling) -> Vec<Group> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(grouped.len());
+        .min(groups.len());
     if threads <= 1 {
-        return grouped
-            .iter()
-            .map(|(k, items)| group(k, items, bins, r))
+        return groups
+            .into_iter()
+            .map(|((_, key), tally)| finish_one(key, tally, bins, r))
             .collect();
     }
     // Deal the groups out round-robin so that large and small ones mix.
-    let mut slots: Vec<Option<Group>> = (0..grouped.len()).map(|_| None).collect();
+    let n = groups.len();
+    let mut hands: Vec<Vec<(usize, String, score::Tally)>> =
+        (0..threads).map(|_| Vec::new()).collect();
+    for (i, ((_, key), tally)) in groups.into_iter().enumerate() {
+        hands[i % threads].push((i, key, tally));
+    }
+    let mut slots: Vec<Option<Group>> = (0..n).map(|_| None).collect();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
+        let handles: Vec<_> = hands
+            .into_iter()
+            .map(|hand| {
                 scope.spawn(move || {
-                    (t..grouped.len())
-                        .step_by(threads)
-                        .map(|i| (i, group(&grouped[i].0, &grouped[i].1, bins, r)))
+                    hand.into_iter()
+                        .map(|(i, key, tally)| (i, finish_one(key, tally, bins, r)))
                         .collect::<Vec<_>>()
                 })
             })

@@ -16,7 +16,7 @@ use crate::store::{Db, ForecastRef, ForecastScan, ScoringClaim, StoreError};
 pub mod columns;
 mod groups;
 
-pub use groups::{check_filters, compute, Group};
+pub use groups::{check_filters, compute, compute_groups, Group};
 
 /// What a report covers.
 #[derive(Debug, Clone, Default)]
@@ -209,15 +209,24 @@ fn shown_items(
 ///
 /// Under `latest` and `first` a pair's score depends on one of its forecasts, so the
 /// forecasts are read in the table's own order (front to back through the file) and
-/// only the counted one per pair is kept. `time-avg` needs each pair's whole history
-/// and streams the forecasts in (claim, forecaster, time) order instead, one claim at a
+/// sorted into claims afterwards. `time-avg` needs each pair's whole history and
+/// streams the forecasts in (claim, forecaster, time) order instead, one claim at a
 /// time. Either way the items come out in (claim, forecaster) order.
 pub fn load(db: &Db<'_>, q: &Query) -> Result<Scoring, StoreError> {
+    let claims = report_claims(db, q)?;
+    let parts = each_scored_claim(db, q, &claims, SPLIT_FROM, Vec::new, |items, i, scored| {
+        items.extend(shown_items(q, i, scored));
+    })?;
+    let items = parts.into_iter().flatten().collect();
+    Ok(Scoring { claims, items })
+}
+
+/// Every claim with its status and cutoff as of the report's date, in id order.
+fn report_claims(db: &Db<'_>, q: &Query) -> Result<Vec<ReportClaim>, StoreError> {
     let facts = db.scoring_claims_fast()?;
     let histories = db.resolution_histories_fast()?;
     let empty = Vec::new();
-    let index: HashMap<i64, usize> = facts.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-    let claims: Vec<ReportClaim> = facts
+    Ok(facts
         .into_iter()
         .map(|c| {
             let own = histories.get(&c.id).unwrap_or(&empty);
@@ -233,16 +242,45 @@ pub fn load(db: &Db<'_>, q: &Query) -> Result<Scoring, StoreError> {
                 cutoff,
             }
         })
-        .collect();
+        .collect())
+}
+
+/// Scores the claims `q` covers one at a time, handing each claim's scored pairs (every
+/// forecaster's and the crowds', in forecaster order, as [`score::score_claim`] gives
+/// them; not yet filtered by [`Query::shows`]) to `sink` with the claim's index. Claims
+/// without a forecast are skipped.
+///
+/// The claims may be scored on several threads (from `split_from` forecasts on), each
+/// over a consecutive range of claims into its own state made by `start`; the states
+/// come back in the order of their ranges, so that within and across them the claims go
+/// in the order of `claims`.
+fn each_scored_claim<S: Send>(
+    db: &Db<'_>,
+    q: &Query,
+    claims: &[ReportClaim],
+    split_from: i64,
+    start: impl Fn() -> S + Sync,
+    sink: impl Fn(&mut S, usize, Vec<score::Scored>) + Sync,
+) -> Result<Vec<S>, StoreError> {
     let included: Vec<bool> = claims.iter().map(|c| covers(q, &c.facts)).collect();
-    let items = match q.rule {
+    match q.rule {
         Rule::Latest | Rule::First => {
             let slots = ClaimSlots::new(claims.iter().map(|c| c.facts.id));
-            counted_items(db, q, &claims, &slots, &included, SPLIT_FROM)?
+            counted_claims(db, q, claims, &slots, &included, split_from, start, sink)
         }
-        Rule::TimeAvg => streamed_items(db, q, &claims, &index, &included)?,
-    };
-    Ok(Scoring { claims, items })
+        Rule::TimeAvg => {
+            let index: HashMap<i64, usize> = claims
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.facts.id, i))
+                .collect();
+            let mut state = start();
+            streamed_claims(db, q, claims, &index, &included, |i, scored| {
+                sink(&mut state, i, scored)
+            })?;
+            Ok(vec![state])
+        }
+    }
 }
 
 /// Where each claim id sits among the report's claims: a plain array when ids are dense
@@ -288,19 +326,17 @@ impl ClaimSlots {
 /// second thread and connection cost more than they save.
 const SPLIT_FROM: i64 = 100_000;
 
-/// What one pass over forecasts keeps: forecaster names by small id, and for each
-/// (claim index, forecaster id) pair the counted forecast's time (seconds) and p.
+/// Forecasters' names by small id (0, 1, ... in the order first met), so that a pass
+/// over forecasts keeps a number per forecast instead of a name. The only place where
+/// the report turns names into ids: once the store hands out forecaster ids itself,
+/// this becomes a table of its names.
 #[derive(Default)]
-struct Counted {
+struct Forecasters {
     names: Vec<String>,
     ids: FxHashMap<String, u32>,
-    best: FxHashMap<u64, (i64, f64)>,
-    /// Pairs with forecasts after the cutoff: (first time, last time, p at the last time).
-    /// Those with no forecast in `best` as well are late.
-    late: FxHashMap<u64, (i64, i64, f64)>,
 }
 
-impl Counted {
+impl Forecasters {
     fn id(&mut self, name: &str) -> Result<u32, StoreError> {
         if let Some(&id) = self.ids.get(name) {
             return Ok(id);
@@ -311,62 +347,50 @@ impl Counted {
         self.ids.insert(name.to_string(), id);
         Ok(id)
     }
-
-    /// Keeps (at, p) for the pair if it has none yet or `replaces(at, current)`.
-    fn offer(
-        &mut self,
-        claim: usize,
-        id: u32,
-        at: i64,
-        p: f64,
-        replaces: impl Fn(i64, i64) -> bool,
-    ) {
-        let key = ((claim as u64) << 32) | u64::from(id);
-        self.best
-            .entry(key)
-            .and_modify(|best| {
-                if replaces(at, best.0) {
-                    *best = (at, p);
-                }
-            })
-            .or_insert((at, p));
-    }
-
-    /// Notes a forecast made after the cutoff.
-    fn offer_late(&mut self, claim: usize, id: u32, first: i64, last: i64, p: f64) {
-        let key = ((claim as u64) << 32) | u64::from(id);
-        self.late
-            .entry(key)
-            .and_modify(|seen| {
-                seen.0 = seen.0.min(first);
-                if last >= seen.1 {
-                    (seen.1, seen.2) = (last, p);
-                }
-            })
-            .or_insert((first, last, p));
-    }
 }
 
-/// The items of a rule that counts one forecast per pair (`latest` or `first`), from
-/// one pass over the forecasts in recording order keeping, for each pair, the forecast
-/// the rule would pick: of those made by the cutoff, the latest (the last recorded among
+/// One forecast the report wants, as the one-pass reader keeps it (24 bytes): the
+/// claim's index, the forecaster's id, when it was made (seconds) and p.
+#[derive(Debug, Clone, Copy)]
+struct Kept {
+    claim: u32,
+    forecaster: u32,
+    at: i64,
+    p: f64,
+}
+
+/// What one range of the one-pass reader keeps: every wanted forecast in recording
+/// order, forecasters numbered by the range's own [`Forecasters`].
+#[derive(Default)]
+struct Part {
+    forecasters: Forecasters,
+    kept: Vec<Kept>,
+}
+
+/// The scored pairs of a rule that counts one forecast per pair (`latest` or `first`),
+/// claim by claim, from one pass over the forecasts in recording order. Each wanted
+/// forecast is kept as a [`Kept`]; the forecasts are then put in claim order (a counting
+/// sort, which keeps recording order within a claim) and each pair gets the forecast the
+/// rule would pick: of those made by the cutoff, the latest (the last recorded among
 /// equal times) or the earliest (the first recorded among equal times), which is what
-/// [`score::score_pair`] picks from the whole history.
-fn counted_items(
+/// [`score::score_pair`] picks from the whole history. A pair with none in time is late
+/// and travels with its first late time and the p of its last late forecast.
+///
+/// From `split_from` forecasts on, the claims are scored on every core, in consecutive
+/// ranges of about as many forecasts each (see [`each_scored_claim`] for `start`).
+#[allow(clippy::too_many_arguments)]
+fn counted_claims<S: Send>(
     db: &Db<'_>,
     q: &Query,
     claims: &[ReportClaim],
     slots: &ClaimSlots,
     included: &[bool],
     split_from: i64,
-) -> Result<Vec<Item>, StoreError> {
+    start: impl Fn() -> S + Sync,
+    sink: impl Fn(&mut S, usize, Vec<score::Scored>) + Sync,
+) -> Result<Vec<S>, StoreError> {
     let horizon = q.as_of.map(|d| end_of_day(d).timestamp());
-    let cutoffs: Vec<i64> = claims.iter().map(|c| c.cutoff.timestamp()).collect();
-    let later_wins = |at: i64, best: i64| match q.rule {
-        Rule::First => at < best,
-        _ => at >= best,
-    };
-    let visit = |part: &mut Counted, f: ForecastRef<'_>| -> Result<(), StoreError> {
+    let visit = |part: &mut Part, f: ForecastRef<'_>| -> Result<(), StoreError> {
         let Some(i) = slots.get(f.claim_id) else {
             return Ok(());
         };
@@ -376,105 +400,217 @@ fn counted_items(
             && !(q.live_only && f.backfilled)
             && !f.p.is_nan();
         if wanted {
-            let id = part.id(f.forecaster)?;
-            if at <= cutoffs[i] {
-                part.offer(i, id, at, f.p, later_wins);
-            } else {
-                part.offer_late(i, id, at, at, f.p);
-            }
+            let forecaster = part.forecasters.id(f.forecaster)?;
+            part.kept.push(Kept {
+                // `ClaimSlots` holds claim indexes as u32, so this cannot truncate.
+                claim: i as u32,
+                forecaster,
+                at,
+                p: f.p,
+            });
         }
         Ok(())
     };
-    // The parts cover consecutive ranges of ids, so combining them in order, with the
-    // same rule, picks what one pass in recording order would.
-    let mut parts = db
-        .each_forecast_by_id_in_parts(split_from, Counted::default, visit)?
-        .into_iter();
-    let mut all = parts.next().unwrap_or_default();
-    for part in parts {
-        for (key, (at, p)) in part.best {
-            let id = all.id(&part.names[(key as u32) as usize])?;
-            all.offer((key >> 32) as usize, id, at, p, later_wins);
+    let mut parts = db.each_forecast_by_id_in_parts(split_from, Part::default, visit)?;
+    // One numbering of forecasters for all parts: the first part's, extended.
+    let mut forecasters = parts
+        .first_mut()
+        .map(|p| std::mem::take(&mut p.forecasters))
+        .unwrap_or_default();
+    for part in parts.iter_mut().skip(1) {
+        let ids = part
+            .forecasters
+            .names
+            .iter()
+            .map(|n| forecasters.id(n))
+            .collect::<Result<Vec<u32>, _>>()?;
+        for k in &mut part.kept {
+            k.forecaster = ids[k.forecaster as usize];
         }
-        for (key, (first, last, p)) in part.late {
-            let id = all.id(&part.names[(key as u32) as usize])?;
-            all.offer_late((key >> 32) as usize, id, first, last, p);
-        }
+        part.forecasters = Forecasters::default();
     }
-    let Counted {
-        names,
-        best: mut counted,
-        late,
-        ..
-    } = all;
-    // A pair with a forecast in time is scored on it; one with none is late. Late pairs
-    // travel as entries whose time is the first late forecast's, told apart by the flag.
-    let mut late_pairs: FxHashMap<u64, i64> = FxHashMap::default();
-    for (key, (first, _, p)) in late {
-        if let std::collections::hash_map::Entry::Vacant(slot) = counted.entry(key) {
-            slot.insert((first, p));
-            late_pairs.insert(key, first);
-        }
-    }
-    // Each name once, shared by all of its pairs.
+    let Forecasters { names, ids } = forecasters;
+    drop(ids);
+    // Each name once, shared by all of its pairs; the pairs of a claim go in name order.
     let shared: Vec<Arc<str>> = names.iter().map(|n| Arc::from(n.as_str())).collect();
-    // (claim, forecaster name) order, as the streamed path gives.
     let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
     by_name.sort_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
     let mut rank = vec![0u32; names.len()];
     for (r, &id) in by_name.iter().enumerate() {
         rank[id as usize] = r as u32;
     }
-    let mut pairs: Vec<(u64, u32, i64, f64, bool)> = counted
-        .into_iter()
-        .map(|(key, (at, p))| {
-            let (i, id) = (key >> 32, key as u32);
-            let late = late_pairs.contains_key(&key);
-            ((i << 32) | u64::from(rank[id as usize]), id, at, p, late)
+    drop(names);
+
+    // Counting sort into claim order: `order` lists every kept forecast (numbered across
+    // the parts in recording order) claim by claim, and claim i's run is
+    // order[starts[i]..starts[i + 1]].
+    let total: usize = parts.iter().map(|p| p.kept.len()).sum();
+    let too_many = || StoreError::Corrupt("more than 4,294,967,295 forecasts".into());
+    u32::try_from(total).map_err(|_| too_many())?;
+    let mut starts = vec![0u32; claims.len() + 1];
+    for k in parts.iter().flat_map(|p| &p.kept) {
+        starts[k.claim as usize + 1] += 1;
+    }
+    for i in 0..claims.len() {
+        starts[i + 1] += starts[i];
+    }
+    let mut next = starts.clone();
+    let mut order = vec![0u32; total];
+    for (n, k) in parts.iter().flat_map(|p| &p.kept).enumerate() {
+        let slot = &mut next[k.claim as usize];
+        order[*slot as usize] = n as u32;
+        *slot += 1;
+    }
+    drop(next);
+    let offsets: Vec<usize> = parts
+        .iter()
+        .scan(0, |sum, p| {
+            let at = *sum;
+            *sum += p.kept.len();
+            Some(at)
         })
         .collect();
-    pairs.sort_unstable_by_key(|pair| pair.0);
-    // The per-claim stage, one claim's run of pairs at a time: every real forecaster's
-    // counted forecast is in hand, for peer scores and the crowd. A late pair travels with
-    // its first late forecast, after the cutoff: `score::score_claim` counts it as late.
-    let mut items = Vec::new();
-    let mut run: Vec<(Arc<str>, score::History)> = Vec::new();
-    let mut k = 0;
-    while k < pairs.len() {
-        let i = (pairs[k].0 >> 32) as usize;
-        run.clear();
-        while k < pairs.len() && (pairs[k].0 >> 32) as usize == i {
-            let (_, id, secs, p, _late) = pairs[k];
-            if let Some(at) = DateTime::from_timestamp(secs, 0) {
-                run.push((shared[id as usize].clone(), vec![(at, p)]));
-            }
-            k += 1;
+    let get = |n: u32| -> Kept {
+        let n = n as usize;
+        let part = offsets.partition_point(|&o| o <= n) - 1;
+        parts[part].kept[n - offsets[part]]
+    };
+
+    // The per-claim stage, one claim's forecasts at a time: every real forecaster's
+    // counted forecast is in hand, for peer scores and the crowd.
+    let score_one = |i: usize,
+                     forecasts: &mut Vec<Kept>,
+                     run: &mut Vec<(Arc<str>, score::History)>,
+                     state: &mut S| {
+        let claim = &claims[i];
+        let (from, to) = (starts[i] as usize, starts[i + 1] as usize);
+        if from == to {
+            return;
         }
-        let scored = score_histories(&claims[i], &run, q.rule, &q.crowds);
-        items.extend(shown_items(q, i, scored));
+        forecasts.clear();
+        forecasts.extend(order[from..to].iter().map(|&n| get(n)));
+        // Stable: each forecaster's forecasts stay in recording order.
+        forecasts.sort_by_key(|k| rank[k.forecaster as usize]);
+        run.clear();
+        let cutoff = claim.cutoff.timestamp();
+        for same in forecasts.chunk_by(|a, b| a.forecaster == b.forecaster) {
+            let mut best: Option<(i64, f64)> = None;
+            // (first late time, last late time, p at the last late time)
+            let mut late: Option<(i64, i64, f64)> = None;
+            for k in same {
+                if k.at <= cutoff {
+                    let replaces = |b: (i64, f64)| match q.rule {
+                        Rule::First => k.at < b.0,
+                        _ => k.at >= b.0,
+                    };
+                    if best.is_none_or(replaces) {
+                        best = Some((k.at, k.p));
+                    }
+                } else {
+                    late = Some(match late {
+                        None => (k.at, k.at, k.p),
+                        Some((first, last, _)) if k.at >= last => (first.min(k.at), k.at, k.p),
+                        Some((first, last, p)) => (first.min(k.at), last, p),
+                    });
+                }
+            }
+            let Some((secs, p)) = best.or(late.map(|(first, _, p)| (first, p))) else {
+                continue;
+            };
+            if let Some(at) = DateTime::from_timestamp(secs, 0) {
+                run.push((shared[same[0].forecaster as usize].clone(), vec![(at, p)]));
+            }
+        }
+        sink(state, i, score_histories(claim, run, q.rule, &q.crowds));
+    };
+    let score_range = |range: std::ops::Range<usize>| -> S {
+        let mut state = start();
+        let mut forecasts: Vec<Kept> = Vec::new();
+        let mut run: Vec<(Arc<str>, score::History)> = Vec::new();
+        for i in range {
+            score_one(i, &mut forecasts, &mut run, &mut state);
+        }
+        state
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = if (total as i64) < split_from {
+        1
+    } else {
+        cores.min(4)
+    };
+    // Ranges of claims holding about total / threads forecasts each.
+    let mut bounds = vec![0usize];
+    for t in 1..threads {
+        let target = (total * t / threads) as u32;
+        let at = starts.partition_point(|&s| s < target).min(claims.len());
+        bounds.push(at.max(bounds[t - 1]));
     }
-    Ok(items)
+    bounds.push(claims.len());
+    let states = if threads == 1 {
+        vec![score_range(0..claims.len())]
+    } else {
+        std::thread::scope(|scope| {
+            let score_range = &score_range;
+            let helpers: Vec<_> = bounds
+                .windows(2)
+                .skip(1)
+                .map(|w| {
+                    let range = w[0]..w[1];
+                    scope.spawn(move || score_range(range))
+                })
+                .collect();
+            let mut states = vec![score_range(bounds[0]..bounds[1])];
+            for h in helpers {
+                // A panic in a worker is a bug; pass it on as one.
+                states.push(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            }
+            states
+        })
+    };
+    Ok(states)
 }
 
-/// The items of any rule, from the forecasts streamed claim by claim in (claim,
+/// The items of a rule that counts one forecast per pair (see [`counted_claims`]).
+#[cfg(test)]
+fn counted_items(
+    db: &Db<'_>,
+    q: &Query,
+    claims: &[ReportClaim],
+    slots: &ClaimSlots,
+    included: &[bool],
+    split_from: i64,
+) -> Result<Vec<Item>, StoreError> {
+    let parts = counted_claims(
+        db,
+        q,
+        claims,
+        slots,
+        included,
+        split_from,
+        Vec::new,
+        |items, i, scored| items.extend(shown_items(q, i, scored)),
+    )?;
+    Ok(parts.into_iter().flatten().collect())
+}
+
+/// The scored pairs of any rule, claim by claim, from the forecasts streamed in (claim,
 /// forecaster, time) order with each claim's whole history in hand.
-fn streamed_items(
+fn streamed_claims(
     db: &Db<'_>,
     q: &Query,
     claims: &[ReportClaim],
     index: &HashMap<i64, usize>,
     included: &[bool],
-) -> Result<Vec<Item>, StoreError> {
+    mut sink: impl FnMut(usize, Vec<score::Scored>),
+) -> Result<(), StoreError> {
     let horizon = q.as_of.map(end_of_day);
-    let mut items = Vec::new();
     let mut current: Option<i64> = None;
     let mut buffer: Vec<(Arc<str>, DateTime<Utc>, f64)> = Vec::new();
     // Each forecaster's name once, shared by all of its pairs.
     let mut names: FxHashMap<String, Arc<str>> = FxHashMap::default();
     let mut flush = |claim_id: Option<i64>, buffer: &mut Vec<(Arc<str>, DateTime<Utc>, f64)>| {
         if let Some(i) = claim_id.and_then(|id| index.get(&id).copied()) {
-            let scored = score_claim(&claims[i], buffer, q.rule, &q.crowds);
-            items.extend(shown_items(q, i, scored));
+            sink(i, score_claim(&claims[i], buffer, q.rule, &q.crowds));
         }
         buffer.clear();
     };
@@ -500,6 +636,22 @@ fn streamed_items(
         Ok(())
     })?;
     flush(current, &mut buffer);
+    Ok(())
+}
+
+/// The items of any rule (see [`streamed_claims`]).
+#[cfg(test)]
+fn streamed_items(
+    db: &Db<'_>,
+    q: &Query,
+    claims: &[ReportClaim],
+    index: &HashMap<i64, usize>,
+    included: &[bool],
+) -> Result<Vec<Item>, StoreError> {
+    let mut items = Vec::new();
+    streamed_claims(db, q, claims, index, included, |i, scored| {
+        items.extend(shown_items(q, i, scored));
+    })?;
     Ok(items)
 }
 
@@ -583,6 +735,34 @@ mod tests {
     /// forecasts and outcomes (0 none, 1 yes, 2 no, 3 annulled), then the items of both
     /// ways of loading, which must agree.
     fn both_ways(forecasts: &[F], outcomes: &[u8], q: &Query) -> (Scored, Scored) {
+        let (_dir, store) = ledger(forecasts, outcomes);
+        let db = store.read().unwrap();
+        let one_pass = load(&db, q).expect("load");
+        let claims = one_pass.claims.clone();
+        let index: HashMap<i64, usize> = claims
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.facts.id, i))
+            .collect();
+        let included: Vec<bool> = claims.iter().map(|c| covers(q, &c.facts)).collect();
+        // The one-pass reader in several parts, and the claim-by-claim reader, forced.
+        let slots = ClaimSlots::new(claims.iter().map(|c| c.facts.id));
+        let parts = counted_items(&db, q, &claims, &slots, &included, 1).expect("in parts");
+        let by_claim = streamed_items(&db, q, &claims, &index, &included).expect("streamed");
+        let pairs = |items: Vec<Item>| -> Scored {
+            items
+                .into_iter()
+                .map(|i| (i.claim, i.score, i.platform))
+                .collect()
+        };
+        let one_pass = pairs(one_pass.items);
+        assert_eq!(one_pass, pairs(parts), "one pass in parts");
+        (one_pass, pairs(by_claim))
+    }
+
+    /// A ledger file of three claims (the third conditional on the first) with the given
+    /// forecasts and outcomes (0 none, 1 yes, 2 no, 3 annulled), and its directory.
+    fn ledger(forecasts: &[F], outcomes: &[u8]) -> (tempfile::TempDir, Store) {
         // A file, so that the one-pass reader can split the forecasts across threads
         // (it does from the first forecast on below).
         let dir = tempfile::tempdir().expect("temp dir");
@@ -653,28 +833,50 @@ mod tests {
                 Ok(())
             })
             .expect("ledger written");
-        let db = store.read().unwrap();
-        let one_pass = load(&db, q).expect("load");
-        let claims = one_pass.claims.clone();
-        let index: HashMap<i64, usize> = claims
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.facts.id, i))
-            .collect();
-        let included: Vec<bool> = claims.iter().map(|c| covers(q, &c.facts)).collect();
-        // The one-pass reader in several parts, and the claim-by-claim reader, forced.
-        let slots = ClaimSlots::new(claims.iter().map(|c| c.facts.id));
-        let parts = counted_items(&db, q, &claims, &slots, &included, 1).expect("in parts");
-        let by_claim = streamed_items(&db, q, &claims, &index, &included).expect("streamed");
-        let pairs = |items: Vec<Item>| -> Scored {
-            items
-                .into_iter()
-                .map(|i| (i.claim, i.score, i.platform))
-                .collect()
-        };
-        let one_pass = pairs(one_pass.items);
-        assert_eq!(one_pass, pairs(parts), "one pass in parts");
-        (one_pass, pairs(by_claim))
+        (dir, store)
+    }
+
+    /// The groups as they were made before groups were folded: every item kept, grouped
+    /// in a map by key, each group given to the functions that take its pairs.
+    fn groups_from_items(
+        scoring: &Scoring,
+        by: GroupBy,
+        bins: usize,
+        r: &score::Resampling,
+    ) -> String {
+        use std::collections::BTreeMap;
+        let mut grouped: BTreeMap<GroupKey, Vec<&Item>> = BTreeMap::new();
+        for it in &scoring.items {
+            for k in group_keys(by, &scoring.claims[it.claim], &it.score) {
+                grouped.entry(k).or_default().push(it);
+            }
+        }
+        let mut out = String::new();
+        for ((_, key), items) in grouped {
+            let scores = || items.iter().map(|i| &i.score);
+            let corp = score::corp_with_band(&score::observations(scores()), r, &key);
+            out.push_str(&format!(
+                "{key}: {:?} {:?} {:?} {:?} {:?}\n",
+                score::metrics(scores(), bins),
+                score::bootstrap(scores(), r, &key),
+                corp,
+                score::platform_metrics(items.iter().map(|i| &i.platform)),
+                score::bootstrap_platform(items.iter().map(|i| (&i.score, &i.platform)), r, &key),
+            ));
+        }
+        out
+    }
+
+    /// What [`groups_from_items`] prints, from the folded groups.
+    fn print_groups(groups: &[Group]) -> String {
+        let mut out = String::new();
+        for g in groups {
+            out.push_str(&format!(
+                "{}: {:?} {:?} {:?} {:?} {:?}\n",
+                g.key, g.metrics, g.intervals, g.corp, g.platform, g.platform_intervals
+            ));
+        }
+        out
     }
 
     proptest! {
@@ -699,6 +901,43 @@ mod tests {
             };
             let (one_pass, by_claim) = both_ways(&forecasts, &outcomes, &q);
             prop_assert_eq!(one_pass, by_claim);
+        }
+
+        /// Groups folded claim by claim, without keeping the pairs, are bit for bit those
+        /// made from every item kept, for every grouping and rule.
+        #[test]
+        fn folded_groups_are_those_of_the_items(
+            forecasts in proptest::collection::vec((0usize..3, 0usize..4, 0u32..=100, 0u32..600, 0u32..3), 0..40),
+            outcomes in proptest::collection::vec(0u8..4, 3),
+            rule in prop_oneof![Just(Rule::Latest), Just(Rule::First), Just(Rule::TimeAvg)],
+            as_of_day in proptest::option::of(5u32..25),
+            only_ann in any::<bool>(),
+            crowd in any::<bool>(),
+            by in prop_oneof![Just(GroupBy::Forecaster), Just(GroupBy::Claim), Just(GroupBy::Horizon),
+                              Just(GroupBy::Year), Just(GroupBy::Tag)],
+            resamples in prop_oneof![Just(0usize), Just(20)],
+        ) {
+            let q = Query {
+                rule,
+                as_of: as_of_day.map(day),
+                forecasters: if only_ann { vec!["ann".into()] } else { vec![] },
+                crowds: if crowd { Aggregate::ALL.to_vec() } else { vec![] },
+                ..Query::default()
+            };
+            let r = score::Resampling { resamples, seed: 9 };
+            // ann forecasts at least once, so that the filter naming her is accepted.
+            let mut forecasts = forecasts;
+            forecasts.push((1, 0, 50, 300, 0));
+            let (_dir, store) = ledger(&forecasts, &outcomes);
+            let db = store.read().unwrap();
+            let folded = compute_groups(&db, &q, by, 10, &r).expect("folded");
+            // On several threads, each folding a range of claims, then merged.
+            let merged = groups::folded_groups(&db, &q, by, 10, &r, 1).expect("merged");
+            let (scoring, with_items) = compute(&db, &q, by, 10, &r).expect("with items");
+            let want = groups_from_items(&scoring, by, 10, &r);
+            prop_assert_eq!(print_groups(&folded), want.clone());
+            prop_assert_eq!(print_groups(&merged), want.clone());
+            prop_assert_eq!(print_groups(&with_items), want);
         }
     }
 }

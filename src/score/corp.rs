@@ -43,37 +43,56 @@ pub(super) struct Point {
     pub w: f64,
 }
 
-/// The observations that take part: those with a positive, finite weight and a forecast
-/// that is a number, with `-0.0` written as `0.0` so that equal forecasts compare equal
-/// under every ordering.
-pub(super) fn usable(obs: &[Obs]) -> impl Iterator<Item = Obs> + '_ {
-    obs.iter()
-        .filter(|o| o.w.is_finite() && o.w > 0.0 && !o.p.is_nan())
-        .map(|o| Obs { p: o.p + 0.0, ..*o })
-}
-
 /// The usable observations pooled by forecast value, in increasing `p`.
 pub(super) fn pool(obs: &[Obs]) -> Vec<Point> {
-    let mut sorted: Vec<Obs> = usable(obs).collect();
-    // A total order on every field makes the sums below independent of input order.
-    sorted.sort_by(|a, b| {
-        a.p.total_cmp(&b.p)
-            .then(a.yes.cmp(&b.yes))
-            .then(a.w.total_cmp(&b.w))
-    });
+    pool_runs(&runs(obs.iter().map(|&o| (o, 1))))
+}
+
+/// Observations given as `(observation, how many times)` as runs: only those that take
+/// part (a positive, finite weight and a forecast that is a number, with `-0.0` written
+/// as `0.0` so that equal forecasts compare equal under every ordering), in a total
+/// order on every field (so that the sums over them do not depend on the input order),
+/// equal ones merged, so that each run differs from the next.
+pub(super) fn runs(counted: impl Iterator<Item = (Obs, u64)>) -> Vec<(Obs, u64)> {
+    let mut sorted: Vec<(Obs, u64)> = counted
+        .filter(|(o, _)| o.w.is_finite() && o.w > 0.0 && !o.p.is_nan())
+        .map(|(o, k)| (Obs { p: o.p + 0.0, ..o }, k))
+        .collect();
+    sorted.sort_by(|(a, _), (b, _)| obs_order(a, b));
+    let mut out: Vec<(Obs, u64)> = Vec::with_capacity(sorted.len());
+    for (o, k) in sorted {
+        match out.last_mut() {
+            Some((last, n)) if obs_order(last, &o).is_eq() => *n += k,
+            _ => out.push((o, k)),
+        }
+    }
+    out
+}
+
+fn obs_order(a: &Obs, b: &Obs) -> std::cmp::Ordering {
+    a.p.total_cmp(&b.p)
+        .then(a.yes.cmp(&b.yes))
+        .then(a.w.total_cmp(&b.w))
+}
+
+/// [`runs`] pooled by forecast value, in increasing `p`. Each observation is added on
+/// its own, in order, as it would be one by one.
+pub(super) fn pool_runs(runs: &[(Obs, u64)]) -> Vec<Point> {
     let mut points: Vec<Point> = Vec::new();
-    for o in sorted {
+    for &(o, k) in runs {
         let yes = if o.yes { o.w } else { 0.0 };
-        match points.last_mut() {
-            Some(last) if last.p == o.p => {
-                last.yes += yes;
-                last.w += o.w;
+        for _ in 0..k {
+            match points.last_mut() {
+                Some(last) if last.p == o.p => {
+                    last.yes += yes;
+                    last.w += o.w;
+                }
+                _ => points.push(Point {
+                    p: o.p,
+                    yes,
+                    w: o.w,
+                }),
             }
-            _ => points.push(Point {
-                p: o.p,
-                yes,
-                w: o.w,
-            }),
         }
     }
     points
@@ -250,12 +269,16 @@ pub(super) fn means(points: &[Point], fitted: &[f64]) -> (Means, Means) {
 /// The CORP decomposition and curve of a set of observations, without resamples.
 /// `None` when there is no observation with positive weight.
 pub fn corp(obs: &[Obs]) -> Option<Corp> {
-    let points = pool(obs);
+    corp_of_points(&pool(obs))
+}
+
+/// [`corp`] of already pooled points.
+pub(super) fn corp_of_points(points: &[Point]) -> Option<Corp> {
     if points.is_empty() {
         return None;
     }
-    let fitted = recalibrate(&points);
-    let (brier, log) = means(&points, &fitted);
+    let fitted = recalibrate(points);
+    let (brier, log) = means(points, &fitted);
     Some(Corp {
         brier: brier.decomposition(),
         log_loss: log.decomposition(),

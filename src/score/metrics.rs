@@ -107,21 +107,22 @@ pub fn group_metrics<'a, K: Ord>(
         .collect()
 }
 
+/// How many pairs of a group fall in each state.
 #[derive(Debug, Default, Clone, Copy)]
-struct Counts {
-    scored: usize,
-    late: usize,
-    pending: usize,
-    annulled: usize,
-    ambiguous: usize,
+pub(super) struct Counts {
+    pub scored: usize,
+    pub late: usize,
+    pub pending: usize,
+    pub annulled: usize,
+    pub ambiguous: usize,
 }
 
 /// One weighted (probability, outcome) observation.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Sample {
-    p: f64,
-    yes: bool,
-    w: f64,
+pub(super) struct Sample {
+    pub p: f64,
+    pub yes: bool,
+    pub w: f64,
 }
 
 impl Sample {
@@ -175,7 +176,7 @@ fn wilson(freq: f64, n: f64, z: f64) -> (f64, f64) {
 }
 
 /// Mean of values summed in sorted order so that input order cannot change the bits.
-fn sorted_mean(mut values: Vec<f64>) -> Option<f64> {
+pub(super) fn sorted_mean(mut values: Vec<f64>) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
@@ -183,7 +184,38 @@ fn sorted_mean(mut values: Vec<f64>) -> Option<f64> {
     Some(values.iter().sum::<f64>() / values.len() as f64)
 }
 
-/// The metrics of a set of weighted samples; `N` is their total weight.
+/// The metrics of a set of weighted samples; `N` is their total weight. See
+/// [`from_runs`] for the arithmetic.
+fn from_samples(
+    counts: Counts,
+    mut samples: Vec<Sample>,
+    bins: usize,
+    coverage: Option<f64>,
+) -> Metrics {
+    // A canonical order makes every floating-point sum independent of input order.
+    samples.sort_by(sample_order);
+    let mut runs: Vec<(Sample, u64)> = Vec::new();
+    for s in samples {
+        match runs.last_mut() {
+            Some((last, k)) if sample_order(last, &s).is_eq() => *k += 1,
+            _ => runs.push((s, 1)),
+        }
+    }
+    from_runs(counts, &runs, bins, coverage)
+}
+
+/// The canonical order of samples: by forecast, outcome, then weight, each compared
+/// bit for bit ([`f64::total_cmp`]), so that samples comparing equal are identical.
+pub(super) fn sample_order(a: &Sample, b: &Sample) -> std::cmp::Ordering {
+    a.p.total_cmp(&b.p)
+        .then(a.yes.cmp(&b.yes))
+        .then(a.w.total_cmp(&b.w))
+}
+
+/// Metrics from samples given as runs `(sample, how many times)` in the canonical
+/// order ([`sample_order`]), each sample distinct from the next. Every sum adds one
+/// sample at a time in that order, so a group's metrics are the same bits whether its
+/// samples come one by one or counted.
 ///
 /// The Brier decomposition uses the two extra terms of Stephenson, Coelho & Jolliffe
 /// (2008), "Two extra components in the Brier score decomposition", Weather and
@@ -193,36 +225,33 @@ fn sorted_mean(mut values: Vec<f64>) -> Option<f64> {
 ///
 /// brier = reliability - resolution + uncertainty + within_bin_variance
 ///         - within_bin_covariance
-fn from_samples(
+pub(super) fn from_runs(
     counts: Counts,
-    mut samples: Vec<Sample>,
+    runs: &[(Sample, u64)],
     bins: usize,
     coverage: Option<f64>,
 ) -> Metrics {
     let bins = bins.clamp(1, MAX_BINS);
-    // A canonical order makes every floating-point sum below independent of input order.
-    samples.sort_by(|a, b| {
-        a.p.total_cmp(&b.p)
-            .then(a.yes.cmp(&b.yes))
-            .then(a.w.total_cmp(&b.w))
-    });
-
     let mut total = Sums::default();
     let mut yes = Sums::default();
     let mut no = Sums::default();
     let mut sq_err = 0.0;
     let mut log = 0.0;
     let mut per_bin = vec![Sums::default(); bins];
-    for &s in &samples {
-        total.add(s);
-        if s.yes {
-            yes.add(s);
-        } else {
-            no.add(s);
+    for &(s, k) in runs {
+        let (brier, log_term) = (s.w * brier_term(s.p, s.yes), s.w * log_term(s.p, s.yes));
+        let bin = bin_index(s.p, bins);
+        for _ in 0..k {
+            total.add(s);
+            if s.yes {
+                yes.add(s);
+            } else {
+                no.add(s);
+            }
+            sq_err += brier;
+            log += log_term;
+            per_bin[bin].add(s);
         }
-        sq_err += s.w * brier_term(s.p, s.yes);
-        log += s.w * log_term(s.p, s.yes);
-        per_bin[bin_index(s.p, bins)].add(s);
     }
 
     let calibration = per_bin
@@ -267,11 +296,17 @@ fn from_samples(
         resolution += b.w * (o_bar - base_rate) * (o_bar - base_rate);
     }
     let (mut variance, mut covariance) = (0.0, 0.0);
-    for &s in &samples {
+    for &(s, k) in runs {
         let b = per_bin[bin_index(s.p, bins)];
         let (p_bar, o_bar) = (b.wp / b.w, b.wo / b.w);
-        variance += s.w * (s.p - p_bar) * (s.p - p_bar);
-        covariance += s.w * (s.o() - o_bar) * (s.p - p_bar);
+        let (v, c) = (
+            s.w * (s.p - p_bar) * (s.p - p_bar),
+            s.w * (s.o() - o_bar) * (s.p - p_bar),
+        );
+        for _ in 0..k {
+            variance += v;
+            covariance += c;
+        }
     }
 
     m.brier = Some(brier);

@@ -73,6 +73,7 @@ mod platform;
 mod resample;
 mod select;
 mod status;
+mod tally;
 
 pub use claim::{score_claim, ClaimForecasts, Scored};
 pub use crowd::{crowd_history, Aggregate, UnknownAggregate};
@@ -90,6 +91,7 @@ pub use resample::{
 };
 pub use select::{horizon, late_pair, score_pair, Horizon, Pair, PairScore, Rule, UnknownRule};
 pub use status::{claim_status, cutoff, cutoff_at, effective_resolution, Dated, Status};
+pub use tally::{GroupScores, Tally};
 
 /// The outcome of a claim, shared with the domain so that the two never drift apart.
 pub use crate::domain::Outcome;

@@ -126,29 +126,49 @@ fn spot_scores(
     yes: bool,
 ) -> Vec<(Option<f64>, Option<f64>)> {
     let p_real: Vec<Option<f64>> = real.iter().map(|h| spot(h, rule).map(|f| f.1)).collect();
-    let present: Vec<f64> = p_real.iter().flatten().copied().collect();
+    // Each real forecaster's ln p_o once: a peer score averages the others' (as `peer`
+    // does, in the same order).
+    let ln_real: Vec<Option<f64>> = p_real
+        .iter()
+        .map(|p| p.map(|p| ln_outcome(p, yes)))
+        .collect();
     let mut out = Vec::with_capacity(real.len() + extra.len());
     for (i, p) in p_real.iter().enumerate() {
         out.push(match p {
-            Some(p) => {
-                let others: Vec<f64> = p_real
-                    .iter()
-                    .enumerate()
-                    .filter(|&(j, _)| j != i)
-                    .filter_map(|(_, q)| *q)
-                    .collect();
-                (Some(baseline(*p, yes)), peer(*p, &others, yes))
-            }
+            Some(p) => (
+                Some(baseline(*p, yes)),
+                peer_of_ln(ln_outcome(*p, yes), &ln_real, Some(i)),
+            ),
             None => (None, None),
         });
     }
     for h in extra {
         out.push(match spot(h, rule) {
-            Some((_, p)) => (Some(baseline(p, yes)), peer(p, &present, yes)),
+            Some((_, p)) => (
+                Some(baseline(p, yes)),
+                peer_of_ln(ln_outcome(p, yes), &ln_real, None),
+            ),
             None => (None, None),
         });
     }
     out
+}
+
+/// [`peer`] from the forecaster's ln p_o and the others' (those present in `lns`, but
+/// for the one at `except`).
+fn peer_of_ln(ln_p: f64, lns: &[Option<f64>], except: Option<usize>) -> Option<f64> {
+    let others = || {
+        lns.iter()
+            .enumerate()
+            .filter(move |&(j, _)| Some(j) != except)
+            .filter_map(|(_, l)| *l)
+    };
+    let n = others().count();
+    if n == 0 {
+        return None;
+    }
+    let mean = others().sum::<f64>() / n as f64;
+    Some(100.0 * (ln_p - mean))
 }
 
 /// Running integrals over time of what every standing forecast's peer score needs,
@@ -317,6 +337,16 @@ pub fn platform_metrics<'a>(
         p.extend(s.peer);
         r.extend(s.relative_brier);
     }
+    platform_metrics_of(b, p, r)
+}
+
+/// [`platform_metrics`] from a group's baseline, peer and relative Brier scores, each in
+/// any order.
+pub(super) fn platform_metrics_of(
+    mut b: Vec<f64>,
+    mut p: Vec<f64>,
+    mut r: Vec<f64>,
+) -> PlatformMetrics {
     let sum = |v: &mut Vec<f64>| -> Option<f64> {
         v.sort_by(f64::total_cmp);
         (!v.is_empty()).then(|| v.iter().sum())

@@ -15,7 +15,7 @@ use rand_distr::{Binomial, Distribution};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::corp::{self, entropy, pav_blocks, pool, Corp, Obs};
+use super::corp::{self, entropy, pav_blocks, Corp, Obs};
 use super::platform::PlatformScore;
 use super::select::PairScore;
 use super::select::{brier_term, log_term};
@@ -116,24 +116,32 @@ struct Draw {
 /// Each resample draws every outcome as yes with its forecast's probability (as if the
 /// forecasts were calibrated), refits PAV, and records the refitted curve and MCB.
 pub fn corp_with_band(obs: &[Obs], r: &Resampling, key: &str) -> Option<Corp> {
-    let mut c = corp::corp(obs)?;
+    corp_with_band_runs(&corp::runs(obs.iter().map(|&o| (o, 1))), r, key)
+}
+
+/// [`corp_with_band`] of observations already counted into [`corp::runs`].
+pub(super) fn corp_with_band_runs(runs: &[(Obs, u64)], r: &Resampling, key: &str) -> Option<Corp> {
+    let points = corp::pool_runs(runs);
+    let mut c = corp::corp_of_points(&points)?;
     if r.resamples == 0 {
         return Some(c);
     }
-    let points = pool(obs);
     // Group the observations by (p, w), in a canonical order.
-    let mut kept: Vec<(f64, f64)> = corp::usable(obs).map(|o| (o.p, o.w)).collect();
+    let mut kept: Vec<(f64, f64, u64)> = runs.iter().map(|&(o, k)| (o.p, o.w, k)).collect();
     kept.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     let mut draws: Vec<Draw> = Vec::new();
-    let mut run = 0usize;
-    for (i, &(p, w)) in kept.iter().enumerate() {
-        run += 1;
-        if kept.get(i + 1) == Some(&(p, w)) {
+    let mut run = 0u64;
+    for (i, &(p, w, k)) in kept.iter().enumerate() {
+        run += k;
+        if kept
+            .get(i + 1)
+            .is_some_and(|next| (next.0, next.1) == (p, w))
+        {
             continue;
         }
         let point = points.partition_point(|pt| pt.p.total_cmp(&p).is_lt());
         // p is a probability (scores clamp it), so this cannot fail; skip it if it did.
-        if let Ok(dist) = Binomial::new(run as u64, p.clamp(0.0, 1.0)) {
+        if let Ok(dist) = Binomial::new(run, p.clamp(0.0, 1.0)) {
             draws.push(Draw { point, w, dist });
         }
         run = 0;
@@ -260,7 +268,15 @@ pub fn bootstrap<'a>(
     r: &Resampling,
     key: &str,
 ) -> Intervals {
-    let claims = per_claim(items);
+    if r.resamples == 0 {
+        return Intervals::default();
+    }
+    bootstrap_claims(&per_claim(items), r, key)
+}
+
+/// [`bootstrap`] from the group's per-claim (pairs, Brier sum, log loss sum), in
+/// claim-key order.
+pub(super) fn bootstrap_claims(claims: &[(f64, f64, f64)], r: &Resampling, key: &str) -> Intervals {
     let n = claims.len();
     if n < 2 || r.resamples == 0 {
         return Intervals::default();
@@ -318,23 +334,41 @@ pub fn bootstrap_platform<'a>(
     r: &Resampling,
     key: &str,
 ) -> PlatformIntervals {
+    if r.resamples == 0 {
+        return PlatformIntervals::default();
+    }
     // Per claim: (pairs with a baseline, their sum, pairs with a peer score, their sum).
     let mut claims: BTreeMap<&str, [f64; 4]> = BTreeMap::new();
     for (pair, platform) in items {
         if platform.baseline.is_none() && platform.peer.is_none() {
             continue;
         }
-        let c = claims.entry(&*pair.claim).or_default();
-        if let Some(b) = platform.baseline {
-            c[0] += 1.0;
-            c[1] += b;
-        }
-        if let Some(p) = platform.peer {
-            c[2] += 1.0;
-            c[3] += p;
-        }
+        add_platform(claims.entry(&*pair.claim).or_default(), platform);
     }
     let claims: Vec<[f64; 4]> = claims.into_values().collect();
+    bootstrap_platform_claims(&claims, r, key)
+}
+
+/// Adds a pair's baseline and peer scores to its claim's (pairs with a baseline, their
+/// sum, pairs with a peer score, their sum).
+pub(super) fn add_platform(c: &mut [f64; 4], platform: &PlatformScore) {
+    if let Some(b) = platform.baseline {
+        c[0] += 1.0;
+        c[1] += b;
+    }
+    if let Some(p) = platform.peer {
+        c[2] += 1.0;
+        c[3] += p;
+    }
+}
+
+/// [`bootstrap_platform`] from the group's per-claim sums (see [`add_platform`]) of the
+/// claims with a baseline or peer score, in claim-key order.
+pub(super) fn bootstrap_platform_claims(
+    claims: &[[f64; 4]],
+    r: &Resampling,
+    key: &str,
+) -> PlatformIntervals {
     let with = |k: usize| claims.iter().filter(|c| c[k] > 0.0).count();
     let (n, n_baseline, n_peer) = (claims.len(), with(0), with(2));
     let Ok(n32) = u32::try_from(n) else {
