@@ -326,29 +326,6 @@ impl ClaimSlots {
 /// second thread and connection cost more than they save.
 const SPLIT_FROM: i64 = 100_000;
 
-/// Forecasters' names by small id (0, 1, ... in the order first met), so that a pass
-/// over forecasts keeps a number per forecast instead of a name. The only place where
-/// the report turns names into ids: once the store hands out forecaster ids itself,
-/// this becomes a table of its names.
-#[derive(Default)]
-struct Forecasters {
-    names: Vec<String>,
-    ids: FxHashMap<String, u32>,
-}
-
-impl Forecasters {
-    fn id(&mut self, name: &str) -> Result<u32, StoreError> {
-        if let Some(&id) = self.ids.get(name) {
-            return Ok(id);
-        }
-        let id = u32::try_from(self.names.len())
-            .map_err(|_| StoreError::Corrupt("too many forecasters".into()))?;
-        self.names.push(name.to_string());
-        self.ids.insert(name.to_string(), id);
-        Ok(id)
-    }
-}
-
 /// One forecast the report wants, as the one-pass reader keeps it (24 bytes): the
 /// claim's index, the forecaster's id, when it was made (seconds) and p.
 #[derive(Debug, Clone, Copy)]
@@ -360,10 +337,9 @@ struct Kept {
 }
 
 /// What one range of the one-pass reader keeps: every wanted forecast in recording
-/// order, forecasters numbered by the range's own [`Forecasters`].
+/// order.
 #[derive(Default)]
 struct Part {
-    forecasters: Forecasters,
     kept: Vec<Kept>,
 }
 
@@ -400,37 +376,19 @@ fn counted_claims<S: Send>(
             && !(q.live_only && f.backfilled)
             && !f.p.is_nan();
         if wanted {
-            let forecaster = part.forecasters.id(f.forecaster)?;
             part.kept.push(Kept {
                 // `ClaimSlots` holds claim indexes as u32, so this cannot truncate.
                 claim: i as u32,
-                forecaster,
+                forecaster: f.forecaster_id,
                 at,
                 p: f.p,
             });
         }
         Ok(())
     };
-    let mut parts = db.each_forecast_by_id_in_parts(split_from, Part::default, visit)?;
-    // One numbering of forecasters for all parts: the first part's, extended.
-    let mut forecasters = parts
-        .first_mut()
-        .map(|p| std::mem::take(&mut p.forecasters))
-        .unwrap_or_default();
-    for part in parts.iter_mut().skip(1) {
-        let ids = part
-            .forecasters
-            .names
-            .iter()
-            .map(|n| forecasters.id(n))
-            .collect::<Result<Vec<u32>, _>>()?;
-        for k in &mut part.kept {
-            k.forecaster = ids[k.forecaster as usize];
-        }
-        part.forecasters = Forecasters::default();
-    }
-    let Forecasters { names, ids } = forecasters;
-    drop(ids);
+    // Forecasters are numbered by their ids in the ledger, the same in every part.
+    let parts = db.each_forecast_by_id_in_parts(split_from, Part::default, visit)?;
+    let names = db.forecaster_names()?.into_vec();
     // Each name once, shared by all of its pairs; the pairs of a claim go in name order.
     let shared: Vec<Arc<str>> = names.iter().map(|n| Arc::from(n.as_str())).collect();
     let mut by_name: Vec<u32> = (0..names.len() as u32).collect();

@@ -60,6 +60,8 @@ fn split(s: Option<String>) -> Vec<String> {
 pub struct ForecastRef<'r> {
     pub claim_id: i64,
     pub forecaster: &'r str,
+    /// The forecaster's id in the ledger (see [`Db::forecaster_names`]).
+    pub forecaster_id: u32,
     pub p: f64,
     pub made_at: DateTime<Utc>,
     pub backfilled: bool,
@@ -76,9 +78,15 @@ fn seconds_col(r: &rusqlite::Row<'_>, i: usize) -> Result<DateTime<Utc>, StoreEr
 
 /// Every forecaster's name by id, read once so that a scan of the forecasts reads the
 /// small id of each row, not a name.
-pub(super) struct Names(Vec<String>);
+pub struct Names(Vec<String>);
 
 impl Names {
+    /// The names by id: the name of forecaster `id` at index `id`, an empty string where no
+    /// forecaster has that id.
+    pub fn into_vec(self) -> Vec<String> {
+        self.0
+    }
+
     pub(super) fn get(&self, id: i64) -> Result<&str, StoreError> {
         usize::try_from(id)
             .ok()
@@ -96,9 +104,12 @@ fn forecast_ref<'n>(
 ) -> Result<ForecastRef<'n>, StoreError> {
     let made_at = seconds_col(r, 3)?;
     let recorded_at = seconds_col(r, 4)?;
+    let id: i64 = r.get(1)?;
     Ok(ForecastRef {
         claim_id: r.get(0)?,
-        forecaster: names.get(r.get(1)?)?,
+        forecaster: names.get(id)?,
+        forecaster_id: u32::try_from(id)
+            .map_err(|_| corrupt("forecast", format!("no forecaster {id}")))?,
         p: r.get(2)?,
         made_at,
         backfilled: crate::domain::is_backfilled(made_at, recorded_at),
@@ -107,7 +118,7 @@ fn forecast_ref<'n>(
 
 impl Db<'_> {
     /// Every forecaster's name, by id.
-    pub(super) fn forecaster_names(&self) -> Result<Names, StoreError> {
+    pub fn forecaster_names(&self) -> Result<Names, StoreError> {
         let mut stmt = self
             .connection()
             .prepare_cached("SELECT id, name FROM forecasters ORDER BY id")?;
