@@ -15,7 +15,7 @@ use std::hash::{Hash, Hasher};
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{
     ClaimRecord, ForecastRecord, PostponementRecord, Record, ResolutionRecord, SourceRecord,
@@ -153,7 +153,7 @@ pub struct Importer {
     /// Claims looked up or added so far, by key, with their current resolution's date: a
     /// forecast file names the same claims again and again. Only this importer writes in
     /// its transaction, and it updates an entry whenever it adds to that claim.
-    claims: HashMap<String, ForecastTarget>,
+    claims: FxHashMap<String, ForecastTarget>,
     bulk: Option<Bulk>,
 }
 
@@ -185,7 +185,7 @@ impl Importer {
             line: 0,
             pending: Vec::new(),
             pending_on: HashMap::new(),
-            claims: HashMap::new(),
+            claims: FxHashMap::default(),
             bulk: None,
         }
     }

@@ -204,23 +204,33 @@ impl Db<'_> {
         let e = Event::new(id, self.now(), record.normalised());
         let payload = event::payload(&e)
             .map_err(|err| StoreError::Corrupt(format!("event for {} #{id}: {err}", e.kind)))?;
-        let (seq, prev) = self
-            .connection()
-            .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
-            .query_row([], |r| {
-                Ok((r.get::<_, i64>(0)?, stored_hash(r.get_ref(1)?)))
-            })
-            .optional()?
-            .unwrap_or((0, Ok(GENESIS.to_string())));
-        let prev = prev.map_err(|what| {
-            StoreError::Corrupt(format!("the hash of event {seq} is {what}, not 32 bytes"))
-        })?;
+        // The head is read once per handle (one transaction, in which no one else can
+        // append), then carried from one append to the next.
+        let cached = self.head_cache().take();
+        let (seq, prev) = match cached {
+            Some(head) => head,
+            None => {
+                let (seq, prev) = self
+                    .connection()
+                    .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
+                    .query_row([], |r| {
+                        Ok((r.get::<_, i64>(0)?, stored_hash(r.get_ref(1)?)))
+                    })
+                    .optional()?
+                    .unwrap_or((0, Ok(GENESIS.to_string())));
+                let prev = prev.map_err(|what| {
+                    StoreError::Corrupt(format!("the hash of event {seq} is {what}, not 32 bytes"))
+                })?;
+                (seq, prev)
+            }
+        };
         let hash = chain_digest(&prev, &payload);
         self.connection()
             .prepare_cached(
                 "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(params![seq + 1, e.kind.as_str(), claim_id, payload, &hash[..]])?;
+        *self.head_cache() = Some((seq + 1, hex(&hash)));
         Ok(())
     }
 

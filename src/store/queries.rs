@@ -22,6 +22,9 @@ pub struct Db<'c> {
     /// Forecaster ids already looked up or added through this handle. A handle lives for
     /// one transaction (or one read), so an id here never outlives a rollback.
     forecaster_ids: std::cell::RefCell<rustc_hash::FxHashMap<String, i64>>,
+    /// The last event appended through this handle (its seq and hash), so that the next
+    /// append need not read it back.
+    head: std::cell::RefCell<Option<(i64, String)>>,
 }
 
 /// A claim together with its row id, which forecasts and resolutions refer to.
@@ -193,7 +196,12 @@ impl<'c> Db<'c> {
             conn,
             now,
             forecaster_ids: Default::default(),
+            head: Default::default(),
         }
+    }
+
+    pub(super) fn head_cache(&self) -> std::cell::RefMut<'_, Option<(i64, String)>> {
+        self.head.borrow_mut()
     }
 
     pub fn connection(&self) -> &'c Connection {
