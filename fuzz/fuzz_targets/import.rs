@@ -23,7 +23,11 @@ fuzz_target!(|data: &[u8]| {
         }
     });
     if result.is_ok() {
-        let verdict = store.read().verify().expect("verify runs");
+        let verdict = store
+            .read()
+            .expect("a read snapshot")
+            .verify()
+            .expect("verify runs");
         assert_eq!(verdict.first, None);
     }
 });
