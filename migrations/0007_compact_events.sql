@@ -26,6 +26,7 @@ CREATE TABLE events_v7 (
 -- the column's text, `expected` the value it should have held (the payload's, or for
 -- prev_hash the hash of the event before).
 CREATE TABLE events_findings (
+    id        INTEGER PRIMARY KEY,      -- the order found in (kept by VACUUM, unlike a rowid)
     seq       INTEGER NOT NULL,
     field     TEXT NOT NULL CHECK (field IN ('recorded_at', 'row_id', 'key', 'prev_hash', 'hash')),
     stored    TEXT,

@@ -72,6 +72,8 @@ pub enum Command {
     Verify(cmd::verify::VerifyArgs),
     /// Write a consistent, verified copy of the ledger (others may keep writing).
     Backup(cmd::backup::BackupArgs),
+    /// Give the space left free inside the ledger file (after an upgrade) back to the disk.
+    Compact(cmd::compact::CompactArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
     Completions(cmd::completions::CompletionsArgs),
     /// Print the manual page (roff), or write one per subcommand with --dir.
@@ -99,6 +101,7 @@ pub fn dispatch(cli: Cli, ctx: &cmd::Ctx) -> anyhow::Result<()> {
         Command::Log(a) => cmd::log::run(a, ctx),
         Command::Verify(a) => cmd::verify::run(a, ctx),
         Command::Backup(a) => cmd::backup::run(a, ctx),
+        Command::Compact(a) => cmd::compact::run(a, ctx),
         Command::Completions(a) => cmd::completions::run(a, ctx),
         Command::Man(a) => cmd::man::run(a, ctx),
     }

@@ -5,6 +5,7 @@
 pub mod add;
 pub mod backup;
 pub mod chart;
+pub mod compact;
 pub mod compare;
 pub mod completions;
 pub mod demo;

@@ -385,7 +385,7 @@ impl Db<'_> {
         let mut out: HashMap<i64, Vec<Finding>> = HashMap::new();
         let mut stmt = self.connection().prepare(
             "SELECT seq, field, CAST(stored AS TEXT), CAST(expected AS TEXT)
-               FROM events_findings ORDER BY seq, rowid",
+               FROM events_findings ORDER BY seq, id",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {

@@ -387,6 +387,41 @@ impl Store {
         }
     }
 
+    /// Rewrites the file without the pages left free inside it (SQLite's VACUUM), as an
+    /// upgrade that rebuilds a table leaves them, and returns the file's size before and
+    /// after. Waits for an import in progress like a writer; the content, and so the
+    /// history and its head, is unchanged. A ledger in memory has no file: `None`.
+    pub fn compact(&mut self) -> Result<Option<(u64, u64)>, StoreError> {
+        let Some(path) = self.path.clone() else {
+            return Ok(None);
+        };
+        if self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(StoreError::Unwritable {
+                path: path.display().to_string(),
+                reason: "the file is read-only for this user".to_string(),
+            });
+        }
+        let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        let wal = {
+            let mut s = path.as_os_str().to_owned();
+            s.push("-wal");
+            PathBuf::from(s)
+        };
+        let before = size(&path) + size(&wal);
+        if self.import_lock.is_none() {
+            bulk::wait_for_import(&path);
+        }
+        self.conn
+            .execute_batch("VACUUM")
+            .map_err(|e| write_error(Some(&path), e))?;
+        // In WAL mode the rewritten pages go to the log first; moving them into the file
+        // and emptying the log is what gives the space back.
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|e| write_error(Some(&path), e))?;
+        Ok(Some((before, size(&path) + size(&wal))))
+    }
+
     /// Runs `f` like [`Store::write`] but always rolls back: a dry run sees every check a
     /// real write would meet, and leaves nothing behind.
     pub fn rehearse<T, E>(&mut self, f: impl FnOnce(&Db<'_>) -> Result<T, E>) -> Result<T, E>

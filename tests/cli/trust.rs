@@ -1392,3 +1392,42 @@ fn verify_checks_the_table_of_open_claims() {
     assert!(env.ok(&["verify"]).starts_with("ok:"));
     assert_eq!(count(&env.db(), "open_claims"), 0);
 }
+
+#[test]
+fn compact_gives_back_the_pages_an_upgrade_left_free_and_changes_nothing() {
+    let env = Env::new();
+    let hashes = schema_5_ledger(&env, "");
+    let head = format!(
+        "ok: 7 events, and every table matches them\nhead {}",
+        hashes[6]
+    );
+    assert_eq!(env.ok(&["verify"]), head); // upgrades: schemas 6 and 7 rebuild two tables
+    let free = |env: &Env| -> i64 {
+        let conn = Connection::open(env.db()).unwrap();
+        conn.pragma_query_value(None, "freelist_count", |r| r.get(0))
+            .unwrap()
+    };
+    assert!(free(&env) > 0, "the upgrade left no free page to give back");
+    let before = env.dump();
+    let out = env.ok(&["compact"]);
+    assert!(
+        out.starts_with("compacted ") && out.contains(" before, "),
+        "{out}"
+    );
+    assert_eq!(free(&env), 0);
+    assert_eq!(env.dump(), before);
+    assert_eq!(env.ok(&["verify"]), head);
+    // A read-only ledger is refused with the usual message, and stays as it was.
+    let env = seeded();
+    let before = env.dump();
+    set_mode(&env.db(), 0o444);
+    set_mode(env.dir.path(), 0o777);
+    let Some(runner) = Unprivileged::new(&env) else {
+        return;
+    };
+    let out = runner.run(&env, &["compact"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(err.contains("read-only"), "{err}");
+    assert_eq!(env.dump(), before);
+}
