@@ -29,8 +29,22 @@ CREATE TABLE forecasts_v6 (
     note           TEXT,
     recorded_at    INTEGER NOT NULL    -- seconds since 1970-01-01T00:00:00Z
 );
+-- A ledger edited behind hindsight's back must still upgrade, so that `verify` can say
+-- what was edited. A time is converted only from the form hindsight writes (one that
+-- strftime gives back unchanged: a real instant, whole seconds, 'Z'); any other value is
+-- kept as it was, and `verify` reports it. Foreign keys are checked when the migration
+-- commits (deferred): a forecast whose claim was deleted is carried over as it was, and
+-- dropping the old table removes the same dangling reference it adds.
+PRAGMA defer_foreign_keys = ON;
 INSERT INTO forecasts_v6 (id, claim_id, forecaster_id, p, made_at, note, recorded_at)
-    SELECT f.id, f.claim_id, w.id, f.p, unixepoch(f.made_at), f.note, unixepoch(f.recorded_at)
+    SELECT f.id, f.claim_id, w.id, f.p,
+           CASE WHEN typeof(f.made_at) = 'text'
+                 AND strftime('%Y-%m-%dT%H:%M:%SZ', f.made_at) = f.made_at
+                THEN unixepoch(f.made_at) ELSE f.made_at END,
+           f.note,
+           CASE WHEN typeof(f.recorded_at) = 'text'
+                 AND strftime('%Y-%m-%dT%H:%M:%SZ', f.recorded_at) = f.recorded_at
+                THEN unixepoch(f.recorded_at) ELSE f.recorded_at END
       FROM forecasts f JOIN forecasters w ON w.name = f.forecaster
      ORDER BY f.id;
 DROP TABLE forecasts;

@@ -42,7 +42,7 @@ WITH suspect AS MATERIALIZED (
      WHERE instr(e.payload,
                  '{"v":1,"kind":"' || e.kind || '","id":' || e.row_id || ',"at":"' || e.recorded_at
                  || '","record":{"' || CASE WHEN e.kind IN ('source', 'claim') THEN 'key' ELSE 'claim' END
-                 || '":' || json_quote(e.key) || ',') IS NOT 1
+                 || '":' || json_quote(CAST(e.key AS TEXT)) || ',') IS NOT 1
         OR instr(e.recorded_at, '"') OR instr(e.recorded_at, '\')
 ), readable AS MATERIALIZED (
     SELECT * FROM suspect WHERE json_valid(payload) AND json_type(payload) = 'object'

@@ -29,12 +29,17 @@ pub fn run(_a: CompactArgs, ctx: &Ctx) -> anyhow::Result<()> {
         .path()
         .map(|p| p.display().to_string())
         .unwrap_or_default();
-    if let Some((before, after)) = store.compact()? {
+    if let Some(c) = store.compact()? {
         render::out(&format!(
             "compacted {shown}: {} before, {} after",
-            size(before),
-            size(after)
+            size(c.before),
+            size(c.after)
         ))?;
+        if c.pending {
+            render::note(
+                "another program is reading the ledger: the rest of the space comes back once it has finished",
+            );
+        }
     }
     Ok(())
 }

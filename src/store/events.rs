@@ -128,16 +128,16 @@ fn table_sql(kind: Kind) -> &'static str {
         }
         Kind::Forecast => {
             // Times are stored as seconds (migration 6) and compared as the text the
-            // events hold; a value of any other type is shown as it is.
+            // events hold; a value of any other type never matches, and says what it is.
             "SELECT f.id, c.key, (SELECT name FROM forecasters w WHERE w.id = f.forecaster_id),
                         f.p,
                         CASE typeof(f.made_at) WHEN 'integer'
                              THEN strftime('%Y-%m-%dT%H:%M:%SZ', f.made_at, 'unixepoch')
-                             ELSE f.made_at END,
+                             ELSE 'not seconds but ' || typeof(f.made_at) || ' ' || quote(f.made_at) END,
                         f.note,
                         CASE typeof(f.recorded_at) WHEN 'integer'
                              THEN strftime('%Y-%m-%dT%H:%M:%SZ', f.recorded_at, 'unixepoch')
-                             ELSE f.recorded_at END
+                             ELSE 'not seconds but ' || typeof(f.recorded_at) || ' ' || quote(f.recorded_at) END
                    FROM forecasts f LEFT JOIN claims c ON c.id = f.claim_id ORDER BY f.id"
         }
         Kind::Resolution => {
@@ -548,6 +548,7 @@ impl Db<'_> {
         }
         // Derived from the tables just checked against the history.
         self.verify_open_claims(&mut v)?;
+        self.verify_forecaster_names(&mut v)?;
         Ok(v)
     }
 

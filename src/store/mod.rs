@@ -64,6 +64,16 @@ impl StoreError {
     }
 }
 
+/// What [`Store::compact`] did: the file's size (with its write-ahead log) before and
+/// after, and whether another process reading the ledger kept the space from coming back
+/// yet.
+#[derive(Debug, Clone, Copy)]
+pub struct Compacted {
+    pub before: u64,
+    pub after: u64,
+    pub pending: bool,
+}
+
 /// An open ledger.
 pub struct Store {
     conn: Connection,
@@ -388,10 +398,10 @@ impl Store {
     }
 
     /// Rewrites the file without the pages left free inside it (SQLite's VACUUM), as an
-    /// upgrade that rebuilds a table leaves them, and returns the file's size before and
-    /// after. Waits for an import in progress like a writer; the content, and so the
+    /// upgrade that rebuilds a table leaves them. Waits for an import in progress like a
+    /// writer (other writers wait for it on the busy timeout); the content, and so the
     /// history and its head, is unchanged. A ledger in memory has no file: `None`.
-    pub fn compact(&mut self) -> Result<Option<(u64, u64)>, StoreError> {
+    pub fn compact(&mut self) -> Result<Option<Compacted>, StoreError> {
         let Some(path) = self.path.clone() else {
             return Ok(None);
         };
@@ -415,11 +425,18 @@ impl Store {
             .execute_batch("VACUUM")
             .map_err(|e| write_error(Some(&path), e))?;
         // In WAL mode the rewritten pages go to the log first; moving them into the file
-        // and emptying the log is what gives the space back.
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        // and emptying the log is what gives the space back. Another process still reading
+        // keeps the log from being emptied (SQLite then reports the checkpoint busy): the
+        // space comes back at a later checkpoint, once it has finished.
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
             .map_err(|e| write_error(Some(&path), e))?;
-        Ok(Some((before, size(&path) + size(&wal))))
+        Ok(Some(Compacted {
+            before,
+            after: size(&path) + size(&wal),
+            pending: busy != 0,
+        }))
     }
 
     /// Runs `f` like [`Store::write`] but always rolls back: a dry run sees every check a

@@ -1,6 +1,8 @@
 //! The open claims by due date (`open_claims`, migration 6): a table kept by triggers so
 //! that `list --due` reads only the claims it lists. It holds nothing of its own, so
-//! `verify` checks it against the claims, resolutions and postponements it comes from.
+//! `verify` checks it against the claims, resolutions and postponements it comes from;
+//! likewise the forecasters' names (`forecasters`, migration 6), each added with its
+//! first forecast.
 
 use super::events::Verdict;
 use super::queries::Db;
@@ -53,6 +55,29 @@ impl Db<'_> {
                 ),
             };
             v.note(message);
+        }
+        Ok(())
+    }
+}
+
+impl Db<'_> {
+    /// Notes in `v` every name in `forecasters` that no forecast refers to: a name is only
+    /// ever added with its first forecast, in the same transaction.
+    pub(super) fn verify_forecaster_names(&self, v: &mut Verdict) -> Result<(), StoreError> {
+        let mut stmt = self.connection().prepare(
+            "SELECT w.name FROM forecasters w
+               LEFT JOIN (SELECT DISTINCT forecaster_id FROM forecasts) u ON u.forecaster_id = w.id
+              WHERE u.forecaster_id IS NULL ORDER BY w.id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let name = match r.get_ref(0)? {
+                rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                other => format!("a value of type {}", other.data_type()),
+            };
+            v.note(format!(
+                "forecasters: '{name}' is listed as a forecaster, but no forecast is theirs"
+            ));
         }
         Ok(())
     }

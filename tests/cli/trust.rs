@@ -1431,3 +1431,49 @@ fn compact_gives_back_the_pages_an_upgrade_left_free_and_changes_nothing() {
     assert!(err.contains("read-only"), "{err}");
     assert_eq!(env.dump(), before);
 }
+
+/// A schema-5 ledger edited behind hindsight's back still upgrades (schema 6 included), and
+/// `verify` then names the edit, as the previous release's did.
+#[test]
+fn an_edited_schema_5_ledger_upgrades_and_verify_names_the_edit() {
+    let cases = [
+        // Another spelling of the same instant, and a day that does not exist.
+        (
+            "UPDATE forecasts SET made_at = '2026-01-02 08:00:00' WHERE id = 1",
+            "forecast #1 on claim c1 by ana: the table says made_at = \"not seconds but text '2026-01-02 08:00:00'\"",
+        ),
+        (
+            "UPDATE forecasts SET recorded_at = '2026-02-30T08:00:00Z' WHERE id = 2",
+            "the table says recorded_at = \"not seconds but text '2026-02-30T08:00:00Z'\"",
+        ),
+        (
+            "UPDATE forecasts SET made_at = 'garbage' WHERE id = 2",
+            "made_at = \"not seconds but text 'garbage'\"",
+        ),
+        // A forecast pointed at a claim that does not exist.
+        (
+            "PRAGMA foreign_keys = OFF; UPDATE forecasts SET claim_id = 99 WHERE id = 2",
+            "forecast #2",
+        ),
+    ];
+    for (tamper, expected) in cases {
+        let env = Env::new();
+        schema_5_ledger(&env, tamper);
+        let err = env.fails(&["verify"], 4);
+        assert!(err.contains(expected), "{tamper}: {err}");
+    }
+}
+
+#[test]
+fn verify_names_forecast_times_not_stored_as_seconds_and_names_without_forecasts() {
+    let err = tampered("UPDATE forecasts SET made_at = '2026-01-02T00:00:00Z' WHERE id = 1");
+    assert!(
+        err.contains("made_at = \"not seconds but text '2026-01-02T00:00:00Z'\""),
+        "{err}"
+    );
+    let err = tampered("INSERT INTO forecasters (name) VALUES ('ghost')");
+    assert!(
+        err.contains("forecasters: 'ghost' is listed as a forecaster, but no forecast is theirs"),
+        "{err}"
+    );
+}
