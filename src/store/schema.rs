@@ -102,7 +102,22 @@ pub fn upgrade(conn: &mut Connection, now: DateTime<Utc>) -> Result<(), StoreErr
             if usize::try_from(now_at).is_ok_and(|v| v == known) {
                 Ok(())
             } else {
-                Err(StoreError::Schema(format!("applying migrations: {e}")))
+                // The error repeats the failing migration's whole SQL; name its file
+                // instead (all pending migrations run in one transaction, rolled back).
+                let (which, cause) = match e {
+                    rusqlite_migration::Error::RusqliteError { query, err } => (
+                        MIGRATIONS_DIR
+                            .files()
+                            .find(|f| f.contents_utf8() == Some(query.as_str()))
+                            .map(|f| format!("migration {}", f.path().display()))
+                            .unwrap_or_else(|| "a migration".to_string()),
+                        err.to_string(),
+                    ),
+                    other => ("a migration".to_string(), other.to_string()),
+                };
+                Err(StoreError::Schema(format!(
+                    "{which} failed, the file was left unchanged: {cause}"
+                )))
             }
         }
     }

@@ -1477,3 +1477,25 @@ fn verify_names_forecast_times_not_stored_as_seconds_and_names_without_forecasts
         "{err}"
     );
 }
+
+/// An upgrade that cannot go through (a probability the schema refuses, written with the
+/// checks switched off) says which migration and why on one line, and changes nothing.
+#[test]
+fn a_failed_upgrade_names_the_migration_on_one_line_and_changes_nothing() {
+    let env = Env::new();
+    schema_5_ledger(
+        &env,
+        "PRAGMA ignore_check_constraints = ON; UPDATE forecasts SET p = 'x' WHERE id = 1",
+    );
+    let before = env.dump();
+    let err = env.fails(&["verify"], 3);
+    assert!(
+        err.contains(
+            "migration 0006_compact_forecasts.sql failed, the file was left unchanged: CHECK constraint failed"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.len() < 300, "{err}");
+    assert_eq!(env.dump(), before);
+}
