@@ -1,5 +1,6 @@
-//! The open claims by due date (`open_claims`, migration 6): a table kept by triggers so
-//! that `list --due` reads only the claims it lists. It holds nothing of its own, so
+//! The open claims by due date (`open_claims`, migration 6): a table kept up to date by
+//! `insert_claim`, `insert_resolution` and `insert_postponement`, so that `list --due`
+//! reads only the claims it lists. It holds nothing of its own, so
 //! `verify` checks it against the claims, resolutions and postponements it comes from;
 //! likewise the forecasters' names (`forecasters`, migration 6), each added with its
 //! first forecast.

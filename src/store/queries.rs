@@ -406,6 +406,9 @@ impl<'c> Db<'c> {
                 c.closes_at.map(format_time),
             ])?;
         let id = self.conn.last_insert_rowid();
+        self.conn
+            .prepare_cached("INSERT INTO open_claims (claim_id, due) VALUES (?1, ?2)")?
+            .execute(params![id, format_date(c.resolve_by)])?;
         let mut stmt = self
             .conn
             .prepare_cached("INSERT OR IGNORE INTO claim_tags (claim_id, tag) VALUES (?1, ?2)")?;
@@ -560,6 +563,9 @@ impl<'c> Db<'c> {
                 format_time(r.recorded_at)
             ])?;
         let id = self.conn.last_insert_rowid();
+        self.conn
+            .prepare_cached("DELETE FROM open_claims WHERE claim_id = ?1")?
+            .execute([claim_id])?;
         self.append_event(
             id,
             Some(claim_id),
@@ -582,6 +588,9 @@ impl<'c> Db<'c> {
                 format_time(p.recorded_at)
             ])?;
         let id = self.conn.last_insert_rowid();
+        self.conn
+            .prepare_cached("UPDATE open_claims SET due = ?2 WHERE claim_id = ?1")?
+            .execute(params![claim_id, format_date(p.resolve_by)])?;
         self.append_event(
             id,
             Some(claim_id),

@@ -1384,7 +1384,7 @@ fn verify_checks_the_table_of_open_claims() {
         err.contains("open_claims: claim 'c1' is listed as open, but it is resolved or unknown"),
         "{err}"
     );
-    // The triggers keep it right through postponements and resolutions.
+    // Postponing and resolving keep it right.
     let env = seeded();
     env.ok(&["postpone", "c2", "--to", "2028-06-30"]);
     assert!(env.ok(&["verify"]).starts_with("ok:"));
