@@ -1149,7 +1149,10 @@ impl Unprivileged {
             .tempdir()
             .expect("temp dir");
         let bin = dir.path().join("hindsight");
-        std::fs::copy(built, &bin).expect("copy the binary");
+        // A hard link needs no file open for writing (see `run`); across file systems, a copy.
+        if std::fs::hard_link(built, &bin).is_err() {
+            std::fs::copy(built, &bin).expect("copy the binary");
+        }
         set_mode(dir.path(), 0o755);
         set_mode(&bin, 0o755);
         for (what, path) in [
@@ -1173,8 +1176,23 @@ impl Unprivileged {
 
     /// Runs the binary with `env`'s settings, as `nobody` when the tests run as root, so
     /// that the kernel, not a flag of ours, refuses the writes.
+    ///
+    /// The copy was just written by this process, whose other test threads fork children
+    /// of their own: a child forked while the copy's file was still open for writing holds
+    /// that descriptor until it executes its own program, and meanwhile the kernel refuses
+    /// to run the copy ("text file busy"). That window closes by itself, so such a refusal
+    /// is tried again.
     fn run(&self, env: &Env, args: &[&str]) -> std::process::Output {
-        self.command(env, args).output().expect("runs")
+        let mut busy = 0;
+        loop {
+            match self.command(env, args).output() {
+                Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && busy < 1000 => {
+                    busy += 1;
+                    std::thread::yield_now();
+                }
+                other => return other.expect("runs"),
+            }
+        }
     }
 
     fn command(&self, env: &Env, args: &[&str]) -> StdCommand {
