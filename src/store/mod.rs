@@ -356,21 +356,27 @@ impl Store {
     {
         let now = self.now;
         let path = self.path.as_deref();
-        // SQLite opens a file it may not write read-only without saying so; ask before
-        // starting, so the refusal names the database instead of failing mid-way.
-        if self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
-            return Err(StoreError::Unwritable {
-                path: path
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| ":memory:".to_string()),
-                reason: "the file is read-only for this user".to_string(),
-            }
-            .into());
-        }
+        self.refuse_read_only()?;
         let tx = self.begin_immediate()?;
         let value = f(&Db::new(&tx, now))?;
         tx.commit().map_err(|e| write_error(path, e))?;
         Ok(value)
+    }
+
+    /// SQLite opens a file it may not write read-only without saying so; a write asks
+    /// before starting, so the refusal names the database instead of failing mid-way.
+    fn refuse_read_only(&self) -> Result<(), StoreError> {
+        if self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(StoreError::Unwritable {
+                path: self
+                    .path
+                    .as_deref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| ":memory:".to_string()),
+                reason: "the file is read-only for this user".to_string(),
+            });
+        }
+        Ok(())
     }
 
     /// Starts the IMMEDIATE transaction of a write. An import holds the write lock far
@@ -405,12 +411,7 @@ impl Store {
         let Some(path) = self.path.clone() else {
             return Ok(None);
         };
-        if self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
-            return Err(StoreError::Unwritable {
-                path: path.display().to_string(),
-                reason: "the file is read-only for this user".to_string(),
-            });
-        }
+        self.refuse_read_only()?;
         let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
         let wal = {
             let mut s = path.as_os_str().to_owned();
