@@ -251,6 +251,16 @@ impl<'c> Db<'c> {
             .optional()?)
     }
 
+    /// A source's publication date (the outer `None` when there is no such source): what
+    /// recording a claim from it needs, without reading its text.
+    pub fn source_published(&self, key: &str) -> Result<Option<Option<NaiveDate>>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT published FROM sources WHERE key = ?1")?
+            .query_row([key], |r| opt_date_col(r, 0))
+            .optional()?)
+    }
+
     pub fn source(&self, key: &str) -> Result<Option<Source>> {
         let sql = format!("{SOURCE_SELECT} WHERE s.key = ?1");
         Ok(self
