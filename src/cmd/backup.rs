@@ -18,13 +18,6 @@ pub struct BackupArgs {
     pub force: bool,
 }
 
-/// `path` with `suffix` appended to its file name ("ledger.db" → "ledger.db-wal").
-fn with_suffix(path: &std::path::Path, suffix: &str) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
-}
-
 pub fn run(a: BackupArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let store = ctx.open()?;
     let target = &a.file;
@@ -52,7 +45,7 @@ pub fn run(a: BackupArgs, ctx: &Ctx) -> anyhow::Result<()> {
         }
         // A database there may still be open, or left a write-ahead log that would be
         // replayed onto the copy; replacing it is not safe.
-        if with_suffix(target, "-wal").exists() {
+        if crate::store::beside(target, "-wal").exists() {
             return Err(Refused(format!(
                 "FILE: '{shown}' has a write-ahead log beside it ({shown}-wal), so a program may still be using it; expected a file not in use"
             ))

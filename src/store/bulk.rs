@@ -27,9 +27,7 @@ use super::{Store, StoreError};
 /// The file an import holds locked: the ledger's path with `-import` appended, as SQLite
 /// names its `-wal` and `-shm` files.
 fn import_lock_path(ledger: &Path) -> PathBuf {
-    let mut name = ledger.as_os_str().to_owned();
-    name.push("-import");
-    PathBuf::from(name)
+    super::beside(ledger, "-import")
 }
 
 /// A line on stderr while this process waits on another: without it a command that waits

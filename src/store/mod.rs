@@ -87,6 +87,14 @@ pub struct Store {
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
+/// A file beside the ledger: `path` with `suffix` appended to its name, as SQLite names
+/// its `-wal` and `-shm` files ("ledger.db" → "ledger.db-wal").
+pub fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 /// Refuses, before SQLite touches it, a file that cannot be a whole SQLite database: wrong
 /// magic bytes, or a length that does not match the page size and page count in its header.
 /// A truncated copy would otherwise open and fail later, half-way through a command.
@@ -97,8 +105,7 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 /// while a log lies beside it is left to SQLite, and one without a log is looked at again
 /// before it is refused.
 fn check_existing_file(path: &Path) -> Result<(), StoreError> {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
+    let wal = beside(path, "-wal");
     let mut looks = 0;
     loop {
         match check_file_once(path) {
@@ -413,11 +420,7 @@ impl Store {
         };
         self.refuse_read_only()?;
         let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-        let wal = {
-            let mut s = path.as_os_str().to_owned();
-            s.push("-wal");
-            PathBuf::from(s)
-        };
+        let wal = beside(&path, "-wal");
         let before = size(&path) + size(&wal);
         if self.import_lock.is_none() {
             bulk::wait_for_import(&path);
