@@ -185,7 +185,7 @@ fn scores(
     let mut forecasts = Vec::new();
     db.scan_forecasts(Some(row.id), |f| -> anyhow::Result<()> {
         if f.made_at <= horizon {
-            forecasts.push((std::sync::Arc::from(f.forecaster), f.made_at, f.p));
+            forecasts.push((f.forecaster, f.made_at, f.p));
         }
         Ok(())
     })?;

@@ -564,8 +564,6 @@ fn streamed_claims(
     let horizon = q.as_of.map(end_of_day);
     let mut current: Option<i64> = None;
     let mut buffer: Vec<(Arc<str>, DateTime<Utc>, f64)> = Vec::new();
-    // Each forecaster's name once, shared by all of its pairs.
-    let mut names: FxHashMap<String, Arc<str>> = FxHashMap::default();
     let mut flush = |claim_id: Option<i64>, buffer: &mut Vec<(Arc<str>, DateTime<Utc>, f64)>| {
         if let Some(i) = claim_id.and_then(|id| index.get(&id).copied()) {
             sink(i, score_claim(&claims[i], buffer, q.rule, &q.crowds));
@@ -581,15 +579,7 @@ fn streamed_claims(
             && horizon.is_none_or(|h| f.made_at <= h)
             && !(q.live_only && f.backfilled);
         if wanted {
-            let name = match names.get(&f.forecaster) {
-                Some(shared) => shared.clone(),
-                None => {
-                    let shared: Arc<str> = Arc::from(f.forecaster.as_str());
-                    names.insert(f.forecaster, shared.clone());
-                    shared
-                }
-            };
-            buffer.push((name, f.made_at, f.p));
+            buffer.push((f.forecaster, f.made_at, f.p));
         }
         Ok(())
     })?;

@@ -3,6 +3,7 @@
 //! forecasts never holds them all at once.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OpenFlags};
@@ -33,7 +34,8 @@ pub struct ScoringClaim {
 #[derive(Debug, Clone)]
 pub struct ForecastScan {
     pub claim_id: i64,
-    pub forecaster: String,
+    /// The forecaster's name, one copy shared by all of their forecasts in the scan.
+    pub forecaster: Arc<str>,
     pub p: f64,
     pub made_at: DateTime<Utc>,
     pub backfilled: bool,
@@ -402,6 +404,7 @@ impl Db<'_> {
             }
         };
         let names = self.forecaster_names()?;
+        let shared: Vec<Arc<str>> = names.0.iter().map(|n| Arc::from(n.as_str())).collect();
         let mut stmt = self
             .connection()
             .prepare_cached(sql)
@@ -417,7 +420,8 @@ impl Db<'_> {
             for x in claim.drain(..) {
                 f(ForecastScan {
                     claim_id: x.claim_id,
-                    forecaster: x.forecaster.to_string(),
+                    // `forecast_ref` found the id in `names`, so it indexes `shared` too.
+                    forecaster: shared[x.forecaster_id as usize].clone(),
                     p: x.p,
                     made_at: x.made_at,
                     backfilled: x.backfilled,
