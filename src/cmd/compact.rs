@@ -25,6 +25,12 @@ fn size(bytes: u64) -> String {
 
 pub fn run(_a: CompactArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let mut store = ctx.open()?;
+    if store.engine() == crate::store::Engine::Postgres {
+        render::note(
+            "a PostgreSQL ledger has no file to compact: the server gives free space back itself (autovacuum); nothing was done",
+        );
+        return Ok(());
+    }
     let shown = store
         .path()
         .map(|p| p.display().to_string())

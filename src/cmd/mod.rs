@@ -52,7 +52,19 @@ impl Ctx {
 
     /// Opens the ledger this run works on.
     pub fn open(&self) -> anyhow::Result<Store> {
+        if let Some(url) = self.postgres() {
+            return Store::open_postgres(url, self.now).map_err(Into::into);
+        }
         Store::open(&self.path()?, self.now).map_err(Into::into)
+    }
+
+    /// The PostgreSQL database named by `--db` or `HINDSIGHT_DB` (`postgres://…`, or
+    /// `postgres:` for the one the `PG*` variables name), if that is what they name.
+    pub fn postgres(&self) -> Option<&str> {
+        self.db
+            .as_deref()
+            .and_then(|p| p.to_str())
+            .filter(|s| crate::store::is_postgres_url(s))
     }
 
     /// The ledger's file: `--db`, `HINDSIGHT_DB`, or the default place.
@@ -66,6 +78,10 @@ impl Ctx {
     /// The ledger for a command that must not create one: where no file exists yet, an
     /// empty ledger in memory stands in for it (what a new file would hold).
     pub fn open_without_creating(&self) -> anyhow::Result<Store> {
+        if self.postgres().is_some() {
+            // A database exists already; only hindsight's tables may be new in it.
+            return self.open();
+        }
         let path = self.path()?;
         if path.exists() {
             Store::open(&path, self.now).map_err(Into::into)

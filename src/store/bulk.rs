@@ -19,9 +19,8 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rusqlite::OptionalExtension;
-
 use super::queries::Db;
+use super::sql::args;
 use super::{Store, StoreError};
 
 /// The file an import holds locked: the ledger's path with `-import` appended, as SQLite
@@ -121,8 +120,14 @@ impl Db<'_> {
     /// import grows by one row per record (not the automatic indexes that back a UNIQUE or
     /// PRIMARY KEY constraint, which have no SQL and cannot be dropped). Appending an event
     /// reads only the last row by its primary key, so the history's own indexes can wait.
+    ///
+    /// On PostgreSQL there are none to set aside (the engine keeps its indexes up to date
+    /// well enough, and the writer role may not drop them): an empty list.
     pub fn bulk_indexes(&self) -> Result<Vec<IndexDef>, StoreError> {
-        let mut stmt = self.connection().prepare(
+        let Some(conn) = self.conn().lite() else {
+            return Ok(Vec::new());
+        };
+        let mut stmt = conn.prepare(
             "SELECT name, sql FROM sqlite_master
               WHERE type = 'index' AND tbl_name IN ('forecasts', 'events') AND sql IS NOT NULL
               ORDER BY name",
@@ -137,9 +142,8 @@ impl Db<'_> {
     }
 
     pub fn drop_index(&self, index: &IndexDef) -> Result<(), StoreError> {
-        self.connection()
-            .execute_batch(&format!("DROP INDEX {}", quoted(&index.name)))?;
-        Ok(())
+        self.conn()
+            .batch(&format!("DROP INDEX {}", quoted(&index.name)))
     }
 
     /// Builds an index again from the statement that first made it. SQLite may sort
@@ -147,21 +151,20 @@ impl Db<'_> {
     /// connection only).
     pub fn create_index(&self, index: &IndexDef) -> Result<(), StoreError> {
         let helpers = std::thread::available_parallelism().map_or(0, |n| n.get().min(4) - 1);
-        self.connection()
-            .pragma_update(None, "threads", helpers as i64)?;
-        self.connection().execute_batch(&index.sql)?;
-        Ok(())
+        if let Some(conn) = self.conn().lite() {
+            conn.pragma_update(None, "threads", helpers as i64)?;
+        }
+        self.conn().batch(&index.sql)
     }
 
     /// The highest forecast id, about the number of forecasts (0 for none); one B-tree
     /// descent, unlike `count(*)`.
     pub fn max_forecast_id(&self) -> Result<i64, StoreError> {
         Ok(self
-            .connection()
-            .query_row("SELECT max(id) FROM forecasts", [], |r| {
-                r.get::<_, Option<i64>>(0)
-            })
-            .optional()?
+            .conn()
+            .row("SELECT max(id) FROM forecasts", args![], |r| {
+                r.get::<Option<i64>>(0)
+            })?
             .flatten()
             .unwrap_or(0))
     }
@@ -174,20 +177,20 @@ impl Db<'_> {
         mut f: impl FnMut(i64, &str, i64, f64, Option<&str>),
     ) -> Result<(), StoreError> {
         let names = self.forecaster_names()?;
-        let mut stmt = self
-            .connection()
-            .prepare("SELECT claim_id, forecaster_id, made_at, p, note FROM forecasts")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let note = match r.get_ref(4)? {
-                rusqlite::types::ValueRef::Null => None,
-                v => Some(
-                    v.as_str()
-                        .map_err(|e| StoreError::Corrupt(format!("forecast note: {e}")))?,
-                ),
-            };
-            f(r.get(0)?, names.get(r.get(1)?)?, r.get(2)?, r.get(3)?, note);
-        }
-        Ok(())
+        self.conn().stream(
+            "SELECT claim_id, forecaster_id, made_at, p, note FROM forecasts",
+            args![],
+            |r| {
+                let note = match r.raw(4)? {
+                    super::sql::Raw::Null => None,
+                    v => Some(
+                        v.as_str()
+                            .map_err(|e| StoreError::Corrupt(format!("forecast note: {e}")))?,
+                    ),
+                };
+                f(r.get(0)?, names.get(r.get(1)?)?, r.get(2)?, r.get(3)?, note);
+                Ok(())
+            },
+        )
     }
 }

@@ -11,11 +11,10 @@
 
 use std::collections::HashMap;
 
-use rusqlite::types::ValueRef;
-use rusqlite::{params, OptionalExtension, Row, Rows};
 use rustc_hash::FxHashMap;
 
 use super::queries::Db;
+use super::sql::{args, Conn, Engine, PgCursor, Raw, SqlRow};
 use super::StoreError;
 use crate::domain::event::{
     self, chain_digest, describe, first_difference, hex, image, parse_payload, Cell, Event, Image,
@@ -91,29 +90,36 @@ impl Notes {
 
 /// A stored hash as lowercase hex; a value that is not 32 bytes (the table's check keeps
 /// them out) is described instead, and never matches a computed hash.
-fn stored_hash(v: ValueRef<'_>) -> std::result::Result<String, String> {
+fn stored_hash(v: Raw<'_>) -> std::result::Result<String, String> {
     match v {
-        ValueRef::Blob(b) if b.len() == 32 => Ok(hex(b)),
-        ValueRef::Blob(b) => Err(format!("a blob of {} bytes", b.len())),
-        other => Err(format!("a value of type {}", other.data_type())),
+        Raw::Blob(b) if b.len() == 32 => Ok(hex(b)),
+        Raw::Blob(b) => Err(format!("a blob of {} bytes", b.len())),
+        other => Err(format!("a value of type {}", other.kind())),
     }
 }
 
 /// A table cell as a comparable value, whatever type it holds.
-fn cell(r: &Row<'_>, i: usize) -> rusqlite::Result<Cell> {
-    Ok(match r.get_ref(i)? {
-        ValueRef::Null => Cell::Null,
-        ValueRef::Integer(n) => Cell::Int(n),
-        ValueRef::Real(x) => Cell::Real(x),
-        ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
-        ValueRef::Blob(b) => Cell::Other(format!("a blob of {} bytes", b.len())),
+fn cell(r: &SqlRow<'_>, i: usize) -> Result<Cell> {
+    Ok(match r.raw(i)? {
+        Raw::Null => Cell::Null,
+        Raw::Int(n) => Cell::Int(n),
+        Raw::Real(x) => Cell::Real(x),
+        Raw::Text(t) => Cell::Text(t.to_string()),
+        Raw::Blob(b) => Cell::Other(format!("a blob of {} bytes", b.len())),
     })
 }
 
 /// The SELECT that reads one kind's table for `verify`, columns in the order of
 /// [`event::fields`] after the id.
-fn table_sql(kind: Kind) -> &'static str {
+fn table_sql(kind: Kind, engine: Engine) -> &'static str {
     match kind {
+        // PostgreSQL's columns hold only integers; they are turned into text as the row
+        // is read (see `TableCheck::peek`).
+        Kind::Forecast if engine == Engine::Postgres => {
+            "SELECT f.id, c.key, (SELECT name FROM forecasters w WHERE w.id = f.forecaster_id),
+                        f.p, f.made_at, f.note, f.recorded_at
+                   FROM forecasts f LEFT JOIN claims c ON c.id = f.claim_id ORDER BY f.id"
+        }
         Kind::Source => {
             "SELECT id, key, title, NULL, publisher, url, published, body, body_sha256, recorded_at
                    FROM sources ORDER BY id"
@@ -163,7 +169,7 @@ fn label(seq: i64, parsed: &std::result::Result<Event, PayloadError>) -> String 
     }
 }
 
-/// A finding migration 7 kept about a column it dropped (see migrations/0007).
+/// A finding migration 7 kept about a column it dropped (see migrations/sqlite/0007).
 struct Finding {
     field: String,
     stored: Option<String>,
@@ -211,12 +217,12 @@ impl Db<'_> {
             Some(head) => head,
             None => {
                 let (seq, prev) = self
-                    .connection()
-                    .prepare_cached("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1")?
-                    .query_row([], |r| {
-                        Ok((r.get::<_, i64>(0)?, stored_hash(r.get_ref(1)?)))
-                    })
-                    .optional()?
+                    .conn()
+                    .row(
+                        "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+                        args![],
+                        |r| Ok((r.get::<i64>(0)?, stored_hash(r.raw(1)?))),
+                    )?
                     .unwrap_or((0, Ok(GENESIS.to_string())));
                 let prev = prev.map_err(|what| {
                     StoreError::Corrupt(format!("the hash of event {seq} is {what}, not 32 bytes"))
@@ -225,29 +231,27 @@ impl Db<'_> {
             }
         };
         let hash = chain_digest(&prev, &payload);
-        self.connection()
-            .prepare_cached(
-                "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![seq + 1, e.kind.as_str(), claim_id, payload, &hash[..]])?;
+        self.conn().execute(
+            "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+            args![seq + 1, e.kind.as_str(), claim_id, &payload, &hash[..]],
+        )?;
         *self.head_cache() = Some((seq + 1, hex(&hash)));
         Ok(())
     }
 
     /// The number of events and the hash of the last one.
     pub fn head(&self) -> Result<Head> {
-        let (n, hash): (i64, Option<std::result::Result<String, String>>) =
-            self.connection().query_row(
-                "SELECT count(*), (SELECT hash FROM events ORDER BY seq DESC LIMIT 1) FROM events",
-                [],
-                |r| {
-                    let hash = match r.get_ref(1)? {
-                        ValueRef::Null => None,
-                        v => Some(stored_hash(v)),
-                    };
-                    Ok((r.get(0)?, hash))
-                },
-            )?;
+        let (n, hash): (i64, Option<std::result::Result<String, String>>) = self.conn().one(
+            "SELECT count(*), (SELECT hash FROM events ORDER BY seq DESC LIMIT 1) FROM events",
+            args![],
+            |r| {
+                let hash = match r.raw(1)? {
+                    Raw::Null => None,
+                    v => Some(stored_hash(v)),
+                };
+                Ok((r.get(0)?, hash))
+            },
+        )?;
         let hash = match hash {
             None => GENESIS.to_string(),
             Some(Ok(h)) => h,
@@ -266,7 +270,9 @@ impl Db<'_> {
     /// The history newest first: all of it, or the events of one claim (by its id: the
     /// claim, its forecasts, resolutions and postponements); at most `limit` events.
     pub fn history(&self, claim_id: Option<i64>, limit: Option<u64>) -> Result<Vec<StoredEvent>> {
-        let limit: i64 = limit.and_then(|n| i64::try_from(n).ok()).unwrap_or(-1);
+        let limit: i64 = limit
+            .and_then(|n| i64::try_from(n).ok())
+            .unwrap_or(i64::MAX);
         // Two statements rather than `?1 IS NULL OR claim_id = ?1`, which would keep the
         // planner from the index events_claim.
         let filter = if claim_id.is_some() {
@@ -281,16 +287,14 @@ impl Db<'_> {
               {filter}
               ORDER BY e.seq DESC LIMIT ?2"
         );
-        let mut stmt = self.connection().prepare(&sql)?;
-        let mut rows = stmt.query(params![claim_id, limit])?;
         let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
+        self.conn().each(&sql, args![claim_id, limit], |r| {
             let seq: i64 = r.get(0)?;
             let payload: String = r.get(2)?;
-            let shown = |v: ValueRef<'_>| stored_hash(v).unwrap_or_else(|what| what);
-            let prev_hash = match r.get_ref(4)? {
+            let shown = |v: Raw<'_>| stored_hash(v).unwrap_or_else(|what| what);
+            let prev_hash = match r.raw(4)? {
                 _ if seq == 1 => GENESIS.to_string(),
-                ValueRef::Null => String::new(),
+                Raw::Null => String::new(),
                 v => shown(v),
             };
             let event = parse_payload(&payload);
@@ -299,7 +303,7 @@ impl Db<'_> {
                 Err(_) => (
                     String::new(),
                     0,
-                    r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                    r.get::<Option<String>>(5)?.unwrap_or_default(),
                 ),
             };
             out.push(StoredEvent {
@@ -310,20 +314,22 @@ impl Db<'_> {
                 key,
                 payload,
                 prev_hash,
-                hash: shown(r.get_ref(3)?),
+                hash: shown(r.raw(3)?),
                 event,
             });
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 
     /// The hash of the ledger's first event, which names the ledger for as long as it
     /// lives (None while it is empty).
     pub fn origin(&self) -> Result<Option<String>> {
-        let hash: Option<Vec<u8>> = self
-            .connection()
-            .query_row("SELECT hash FROM events WHERE seq = 1", [], |r| r.get(0))
-            .optional()?;
+        let hash: Option<Vec<u8>> =
+            self.conn()
+                .row("SELECT hash FROM events WHERE seq = 1", args![], |r| {
+                    r.get(0)
+                })?;
         Ok(hash.map(|h| hex(&h)))
     }
 
@@ -333,33 +339,36 @@ impl Db<'_> {
         if let Some(id) = self.claim_id(key)? {
             return Ok(Some(id));
         }
-        let mut stmt = self
-            .connection()
-            .prepare("SELECT claim_id, payload FROM events WHERE kind = 'claim' ORDER BY seq")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let payload: String = r.get(1)?;
-            if let Ok(ev) = parse_payload(&payload) {
-                if ev.kind == Kind::Claim && ev.record.subject() == key {
-                    return Ok(r.get::<_, Option<i64>>(0)?.or(Some(ev.id)));
+        let mut found = None;
+        self.conn().stream(
+            "SELECT claim_id, payload FROM events WHERE kind = 'claim' ORDER BY seq",
+            args![],
+            |r| {
+                let payload: String = r.get(1)?;
+                if found.is_none() {
+                    if let Ok(ev) = parse_payload(&payload) {
+                        if ev.kind == Kind::Claim && ev.record.subject() == key {
+                            found = r.get::<Option<i64>>(0)?.or(Some(ev.id));
+                        }
+                    }
                 }
-            }
-        }
-        Ok(None)
+                Ok(())
+            },
+        )?;
+        Ok(found)
     }
 
     /// (owner id, text) rows grouped into lists, in the query's order.
     fn lists(&self, sql: &str) -> Result<HashMap<i64, Vec<String>>> {
         let mut out: HashMap<i64, Vec<String>> = HashMap::new();
-        let mut stmt = self.connection().prepare(sql)?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
+        self.conn().stream(sql, args![], |r| {
             let name = match cell(r, 1)? {
                 Cell::Text(s) => s,
                 other => other.to_string(),
             };
             out.entry(r.get(0)?).or_default().push(name);
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 
@@ -383,18 +392,19 @@ impl Db<'_> {
     /// What migration 7 found in the columns it dropped, by event (normally nothing).
     fn findings(&self) -> Result<HashMap<i64, Vec<Finding>>> {
         let mut out: HashMap<i64, Vec<Finding>> = HashMap::new();
-        let mut stmt = self.connection().prepare(
+        self.conn().each(
             "SELECT seq, field, CAST(stored AS TEXT), CAST(expected AS TEXT)
                FROM events_findings ORDER BY seq, id",
+            args![],
+            |r| {
+                out.entry(r.get(0)?).or_default().push(Finding {
+                    field: r.get(1)?,
+                    stored: r.get(2)?,
+                    expected: r.get(3)?,
+                });
+                Ok(())
+            },
         )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            out.entry(r.get(0)?).or_default().push(Finding {
-                field: r.get(1)?,
-                stored: r.get(2)?,
-                expected: r.get(3)?,
-            });
-        }
         Ok(out)
     }
 
@@ -419,39 +429,68 @@ impl Db<'_> {
             divergences: 0,
         };
         let findings = self.findings()?;
-        let conn = self.connection();
-        let mut statements = Vec::with_capacity(Kind::ALL.len());
+        let conn = self.conn();
+        let engine = conn.engine();
+        // SQLite reads each table through a statement of its own, PostgreSQL through a
+        // cursor; both read the six side by side.
+        let mut statements = Vec::new();
+        let mut events_stmt = None;
+        if let Some(lite) = conn.lite() {
+            for kind in Kind::ALL {
+                statements.push(lite.prepare(table_sql(kind, engine))?);
+            }
+            events_stmt = Some(lite.prepare(EVENTS_IN_ORDER)?);
+        }
+        let mut tables = Vec::with_capacity(Kind::ALL.len());
+        let mut statements = statements.iter_mut();
         for kind in Kind::ALL {
-            statements.push(conn.prepare(table_sql(kind))?);
+            tables.push(match (conn, statements.next()) {
+                (Conn::Pg(pg), _) => {
+                    TableRows::Pg(PgCursor::open(pg, table_sql(kind, engine), args![])?)
+                }
+                (Conn::Lite(_), Some(stmt)) => TableRows::Lite(stmt.query([])?),
+                (Conn::Lite(_), None) => unreachable!("a statement was prepared for every kind"),
+            });
         }
         let mut checks = Vec::with_capacity(Kind::ALL.len());
-        for (kind, stmt) in Kind::ALL.into_iter().zip(statements.iter_mut()) {
+        for (kind, rows) in Kind::ALL.into_iter().zip(tables) {
             let (lists, list_name) = self.list_of(kind)?;
-            checks.push(TableCheck::new(kind, stmt.query([])?, lists, list_name));
+            checks.push(TableCheck::new(kind, rows, lists, list_name));
         }
 
-        let mut stmt =
-            conn.prepare("SELECT seq, kind, claim_id, payload, hash FROM events ORDER BY seq")?;
-        let mut rows = stmt.query([])?;
+        let mut rows = match (conn, events_stmt.as_mut()) {
+            (Conn::Lite(_), Some(stmt)) => TableRows::Lite(stmt.query([])?),
+            (Conn::Pg(pg), _) => TableRows::Pg(PgCursor::open(pg, EVENTS_IN_ORDER, args![])?),
+            (Conn::Lite(_), None) => unreachable!("the events statement was prepared"),
+        };
         let mut prev_seq = 0i64;
         let mut prev_hash = GENESIS.to_string();
         // Each claim's id by key, from the claim events met so far: what the claim_id
         // column of its later events must say.
         let mut claim_ids: FxHashMap<String, i64> = FxHashMap::default();
-        while let Some(r) = rows.next()? {
-            let seq: i64 = r.get(0)?;
-            let kind_column = match cell(r, 1)? {
-                Cell::Text(s) => s,
-                other => other.to_string(),
-            };
-            let claim_column = cell(r, 2)?;
-            let payload: String = r.get(3)?;
-            let stored = r.get_ref(4)?;
-            let matches = match stored {
-                ValueRef::Blob(b) => chain_digest(&prev_hash, &payload)[..] == *b,
-                _ => false,
-            };
-            let hash = stored_hash(stored);
+        while let Some((seq, kind_column, claim_column, payload, matches, hash)) =
+            rows.next_with(|r| {
+                let seq: i64 = r.get(0)?;
+                let kind_column = match cell(r, 1)? {
+                    Cell::Text(s) => s,
+                    other => other.to_string(),
+                };
+                let payload: String = r.get(3)?;
+                let stored = r.raw(4)?;
+                let matches = match stored {
+                    Raw::Blob(b) => chain_digest(&prev_hash, &payload)[..] == *b,
+                    _ => false,
+                };
+                Ok((
+                    seq,
+                    kind_column,
+                    cell(r, 2)?,
+                    payload,
+                    matches,
+                    stored_hash(stored),
+                ))
+            })?
+        {
             v.head.events += 1;
             let parsed = parse_payload(&payload);
             if seq != prev_seq + 1 {
@@ -556,23 +595,34 @@ impl Db<'_> {
     /// ids of that kind do not rise with `seq`.
     fn verify_table_sorted(&self, kind: Kind) -> Result<Notes> {
         let mut events: Vec<(i64, i64, Image)> = Vec::new();
-        let mut stmt = self
-            .connection()
-            .prepare("SELECT seq, payload FROM events ORDER BY seq")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let payload: String = r.get(1)?;
-            // Unreadable payloads were reported by the chain check.
-            if let Ok(ev) = parse_payload(&payload) {
-                if ev.kind == kind {
-                    events.push((ev.id, r.get(0)?, image(&ev.record)));
+        self.conn().stream(
+            "SELECT seq, payload FROM events ORDER BY seq",
+            args![],
+            |r| {
+                let payload: String = r.get(1)?;
+                // Unreadable payloads were reported by the chain check.
+                if let Ok(ev) = parse_payload(&payload) {
+                    if ev.kind == kind {
+                        events.push((ev.id, r.get(0)?, image(&ev.record)));
+                    }
                 }
-            }
-        }
+                Ok(())
+            },
+        )?;
         events.sort_by_key(|(id, seq, _)| (*id, *seq));
-        let mut tstmt = self.connection().prepare(table_sql(kind))?;
+        let conn = self.conn();
+        let sql = table_sql(kind, conn.engine());
+        let mut tstmt = match conn.lite() {
+            Some(lite) => Some(lite.prepare(sql)?),
+            None => None,
+        };
+        let rows = match (conn, tstmt.as_mut()) {
+            (Conn::Lite(_), Some(stmt)) => TableRows::Lite(stmt.query([])?),
+            (Conn::Pg(pg), _) => TableRows::Pg(PgCursor::open(pg, sql, args![])?),
+            (Conn::Lite(_), None) => unreachable!("the table's statement was prepared"),
+        };
         let (lists, list_name) = self.list_of(kind)?;
-        let mut check = TableCheck::new(kind, tstmt.query([])?, lists, list_name);
+        let mut check = TableCheck::new(kind, rows, lists, list_name);
         for (id, seq, img) in events {
             check.offer(seq, id, img)?;
         }
@@ -581,11 +631,47 @@ impl Db<'_> {
     }
 }
 
+/// The history in order, as `verify` reads it.
+const EVENTS_IN_ORDER: &str = "SELECT seq, kind, claim_id, payload, hash FROM events ORDER BY seq";
+
+/// A query's rows read one at a time: a SQLite statement's, or a PostgreSQL cursor's.
+enum TableRows<'s> {
+    Lite(rusqlite::Rows<'s>),
+    Pg(PgCursor<'s>),
+}
+
+impl TableRows<'_> {
+    /// The next row, read by `f`; None at the end.
+    fn next_with<T>(&mut self, f: impl FnOnce(&SqlRow<'_>) -> Result<T>) -> Result<Option<T>> {
+        match self {
+            TableRows::Lite(rows) => match rows.next()? {
+                Some(r) => f(&SqlRow::Lite(r)).map(Some),
+                None => Ok(None),
+            },
+            TableRows::Pg(cursor) => match cursor.next_row()? {
+                Some(r) => f(&SqlRow::Pg(&r)).map(Some),
+                None => Ok(None),
+            },
+        }
+    }
+}
+
+/// A forecast's time as `verify` compares it: seconds since 1970 as the history's text.
+fn time_cell(c: Cell) -> Cell {
+    match c {
+        Cell::Int(n) => match super::queries::seconds_time(n) {
+            Ok(t) => Cell::Text(format_time(t)),
+            Err(e) => Cell::Text(format!("not a time: {e}")),
+        },
+        other => other,
+    }
+}
+
 /// One kind's table merged with its events, both in id order: a row with no event, an
 /// event with no row, two events for one row and any field that differs are divergences.
 struct TableCheck<'s> {
     kind: Kind,
-    rows: Rows<'s>,
+    rows: TableRows<'s>,
     /// The next table row, read ahead.
     ahead: Option<(i64, Image)>,
     /// Whether `ahead` holds the next row (or the table's end, as None).
@@ -603,7 +689,7 @@ struct TableCheck<'s> {
 impl<'s> TableCheck<'s> {
     fn new(
         kind: Kind,
-        rows: Rows<'s>,
+        rows: TableRows<'s>,
         lists: HashMap<i64, Vec<String>>,
         list_name: &'static str,
     ) -> TableCheck<'s> {
@@ -624,17 +710,20 @@ impl<'s> TableCheck<'s> {
     fn peek(&mut self) -> Result<Option<i64>> {
         if !self.read {
             let names = event::fields(self.kind);
-            self.ahead = match self.rows.next()? {
-                None => None,
-                Some(r) => {
-                    let id: i64 = r.get(0)?;
-                    let mut img: Image = Vec::with_capacity(names.len());
-                    for (i, name) in names.iter().enumerate() {
-                        img.push((name, cell(r, i + 1)?));
-                    }
-                    Some((id, img))
+            let kind = self.kind;
+            self.ahead = self.rows.next_with(|r| {
+                let id: i64 = r.get(0)?;
+                let mut img: Image = Vec::with_capacity(names.len());
+                for (i, name) in names.iter().enumerate() {
+                    let c = cell(r, i + 1)?;
+                    let c = match (kind, *name) {
+                        (Kind::Forecast, "made_at" | "recorded_at") => time_cell(c),
+                        _ => c,
+                    };
+                    img.push((name, c));
                 }
-            };
+                Ok((id, img))
+            })?;
             self.read = true;
         }
         Ok(self.ahead.as_ref().map(|(id, _)| *id))
@@ -861,7 +950,7 @@ mod tests {
         s.connection()
             .execute(
                 "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (4, 'forecast', 1, ?1, ?2)",
-                params![payload, &hash[..]],
+                rusqlite::params![payload, &hash[..]],
             )
             .unwrap();
         let v = s.read().unwrap().verify().unwrap();

@@ -1,16 +1,22 @@
-//! Where the ledger lives: one SQLite file (or memory), opened, upgraded and guarded here.
+//! Where the ledger lives: one SQLite file (or memory), or a PostgreSQL database shared
+//! by a team; opened, upgraded and guarded here.
 //!
-//! Only this module and its children speak SQL. Callers get a [`Db`] handle for reads and
-//! run writes through [`Store::write`], which wraps them in one IMMEDIATE transaction:
-//! either everything a command writes lands, or nothing does.
+//! Only this module and its children speak SQL, through [`sql::Conn`], which runs the same
+//! statements on either engine. Callers get a [`Db`] handle for reads and run writes
+//! through [`Store::write`], which wraps them in one transaction: either everything a
+//! command writes lands, or nothing does. On SQLite the transaction takes the file's one
+//! write lock up front; on PostgreSQL it takes an advisory lock for the ledger, so that
+//! writers on several machines append to the history one after another.
 
 mod bulk;
 mod events;
 mod genesis;
 mod open;
+mod pg;
 mod queries;
 mod scan;
 pub mod schema;
+pub(crate) mod sql;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -21,8 +27,12 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 pub use bulk::IndexDef;
 pub use events::{Head, StoredEvent, Verdict};
+pub use pg::is_url as is_postgres_url;
 pub use queries::{ClaimFilter, ClaimRow, Db, ListRow, Table, Window};
 pub use scan::{ForecastRef, ForecastScan, ScoringClaim};
+pub use sql::Engine;
+
+use sql::{Conn, PgConn};
 
 /// Why a database could not be opened or used.
 #[derive(Debug, thiserror::Error)]
@@ -45,8 +55,12 @@ pub enum StoreError {
     Full(rusqlite::Error),
     #[error("database: {0}")]
     Sqlite(rusqlite::Error),
+    #[error("database: {}", pg::message(.0))]
+    Postgres(postgres::Error),
     #[error("database: stored value is corrupt: {0}")]
     Corrupt(String),
+    #[error("database: {0}")]
+    Unsupported(String),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -55,6 +69,12 @@ impl From<rusqlite::Error> for StoreError {
             Some(ErrorCode::DiskFull) => StoreError::Full(e),
             _ => StoreError::Sqlite(e),
         }
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Postgres(e)
     }
 }
 
@@ -74,10 +94,16 @@ pub struct Compacted {
     pub pending: bool,
 }
 
+/// The connection a [`Store`] holds.
+enum Handle {
+    Lite(Connection),
+    Pg(PgConn),
+}
+
 /// An open ledger.
 pub struct Store {
-    conn: Connection,
-    /// The file, for messages (None in memory).
+    conn: Handle,
+    /// The file, for messages (None in memory and on PostgreSQL).
     path: Option<PathBuf>,
     /// The time of this run, stamped on the events written through this store.
     now: DateTime<Utc>,
@@ -279,11 +305,40 @@ impl Store {
             (e, _) => e,
         })?;
         Ok(Store {
-            conn,
+            conn: Handle::Lite(conn),
             path: path.map(Path::to_path_buf),
             now,
             import_lock: None,
         })
+    }
+
+    /// Opens the ledger in the PostgreSQL database `url` names (`postgres://…`, or
+    /// `postgres:` alone for the one the standard `PG*` variables name), creating its
+    /// tables or upgrading them first.
+    pub fn open_postgres(url: &str, now: DateTime<Utc>) -> Result<Store, StoreError> {
+        let conn = pg::connect(url)?;
+        schema::upgrade_postgres(&conn, url)?;
+        Ok(Store {
+            conn: Handle::Pg(conn),
+            path: None,
+            now,
+            import_lock: None,
+        })
+    }
+
+    /// Which engine holds this ledger.
+    pub fn engine(&self) -> Engine {
+        match self.conn {
+            Handle::Lite(_) => Engine::Sqlite,
+            Handle::Pg(_) => Engine::Postgres,
+        }
+    }
+
+    fn conn(&self) -> Conn<'_> {
+        match &self.conn {
+            Handle::Lite(c) => Conn::Lite(c),
+            Handle::Pg(c) => Conn::Pg(c),
+        }
     }
 
     /// The ledger's file (None for a ledger in memory).
@@ -296,12 +351,19 @@ impl Store {
     /// meanwhile (WAL mode keeps that snapshot). The transaction ends when the handle is
     /// dropped. Opened while another read is under way on this store, it joins that one.
     pub fn read(&self) -> Result<Reader<'_>, StoreError> {
-        let own = self.conn.is_autocommit();
-        if own {
-            self.conn.execute_batch("BEGIN DEFERRED")?;
-        }
+        let own = match &self.conn {
+            Handle::Lite(c) => {
+                let own = c.is_autocommit();
+                if own {
+                    c.execute_batch("BEGIN DEFERRED")?;
+                }
+                own
+            }
+            // REPEATABLE READ: every statement sees the snapshot of the first.
+            Handle::Pg(c) => c.begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?,
+        };
         Ok(Reader {
-            db: Db::new(&self.conn, self.now),
+            db: Db::new(self.conn(), self.now),
             own,
         })
     }
@@ -326,7 +388,7 @@ impl Drop for Reader<'_> {
         if self.own {
             // A read transaction has nothing to keep; ending it cannot lose anything, and
             // if it fails the connection is closed moments later with the process.
-            let _ = self.db.connection().execute_batch("ROLLBACK");
+            let _ = self.db.conn().end("ROLLBACK");
         }
     }
 }
@@ -361,19 +423,57 @@ impl Store {
     where
         E: From<StoreError>,
     {
+        self.refuse_read_only()?;
+        self.transaction(f, true)
+    }
+
+    /// Runs `f` in a write transaction, then commits it (`keep`) or rolls it back; an
+    /// error from `f` always rolls it back.
+    fn transaction<T, E>(
+        &mut self,
+        f: impl FnOnce(&Db<'_>) -> Result<T, E>,
+        keep: bool,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
         let now = self.now;
         let path = self.path.as_deref();
-        self.refuse_read_only()?;
-        let tx = self.begin_immediate()?;
-        let value = f(&Db::new(&tx, now))?;
-        tx.commit().map_err(|e| write_error(path, e))?;
-        Ok(value)
+        match &self.conn {
+            Handle::Lite(_) => {
+                let tx = self.begin_immediate()?;
+                let value = f(&Db::new(Conn::Lite(&tx), now))?;
+                if keep {
+                    tx.commit().map_err(|e| write_error(path, e))?;
+                } else {
+                    tx.rollback().map_err(StoreError::from)?;
+                }
+                Ok(value)
+            }
+            Handle::Pg(c) => {
+                pg::begin_write(c)?;
+                let result = f(&Db::new(Conn::Pg(c), now));
+                match result {
+                    Ok(value) if keep => {
+                        Conn::Pg(c).end("COMMIT")?;
+                        Ok(value)
+                    }
+                    other => {
+                        Conn::Pg(c).end("ROLLBACK")?;
+                        other
+                    }
+                }
+            }
+        }
     }
 
     /// SQLite opens a file it may not write read-only without saying so; a write asks
     /// before starting, so the refusal names the database instead of failing mid-way.
     fn refuse_read_only(&self) -> Result<(), StoreError> {
-        if self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+        let Handle::Lite(conn) = &self.conn else {
+            return Ok(()); // PostgreSQL refuses by the role's rights, with its own message
+        };
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
             return Err(StoreError::Unwritable {
                 path: self
                     .path
@@ -392,13 +492,14 @@ impl Store {
     /// of giving up (see `bulk`).
     fn begin_immediate(&self) -> Result<rusqlite::Transaction<'_>, StoreError> {
         let path = self.path.as_deref();
+        let conn = self.connection();
         let other_import = |path: Option<&Path>| match path {
             Some(p) if self.import_lock.is_none() => bulk::wait_for_import(p),
             _ => false,
         };
         loop {
             other_import(path);
-            match rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {
+            match rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate) {
                 Ok(tx) => return Ok(tx),
                 Err(e)
                     if matches!(
@@ -415,7 +516,7 @@ impl Store {
     /// writer (other writers wait for it on the busy timeout); the content, and so the
     /// history and its head, is unchanged. A ledger in memory has no file: `None`.
     pub fn compact(&mut self) -> Result<Option<Compacted>, StoreError> {
-        let Some(path) = self.path.clone() else {
+        let (Some(path), Handle::Lite(conn)) = (self.path.clone(), &self.conn) else {
             return Ok(None);
         };
         self.refuse_read_only()?;
@@ -425,15 +526,13 @@ impl Store {
         if self.import_lock.is_none() {
             bulk::wait_for_import(&path);
         }
-        self.conn
-            .execute_batch("VACUUM")
+        conn.execute_batch("VACUUM")
             .map_err(|e| write_error(Some(&path), e))?;
         // In WAL mode the rewritten pages go to the log first; moving them into the file
         // and emptying the log is what gives the space back. Another process still reading
         // keeps the log from being emptied (SQLite then reports the checkpoint busy): the
         // space comes back at a later checkpoint, once it has finished.
-        let busy: i64 = self
-            .conn
+        let busy: i64 = conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
             .map_err(|e| write_error(Some(&path), e))?;
         Ok(Some(Compacted {
@@ -449,11 +548,7 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        let now = self.now;
-        let tx = self.begin_immediate()?;
-        let value = f(&Db::new(&tx, now))?;
-        tx.rollback().map_err(StoreError::from)?;
-        Ok(value)
+        self.transaction(f, false)
     }
 
     /// Copies the ledger to `dest` with SQLite's online backup, then verifies the copy
@@ -465,10 +560,17 @@ impl Store {
     /// time another process wrote, see https://www.sqlite.org/c3ref/backup_finish.html.)
     pub fn backup_to(&self, dest: &Path) -> Result<Verdict, StoreError> {
         use rusqlite::backup::{Backup, StepResult};
+        let Handle::Lite(conn) = &self.conn else {
+            return Err(StoreError::Unsupported(
+                "backup copies a SQLite file; a PostgreSQL ledger is copied with pg_dump, \
+                 or moved with `hindsight export` and `hindsight import`"
+                    .to_string(),
+            ));
+        };
         let mut out = Connection::open(dest)?;
         out.busy_timeout(Duration::from_secs(10))?;
         {
-            let backup = Backup::new(&self.conn, &mut out)?;
+            let backup = Backup::new(conn, &mut out)?;
             let mut waits = 0;
             loop {
                 match backup.step(-1)? {
@@ -490,15 +592,16 @@ impl Store {
                 }
             }
         }
-        Db::new(&out, self.now).verify()
+        Db::new(Conn::Lite(&out), self.now).verify()
     }
 
     /// Lets SQLite keep up to `mib` MiB of database pages in memory on this connection
     /// (its default is 2 MiB). A bulk write touches index pages all over the file; with
     /// too small a cache it reads them again and again and spills half-written pages.
     pub fn set_cache_mib(&self, mib: u32) -> Result<(), StoreError> {
-        self.conn
-            .pragma_update(None, "cache_size", -(i64::from(mib) * 1024))?;
+        if let Handle::Lite(conn) = &self.conn {
+            conn.pragma_update(None, "cache_size", -(i64::from(mib) * 1024))?;
+        }
         Ok(())
     }
 
@@ -507,13 +610,21 @@ impl Store {
     /// be undone alone. A bulk import writes both by the megabyte; in files they cost a
     /// system call per page.
     pub fn temporary_in_memory(&self) -> Result<(), StoreError> {
-        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        if let Handle::Lite(conn) = &self.conn {
+            conn.pragma_update(None, "temp_store", "MEMORY")?;
+        }
         Ok(())
     }
 
-    /// The raw connection, for the few callers (tests, benchmarks) that need it.
+    /// The raw SQLite connection, for the few callers (tests, benchmarks) that need it.
+    ///
+    /// # Panics
+    /// On a PostgreSQL ledger, which has none.
     pub fn connection(&self) -> &Connection {
-        &self.conn
+        match &self.conn {
+            Handle::Lite(c) => c,
+            Handle::Pg(_) => panic!("Store::connection is for SQLite ledgers only"),
+        }
     }
 }
 

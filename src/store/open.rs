@@ -7,13 +7,14 @@
 
 use super::events::Verdict;
 use super::queries::Db;
+use super::sql::{args, Raw};
 use super::StoreError;
 
 impl Db<'_> {
     /// Notes in `v` every claim that `open_claims` lists wrongly: open but missing, listed
     /// with another date, or listed although resolved or unknown.
     pub(super) fn verify_open_claims(&self, v: &mut Verdict) -> Result<(), StoreError> {
-        let mut stmt = self.connection().prepare(
+        self.conn().each(
             "WITH expected AS (
                  SELECT c.id AS claim_id,
                         coalesce((SELECT p.resolve_by FROM postponements p WHERE p.claim_id = c.id
@@ -22,15 +23,14 @@ impl Db<'_> {
                   WHERE NOT EXISTS (SELECT 1 FROM resolutions r WHERE r.claim_id = c.id))
              SELECT e.claim_id, (SELECT key FROM claims WHERE id = e.claim_id), e.due, o.due
                FROM expected e LEFT JOIN open_claims o ON o.claim_id = e.claim_id
-              WHERE o.due IS NOT e.due
+              WHERE o.due IS DISTINCT FROM e.due
              UNION ALL
              SELECT o.claim_id, (SELECT key FROM claims WHERE id = o.claim_id), NULL, o.due
                FROM open_claims o
               WHERE o.claim_id NOT IN (SELECT claim_id FROM expected)
               ORDER BY 1",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
+            args![],
+            |r| {
             let id: i64 = r.get(0)?;
             let key: Option<String> = r.get(1)?;
             let claim = match key {
@@ -38,12 +38,10 @@ impl Db<'_> {
                 None => format!("claim #{id}, which does not exist,"),
             };
             let expected: Option<String> = r.get(2)?;
-            let listed: Option<String> = r
-                .get_ref(3)?
-                .as_str_or_null()
-                .ok()
-                .flatten()
-                .map(str::to_string);
+            let listed: Option<String> = match r.raw(3)? {
+                Raw::Text(t) => Some(t.to_string()),
+                _ => None,
+            };
             let message = match (expected, listed) {
                 (Some(e), None) => format!(
                     "open_claims: {claim} is open and due {e}, but the table of open claims does not list it"
@@ -56,8 +54,9 @@ impl Db<'_> {
                 ),
             };
             v.note(message);
-        }
-        Ok(())
+            Ok(())
+            },
+        )
     }
 }
 
@@ -65,22 +64,22 @@ impl Db<'_> {
     /// Notes in `v` every name in `forecasters` that no forecast refers to: a name is only
     /// ever added with its first forecast, in the same transaction.
     pub(super) fn verify_forecaster_names(&self, v: &mut Verdict) -> Result<(), StoreError> {
-        let mut stmt = self.connection().prepare(
+        self.conn().each(
             "SELECT w.name FROM forecasters w
                LEFT JOIN (SELECT DISTINCT forecaster_id FROM forecasts) u ON u.forecaster_id = w.id
               WHERE u.forecaster_id IS NULL ORDER BY w.id",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let name = match r.get_ref(0)? {
-                rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-                other => format!("a value of type {}", other.data_type()),
-            };
-            v.note(format!(
-                "forecasters: '{name}' is listed as a forecaster, but no forecast is theirs"
-            ));
-        }
-        Ok(())
+            args![],
+            |r| {
+                let name = match r.raw(0)? {
+                    Raw::Text(t) => t.to_string(),
+                    other => format!("a value of type {}", other.kind()),
+                };
+                v.note(format!(
+                    "forecasters: '{name}' is listed as a forecaster, but no forecast is theirs"
+                ));
+                Ok(())
+            },
+        )
     }
 }
 
@@ -159,7 +158,7 @@ mod tests {
                 "Integer(3)|Integer(3)|Integer(2)|Real(1.0)|Integer(253402300799)|Null|Integer(253402300799)",
             ]
         );
-        let db = super::super::Db::new(conn, now);
+        let db = super::super::Db::new(super::super::sql::Conn::Lite(conn), now);
         let claim = db.claim("moved").unwrap().unwrap();
         let forecasts = db.forecasts(&claim).unwrap();
         assert_eq!(forecasts[0].forecaster, "al");

@@ -1,12 +1,12 @@
 //! Every SQL statement of the ledger's core tables, behind the [`Db`] handle.
 //!
-//! Statements are prepared through SQLite's statement cache, since an import runs the same
-//! few of them hundreds of thousands of times. Values always travel as parameters.
+//! Each statement is written once for both engines (see `sql`). On SQLite they are
+//! prepared through its statement cache, since an import runs the same few of them
+//! hundreds of thousands of times. Values always travel as parameters.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, Row};
 
+use super::sql::{args, Arg, Conn, Raw, SqlRow};
 use super::StoreError;
 use crate::domain::event::Record;
 use crate::domain::parse::{format_date, format_time};
@@ -17,7 +17,7 @@ type Result<T> = std::result::Result<T, StoreError>;
 /// A read or write handle on the ledger (a connection or an open transaction), with the
 /// time of this run, which the history records as the moment each change was made.
 pub struct Db<'c> {
-    conn: &'c Connection,
+    conn: Conn<'c>,
     now: DateTime<Utc>,
     /// Forecaster ids already looked up or added through this handle. A handle lives for
     /// one transaction (or one read), so an id here never outlives a rollback.
@@ -81,11 +81,9 @@ pub struct ListRow {
 
 /// A stored time: RFC 3339 text in most tables, whole seconds since 1970 (INTEGER) in
 /// `forecasts` (migration 6).
-pub(super) fn time_col(row: &Row<'_>, i: usize) -> rusqlite::Result<DateTime<Utc>> {
-    match row.get_ref(i)? {
-        rusqlite::types::ValueRef::Integer(n) => {
-            seconds_time(n).map_err(|e| corrupt(i, StoreError::Corrupt(e)))
-        }
+pub(super) fn time_col(row: &SqlRow<'_>, i: usize) -> Result<DateTime<Utc>> {
+    match row.raw(i)? {
+        Raw::Int(n) => seconds_time(n).map_err(|e| corrupt(i, e)),
         _ => {
             let s: String = row.get(i)?;
             crate::domain::parse::time("stored time", &s).map_err(|e| corrupt(i, e))
@@ -105,20 +103,20 @@ pub(super) fn seconds_time(n: i64) -> std::result::Result<DateTime<Utc>, String>
         .ok_or_else(|| format!("{n} seconds since 1970 is not a time the ledger can hold"))
 }
 
-pub(super) fn date_col(row: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+pub(super) fn date_col(row: &SqlRow<'_>, i: usize) -> Result<NaiveDate> {
     let s: String = row.get(i)?;
     crate::domain::parse::date("stored date", &s).map_err(|e| corrupt(i, e))
 }
 
-pub(super) fn opt_time_col(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    match row.get_ref(i)? {
-        rusqlite::types::ValueRef::Null => Ok(None),
+pub(super) fn opt_time_col(row: &SqlRow<'_>, i: usize) -> Result<Option<DateTime<Utc>>> {
+    match row.raw(i)? {
+        Raw::Null => Ok(None),
         _ => time_col(row, i).map(Some),
     }
 }
 
-fn opt_date_col(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    match row.get::<_, Option<String>>(i)? {
+fn opt_date_col(row: &SqlRow<'_>, i: usize) -> Result<Option<NaiveDate>> {
+    match row.get::<Option<String>>(i)? {
         None => Ok(None),
         Some(s) => crate::domain::parse::date("stored date", &s)
             .map(Some)
@@ -126,15 +124,15 @@ fn opt_date_col(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> 
     }
 }
 
-pub(super) fn outcome_col(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<Outcome>> {
-    match row.get::<_, Option<String>>(i)? {
+pub(super) fn outcome_col(row: &SqlRow<'_>, i: usize) -> Result<Option<Outcome>> {
+    match row.get::<Option<String>>(i)? {
         None => Ok(None),
         Some(s) => s.parse().map(Some).map_err(|e| corrupt(i, e)),
     }
 }
 
-fn corrupt(i: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+fn corrupt(i: usize, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("column {i}: {e}"))
 }
 
 fn split_tags(s: Option<String>) -> Vec<String> {
@@ -142,14 +140,15 @@ fn split_tags(s: Option<String>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-pub(super) const CLAIM_SELECT: &str = "SELECT c.id, c.key, c.statement, c.resolve_by, s.key, cc.key, c.quote, c.criteria,
-        (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag)),
+pub(super) const CLAIM_SELECT: &str =
+    "SELECT c.id, c.key, c.statement, c.resolve_by, s.key, cc.key, c.quote, c.criteria,
+        (SELECT string_agg(tag, '\u{1f}' ORDER BY tag) FROM claim_tags t WHERE t.claim_id = c.id),
         c.created_at, c.recorded_at, c.opens_at, c.closes_at
    FROM claims c
    LEFT JOIN sources s ON s.id = c.source_id
    LEFT JOIN claims cc ON cc.id = c.condition_id";
 
-pub(super) fn claim_row(row: &Row<'_>) -> rusqlite::Result<ClaimRow> {
+pub(super) fn claim_row(row: &SqlRow<'_>) -> Result<ClaimRow> {
     Ok(ClaimRow {
         id: row.get(0)?,
         claim: Claim {
@@ -170,10 +169,10 @@ pub(super) fn claim_row(row: &Row<'_>) -> rusqlite::Result<ClaimRow> {
 }
 
 const SOURCE_SELECT: &str = "SELECT s.id, s.key, s.title, s.publisher, s.url, s.published, s.body, s.body_sha256, s.recorded_at,
-        (SELECT group_concat(name, char(31)) FROM (SELECT name FROM source_authors a WHERE a.source_id = s.id ORDER BY position))
+        (SELECT string_agg(name, '\u{1f}' ORDER BY position) FROM source_authors a WHERE a.source_id = s.id)
    FROM sources s";
 
-fn source_row(row: &Row<'_>) -> rusqlite::Result<(i64, Source)> {
+fn source_row(row: &SqlRow<'_>) -> Result<(i64, Source)> {
     Ok((
         row.get(0)?,
         Source {
@@ -191,7 +190,7 @@ fn source_row(row: &Row<'_>) -> rusqlite::Result<(i64, Source)> {
 }
 
 impl<'c> Db<'c> {
-    pub(super) fn new(conn: &'c Connection, now: DateTime<Utc>) -> Self {
+    pub(super) fn new(conn: Conn<'c>, now: DateTime<Utc>) -> Self {
         Db {
             conn,
             now,
@@ -204,8 +203,19 @@ impl<'c> Db<'c> {
         self.head.borrow_mut()
     }
 
-    pub fn connection(&self) -> &'c Connection {
+    /// The connection, for the store's other modules.
+    pub(super) fn conn(&self) -> Conn<'c> {
         self.conn
+    }
+
+    /// The SQLite connection, for the few callers (tests, benchmarks) that need it.
+    ///
+    /// # Panics
+    /// On a PostgreSQL ledger, which has none.
+    pub fn connection(&self) -> &'c rusqlite::Connection {
+        self.conn
+            .lite()
+            .expect("Db::connection is for SQLite ledgers only")
     }
 
     /// The time of this run (`Ctx.now`), stamped on the events it appends.
@@ -225,14 +235,12 @@ impl<'c> Db<'c> {
                 "SELECT 1 FROM claims WHERE key = ?1",
             ),
         };
-        let mut n: i64 = self.conn.query_row(count_sql, [], |r| r.get::<_, i64>(0))? + 1;
+        let mut n: i64 = self.conn.one(count_sql, args![], |r| r.get::<i64>(0))? + 1;
         loop {
             let key = format!("{prefix}{n}");
             let taken = self
                 .conn
-                .prepare_cached(exists_sql)?
-                .query_row([&key], |_| Ok(()))
-                .optional()?
+                .row(exists_sql, args![&key], |_| Ok(()))?
                 .is_some();
             if !taken {
                 return Ok(key);
@@ -244,66 +252,59 @@ impl<'c> Db<'c> {
     // ---- sources -------------------------------------------------------------------
 
     pub fn source_id(&self, key: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id FROM sources WHERE key = ?1")?
-            .query_row([key], |r| r.get(0))
-            .optional()?)
+        self.conn.row(
+            "SELECT id FROM sources WHERE key = ?1",
+            args![Arg::text(key)],
+            |r| r.get(0),
+        )
     }
 
     /// A source's publication date (the outer `None` when there is no such source): what
     /// recording a claim from it needs, without reading its text.
     pub fn source_published(&self, key: &str) -> Result<Option<Option<NaiveDate>>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT published FROM sources WHERE key = ?1")?
-            .query_row([key], |r| opt_date_col(r, 0))
-            .optional()?)
+        self.conn.row(
+            "SELECT published FROM sources WHERE key = ?1",
+            args![Arg::text(key)],
+            |r| opt_date_col(r, 0),
+        )
     }
 
     pub fn source(&self, key: &str) -> Result<Option<Source>> {
         let sql = format!("{SOURCE_SELECT} WHERE s.key = ?1");
         Ok(self
             .conn
-            .prepare_cached(&sql)?
-            .query_row([key], source_row)
-            .optional()?
+            .row(&sql, args![Arg::text(key)], source_row)?
             .map(|(_, s)| s))
     }
 
     /// Every source, oldest record first.
     pub fn sources(&self) -> Result<Vec<Source>> {
         let sql = format!("{SOURCE_SELECT} ORDER BY s.id");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map([], source_row)?;
-        Ok(rows
-            .map(|r| r.map(|(_, s)| s))
-            .collect::<rusqlite::Result<_>>()?)
+        self.conn
+            .rows(&sql, args![], |r| source_row(r).map(|(_, s)| s))
     }
 
     /// Inserts a source and its authors, and appends its event to the history.
     pub fn insert_source(&self, s: &Source) -> Result<i64> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO sources (key, title, publisher, url, published, body, body_sha256, recorded_at)
+        let id = self.conn.insert(
+            "INSERT INTO sources (key, title, publisher, url, published, body, body_sha256, recorded_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                s.key,
-                s.title,
-                s.publisher,
-                s.url,
+            args![
+                &s.key,
+                &s.title,
+                &s.publisher,
+                &s.url,
                 s.published.map(format_date),
-                s.text,
-                s.text_sha256,
+                &s.text,
+                &s.text_sha256,
                 format_time(s.recorded_at),
-            ])?;
-        let id = self.conn.last_insert_rowid();
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO source_authors (source_id, position, name) VALUES (?1, ?2, ?3)",
+            ],
         )?;
         for (i, name) in s.authors.iter().enumerate() {
-            stmt.execute(params![id, i as i64, name])?;
+            self.conn.execute(
+                "INSERT INTO source_authors (source_id, position, name) VALUES (?1, ?2, ?3)",
+                args![id, i as i64, name],
+            )?;
         }
         self.append_event(id, None, Record::Source(s.clone()))?;
         Ok(id)
@@ -313,59 +314,55 @@ impl<'c> Db<'c> {
 
     pub fn claim(&self, key: &str) -> Result<Option<ClaimRow>> {
         let sql = format!("{CLAIM_SELECT} WHERE c.key = ?1");
-        Ok(self
-            .conn
-            .prepare_cached(&sql)?
-            .query_row([key], claim_row)
-            .optional()?)
+        self.conn.row(&sql, args![Arg::text(key)], claim_row)
     }
 
     /// The row id of the claim with this key.
     pub fn claim_id(&self, key: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id FROM claims WHERE key = ?1")?
-            .query_row([key], |r| r.get(0))
-            .optional()?)
+        self.conn.row(
+            "SELECT id FROM claims WHERE key = ?1",
+            args![Arg::text(key)],
+            |r| r.get(0),
+        )
     }
 
     /// The resolved-on day of the claim's current resolution (the one recorded last).
     pub fn latest_resolved_on(&self, claim_id: i64) -> Result<Option<NaiveDate>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT resolved_on FROM resolutions WHERE claim_id = ?1 ORDER BY id DESC LIMIT 1",
-            )?
-            .query_row([claim_id], |r| date_col(r, 0))
-            .optional()?)
+        self.conn.row(
+            "SELECT resolved_on FROM resolutions WHERE claim_id = ?1 ORDER BY id DESC LIMIT 1",
+            args![claim_id],
+            |r| date_col(r, 0),
+        )
     }
 
     /// Whether any claim carries this tag.
     pub fn tag_exists(&self, tag: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM claim_tags WHERE tag = ?1)")?
-            .query_row([tag], |r| r.get(0))?)
+        self.conn.one(
+            "SELECT EXISTS (SELECT 1 FROM claim_tags WHERE tag = ?1)",
+            args![Arg::text(tag)],
+            |r| r.get(0),
+        )
     }
 
     /// Whether anyone of this name has made a forecast.
     pub fn forecaster_exists(&self, name: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM forecasters WHERE name = ?1)")?
-            .query_row([name], |r| r.get(0))?)
+        self.conn.one(
+            "SELECT EXISTS (SELECT 1 FROM forecasters WHERE name = ?1)",
+            args![Arg::text(name)],
+            |r| r.get(0),
+        )
     }
 
     /// The publication date of the source a claim was read in, if it has one.
     pub fn claim_published(&self, claim_id: i64) -> Result<Option<NaiveDate>> {
         let published: Option<String> = self
             .conn
-            .prepare_cached(
+            .row(
                 "SELECT s.published FROM claims c JOIN sources s ON s.id = c.source_id
                   WHERE c.id = ?1",
+                args![claim_id],
+                |r| r.get(0),
             )?
-            .query_row([claim_id], |r| r.get(0))
-            .optional()?
             .flatten();
         published
             .map(|d| {
@@ -377,13 +374,11 @@ impl<'c> Db<'c> {
 
     /// The key of the claim's condition, if it has one (None also for an unknown claim).
     pub fn condition_of(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT cc.key FROM claims c JOIN claims cc ON cc.id = c.condition_id WHERE c.key = ?1",
-            )?
-            .query_row([key], |r| r.get(0))
-            .optional()?)
+        self.conn.row(
+            "SELECT cc.key FROM claims c JOIN claims cc ON cc.id = c.condition_id WHERE c.key = ?1",
+            args![Arg::text(key)],
+            |r| r.get(0),
+        )
     }
 
     /// Inserts a claim whose source and condition keys the caller has checked exist, with
@@ -397,16 +392,14 @@ impl<'c> Db<'c> {
             Some(k) => Some(self.claim(k)?.ok_or_else(|| missing("claim", k))?.id),
             None => None,
         };
-        self.conn
-            .prepare_cached(
-                "INSERT INTO claims (key, statement, quote, criteria, resolve_by, condition_id, source_id, created_at, recorded_at, opens_at, closes_at)
+        let id = self.conn.insert(
+            "INSERT INTO claims (key, statement, quote, criteria, resolve_by, condition_id, source_id, created_at, recorded_at, opens_at, closes_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?
-            .execute(params![
-                c.key,
-                c.statement,
-                c.quote,
-                c.criteria,
+            args![
+                &c.key,
+                &c.statement,
+                &c.quote,
+                &c.criteria,
                 format_date(c.resolve_by),
                 condition_id,
                 source_id,
@@ -414,16 +407,17 @@ impl<'c> Db<'c> {
                 format_time(c.recorded_at),
                 c.opens_at.map(format_time),
                 c.closes_at.map(format_time),
-            ])?;
-        let id = self.conn.last_insert_rowid();
-        self.conn
-            .prepare_cached("INSERT INTO open_claims (claim_id, due) VALUES (?1, ?2)")?
-            .execute(params![id, format_date(c.resolve_by)])?;
-        let mut stmt = self
-            .conn
-            .prepare_cached("INSERT OR IGNORE INTO claim_tags (claim_id, tag) VALUES (?1, ?2)")?;
+            ],
+        )?;
+        self.conn.execute(
+            "INSERT INTO open_claims (claim_id, due) VALUES (?1, ?2)",
+            args![id, format_date(c.resolve_by)],
+        )?;
         for t in &c.tags {
-            stmt.execute(params![id, t])?;
+            self.conn.execute(
+                "INSERT INTO claim_tags (claim_id, tag) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                args![id, t],
+            )?;
         }
         self.append_event(id, Some(id), Record::Claim(c.clone()))?;
         Ok(id)
@@ -433,22 +427,22 @@ impl<'c> Db<'c> {
 
     /// A claim's forecasts in the order they were made (ties by the order recorded).
     pub fn forecasts(&self, claim: &ClaimRow) -> Result<Vec<Forecast>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.conn.rows(
             "SELECT w.name, f.p, f.made_at, f.note, f.recorded_at
                FROM forecasts f JOIN forecasters w ON w.id = f.forecaster_id
               WHERE f.claim_id = ?1 ORDER BY f.made_at, f.id",
-        )?;
-        let rows = stmt.query_map([claim.id], |r| {
-            Ok(Forecast {
-                claim: claim.claim.key.clone(),
-                forecaster: r.get(0)?,
-                p: r.get(1)?,
-                made_at: time_col(r, 2)?,
-                note: r.get(3)?,
-                recorded_at: time_col(r, 4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![claim.id],
+            |r| {
+                Ok(Forecast {
+                    claim: claim.claim.key.clone(),
+                    forecaster: r.get(0)?,
+                    p: r.get(1)?,
+                    made_at: time_col(r, 2)?,
+                    note: r.get(3)?,
+                    recorded_at: time_col(r, 4)?,
+                })
+            },
+        )
     }
 
     /// A claim's resolutions in the order they were recorded; the last is current.
@@ -458,41 +452,22 @@ impl<'c> Db<'c> {
 
     /// [`Db::resolutions`] of the claim with row id `claim_id` and key `key`.
     pub fn resolutions_of(&self, claim_id: i64, key: &str) -> Result<Vec<Resolution>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.conn.rows(
             "SELECT outcome, resolved_on, evidence, note, recorded_at FROM resolutions
               WHERE claim_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([claim_id], |r| {
-            Ok(Resolution {
-                claim: key.to_string(),
-                outcome: outcome_col(r, 0)?.unwrap_or(Outcome::Ambiguous),
-                resolved_on: date_col(r, 1)?,
-                evidence: r.get(2)?,
-                note: r.get(3)?,
-                recorded_at: time_col(r, 4)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![claim_id],
+            |r| resolution_row(r, key),
+        )
     }
 
     /// The current resolution: the one recorded last.
     pub fn latest_resolution(&self, claim: &ClaimRow) -> Result<Option<Resolution>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.conn.row(
             "SELECT outcome, resolved_on, evidence, note, recorded_at FROM resolutions
               WHERE claim_id = ?1 ORDER BY id DESC LIMIT 1",
-        )?;
-        Ok(stmt
-            .query_row([claim.id], |r| {
-                Ok(Resolution {
-                    claim: claim.claim.key.clone(),
-                    outcome: outcome_col(r, 0)?.unwrap_or(Outcome::Ambiguous),
-                    resolved_on: date_col(r, 1)?,
-                    evidence: r.get(2)?,
-                    note: r.get(3)?,
-                    recorded_at: time_col(r, 4)?,
-                })
-            })
-            .optional()?)
+            args![claim.id],
+            |r| resolution_row(r, &claim.claim.key),
+        )
     }
 
     /// Inserts a forecast and appends its event to the history. `f.claim` must be the key
@@ -503,20 +478,18 @@ impl<'c> Db<'c> {
             Some(f.claim.as_str())
         );
         let forecaster = self.forecaster_id_or_new(&f.forecaster)?;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO forecasts (claim_id, forecaster_id, p, made_at, note, recorded_at)
+        let id = self.conn.insert(
+            "INSERT INTO forecasts (claim_id, forecaster_id, p, made_at, note, recorded_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
+            args![
                 claim_id,
                 forecaster,
                 f.p,
                 time_seconds(f.made_at),
-                f.note,
+                &f.note,
                 time_seconds(f.recorded_at)
-            ])?;
-        let id = self.conn.last_insert_rowid();
+            ],
+        )?;
         self.append_event(id, Some(claim_id), Record::Forecast(f.clone()))
     }
 
@@ -533,49 +506,48 @@ impl<'c> Db<'c> {
     }
 
     fn forecaster_id_or_insert(&self, name: &str) -> Result<i64> {
-        let found = self
-            .conn
-            .prepare_cached("SELECT id FROM forecasters WHERE name = ?1")?
-            .query_row([name], |r| r.get(0))
-            .optional()?;
+        let found = self.conn.row(
+            "SELECT id FROM forecasters WHERE name = ?1",
+            args![Arg::text(name)],
+            |r| r.get(0),
+        )?;
         if let Some(id) = found {
             return Ok(id);
         }
-        self.conn
-            .prepare_cached("INSERT INTO forecasters (name) VALUES (?1)")?
-            .execute([name])?;
-        Ok(self.conn.last_insert_rowid())
+        self.conn.insert(
+            "INSERT INTO forecasters (name) VALUES (?1)",
+            args![Arg::text(name)],
+        )
     }
 
     /// The key of the claim with row id `id`, which must exist.
     fn claim_key(&self, id: i64) -> Result<String> {
         self.conn
-            .prepare_cached("SELECT key FROM claims WHERE id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?
+            .row("SELECT key FROM claims WHERE id = ?1", args![id], |r| {
+                r.get(0)
+            })?
             .ok_or_else(|| missing("claim", &format!("#{id}")))
     }
 
     /// Inserts a resolution and appends its event to the history.
     pub fn insert_resolution(&self, claim_id: i64, r: &Resolution) -> Result<()> {
         let claim = self.claim_key(claim_id)?;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO resolutions (claim_id, outcome, resolved_on, evidence, note, recorded_at)
+        let id = self.conn.insert(
+            "INSERT INTO resolutions (claim_id, outcome, resolved_on, evidence, note, recorded_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
+            args![
                 claim_id,
                 r.outcome.as_str(),
                 format_date(r.resolved_on),
-                r.evidence,
-                r.note,
+                &r.evidence,
+                &r.note,
                 format_time(r.recorded_at)
-            ])?;
-        let id = self.conn.last_insert_rowid();
-        self.conn
-            .prepare_cached("DELETE FROM open_claims WHERE claim_id = ?1")?
-            .execute([claim_id])?;
+            ],
+        )?;
+        self.conn.execute(
+            "DELETE FROM open_claims WHERE claim_id = ?1",
+            args![claim_id],
+        )?;
         self.append_event(
             id,
             Some(claim_id),
@@ -586,21 +558,20 @@ impl<'c> Db<'c> {
     /// Inserts a postponement of a claim the caller has checked, and appends its event.
     pub fn insert_postponement(&self, claim_id: i64, p: &Postponement) -> Result<()> {
         let claim = self.claim_key(claim_id)?;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO postponements (claim_id, resolve_by, note, recorded_at)
+        let id = self.conn.insert(
+            "INSERT INTO postponements (claim_id, resolve_by, note, recorded_at)
                  VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![
+            args![
                 claim_id,
                 format_date(p.resolve_by),
-                p.note,
+                &p.note,
                 format_time(p.recorded_at)
-            ])?;
-        let id = self.conn.last_insert_rowid();
-        self.conn
-            .prepare_cached("UPDATE open_claims SET due = ?2 WHERE claim_id = ?1")?
-            .execute(params![claim_id, format_date(p.resolve_by)])?;
+            ],
+        )?;
+        self.conn.execute(
+            "UPDATE open_claims SET due = ?2 WHERE claim_id = ?1",
+            args![claim_id, format_date(p.resolve_by)],
+        )?;
         self.append_event(
             id,
             Some(claim_id),
@@ -610,29 +581,27 @@ impl<'c> Db<'c> {
 
     /// A claim's postponements in the order recorded; `key` is the claim's key.
     pub fn postponements_of(&self, claim_id: i64, key: &str) -> Result<Vec<Postponement>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.conn.rows(
             "SELECT resolve_by, note, recorded_at FROM postponements WHERE claim_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([claim_id], |r| {
-            Ok(Postponement {
-                claim: key.to_string(),
-                resolve_by: date_col(r, 0)?,
-                note: r.get(1)?,
-                recorded_at: time_col(r, 2)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            args![claim_id],
+            |r| {
+                Ok(Postponement {
+                    claim: key.to_string(),
+                    resolve_by: date_col(r, 0)?,
+                    note: r.get(1)?,
+                    recorded_at: time_col(r, 2)?,
+                })
+            },
+        )
     }
 
     /// The date the claim's latest postponement moved it to, if it was ever postponed.
     pub fn due_date(&self, claim_id: i64) -> Result<Option<NaiveDate>> {
-        self.conn
-            .prepare_cached(
-                "SELECT resolve_by FROM postponements WHERE claim_id = ?1 ORDER BY id DESC LIMIT 1",
-            )?
-            .query_row([claim_id], |r| date_col(r, 0))
-            .optional()
-            .map_err(Into::into)
+        self.conn.row(
+            "SELECT resolve_by FROM postponements WHERE claim_id = ?1 ORDER BY id DESC LIMIT 1",
+            args![claim_id],
+            |r| date_col(r, 0),
+        )
     }
 
     /// Whether an identical forecast (same claim, forecaster, probability, times and note)
@@ -645,24 +614,22 @@ impl<'c> Db<'c> {
     ) -> Result<bool> {
         Ok(self
             .conn
-            .prepare_cached(
+            .row(
                 "SELECT 1 FROM forecasts
                   WHERE claim_id = ?1 AND forecaster_id = (SELECT id FROM forecasters WHERE name = ?2)
-                    AND made_at = ?3 AND p = ?4 AND note IS ?5 AND (?6 IS NULL OR recorded_at = ?6)
+                    AND made_at = ?3 AND p = ?4 AND note IS NOT DISTINCT FROM ?5
+                    AND (?6 IS NULL OR recorded_at = ?6)
                   LIMIT 1",
-            )?
-            .query_row(
-                params![
+                args![
                     claim_id,
-                    f.forecaster,
+                    &f.forecaster,
                     time_seconds(f.made_at),
                     f.p,
-                    f.note,
+                    &f.note,
                     recorded_at.map(time_seconds)
                 ],
                 |_| Ok(()),
-            )
-            .optional()?
+            )?
             .is_some())
     }
 
@@ -675,7 +642,7 @@ impl<'c> Db<'c> {
         // claims, their current resolution and postponement and the filters alone; only
         // then are the details (tags, forecast count, latest forecast) read, for the
         // chosen claims only. With --limit that is a handful of claims, not all due ones.
-        let mut args: Vec<Value> = Vec::new();
+        let mut args: Vec<Arg<'static>> = Vec::new();
         // The open claims come from `open_claims`, kept by triggers with the date each is
         // now due and indexed by it: choosing those due by a date reads only them, in
         // the order listed, so `--limit N` stops after N. The other windows look at every
@@ -683,7 +650,7 @@ impl<'c> Db<'c> {
         let (mut choose, order) = match filter.window {
             Some(Window::Open | Window::DueBy(_) | Window::OverdueAt(_)) => (
                 String::from(
-                    "SELECT c.id, NULL AS rid,
+                    "SELECT c.id, CAST(NULL AS BIGINT) AS rid,
                             (SELECT max(id) FROM postponements y WHERE y.claim_id = o.claim_id) AS ppid,
                             o.due AS due
                        FROM open_claims o JOIN claims c ON c.id = o.claim_id
@@ -706,30 +673,30 @@ impl<'c> Db<'c> {
             None | Some(Window::Open) => {}
             Some(Window::Resolved) => choose.push_str(" AND r.id IS NOT NULL"),
             Some(Window::DueBy(d)) => {
-                args.push(Value::Text(format_date(d)));
+                args.push(Arg::Text(Some(format_date(d).into())));
                 choose.push_str(&format!(" AND o.due <= ?{}", args.len()));
             }
             Some(Window::OverdueAt(d)) => {
-                args.push(Value::Text(format_date(d)));
+                args.push(Arg::Text(Some(format_date(d).into())));
                 choose.push_str(&format!(" AND o.due < ?{}", args.len()));
             }
         }
         if let Some(k) = &filter.source {
-            args.push(Value::Text(k.clone()));
+            args.push(Arg::Text(Some(k.clone().into())));
             choose.push_str(&format!(
                 " AND c.source_id = (SELECT id FROM sources WHERE key = ?{})",
                 args.len()
             ));
         }
         if let Some(t) = &filter.tag {
-            args.push(Value::Text(t.clone()));
+            args.push(Arg::Text(Some(t.clone().into())));
             choose.push_str(&format!(
                 " AND EXISTS (SELECT 1 FROM claim_tags t WHERE t.claim_id = c.id AND t.tag = ?{})",
                 args.len()
             ));
         }
         let forecaster_arg = filter.forecaster.as_ref().map(|name| {
-            args.push(Value::Text(name.clone()));
+            args.push(Arg::Text(Some(name.clone().into())));
             args.len()
         });
         if let Some(n) = forecaster_arg {
@@ -740,14 +707,14 @@ impl<'c> Db<'c> {
         }
         choose.push_str(order);
         if let Some(n) = filter.limit {
-            args.push(Value::Integer(i64::try_from(n).unwrap_or(i64::MAX)));
+            args.push(Arg::Int(Some(i64::try_from(n).unwrap_or(i64::MAX))));
             choose.push_str(&format!(" LIMIT ?{}", args.len()));
         }
         // The details of each chosen claim; its forecasts are summed up below.
         let sql = format!(
             "WITH chosen AS MATERIALIZED ({choose})
              SELECT c.key, c.statement, ch.due, s.key, cc.key,
-                    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag)),
+                    (SELECT string_agg(tag, '\u{1f}' ORDER BY tag) FROM claim_tags t WHERE t.claim_id = c.id),
                     r.outcome, r.resolved_on,
                     CASE WHEN ch.ppid IS NULL THEN NULL ELSE c.resolve_by END, c.id
                FROM chosen ch
@@ -757,10 +724,9 @@ impl<'c> Db<'c> {
                LEFT JOIN resolutions r ON r.id = ch.rid
               ORDER BY ch.due, c.id"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+        let mut out: Vec<(i64, ListRow)> = self.conn.rows(&sql, &args, |r| {
             Ok((
-                r.get::<_, i64>(9)?,
+                r.get::<i64>(9)?,
                 ListRow {
                     key: r.get(0)?,
                     statement: r.get(1)?,
@@ -779,7 +745,6 @@ impl<'c> Db<'c> {
                 },
             ))
         })?;
-        let mut out: Vec<(i64, ListRow)> = rows.collect::<rusqlite::Result<_>>()?;
         self.add_latest_forecasts(&choose, &args, filter.forecaster.as_deref(), &mut out)?;
         Ok(out.into_iter().map(|(_, row)| row).collect())
     }
@@ -791,16 +756,18 @@ impl<'c> Db<'c> {
     fn add_latest_forecasts(
         &self,
         choose: &str,
-        args: &[Value],
+        args: &[Arg<'_>],
         forecaster: Option<&str>,
         out: &mut [(i64, ListRow)],
     ) -> Result<()> {
         let only = match forecaster {
             Some(name) => Some(
                 self.conn
-                    .prepare_cached("SELECT id FROM forecasters WHERE name = ?1")?
-                    .query_row([name], |r| r.get::<_, i64>(0))
-                    .optional()?
+                    .row(
+                        "SELECT id FROM forecasters WHERE name = ?1",
+                        args![Arg::text(name)],
+                        |r| r.get::<i64>(0),
+                    )?
                     .unwrap_or(-1),
             ),
             None => None,
@@ -812,37 +779,37 @@ impl<'c> Db<'c> {
              SELECT f.claim_id, f.forecaster_id, f.made_at, f.id
                FROM chosen ch JOIN forecasts f ON f.claim_id = ch.id"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
-        while let Some(r) = rows.next()? {
+        self.conn.stream(&sql, args, |r| {
             let entry = counts.entry(r.get(0)?).or_default();
             entry.0 += 1;
-            if only.is_some_and(|id| id != r.get::<_, i64>(1).unwrap_or(-2)) {
-                continue;
+            if only.is_some_and(|id| id != r.get::<i64>(1).unwrap_or(-2)) {
+                return Ok(());
             }
-            let key = (r.get::<_, i64>(2)?, r.get::<_, i64>(3)?);
+            let key = (r.get::<i64>(2)?, r.get::<i64>(3)?);
             if entry.1.is_none_or(|best| key > best) {
                 entry.1 = Some(key);
             }
-        }
+            Ok(())
+        })?;
         let names = self.forecaster_names()?;
-        let mut latest = self.conn.prepare_cached(
-            "SELECT p, forecaster_id, made_at, recorded_at FROM forecasts WHERE id = ?1",
-        )?;
         for (claim_id, row) in out.iter_mut() {
             let Some(&(n, best)) = counts.get(claim_id) else {
                 continue;
             };
             row.forecasts = n;
             if let Some((_, id)) = best {
-                let (p, who, made_at, recorded_at) = latest.query_row([id], |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get::<_, i64>(1)?,
-                        time_col(r, 2)?,
-                        time_col(r, 3)?,
-                    ))
-                })?;
+                let (p, who, made_at, recorded_at) = self.conn.one(
+                    "SELECT p, forecaster_id, made_at, recorded_at FROM forecasts WHERE id = ?1",
+                    args![id],
+                    |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get::<i64>(1)?,
+                            time_col(r, 2)?,
+                            time_col(r, 3)?,
+                        ))
+                    },
+                )?;
                 row.latest_p = Some(p);
                 row.latest_forecaster = Some(names.get(who)?.to_string());
                 row.latest_made_at = Some(made_at);
@@ -858,6 +825,18 @@ impl<'c> Db<'c> {
 pub enum Table {
     Sources,
     Claims,
+}
+
+/// A resolution row (outcome, resolved_on, evidence, note, recorded_at) of claim `key`.
+fn resolution_row(r: &SqlRow<'_>, key: &str) -> Result<Resolution> {
+    Ok(Resolution {
+        claim: key.to_string(),
+        outcome: outcome_col(r, 0)?.unwrap_or(Outcome::Ambiguous),
+        resolved_on: date_col(r, 1)?,
+        evidence: r.get(2)?,
+        note: r.get(3)?,
+        recorded_at: time_col(r, 4)?,
+    })
 }
 
 fn missing(what: &str, key: &str) -> StoreError {

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OpenFlags};
 use rustc_hash::FxHashMap;
 
 use super::queries::Db;
+use super::sql::{args, Arg, Conn, SqlRow};
 use super::StoreError;
 use crate::domain::{parse, Outcome};
 
@@ -69,12 +70,34 @@ pub struct ForecastRef<'r> {
     pub backfilled: bool,
 }
 
-fn text_col<'r>(r: &'r rusqlite::Row<'_>, i: usize, what: &str) -> Result<&'r str, StoreError> {
-    r.get_ref(i)?.as_str().map_err(|e| corrupt(what, e))
+fn text_col<'r>(r: &SqlRow<'r>, i: usize, what: &str) -> Result<&'r str, StoreError> {
+    r.raw(i)?.as_str().map_err(|e| corrupt(what, e))
+}
+
+/// Runs `sql` and hands each row to `f`, whose own error type comes back as it was; the
+/// rows come through a cursor on PostgreSQL (see [`Conn::stream`]).
+fn stream_with<E: From<StoreError>>(
+    conn: Conn<'_>,
+    sql: &str,
+    params: &[Arg<'_>],
+    mut f: impl FnMut(&SqlRow<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut failed: Option<E> = None;
+    let result = conn.stream(sql, params, |r| match f(r) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            failed = Some(e);
+            Err(StoreError::Corrupt("stopped by the reader".into()))
+        }
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => result.map_err(E::from),
+    }
 }
 
 /// A forecast's time as `forecasts` stores it (seconds since 1970).
-fn seconds_col(r: &rusqlite::Row<'_>, i: usize) -> Result<DateTime<Utc>, StoreError> {
+fn seconds_col(r: &SqlRow<'_>, i: usize) -> Result<DateTime<Utc>, StoreError> {
     super::queries::seconds_time(r.get(i)?).map_err(|e| corrupt("forecast", e))
 }
 
@@ -100,10 +123,7 @@ impl Names {
 }
 
 /// A row of (claim_id, forecaster_id, p, made_at, recorded_at) as a [`ForecastRef`].
-fn forecast_ref<'n>(
-    r: &rusqlite::Row<'_>,
-    names: &'n Names,
-) -> Result<ForecastRef<'n>, StoreError> {
+fn forecast_ref<'n>(r: &SqlRow<'_>, names: &'n Names) -> Result<ForecastRef<'n>, StoreError> {
     let made_at = seconds_col(r, 3)?;
     let recorded_at = seconds_col(r, 4)?;
     let id: i64 = r.get(1)?;
@@ -121,22 +141,23 @@ fn forecast_ref<'n>(
 impl Db<'_> {
     /// Every forecaster's name, by id.
     pub fn forecaster_names(&self) -> Result<Names, StoreError> {
-        let mut stmt = self
-            .connection()
-            .prepare_cached("SELECT id, name FROM forecasters ORDER BY id")?;
-        let mut rows = stmt.query([])?;
         let mut names: Vec<String> = Vec::new();
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let at = usize::try_from(id)
-                .ok()
-                .filter(|&i| i < names.len() + 1_000_000)
-                .ok_or_else(|| corrupt("forecaster", format!("id {id} out of range")))?;
-            if names.len() <= at {
-                names.resize(at + 1, String::new());
-            }
-            names[at] = r.get(1)?;
-        }
+        self.conn().each(
+            "SELECT id, name FROM forecasters ORDER BY id",
+            args![],
+            |r| {
+                let id: i64 = r.get(0)?;
+                let at = usize::try_from(id)
+                    .ok()
+                    .filter(|&i| i < names.len() + 1_000_000)
+                    .ok_or_else(|| corrupt("forecaster", format!("id {id} out of range")))?;
+                if names.len() <= at {
+                    names.resize(at + 1, String::new());
+                }
+                names[at] = r.get(1)?;
+                Ok(())
+            },
+        )?;
         Ok(Names(names))
     }
 }
@@ -146,65 +167,66 @@ impl Db<'_> {
     /// two subqueries per claim: several times faster on a large ledger. Tags and authors
     /// come in the same order.
     pub fn scoring_claims_fast(&self) -> Result<Vec<ScoringClaim>, StoreError> {
-        let conn = self.connection();
+        let conn = self.conn();
         // Sources: key, publisher and authors in byline order.
         let mut sources: HashMap<i64, (String, Option<String>, Vec<String>)> = HashMap::new();
-        {
-            let mut stmt = conn.prepare_cached("SELECT id, key, publisher FROM sources")?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                sources.insert(r.get(0)?, (r.get(1)?, r.get(2)?, Vec::new()));
-            }
-            let mut stmt = conn.prepare_cached(
-                "SELECT source_id, name FROM source_authors ORDER BY source_id, position",
-            )?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                if let Some(s) = sources.get_mut(&r.get::<_, i64>(0)?) {
+        conn.stream("SELECT id, key, publisher FROM sources", args![], |r| {
+            sources.insert(r.get(0)?, (r.get(1)?, r.get(2)?, Vec::new()));
+            Ok(())
+        })?;
+        conn.stream(
+            "SELECT source_id, name FROM source_authors ORDER BY source_id, position",
+            args![],
+            |r| {
+                if let Some(s) = sources.get_mut(&r.get::<i64>(0)?) {
                     s.2.push(r.get(1)?);
                 }
-            }
-        }
+                Ok(())
+            },
+        )?;
         let mut out: Vec<ScoringClaim> = Vec::new();
-        let mut stmt = conn.prepare_cached(
+        conn.stream(
             "SELECT id, key, statement, resolve_by, condition_id, source_id, opens_at, closes_at
                FROM claims ORDER BY id",
+            args![],
+            |r| {
+                let by = text_col(r, 3, "claim")?;
+                let source = match r.get::<Option<i64>>(5)? {
+                    Some(id) => sources.get(&id),
+                    None => None,
+                };
+                out.push(ScoringClaim {
+                    id: r.get(0)?,
+                    key: r.get(1)?,
+                    statement: r.get(2)?,
+                    resolve_by: parse::date("resolve_by", by).map_err(|e| corrupt("claim", e))?,
+                    opens_at: opt_time(r.get(6)?)?,
+                    closes_at: opt_time(r.get(7)?)?,
+                    condition_id: r.get(4)?,
+                    source: source.map(|s| s.0.clone()),
+                    publisher: source.and_then(|s| s.1.clone()),
+                    authors: source.map(|s| s.2.clone()).unwrap_or_default(),
+                    tags: Vec::new(),
+                });
+                Ok(())
+            },
         )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let by = text_col(r, 3, "claim")?;
-            let source = match r.get::<_, Option<i64>>(5)? {
-                Some(id) => sources.get(&id),
-                None => None,
-            };
-            out.push(ScoringClaim {
-                id: r.get(0)?,
-                key: r.get(1)?,
-                statement: r.get(2)?,
-                resolve_by: parse::date("resolve_by", by).map_err(|e| corrupt("claim", e))?,
-                opens_at: opt_time(r.get(6)?)?,
-                closes_at: opt_time(r.get(7)?)?,
-                condition_id: r.get(4)?,
-                source: source.map(|s| s.0.clone()),
-                publisher: source.and_then(|s| s.1.clone()),
-                authors: source.map(|s| s.2.clone()).unwrap_or_default(),
-                tags: Vec::new(),
-            });
-        }
         // Tags in (claim, tag) order, the table's own key: one pass beside the claims.
-        let mut stmt =
-            conn.prepare_cached("SELECT claim_id, tag FROM claim_tags ORDER BY claim_id, tag")?;
-        let mut rows = stmt.query([])?;
         let mut at = 0usize;
-        while let Some(r) = rows.next()? {
-            let claim_id: i64 = r.get(0)?;
-            while at < out.len() && out[at].id < claim_id {
-                at += 1;
-            }
-            if let Some(c) = out.get_mut(at).filter(|c| c.id == claim_id) {
-                c.tags.push(r.get(1)?);
-            }
-        }
+        conn.stream(
+            "SELECT claim_id, tag FROM claim_tags ORDER BY claim_id, tag",
+            args![],
+            |r| {
+                let claim_id: i64 = r.get(0)?;
+                while at < out.len() && out[at].id < claim_id {
+                    at += 1;
+                }
+                if let Some(c) = out.get_mut(at).filter(|c| c.id == claim_id) {
+                    c.tags.push(r.get(1)?);
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 
@@ -213,19 +235,20 @@ impl Db<'_> {
     pub fn resolution_histories_fast(
         &self,
     ) -> Result<HashMap<i64, Vec<(Outcome, NaiveDate)>>, StoreError> {
-        let mut stmt = self
-            .connection()
-            .prepare_cached("SELECT claim_id, outcome, resolved_on FROM resolutions ORDER BY id")?;
-        let mut rows = stmt.query([])?;
         let mut out: HashMap<i64, Vec<(Outcome, NaiveDate)>> = HashMap::new();
-        while let Some(r) = rows.next()? {
-            let outcome = text_col(r, 1, "resolution")?;
-            let on = text_col(r, 2, "resolution")?;
-            out.entry(r.get(0)?).or_default().push((
-                outcome.parse().map_err(|e| corrupt("resolution", e))?,
-                parse::date("resolved_on", on).map_err(|e| corrupt("resolution", e))?,
-            ));
-        }
+        self.conn().stream(
+            "SELECT claim_id, outcome, resolved_on FROM resolutions ORDER BY id",
+            args![],
+            |r| {
+                let outcome = text_col(r, 1, "resolution")?;
+                let on = text_col(r, 2, "resolution")?;
+                out.entry(r.get(0)?).or_default().push((
+                    outcome.parse().map_err(|e| corrupt("resolution", e))?,
+                    parse::date("resolved_on", on).map_err(|e| corrupt("resolution", e))?,
+                ));
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 
@@ -246,16 +269,21 @@ impl Db<'_> {
         start: impl Fn() -> S + Sync,
         visit: impl Fn(&mut S, ForecastRef<'_>) -> Result<(), StoreError> + Sync,
     ) -> Result<Vec<S>, StoreError> {
-        let conn = self.connection();
-        let (low, high): (i64, i64) = conn.query_row(
+        let conn = self.conn();
+        let (low, high): (i64, i64) = conn.one(
             "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM forecasts",
-            [],
+            args![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         let names = self.forecaster_names()?;
         let names = &names;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        let path = conn.path().filter(|p| !p.is_empty()).map(str::to_string);
+        // Only a SQLite file can be read on several connections at once.
+        let path = conn
+            .lite()
+            .and_then(|c| c.path())
+            .filter(|p| !p.is_empty())
+            .map(str::to_string);
         let parts = match path {
             Some(_) if cores > 1 && high - low >= split_from => cores as i64,
             _ => 1,
@@ -266,17 +294,14 @@ impl Db<'_> {
         // id, so up to that id they see exactly the rows this one does.
         let step = (high - low) / parts + 1;
         let bounds: Vec<i64> = (0..parts).map(|k| low - 1 + k * step).collect();
-        let read = |db: &Connection, k: usize, state: &mut S| -> Result<(), StoreError> {
+        let read = |db: Conn<'_>, k: usize, state: &mut S| -> Result<(), StoreError> {
             let upper = bounds.get(k + 1).copied().unwrap_or(high);
-            let mut stmt = db.prepare_cached(
+            db.stream(
                 "SELECT claim_id, forecaster_id, p, made_at, recorded_at FROM forecasts
                   WHERE id > ?1 AND id <= ?2 ORDER BY id",
-            )?;
-            let mut rows = stmt.query([bounds[k], upper])?;
-            while let Some(r) = rows.next()? {
-                visit(state, forecast_ref(r, names)?)?;
-            }
-            Ok(())
+                args![bounds[k], upper],
+                |r| visit(state, forecast_ref(r, names)?),
+            )
         };
         if parts == 1 {
             let mut state = start();
@@ -308,7 +333,7 @@ impl Db<'_> {
                     let (read, start) = (&read, &start);
                     scope.spawn(move || -> Result<S, StoreError> {
                         let mut state = start();
-                        read(&db, i + 1, &mut state)?;
+                        read(Conn::Lite(&db), i + 1, &mut state)?;
                         Ok(state)
                     })
                 })
@@ -335,18 +360,16 @@ impl Db<'_> {
 
     /// Every claim with its source's key, publisher and authors and its tags, by id.
     pub fn scoring_claims(&self) -> Result<Vec<ScoringClaim>, StoreError> {
-        let mut stmt = self.connection().prepare_cached(
+        self.conn().rows(
             "SELECT c.id, c.key, c.statement, c.resolve_by, c.condition_id, s.key, s.publisher,
-                    (SELECT group_concat(name, char(31)) FROM (SELECT name FROM source_authors a WHERE a.source_id = s.id ORDER BY position)),
-                    (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag)),
+                    (SELECT string_agg(name, '\u{1f}' ORDER BY position) FROM source_authors a WHERE a.source_id = s.id),
+                    (SELECT string_agg(tag, '\u{1f}' ORDER BY tag) FROM claim_tags t WHERE t.claim_id = c.id),
                     c.opens_at, c.closes_at
                FROM claims c LEFT JOIN sources s ON s.id = c.source_id ORDER BY c.id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
+            args![],
+            |r| {
             let by: String = r.get(3)?;
-            out.push(ScoringClaim {
+            Ok(ScoringClaim {
                 id: r.get(0)?,
                 key: r.get(1)?,
                 statement: r.get(2)?,
@@ -358,28 +381,29 @@ impl Db<'_> {
                 publisher: r.get(6)?,
                 authors: split(r.get(7)?),
                 tags: split(r.get(8)?),
-            });
-        }
-        Ok(out)
+            })
+            },
+        )
     }
 
     /// Each claim's resolutions as (outcome, resolved_on), in recording order.
     pub fn resolution_histories(
         &self,
     ) -> Result<HashMap<i64, Vec<(Outcome, NaiveDate)>>, StoreError> {
-        let mut stmt = self.connection().prepare_cached(
-            "SELECT claim_id, outcome, resolved_on FROM resolutions ORDER BY claim_id, id",
-        )?;
-        let mut rows = stmt.query([])?;
         let mut out: HashMap<i64, Vec<(Outcome, NaiveDate)>> = HashMap::new();
-        while let Some(r) = rows.next()? {
-            let outcome: String = r.get(1)?;
-            let on: String = r.get(2)?;
-            out.entry(r.get(0)?).or_default().push((
-                outcome.parse().map_err(|e| corrupt("resolution", e))?,
-                parse::date("resolved_on", &on).map_err(|e| corrupt("resolution", e))?,
-            ));
-        }
+        self.conn().each(
+            "SELECT claim_id, outcome, resolved_on FROM resolutions ORDER BY claim_id, id",
+            args![],
+            |r| {
+                let outcome: String = r.get(1)?;
+                let on: String = r.get(2)?;
+                out.entry(r.get(0)?).or_default().push((
+                    outcome.parse().map_err(|e| corrupt("resolution", e))?,
+                    parse::date("resolved_on", &on).map_err(|e| corrupt("resolution", e))?,
+                ));
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 
@@ -405,15 +429,10 @@ impl Db<'_> {
         };
         let names = self.forecaster_names()?;
         let shared: Vec<Arc<str>> = names.0.iter().map(|n| Arc::from(n.as_str())).collect();
-        let mut stmt = self
-            .connection()
-            .prepare_cached(sql)
-            .map_err(StoreError::from)?;
-        let mut rows = match claim_id {
-            Some(id) => stmt.query([id]),
-            None => stmt.query([]),
-        }
-        .map_err(StoreError::from)?;
+        let params = match claim_id {
+            Some(id) => vec![Arg::Int(Some(id))],
+            None => vec![],
+        };
         let mut claim: Vec<ForecastRef<'_>> = Vec::new();
         let mut flush = |claim: &mut Vec<ForecastRef<'_>>| -> Result<(), E> {
             claim.sort_by(|a, b| a.forecaster.cmp(b.forecaster));
@@ -429,13 +448,14 @@ impl Db<'_> {
             }
             Ok(())
         };
-        while let Some(r) = rows.next().map_err(StoreError::from)? {
+        stream_with::<E>(self.conn(), sql, &params, |r| {
             let x = forecast_ref(r, &names)?;
             if claim.last().is_some_and(|last| last.claim_id != x.claim_id) {
                 flush(&mut claim)?;
             }
             claim.push(x);
-        }
+            Ok(())
+        })?;
         flush(&mut claim)
     }
 }
@@ -448,26 +468,21 @@ impl Db<'_> {
         mut f: impl FnMut(crate::domain::Claim) -> Result<(), E>,
     ) -> Result<(), E> {
         let sql = format!("{} ORDER BY c.id", super::queries::CLAIM_SELECT);
-        let mut stmt = self.connection().prepare(&sql).map_err(StoreError::from)?;
-        let mut rows = stmt.query([]).map_err(StoreError::from)?;
-        while let Some(r) = rows.next().map_err(StoreError::from)? {
-            f(super::queries::claim_row(r)
-                .map_err(StoreError::from)?
-                .claim)?;
-        }
-        Ok(())
+        stream_with(self.conn(), &sql, args![], |r| {
+            f(super::queries::claim_row(r)?.claim)
+        })
     }
 
     /// Every claim's key by row id, for streams that name claims by key: one pass over
     /// the claims instead of a lookup per row, which on a large ledger would jump about
     /// the claims table once per forecast.
     fn claim_keys(&self) -> Result<FxHashMap<i64, String>, StoreError> {
-        let mut stmt = self.connection().prepare("SELECT id, key FROM claims")?;
-        let mut rows = stmt.query([])?;
         let mut keys = FxHashMap::default();
-        while let Some(r) = rows.next()? {
-            keys.insert(r.get(0)?, r.get(1)?);
-        }
+        self.conn()
+            .stream("SELECT id, key FROM claims", args![], |r| {
+                keys.insert(r.get(0)?, r.get(1)?);
+                Ok(())
+            })?;
         Ok(keys)
     }
 
@@ -478,15 +493,9 @@ impl Db<'_> {
     ) -> Result<(), E> {
         let keys = self.claim_keys()?;
         let names = self.forecaster_names()?;
-        let mut stmt = self
-            .connection()
-            .prepare(
-                "SELECT claim_id, forecaster_id, p, made_at, note, recorded_at
-                   FROM forecasts ORDER BY id",
-            )
-            .map_err(StoreError::from)?;
-        let mut rows = stmt.query([]).map_err(StoreError::from)?;
-        while let Some(r) = rows.next().map_err(StoreError::from)? {
+        let sql = "SELECT claim_id, forecaster_id, p, made_at, note, recorded_at
+                   FROM forecasts ORDER BY id";
+        stream_with(self.conn(), sql, args![], |r| {
             let forecast = (|| -> Result<crate::domain::Forecast, StoreError> {
                 let claim_id: i64 = r.get(0)?;
                 Ok(crate::domain::Forecast {
@@ -501,9 +510,8 @@ impl Db<'_> {
                     recorded_at: seconds_col(r, 5)?,
                 })
             })()?;
-            f(forecast)?;
-        }
-        Ok(())
+            f(forecast)
+        })
     }
 
     /// Streams every postponement in the order recorded.
@@ -511,27 +519,19 @@ impl Db<'_> {
         &self,
         mut f: impl FnMut(crate::domain::Postponement) -> Result<(), E>,
     ) -> Result<(), E> {
-        let mut stmt = self
-            .connection()
-            .prepare(
-                "SELECT c.key, p.resolve_by, p.note, p.recorded_at
-                   FROM postponements p JOIN claims c ON c.id = p.claim_id ORDER BY p.id",
-            )
-            .map_err(StoreError::from)?;
-        let mut rows = stmt.query([]).map_err(StoreError::from)?;
-        while let Some(r) = rows.next().map_err(StoreError::from)? {
-            let p = (|| -> rusqlite::Result<crate::domain::Postponement> {
+        let sql = "SELECT c.key, p.resolve_by, p.note, p.recorded_at
+                   FROM postponements p JOIN claims c ON c.id = p.claim_id ORDER BY p.id";
+        stream_with(self.conn(), sql, args![], |r| {
+            let p = (|| -> Result<crate::domain::Postponement, StoreError> {
                 Ok(crate::domain::Postponement {
                     claim: r.get(0)?,
                     resolve_by: super::queries::date_col(r, 1)?,
                     note: r.get(2)?,
                     recorded_at: super::queries::time_col(r, 3)?,
                 })
-            })()
-            .map_err(StoreError::from)?;
-            f(p)?;
-        }
-        Ok(())
+            })()?;
+            f(p)
+        })
     }
 
     /// Streams every resolution in the order recorded (so each claim's history keeps its order).
@@ -539,16 +539,10 @@ impl Db<'_> {
         &self,
         mut f: impl FnMut(crate::domain::Resolution) -> Result<(), E>,
     ) -> Result<(), E> {
-        let mut stmt = self
-            .connection()
-            .prepare(
-                "SELECT c.key, r.outcome, r.resolved_on, r.evidence, r.note, r.recorded_at
-                   FROM resolutions r JOIN claims c ON c.id = r.claim_id ORDER BY r.id",
-            )
-            .map_err(StoreError::from)?;
-        let mut rows = stmt.query([]).map_err(StoreError::from)?;
-        while let Some(r) = rows.next().map_err(StoreError::from)? {
-            let res = (|| -> rusqlite::Result<crate::domain::Resolution> {
+        let sql = "SELECT c.key, r.outcome, r.resolved_on, r.evidence, r.note, r.recorded_at
+                   FROM resolutions r JOIN claims c ON c.id = r.claim_id ORDER BY r.id";
+        stream_with(self.conn(), sql, args![], |r| {
+            let res = (|| -> Result<crate::domain::Resolution, StoreError> {
                 Ok(crate::domain::Resolution {
                     claim: r.get(0)?,
                     outcome: super::queries::outcome_col(r, 1)?.unwrap_or(Outcome::Ambiguous),
@@ -557,10 +551,8 @@ impl Db<'_> {
                     note: r.get(4)?,
                     recorded_at: super::queries::time_col(r, 5)?,
                 })
-            })()
-            .map_err(StoreError::from)?;
-            f(res)?;
-        }
-        Ok(())
+            })()?;
+            f(res)
+        })
     }
 }

@@ -1,6 +1,8 @@
-//! The schema comes only from the numbered files in `migrations/`, embedded at build time
-//! and applied in order by rusqlite_migration. Their number is the schema version kept in
-//! SQLite's `user_version`; a database newer than this binary is refused untouched.
+//! The schema comes only from the numbered files in `migrations/sqlite/` and
+//! `migrations/postgres/`, embedded at build time and applied in order: on SQLite by
+//! rusqlite_migration, with the number kept in SQLite's `user_version`; on PostgreSQL by
+//! [`upgrade_postgres`], with the number kept in the table `hindsight_schema`. A database
+//! newer than this binary is refused untouched.
 //!
 //! A migration that needs more than SQL gets a Rust hook, attached here by its number:
 //! migration 2 (the history) writes the first events for the rows already in the ledger,
@@ -12,19 +14,19 @@ use include_dir::{include_dir, Dir};
 use rusqlite::{Connection, Transaction};
 use rusqlite_migration::{HookError, HookResult, Migrations, M};
 
+use super::sql::{args, Conn, PgConn};
 use super::StoreError;
 
 /// The number of the migration that creates the events table.
 const EVENTS_MIGRATION: usize = 2;
 
-static MIGRATIONS_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/migrations");
+static MIGRATIONS_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/migrations/sqlite");
+static PG_MIGRATIONS_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/migrations/postgres");
 
-/// The embedded migrations, ordered by their `NNNN_` prefix, with their hooks. The numbers
-/// must run 1, 2, 3… without gaps; a unit test checks it so a misnamed file fails the
-/// build's tests. `now` is the time the hooks stamp on what they write.
-pub fn migrations(now: DateTime<Utc>) -> Result<Migrations<'static>, StoreError> {
-    let mut files: Vec<(usize, &'static str)> = Vec::new();
-    for file in MIGRATIONS_DIR.files() {
+/// The `.sql` files of `dir` by their `NNNN_` number, checked to run 1, 2, 3… without gaps.
+fn numbered(dir: &'static Dir<'static>) -> Result<Vec<(usize, &'static str, String)>, StoreError> {
+    let mut files = Vec::new();
+    for file in dir.files() {
         let name = file.path().to_str().unwrap_or_default();
         if !name.ends_with(".sql") {
             continue;
@@ -38,10 +40,10 @@ pub fn migrations(now: DateTime<Utc>) -> Result<Migrations<'static>, StoreError>
         let sql = file
             .contents_utf8()
             .ok_or_else(|| StoreError::Schema(format!("migration file {name} is not UTF-8")))?;
-        files.push((number, sql));
+        files.push((number, sql, name.to_string()));
     }
-    files.sort_by_key(|(n, _)| *n);
-    for (i, (n, _)) in files.iter().enumerate() {
+    files.sort_by_key(|(n, _, _)| *n);
+    for (i, (n, _, _)) in files.iter().enumerate() {
         if *n != i + 1 {
             return Err(StoreError::Schema(format!(
                 "migrations must be numbered 1, 2, 3… without gaps; found {n} at position {}",
@@ -49,10 +51,17 @@ pub fn migrations(now: DateTime<Utc>) -> Result<Migrations<'static>, StoreError>
             )));
         }
     }
+    Ok(files)
+}
+
+/// The embedded migrations, ordered by their `NNNN_` prefix, with their hooks. The numbers
+/// must run 1, 2, 3… without gaps; a unit test checks it so a misnamed file fails the
+/// build's tests. `now` is the time the hooks stamp on what they write.
+pub fn migrations(now: DateTime<Utc>) -> Result<Migrations<'static>, StoreError> {
     Ok(Migrations::new(
-        files
+        numbered(&MIGRATIONS_DIR)?
             .into_iter()
-            .map(|(n, sql)| match n {
+            .map(|(n, sql, _)| match n {
                 EVENTS_MIGRATION => M::up_with_hook(sql, move |tx: &Transaction| -> HookResult {
                     super::genesis::write(tx, now)
                         .map_err(|e| HookError::Hook(format!("writing the first events: {e}")))
@@ -123,9 +132,105 @@ pub fn upgrade(conn: &mut Connection, now: DateTime<Utc>) -> Result<(), StoreErr
     }
 }
 
+/// The schema version this binary writes on PostgreSQL.
+pub fn latest_postgres_version() -> usize {
+    PG_MIGRATIONS_DIR
+        .files()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "sql"))
+        .count()
+}
+
+/// The schema version of the PostgreSQL ledger on `conn`: 0 where its tables do not exist
+/// yet (in the first schema of the connection's search path).
+fn postgres_version(conn: &PgConn) -> Result<usize, StoreError> {
+    let c = Conn::Pg(conn);
+    let exists = c.one(
+        "SELECT to_regclass('hindsight_schema') IS NOT NULL",
+        args![],
+        |r| r.get::<bool>(0),
+    )?;
+    if !exists {
+        return Ok(0);
+    }
+    let v: i64 = c.one(
+        "SELECT coalesce(max(version), 0) FROM hindsight_schema",
+        args![],
+        |r| r.get(0),
+    )?;
+    Ok(usize::try_from(v).unwrap_or(usize::MAX))
+}
+
+/// Brings the PostgreSQL ledger on `conn` to the latest schema, or refuses one from a
+/// newer hindsight. Pending migrations run in one transaction under the ledger's
+/// advisory lock, so that two machines opening a new ledger at once create it once.
+pub fn upgrade_postgres(conn: &PgConn, target: &str) -> Result<(), StoreError> {
+    let known = latest_postgres_version();
+    let found = postgres_version(conn)?;
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    if found == known {
+        return Ok(());
+    }
+    let c = Conn::Pg(conn);
+    let failed = |what: String, e: StoreError| StoreError::Open {
+        path: super::pg::shown(target),
+        message: format!("upgrading the schema: {what} failed, nothing was changed: {e}"),
+    };
+    if c.one("SELECT current_schema() IS NULL", args![], |r| {
+        r.get::<bool>(0)
+    })? {
+        return Err(StoreError::Open {
+            path: super::pg::shown(target),
+            message: "no schema to create the ledger in: the search_path names none that exists"
+                .into(),
+        });
+    }
+    conn.begin("BEGIN")?;
+    let result = (|| {
+        c.one(
+            "SELECT pg_advisory_xact_lock(CAST(?1 AS integer), 0)",
+            args![super::pg::MIGRATION_LOCK],
+            |_| Ok(()),
+        )?;
+        c.batch("CREATE TABLE IF NOT EXISTS hindsight_schema (version BIGINT NOT NULL)")?;
+        // Read again under the lock: another process may have upgraded meanwhile.
+        let found = postgres_version(conn)?;
+        if found > known {
+            return Err(StoreError::TooNew { found, known });
+        }
+        for (n, sql, name) in numbered(&PG_MIGRATIONS_DIR)? {
+            if n <= found {
+                continue;
+            }
+            c.batch(sql)
+                .map_err(|e| failed(format!("migration {name}"), e))?;
+            c.execute(
+                "INSERT INTO hindsight_schema (version) VALUES (?1)",
+                args![n as i64],
+            )?;
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => c.end("COMMIT"),
+        Err(e) => {
+            let _ = c.end("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postgres_migrations_are_numbered() {
+        let files = numbered(&PG_MIGRATIONS_DIR).expect("numbered migrations");
+        assert_eq!(files.len(), latest_postgres_version());
+        assert!(latest_postgres_version() >= 1);
+    }
 
     #[test]
     fn migrations_are_valid_and_numbered() {

@@ -9,12 +9,23 @@ pub const NOW: &str = "2026-11-28T10:00:00Z";
 
 pub struct Env {
     pub dir: tempfile::TempDir,
+    /// The ledger the binary is pointed at instead of the file `db()` (a PostgreSQL URL).
+    pub target: Option<String>,
 }
 
 impl Env {
     pub fn new() -> Env {
         Env {
             dir: tempfile::tempdir().expect("temp dir"),
+            target: None,
+        }
+    }
+
+    /// An environment whose ledger is `target` (e.g. a PostgreSQL URL) instead of a file.
+    pub fn with_target(target: &str) -> Env {
+        Env {
+            target: Some(target.to_string()),
+            ..Env::new()
         }
     }
 
@@ -33,7 +44,12 @@ impl Env {
         c.env_remove("HINDSIGHT_FORECASTER")
             .env_remove("COLUMNS")
             .env_remove("XDG_DATA_HOME")
-            .env("HINDSIGHT_DB", self.db())
+            .env(
+                "HINDSIGHT_DB",
+                self.target
+                    .clone()
+                    .unwrap_or_else(|| self.db().display().to_string()),
+            )
             .env("HINDSIGHT_NOW", NOW)
             .env("NO_COLOR", "1")
             .current_dir(self.dir.path())

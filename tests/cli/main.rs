@@ -5,6 +5,7 @@ mod charts;
 mod common;
 mod corp;
 mod correctness;
+mod engines;
 mod extract;
 mod hostile;
 mod interchange;

@@ -402,7 +402,7 @@ fn a_probability_of_seventeen_digits_verifies_and_exports_unchanged() {
 fn a_version_1_ledger_gains_its_history_and_loses_nothing() {
     let env = Env::new();
     let conn = Connection::open(env.db()).unwrap();
-    conn.execute_batch(include_str!("../../migrations/0001_ledger.sql"))
+    conn.execute_batch(include_str!("../../migrations/sqlite/0001_ledger.sql"))
         .unwrap();
     conn.execute_batch(
         "PRAGMA user_version = 1;
@@ -543,11 +543,11 @@ const V1_PAYLOADS: [&str; 7] = [
 fn schema_5_ledger(env: &Env, tamper: &str) -> Vec<String> {
     let conn = Connection::open(env.db()).unwrap();
     for sql in [
-        include_str!("../../migrations/0001_ledger.sql"),
-        include_str!("../../migrations/0002_events.sql"),
-        include_str!("../../migrations/0003_drop_forecaster_index.sql"),
-        include_str!("../../migrations/0004_postponements.sql"),
-        include_str!("../../migrations/0005_claim_window.sql"),
+        include_str!("../../migrations/sqlite/0001_ledger.sql"),
+        include_str!("../../migrations/sqlite/0002_events.sql"),
+        include_str!("../../migrations/sqlite/0003_drop_forecaster_index.sql"),
+        include_str!("../../migrations/sqlite/0004_postponements.sql"),
+        include_str!("../../migrations/sqlite/0005_claim_window.sql"),
     ] {
         conn.execute_batch(sql).unwrap();
     }
@@ -909,7 +909,7 @@ fn processes_creating_or_upgrading_a_ledger_at_once_all_succeed() {
         // one process upgrades it and switches it to WAL, the others wait for that.
         let env = Env::new();
         let conn = Connection::open(env.db()).unwrap();
-        conn.execute_batch(include_str!("../../migrations/0001_ledger.sql"))
+        conn.execute_batch(include_str!("../../migrations/sqlite/0001_ledger.sql"))
             .unwrap();
         conn.execute_batch(
             "PRAGMA user_version = 1;

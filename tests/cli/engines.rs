@@ -1,0 +1,647 @@
+//! The conformance suite: the same commands on both engines, a SQLite file and a
+//! PostgreSQL database, with the same output expected from each.
+//!
+//! PostgreSQL comes from `HINDSIGHT_TEST_PG` (a connection URL, e.g.
+//! `postgres://postgres@127.0.0.1:5432/test`); each test gets a schema of its own there,
+//! dropped afterwards. Where the variable is unset the PostgreSQL half is skipped with a
+//! visible `SKIPPED` line; where it is set but no server answers, the tests fail. Each test
+//! that ran on PostgreSQL appends its name to the file `HINDSIGHT_TEST_PG_LOG` names, if
+//! any, so that CI can say how many ran.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::common::Env;
+
+/// A schema of its own on the test server, dropped with this value.
+struct PgSchema {
+    admin: postgres::Client,
+    schema: String,
+    base: String,
+}
+
+static NEXT_SCHEMA: AtomicU32 = AtomicU32::new(0);
+
+/// Says on the terminal that `test` did not run on PostgreSQL. Written to stderr itself,
+/// past the test harness's capture, so that a passing run still shows it.
+fn skipped(test: &str) {
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test} on PostgreSQL: HINDSIGHT_TEST_PG is not set"
+    );
+}
+
+fn server() -> Option<String> {
+    std::env::var("HINDSIGHT_TEST_PG")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+}
+
+impl PgSchema {
+    fn new(base: &str) -> PgSchema {
+        let mut admin = postgres::Client::connect(base, postgres::NoTls).unwrap_or_else(|e| {
+            panic!("HINDSIGHT_TEST_PG={base}, but the server cannot be reached: {e}")
+        });
+        let schema = format!(
+            "hs_test_{}_{}",
+            std::process::id(),
+            NEXT_SCHEMA.fetch_add(1, Ordering::SeqCst)
+        );
+        admin
+            .batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+            ))
+            .expect("create the test schema");
+        PgSchema {
+            admin,
+            schema,
+            base: base.to_string(),
+        }
+    }
+
+    /// The URL of this schema's ledger, as `--db` takes it.
+    fn url(&self) -> String {
+        self.url_as(None)
+    }
+
+    /// The same, connecting as `user` instead of the URL's own.
+    fn url_as(&self, user: Option<&str>) -> String {
+        let mut base = self.base.clone();
+        if let (Some(user), Some(at)) = (user, base.find("://")) {
+            let rest = &base[at + 3..];
+            let host = rest.split_once('@').map_or(rest, |(_, h)| h);
+            base = format!("{}{user}@{host}", &base[..at + 3]);
+        }
+        let sep = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{sep}options=-csearch_path%3D{}", self.schema)
+    }
+
+    /// Runs `sql` in this schema as the server's administrator, with the append-only
+    /// triggers switched off: what someone with the database's keys could do.
+    fn tamper(&mut self, sql: &str) {
+        self.admin
+            .batch_execute(&format!(
+                "SET search_path TO {}; SET session_replication_role = replica; {sql}; RESET session_replication_role",
+                self.schema
+            ))
+            .unwrap_or_else(|e| panic!("tampering SQL runs: {sql}: {e}"));
+    }
+
+    /// Runs `sql` in this schema as `role` (SET ROLE): what that role may do.
+    fn as_role(&mut self, role: &str, sql: &str) -> Result<(), String> {
+        let result = self.admin.batch_execute(&format!(
+            "SET search_path TO {}; SET ROLE {role}; {sql}",
+            self.schema
+        ));
+        self.admin
+            .batch_execute("RESET ROLE")
+            .expect("reset the role");
+        result.map_err(|e| {
+            e.as_db_error()
+                .map_or_else(|| e.to_string(), |d| d.message().to_string())
+        })
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        let _ = self
+            .admin
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+    }
+}
+
+/// One ledger of the suite: a SQLite file, or a PostgreSQL schema.
+struct Ledger {
+    env: Env,
+    pg: Option<PgSchema>,
+}
+
+impl Ledger {
+    fn name(&self) -> &'static str {
+        if self.pg.is_some() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    }
+
+    /// Edits the tables behind hindsight's back.
+    fn tamper(&mut self, sql: &str) {
+        match &mut self.pg {
+            Some(pg) => pg.tamper(sql),
+            None => {
+                let conn = rusqlite::Connection::open(self.env.db()).expect("open ledger");
+                // As on PostgreSQL, the history's guards are switched off first.
+                conn.execute_batch(&format!(
+                    "PRAGMA foreign_keys = OFF; DROP TRIGGER IF EXISTS events_no_update;
+                     DROP TRIGGER IF EXISTS events_no_delete; {sql}"
+                ))
+                .unwrap_or_else(|e| panic!("tampering SQL runs: {sql}: {e}"));
+            }
+        }
+    }
+}
+
+/// A fresh empty ledger on every engine available to `test`.
+fn ledgers(test: &str) -> Vec<Ledger> {
+    let mut out = vec![Ledger {
+        env: Env::new(),
+        pg: None,
+    }];
+    match server() {
+        Some(base) => {
+            let pg = PgSchema::new(&base);
+            out.push(Ledger {
+                env: Env::with_target(&pg.url()),
+                pg: Some(pg),
+            });
+            if let Ok(log) = std::env::var("HINDSIGHT_TEST_PG_LOG") {
+                use std::io::Write;
+                if let Ok(mut f) = std::fs::OpenOptions::new()
+                    .append(true)
+                    .create(true)
+                    .open(log)
+                {
+                    let _ = writeln!(f, "postgres {test}");
+                }
+            }
+        }
+        None => skipped(test),
+    }
+    out
+}
+
+/// What a command printed and how it ended, for comparing engines.
+fn run(env: &Env, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = env.cmd().args(args).output().expect("runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs `script` on every ledger and checks each engine printed what SQLite printed;
+/// returns SQLite's outputs.
+fn same_everywhere(test: &str, script: &[Vec<&str>]) -> Vec<(Option<i32>, String, String)> {
+    let mut first: Option<Vec<(Option<i32>, String, String)>> = None;
+    for l in ledgers(test) {
+        let outputs: Vec<_> = script.iter().map(|args| run(&l.env, args)).collect();
+        match &first {
+            None => first = Some(outputs),
+            Some(expected) => {
+                for ((args, got), want) in script.iter().zip(&outputs).zip(expected) {
+                    assert_eq!(got, want, "{args:?} on {} differs from SQLite", l.name());
+                }
+            }
+        }
+    }
+    first.expect("SQLite always runs")
+}
+
+fn words(s: &str) -> Vec<&str> {
+    s.split(' ').collect()
+}
+
+/// Commands that use every kind of record: sources with authors, claims with tags, a
+/// condition and a quote, forecasts by several people, revisions, a postponement, a
+/// resolution recorded twice.
+fn seed_script() -> Vec<Vec<&'static str>> {
+    vec![
+        vec![
+            "source",
+            "add",
+            "--title",
+            "Outlook",
+            "--author",
+            "A. Writer",
+            "--author",
+            "B. Writer",
+            "--publisher",
+            "P",
+            "--published",
+            "2026-01-01",
+        ],
+        words(
+            "add Reserves-fall --by 2027-12-31 --source s1 --tag fx --criteria IMF --key reserves",
+        ),
+        words("add Peg-goes --by 2026-06-30 --if reserves --tag fx --tag economy"),
+        words("add Unions-strike --by 2026-03-31 --tag labour"),
+        words("forecast reserves --p 0.6 --forecaster ana --at 2026-01-02"),
+        words("forecast c2 --p 0.3 --forecaster ben --at 2026-01-03"),
+        words("forecast reserves --p 0.65 --forecaster ben --at 2026-01-04"),
+        words("forecast reserves --p 0.7 --forecaster ana --at 2026-02-01 --note revised"),
+        words("forecast c3 --p likely --forecaster ana --at 2026-01-05"),
+        words("postpone c3 --to 2026-12-31 --note waiting"),
+        words("resolve reserves yes --on 2026-06-01 --evidence statement"),
+        words("resolve reserves no --on 2026-06-02 --note corrected"),
+        words("resolve c2 no --on 2026-07-01"),
+    ]
+}
+
+#[test]
+fn every_command_prints_the_same_on_both_engines() {
+    let mut script = seed_script();
+    for args in [
+        "list",
+        "list --json",
+        "list --open",
+        "list --due --within 60d",
+        "list --overdue",
+        "list --due --within 500d --limit 1",
+        "list --resolved",
+        "list --tag fx",
+        "list --forecaster ana",
+        "list --source s1",
+        "show reserves",
+        "show c3 --json",
+        "source list",
+        "source show s1",
+        "log",
+        "log reserves",
+        "log --limit 2 --json",
+        "report",
+        "report --format json --resamples 0",
+        "report --by tag --format csv",
+        "report --as-of 2026-06-01 --format json --resamples 0",
+        "report --rule time-avg --format json --resamples 0",
+        "compare ana ben",
+        "due --within 400d",
+        "export",
+        "export --format csv",
+        "verify",
+        "verify --head",
+    ] {
+        script.push(words(args));
+    }
+    let outputs = same_everywhere("every_command_prints_the_same_on_both_engines", &script);
+    for ((code, _, err), args) in outputs.iter().zip(&script) {
+        // `due` exits 10 when claims are due; everything else succeeds.
+        let want = if args[0] == "due" { 10 } else { 0 };
+        assert_eq!(*code, Some(want), "{args:?}: {err}");
+    }
+    let verify = &outputs[outputs.len() - 2].1;
+    assert!(verify.starts_with("ok: 13 events"), "{verify}");
+}
+
+#[test]
+fn bad_input_is_refused_alike_and_nothing_is_written() {
+    let mut script = seed_script();
+    let bad = [
+        "forecast nosuch --p 0.5",
+        "forecast reserves --p 1.5",
+        "resolve c3 maybe",
+        "add Again --key reserves --by 2027-01-01",
+        "add Conditional --by 2027-01-01 --if nosuch",
+        "postpone reserves --to 2030-01-01",
+        "show nosuch",
+        "import missing.jsonl",
+    ];
+    for args in bad {
+        script.push(words(args));
+    }
+    script.push(words("export"));
+    let outputs = same_everywhere("bad_input_is_refused_alike_and_nothing_is_written", &script);
+    let seeded = seed_script().len();
+    for (i, args) in bad.iter().enumerate() {
+        let (code, out, err) = &outputs[seeded + i];
+        assert_ne!(*code, Some(0), "{args} succeeded");
+        assert!(out.is_empty(), "{args} wrote to stdout");
+        assert_eq!(err.trim().lines().count(), 1, "{args}: {err}");
+    }
+    // A file that fails half-way is not half-imported, on either engine.
+    for l in ledgers("bad_input_is_refused_alike_and_nothing_is_written/import") {
+        for args in seed_script() {
+            l.env.ok(&args);
+        }
+        let before = l.env.ok(&["export"]);
+        let good = r#"{"type":"forecast","claim":"c3","forecaster":"zoe","p":0.2,"made_at":"2026-01-09T00:00:00Z"}"#;
+        let bad = r#"{"type":"forecast","claim":"c3","forecaster":"zoe","p":2,"made_at":"2026-01-10T00:00:00Z"}"#;
+        std::fs::write(l.env.path("half.jsonl"), format!("{good}\n{bad}\n")).unwrap();
+        let err = l.env.fails(&["import", "half.jsonl"], 1);
+        assert!(err.contains("half.jsonl:2: p"), "{}: {err}", l.name());
+        assert_eq!(
+            l.env.ok(&["export"]),
+            before,
+            "{} kept half an import",
+            l.name()
+        );
+    }
+}
+
+#[test]
+fn import_is_idempotent_and_a_ledger_moves_between_engines_unchanged() {
+    // The source ledger is always a SQLite file.
+    let origin = Env::new();
+    for args in seed_script() {
+        origin.ok(&args);
+    }
+    let exported = origin.ok(&["export"]);
+    std::fs::write(origin.path("all.jsonl"), format!("{exported}\n")).unwrap();
+    let file = origin.path("all.jsonl").display().to_string();
+    for l in ledgers("import_is_idempotent_and_a_ledger_moves_between_engines_unchanged") {
+        let (code, _, first) = run(&l.env, &["import", &file]);
+        assert_eq!(code, Some(0), "{}: {first}", l.name());
+        assert!(
+            first.contains("(0 already present)"),
+            "{}: {first}",
+            l.name()
+        );
+        let (_, _, again) = run(&l.env, &["import", &file]);
+        assert!(
+            again.starts_with("imported 0 sources, 0 claims, 0 forecasts, 0 resolutions"),
+            "{}: {again}",
+            l.name()
+        );
+        assert_eq!(
+            l.env.ok(&["export"]),
+            exported,
+            "{} changed the ledger",
+            l.name()
+        );
+        assert_eq!(
+            l.env.ok(&["export", "--format", "csv"]),
+            origin.ok(&["export", "--format", "csv"]),
+            "{}",
+            l.name()
+        );
+        // And back into a new SQLite file, through a pipe as README shows.
+        let back = Env::new();
+        let out = l.env.ok(&["export"]);
+        back.cmd()
+            .args(["import", "-"])
+            .write_stdin(format!("{out}\n"))
+            .assert()
+            .success();
+        assert_eq!(back.ok(&["export"]), exported, "back from {}", l.name());
+        l.env.ok(&["verify"]);
+    }
+}
+
+#[test]
+fn verify_names_the_same_tampering_on_both_engines() {
+    let cases = [
+        ("UPDATE forecasts SET p = 0.9 WHERE id = 1", "p"),
+        (
+            "DELETE FROM forecasts WHERE id = 2",
+            "missing from the table",
+        ),
+        (
+            "UPDATE resolutions SET resolved_on = '2025-01-01' WHERE id = 1",
+            "resolved_on",
+        ),
+        ("DELETE FROM claim_tags WHERE tag = 'economy'", "tags"),
+        (
+            "UPDATE source_authors SET name = 'C. Writer' WHERE position = 1",
+            "authors",
+        ),
+        (
+            "UPDATE postponements SET resolve_by = '2030-01-01'",
+            "resolve_by",
+        ),
+        ("DELETE FROM events WHERE seq = 13", "not in the history"),
+        ("DELETE FROM events WHERE seq = 4", "jumps"),
+        ("UPDATE open_claims SET due = '2031-01-01'", "open_claims"),
+        ("INSERT INTO forecasters (name) VALUES ('ghost')", "ghost"),
+    ];
+    for (sql, needle) in cases {
+        let mut messages = Vec::new();
+        for mut l in ledgers("verify_names_the_same_tampering_on_both_engines") {
+            for args in seed_script() {
+                l.env.ok(&args);
+            }
+            l.env.ok(&["verify"]);
+            l.tamper(sql);
+            let (code, out, err) = run(&l.env, &["verify"]);
+            assert_eq!(code, Some(4), "{} after {sql}: {out}{err}", l.name());
+            assert!(err.contains(needle), "{} after {sql}: {err}", l.name());
+            messages.push(err);
+        }
+        assert!(
+            messages.windows(2).all(|w| w[0] == w[1]),
+            "{sql}: the engines say different things: {messages:?}"
+        );
+    }
+}
+
+#[test]
+fn the_database_refuses_to_change_the_history() {
+    for l in ledgers("the_database_refuses_to_change_the_history") {
+        for args in seed_script() {
+            l.env.ok(&args);
+        }
+        for sql in [
+            "UPDATE events SET payload = '[]' WHERE seq = 4",
+            "DELETE FROM events WHERE seq = 4",
+        ] {
+            let refused = match &l.pg {
+                Some(_) => {
+                    let mut admin =
+                        postgres::Client::connect(&server().expect("server"), postgres::NoTls)
+                            .expect("connect");
+                    let schema = l.pg.as_ref().map(|p| p.schema.clone()).unwrap_or_default();
+                    admin
+                        .batch_execute(&format!("SET search_path TO {schema}; {sql}"))
+                        .map_err(|e| {
+                            e.as_db_error()
+                                .map_or_else(|| e.to_string(), |d| d.message().to_string())
+                        })
+                }
+                None => rusqlite::Connection::open(l.env.db())
+                    .expect("open")
+                    .execute_batch(sql)
+                    .map_err(|e| e.to_string()),
+            };
+            let err = refused.expect_err(sql);
+            assert!(err.contains("append-only"), "{}: {sql}: {err}", l.name());
+        }
+        l.env.ok(&["verify"]);
+    }
+}
+
+/// A role of the test server, dropped with this value.
+struct Role {
+    name: String,
+    base: String,
+}
+
+impl Role {
+    fn new(base: &str, kind: &str, grants: &[String]) -> Role {
+        let name = format!(
+            "hs_{kind}_{}_{}",
+            std::process::id(),
+            NEXT_SCHEMA.fetch_add(1, Ordering::SeqCst)
+        );
+        let mut admin = postgres::Client::connect(base, postgres::NoTls).expect("connect");
+        admin
+            .batch_execute(&format!("CREATE ROLE {name} LOGIN"))
+            .expect("create role");
+        for g in grants {
+            admin
+                .batch_execute(&g.replace("{role}", &name))
+                .unwrap_or_else(|e| panic!("{g}: {e}"));
+        }
+        Role {
+            name,
+            base: base.to_string(),
+        }
+    }
+}
+
+impl Drop for Role {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = postgres::Client::connect(&self.base, postgres::NoTls) {
+            let _ = admin.batch_execute(&format!(
+                "DROP OWNED BY {0}; DROP ROLE IF EXISTS {0}",
+                self.name
+            ));
+        }
+    }
+}
+
+#[test]
+fn a_writer_role_adds_records_but_the_database_refuses_it_any_change() {
+    let Some(base) = server() else {
+        skipped("a_writer_role_adds_records_but_the_database_refuses_it_any_change");
+        return;
+    };
+    let mut l = ledgers("a_writer_role_adds_records_but_the_database_refuses_it_any_change")
+        .pop()
+        .expect("two ledgers");
+    for args in seed_script() {
+        l.env.ok(&args);
+    }
+    let pg = l.pg.as_mut().expect("a PostgreSQL ledger");
+    let s = pg.schema.clone();
+    let writer = Role::new(
+        &base,
+        "writer",
+        &[
+            format!("GRANT USAGE ON SCHEMA {s} TO {{role}}"),
+            format!("GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA {s} TO {{role}}"),
+            format!("GRANT UPDATE, DELETE ON {s}.open_claims TO {{role}}"),
+        ],
+    );
+    let reader = Role::new(
+        &base,
+        "reader",
+        &[
+            format!("GRANT USAGE ON SCHEMA {s} TO {{role}}"),
+            format!("GRANT SELECT ON ALL TABLES IN SCHEMA {s} TO {{role}}"),
+        ],
+    );
+    let as_writer = Env::with_target(&pg.url_as(Some(&writer.name)));
+    as_writer.ok(&["forecast", "c3", "--p", "0.4", "--forecaster", "cy"]);
+    as_writer.ok(&["resolve", "c3", "yes", "--on", "2026-11-01"]);
+    as_writer.ok(&["add", "Written by the writer", "--by", "2027-01-01"]);
+    for sql in [
+        "UPDATE events SET payload = '[]' WHERE seq = 4",
+        "DELETE FROM events WHERE seq = 4",
+        "UPDATE forecasts SET p = 0.9",
+        "DELETE FROM resolutions",
+        "TRUNCATE claims CASCADE",
+        "DROP TABLE events CASCADE",
+    ] {
+        let err = pg
+            .as_role(&writer.name, sql)
+            .expect_err(&format!("the writer role may not run {sql}"));
+        assert!(
+            err.contains("permission denied") || err.contains("must be owner"),
+            "{sql}: {err}"
+        );
+    }
+    let as_reader = Env::with_target(&pg.url_as(Some(&reader.name)));
+    assert!(as_reader.ok(&["list"]).contains("Written by the writer"));
+    let err = as_reader.fails(&["add", "Read-only", "--by", "2027-01-01"], 3);
+    assert!(err.contains("permission denied"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    l.env.ok(&["verify"]);
+}
+
+#[test]
+fn eight_writers_at_once_leave_one_unbroken_chain() {
+    let Some(_) = server() else {
+        skipped("eight_writers_at_once_leave_one_unbroken_chain");
+        return;
+    };
+    let l = ledgers("eight_writers_at_once_leave_one_unbroken_chain")
+        .pop()
+        .expect("two ledgers");
+    const WRITERS: usize = 8;
+    const EACH: usize = 6;
+    for w in 0..WRITERS {
+        l.env.ok(&[
+            "add",
+            &format!("Claim {w}"),
+            "--by",
+            "2027-01-01",
+            "--key",
+            &format!("k{w}"),
+        ]);
+    }
+    // Each writer is a process of its own, as on separate machines: every writer
+    // forecasts on every claim, then resolves its own claim.
+    std::thread::scope(|scope| {
+        for w in 0..WRITERS {
+            let env = &l.env;
+            scope.spawn(move || {
+                for i in 0..EACH {
+                    let claim = format!("k{}", (w + i) % WRITERS);
+                    let p = format!("0.{}", 1 + (w + i) % 9);
+                    let at = format!("2026-01-{:02}", 1 + i);
+                    let who = format!("w{w}");
+                    let out = env
+                        .cmd()
+                        .args([
+                            "forecast",
+                            &claim,
+                            "--p",
+                            &p,
+                            "--forecaster",
+                            &who,
+                            "--at",
+                            &at,
+                        ])
+                        .output()
+                        .expect("runs");
+                    assert!(
+                        out.status.success(),
+                        "{}",
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                }
+                let out = env
+                    .cmd()
+                    .args(["resolve", &format!("k{w}"), "yes", "--on", "2026-06-01"])
+                    .output()
+                    .expect("runs");
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            });
+        }
+    });
+    let verify = l.env.ok(&["verify"]);
+    let events = WRITERS + WRITERS * EACH + WRITERS;
+    assert!(
+        verify.starts_with(&format!("ok: {events} events")),
+        "{verify}"
+    );
+    let log = l.env.json(&["log", "--json"]);
+    let seqs: Vec<i64> = log
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|e| e["seq"].as_i64().expect("seq"))
+        .collect();
+    let want: Vec<i64> = (1..=events as i64).rev().collect();
+    assert_eq!(seqs, want, "one event per number, none lost");
+    let list = l.env.json(&["list", "--json"]);
+    for row in list.as_array().expect("array") {
+        assert_eq!(row["forecasts"].as_u64(), Some(EACH as u64), "{row}");
+        assert_eq!(row["outcome"].as_str(), Some("yes"), "{row}");
+    }
+}
