@@ -22,9 +22,9 @@
 -- The roles are made without passwords; set them afterwards with psql's \password, or
 -- let pg_hba.conf authenticate them another way.
 --
--- Identity columns (the ids) need no privilege on their sequences: INSERT on the table
--- is enough for a row to get its generated id. Advisory locks (pg_advisory_xact_lock)
--- are open to every role by default, so the writer needs no grant for them either.
+-- hindsight numbers rows itself (no sequences), so INSERT is all a writer needs to add
+-- records. Advisory locks (pg_advisory_xact_lock), which every write takes, are open to
+-- every role by default, so the writer needs no grant for them either.
 
 \set ON_ERROR_STOP on
 
@@ -86,6 +86,3 @@ SELECT to_regclass(format('%I.open_claims', :'schema')) IS NOT NULL AS have_open
     REVOKE INSERT, UPDATE, DELETE ON :"schema".hindsight_schema FROM hindsight_writer;
 \endif
 
--- If hindsight ever inserts rows with explicit ids as the writer and then moves an id
--- counter on with setval(), the writer also needs UPDATE on the sequences:
---     GRANT UPDATE ON ALL SEQUENCES IN SCHEMA :"schema" TO hindsight_writer;

@@ -231,7 +231,7 @@ impl Db<'_> {
             }
         };
         let hash = chain_digest(&prev, &payload);
-        self.conn().execute(
+        self.conn().append_later(
             "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
             args![seq + 1, e.kind.as_str(), claim_id, &payload, &hash[..]],
         )?;

@@ -97,7 +97,7 @@ pub struct Compacted {
 /// The connection a [`Store`] holds.
 enum Handle {
     Lite(Connection),
-    Pg(PgConn),
+    Pg(Box<PgConn>),
 }
 
 /// An open ledger.
@@ -319,7 +319,7 @@ impl Store {
         let conn = pg::connect(url)?;
         schema::upgrade_postgres(&conn, url)?;
         Ok(Store {
-            conn: Handle::Pg(conn),
+            conn: Handle::Pg(Box::new(conn)),
             path: None,
             now,
             import_lock: None,

@@ -478,7 +478,7 @@ impl<'c> Db<'c> {
             Some(f.claim.as_str())
         );
         let forecaster = self.forecaster_id_or_new(&f.forecaster)?;
-        let id = self.conn.insert(
+        let id = self.conn.insert_later(
             "INSERT INTO forecasts (claim_id, forecaster_id, p, made_at, note, recorded_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             args![

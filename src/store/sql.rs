@@ -22,7 +22,7 @@ pub enum Arg<'a> {
     Int(Option<i64>),
     Real(Option<f64>),
     Text(Option<Cow<'a, str>>),
-    Blob(Option<&'a [u8]>),
+    Blob(Option<Cow<'a, [u8]>>),
 }
 
 /// What can be passed as a statement parameter.
@@ -88,7 +88,7 @@ impl<'a> IntoArg<'a> for Option<&'a str> {
 }
 impl<'a> IntoArg<'a> for &'a [u8] {
     fn into_arg(self) -> Arg<'a> {
-        Arg::Blob(Some(self))
+        Arg::Blob(Some(Cow::Borrowed(self)))
     }
 }
 impl<'a> IntoArg<'a> for Arg<'a> {
@@ -112,6 +112,16 @@ impl Arg<'_> {
         Arg::Text(Some(Cow::Borrowed(s)))
     }
 
+    /// The same parameter, owning its value (to be kept until a batch is written).
+    pub fn into_owned(self) -> Arg<'static> {
+        match self {
+            Arg::Int(v) => Arg::Int(v),
+            Arg::Real(v) => Arg::Real(v),
+            Arg::Text(v) => Arg::Text(v.map(|t| Cow::Owned(t.into_owned()))),
+            Arg::Blob(v) => Arg::Blob(v.map(|b| Cow::Owned(b.into_owned()))),
+        }
+    }
+
     fn pg_type(&self) -> Type {
         match self {
             Arg::Int(_) => Type::INT8,
@@ -129,7 +139,7 @@ impl rusqlite::ToSql for Arg<'_> {
             Arg::Int(Some(n)) => ValueRef::Integer(*n),
             Arg::Real(Some(x)) => ValueRef::Real(*x),
             Arg::Text(Some(s)) => ValueRef::Text(s.as_bytes()),
-            Arg::Blob(Some(b)) => ValueRef::Blob(b),
+            Arg::Blob(Some(b)) => ValueRef::Blob(b.as_ref()),
             _ => ValueRef::Null,
         }))
     }
@@ -145,7 +155,7 @@ impl ToSql for Arg<'_> {
             Arg::Int(v) => v.to_sql(ty, out),
             Arg::Real(v) => v.to_sql(ty, out),
             Arg::Text(v) => v.as_deref().to_sql(ty, out),
-            Arg::Blob(v) => v.to_sql(ty, out),
+            Arg::Blob(v) => v.as_deref().to_sql(ty, out),
         }
     }
 
@@ -299,14 +309,141 @@ pub struct PgConn {
     client: RefCell<postgres::Client>,
     /// Whether a transaction is open on it.
     in_tx: std::cell::Cell<bool>,
+    /// Statements prepared on this connection, by their SQL and parameter types: the
+    /// server parses and plans each once, and every later run is one round trip.
+    prepared: RefCell<std::collections::HashMap<(String, Vec<Type>), postgres::Statement>>,
+    /// The next id of each table a write of this transaction inserts into (see
+    /// [`Conn::insert`]); forgotten when the transaction ends.
+    next_ids: RefCell<std::collections::HashMap<String, i64>>,
+    /// Rows inserted but not sent yet (see [`Conn::insert_later`]), in order.
+    pending: RefCell<Vec<Pending>>,
 }
+
+/// A row waiting to be sent in a batch: its table, its column list, its values.
+struct Pending {
+    table: String,
+    columns: String,
+    args: Vec<Arg<'static>>,
+}
+
+/// A batch's table and column list.
+type Batch = (String, String);
+/// The values of one waiting row.
+type Row = Vec<Arg<'static>>;
+
+/// How many rows a batch sends in one INSERT at most.
+const BATCH_ROWS: usize = 1000;
 
 impl PgConn {
     pub fn new(client: postgres::Client) -> PgConn {
         PgConn {
             client: RefCell::new(client),
             in_tx: std::cell::Cell::new(false),
+            prepared: Default::default(),
+            next_ids: Default::default(),
+            pending: Default::default(),
         }
+    }
+
+    /// Sends the rows waiting in [`PgConn::pending`], a multi-row INSERT per table and
+    /// column list (up to [`BATCH_ROWS`] rows each), tables in the order first met. Only
+    /// tables whose rows do not refer to each other wait (forecasts and events), so the
+    /// order between tables does not matter; within a table it is kept.
+    fn flush(&self) -> Result<()> {
+        let pending = std::mem::take(&mut *self.pending.borrow_mut());
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let mut groups: Vec<(Batch, Vec<Row>)> = Vec::new();
+        for p in pending {
+            let key = (p.table, p.columns);
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, rows)) => rows.push(p.args),
+                None => groups.push((key, vec![p.args])),
+            }
+        }
+        for ((table, columns), rows) in groups {
+            for chunk in rows.chunks(BATCH_ROWS) {
+                let width = chunk.first().map_or(0, Vec::len);
+                let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
+                let mut n = 0;
+                for (i, _) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(',');
+                    }
+                    sql.push('(');
+                    for j in 0..width {
+                        n += 1;
+                        if j > 0 {
+                            sql.push(',');
+                        }
+                        sql.push_str(&format!("?{n}"));
+                    }
+                    sql.push(')');
+                }
+                let args: Vec<Arg<'static>> = chunk.iter().flatten().cloned().collect();
+                let stmt = self.statement(&sql, &args)?;
+                let params: Vec<&(dyn ToSql + Sync)> =
+                    args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+                self.client()?.execute(&stmt, &params)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The id the next row inserted into `table` gets: one more than the highest, read
+    /// once per transaction. Every write holds the ledger's lock (see `pg::begin_write`),
+    /// so no one else inserts meanwhile; ids are therefore dense and the same as SQLite
+    /// gives, even after a write that failed.
+    fn next_id(&self, table: &str) -> Result<i64> {
+        if let Some(n) = self.next_ids.borrow_mut().get_mut(table) {
+            *n += 1;
+            return Ok(*n - 1);
+        }
+        self.flush()?;
+        let rows = self.query(
+            &format!("SELECT coalesce(max(id), 0) + 1 FROM {table}"),
+            &[],
+        )?;
+        let next: i64 = rows
+            .first()
+            .map(|r| SqlRow::Pg(r).get(0))
+            .transpose()?
+            .unwrap_or(1);
+        self.next_ids
+            .borrow_mut()
+            .insert(table.to_string(), next + 1);
+        Ok(next)
+    }
+
+    /// Runs `sql` (SQLite's parameters) with `args` as a prepared statement.
+    fn query(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<postgres::Row>> {
+        self.flush()?;
+        let stmt = self.statement(sql, args)?;
+        let params: Vec<&(dyn ToSql + Sync)> =
+            args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+        Ok(self.client()?.query(&stmt, &params)?)
+    }
+
+    /// Like [`PgConn::query`] for a statement without rows; the number it changed.
+    fn execute(&self, sql: &str, args: &[Arg<'_>]) -> Result<u64> {
+        self.flush()?;
+        let stmt = self.statement(sql, args)?;
+        let params: Vec<&(dyn ToSql + Sync)> =
+            args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+        Ok(self.client()?.execute(&stmt, &params)?)
+    }
+
+    /// The prepared statement for `sql` with parameters of `args`' types.
+    fn statement(&self, sql: &str, args: &[Arg<'_>]) -> Result<postgres::Statement> {
+        let types: Vec<Type> = args.iter().map(Arg::pg_type).collect();
+        let key = (sql.to_string(), types);
+        if let Some(stmt) = self.prepared.borrow().get(&key) {
+            return Ok(stmt.clone());
+        }
+        let stmt = self.client()?.prepare_typed(&pg_sql(sql), &key.1)?;
+        self.prepared.borrow_mut().insert(key, stmt.clone());
+        Ok(stmt)
     }
 
     /// Starts a transaction with `sql` (a BEGIN) unless one is open; whether it did.
@@ -314,6 +451,8 @@ impl PgConn {
         if self.in_tx.get() {
             return Ok(false);
         }
+        self.next_ids.borrow_mut().clear();
+        self.pending.borrow_mut().clear();
         self.client()?.batch_execute(sql)?;
         self.in_tx.set(true);
         Ok(true)
@@ -365,14 +504,13 @@ impl<'c> Conn<'c> {
                     .execute(rusqlite::params_from_iter(args.iter()))?;
                 Ok(n as u64)
             }
-            Conn::Pg(c) => {
-                let typed = pg_args(args);
-                Ok(c.client()?.execute_typed(&pg_sql(sql), &typed)?)
-            }
+            Conn::Pg(c) => c.execute(sql, args),
         }
     }
 
-    /// Inserts one row with `sql` (an INSERT without RETURNING) and returns its `id`.
+    /// Inserts one row with `sql`, of the form `INSERT INTO table (columns) VALUES
+    /// (values)` without its `id`, and returns the id it got: on SQLite the one SQLite
+    /// chose, on PostgreSQL the next of the table (see `PgConn::next_id`).
     pub fn insert(&self, sql: &str, args: &[Arg<'_>]) -> Result<i64> {
         match self {
             Conn::Lite(c) => {
@@ -380,9 +518,62 @@ impl<'c> Conn<'c> {
                     .execute(rusqlite::params_from_iter(args.iter()))?;
                 Ok(c.last_insert_rowid())
             }
-            Conn::Pg(_) => self
-                .row(&format!("{sql} RETURNING id"), args, |r| r.get(0))?
-                .ok_or_else(|| StoreError::Corrupt("an insert returned no id".into())),
+            Conn::Pg(c) => {
+                let (table, columns, values) = split_insert(sql)?;
+                let id = c.next_id(table)?;
+                let sql = format!(
+                    "INSERT INTO {table} (id, {columns}) VALUES (?{}, {values})",
+                    args.len() + 1
+                );
+                let mut all: Vec<Arg<'_>> = args.to_vec();
+                all.push(Arg::Int(Some(id)));
+                c.execute(&sql, &all)?;
+                Ok(id)
+            }
+        }
+    }
+
+    /// Like [`Conn::insert`], but on PostgreSQL the row may wait to be sent with others
+    /// of its table in one statement: before any other statement runs, and at commit.
+    /// For the tables an import fills row by row (forecasts, and the history through
+    /// [`Conn::append_later`]), whose rows no other waiting row refers to.
+    pub fn insert_later(&self, sql: &str, args: &[Arg<'_>]) -> Result<i64> {
+        match self {
+            Conn::Lite(_) => self.insert(sql, args),
+            Conn::Pg(c) => {
+                let (table, columns, _) = split_insert(sql)?;
+                let id = c.next_id(table)?;
+                let mut owned: Vec<Arg<'static>> =
+                    args.iter().cloned().map(Arg::into_owned).collect();
+                owned.insert(0, Arg::Int(Some(id)));
+                c.pending.borrow_mut().push(Pending {
+                    table: table.to_string(),
+                    columns: format!("id, {columns}"),
+                    args: owned,
+                });
+                Ok(id)
+            }
+        }
+    }
+
+    /// Runs `sql`, an `INSERT INTO table (columns) VALUES (values)` that sets every
+    /// column itself, at once on SQLite, and on PostgreSQL with the next batch (see
+    /// [`Conn::insert_later`]).
+    pub fn append_later(&self, sql: &str, args: &[Arg<'_>]) -> Result<()> {
+        match self {
+            Conn::Lite(_) => self.execute(sql, args).map(|_| ()),
+            Conn::Pg(c) => {
+                let (table, columns, _) = split_insert(sql)?;
+                c.pending.borrow_mut().push(Pending {
+                    table: table.to_string(),
+                    columns: columns.to_string(),
+                    args: args.iter().cloned().map(Arg::into_owned).collect(),
+                });
+                if c.pending.borrow().len() >= 4 * BATCH_ROWS {
+                    c.flush()?;
+                }
+                Ok(())
+            }
         }
     }
 
@@ -403,8 +594,7 @@ impl<'c> Conn<'c> {
                 }
             }
             Conn::Pg(c) => {
-                let typed = pg_args(args);
-                let rows = c.client()?.query_typed(&pg_sql(sql), &typed)?;
+                let rows = c.query(sql, args)?;
                 rows.first().map(|r| f(&SqlRow::Pg(r))).transpose()
             }
         }
@@ -439,8 +629,7 @@ impl<'c> Conn<'c> {
                 Ok(())
             }
             Conn::Pg(c) => {
-                let typed = pg_args(args);
-                let rows = c.client()?.query_typed(&pg_sql(sql), &typed)?;
+                let rows = c.query(sql, args)?;
                 for r in &rows {
                     f(&SqlRow::Pg(r))?;
                 }
@@ -491,8 +680,17 @@ impl<'c> Conn<'c> {
         match self {
             Conn::Lite(c) => Ok(c.execute_batch(sql)?),
             Conn::Pg(c) => {
+                let flushed = if sql == "COMMIT" { c.flush() } else { Ok(()) };
                 c.in_tx.set(false);
-                Ok(c.client()?.batch_execute(sql)?)
+                c.next_ids.borrow_mut().clear();
+                c.pending.borrow_mut().clear();
+                match flushed {
+                    Ok(()) => Ok(c.client()?.batch_execute(sql)?),
+                    Err(e) => {
+                        let _ = c.client()?.batch_execute("ROLLBACK");
+                        Err(e)
+                    }
+                }
             }
         }
     }
@@ -501,7 +699,10 @@ impl<'c> Conn<'c> {
     pub fn batch(&self, sql: &str) -> Result<()> {
         match self {
             Conn::Lite(c) => Ok(c.execute_batch(sql)?),
-            Conn::Pg(c) => Ok(c.client()?.batch_execute(sql)?),
+            Conn::Pg(c) => {
+                c.flush()?;
+                Ok(c.client()?.batch_execute(sql)?)
+            }
         }
     }
 }
@@ -525,6 +726,7 @@ impl<'c> PgCursor<'c> {
             c.get()
         });
         let name = format!("hindsight_cursor_{n}");
+        conn.flush()?;
         let typed = pg_args(args);
         conn.client()?.execute_typed(
             &format!("DECLARE {name} NO SCROLL CURSOR FOR {}", pg_sql(sql)),
@@ -541,6 +743,7 @@ impl<'c> PgCursor<'c> {
     /// The next row, None at the end.
     pub fn next_row(&mut self) -> Result<Option<postgres::Row>> {
         if self.buffer.is_empty() && !self.done {
+            self.conn.flush()?;
             let rows = self
                 .conn
                 .client()?
@@ -559,6 +762,22 @@ impl Drop for PgCursor<'_> {
             let _ = c.batch_execute(&format!("CLOSE {}", self.name));
         }
     }
+}
+
+/// The table, column list and value list of `INSERT INTO table (columns) VALUES (values)`.
+fn split_insert(sql: &str) -> Result<(&str, &str, &str)> {
+    let bad = || StoreError::Corrupt(format!("not a plain INSERT: {sql}"));
+    let rest = sql.trim().strip_prefix("INSERT INTO ").ok_or_else(bad)?;
+    let (table, rest) = rest.split_once('(').ok_or_else(bad)?;
+    let (columns, rest) = rest.split_once(')').ok_or_else(bad)?;
+    let values = rest
+        .trim()
+        .strip_prefix("VALUES")
+        .map(str::trim)
+        .and_then(|v| v.strip_prefix('('))
+        .and_then(|v| v.strip_suffix(')'))
+        .ok_or_else(bad)?;
+    Ok((table.trim(), columns.trim(), values.trim()))
 }
 
 fn pg_args<'x>(args: &'x [Arg<'_>]) -> Vec<(&'x (dyn ToSql + Sync), Type)> {
