@@ -8,6 +8,8 @@
 #   BASELINE=0 bench/run.sh       # skip the pandas/scikit-learn baseline
 #   BIN=/tmp/old-hindsight bench/run.sh   # measure another build on the same ledgers
 #   SHAPES=wide bench/run.sh      # only the wide shape (default: "deep wide", see gen_ledger)
+#   PG=postgres://postgres@127.0.0.1:5432/test bench/run.sh
+#                                 # also on PostgreSQL (rows "pg: …"), in a schema per ledger
 #
 # Needs /usr/bin/time (Debian: apt-get install -y time). The baseline installs pandas and
 # scikit-learn into a throwaway virtual environment (/tmp/hindsight-bench-venv).
@@ -165,11 +167,50 @@ for SIZE in $SIZES; do
         "$VENV/bin/python" bench/baseline.py check "$WORK/joined-$SHAPE-$SIZE.json" "$WORK/report-$SHAPE-$SIZE.json"
     fi
     rm -f "$WORK/export-$SHAPE-$SIZE.jsonl"
+    if [ -n "${PG:-}" ]; then
+        # The same ledger on PostgreSQL, in a schema of its own (dropped at the end).
+        SCHEMA="bench_${SHAPE}_${SIZE}"
+        psql "$PG" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" -c "CREATE SCHEMA $SCHEMA" 2>/dev/null
+        case "$PG" in *\?*) SEP='&' ;; *) SEP='?' ;; esac
+        PGDB="$PG${SEP}options=-csearch_path%3D$SCHEMA"
+        echo "== $N forecasts: PostgreSQL ($SCHEMA)"
+        measure "$N" "pg: import" "$RECORDS" "$BIN" --db "$PGDB" import "$LEDGER"
+        # What autovacuum would do within a minute or so: planner statistics.
+        psql "$PGDB" -qc "ANALYZE"
+        printf '%s\tpg: database bytes\t\t\t\t\t%s\n' "$N" "$(psql "$PG" -tAc \
+            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = '$SCHEMA' AND c.relkind = 'r'")" >> "$OUT"
+        best "$N" "pg: report --by forecaster --format json" "$BIN" --db "$PGDB" report --by forecaster --format json
+        cmp -s "$WORK/stdout.txt" "$WORK/report-$SHAPE-$SIZE.json" \
+            && echo "   the report is the same as on SQLite, byte for byte" \
+            || echo "   note: the report differs from SQLite's"
+        best "$N" "pg: report --by forecaster --format json --resamples 0" "$BIN" --db "$PGDB" report --by forecaster --format json --resamples 0
+        best "$N" "pg: list --due" "$BIN" --db "$PGDB" list --due
+        best "$N" "pg: list --due --limit 10" "$BIN" --db "$PGDB" list --due --limit 10
+        best "$N" "pg: show clm-$(printf %06d $((CLAIMS / 2)))" "$BIN" --db "$PGDB" show "clm-$(printf %06d $((CLAIMS / 2)))"
+        best "$N" "pg: export" "$BIN" --db "$PGDB" export -o "$WORK/pg-export-$SHAPE-$SIZE.jsonl"
+        cmp -s "$LEDGER" "$WORK/pg-export-$SHAPE-$SIZE.jsonl" \
+            && echo "   export gives back the generated file byte for byte" \
+            || echo "   note: export differs from the generated file"
+        rm -f "$WORK/pg-export-$SHAPE-$SIZE.jsonl"
+        best "$N" "pg: verify" "$BIN" --db "$PGDB" verify
+        # Writes last, on this ledger itself (a copy of a schema is not cheap).
+        OPEN=$("$BIN" --db "$PGDB" list --due --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["key"])')
+        best "$N" "pg: forecast" "$BIN" --db "$PGDB" forecast "$OPEN" --p 0.42 --forecaster bench
+        best "$N" "pg: resolve" "$BIN" --db "$PGDB" resolve "$OPEN" yes --on 2026-06-01
+        [ "${KEEP_PG:-0}" = 1 ] || psql "$PG" -qc "DROP SCHEMA $SCHEMA CASCADE" 2>/dev/null
+    fi
 done
 done
 
 echo "== results: $OUT"
 column -t -s$'\t' "$OUT"
+if [ -n "${PG:-}" ]; then
+    echo "== PostgreSQL vs SQLite (wall time, same ledgers, same run)"
+    awk -F'\t' '$2 !~ /^pg: / && $3 != "" { s[$1 "\t" $2] = $3 }
+        $2 ~ /^pg: / && $3 != "" { k = $1 "\t" substr($2, 5); p[k] = $3 }
+        END { for (k in p) if (k in s) { split(k, a, "\t"); printf "%s forecasts: %-55s sqlite %7.3f s  postgres %7.3f s  ratio %.1fx\n", a[1], a[2], s[k], p[k], p[k] / s[k] } }' "$OUT" | sort -n
+fi
 if [ "$BASELINE" = 1 ]; then
     # Compared without resampling: neither baseline computes intervals or bands.
     echo "== report --by forecaster --resamples 0 vs the baseline (wall time, start-up included)"

@@ -14,15 +14,16 @@ use crate::cmd;
 #[derive(Debug, Parser)]
 #[command(name = "hindsight", version, max_term_width = 100)]
 pub struct Cli {
-    /// The ledger file; else $HINDSIGHT_DB, else $XDG_DATA_HOME/hindsight/ledger.db
+    /// The ledger: a file, or a PostgreSQL database (postgres://USER@HOST/DB, or postgres:
+    /// with the PG* variables); else $HINDSIGHT_DB, else $XDG_DATA_HOME/hindsight/ledger.db
     /// (~/.local/share/…). `demo` ignores $HINDSIGHT_DB: it keeps the example only in a
-    /// file named with --db.
+    /// ledger named with --db.
     #[arg(
         long,
         global = true,
         env = "HINDSIGHT_DB",
         hide_env = true,
-        value_name = "PATH"
+        value_name = "LEDGER"
     )]
     pub db: Option<PathBuf>,
 

@@ -31,7 +31,10 @@ pub fn config(target: &str) -> Result<Config, StoreError> {
     } else {
         target.parse::<Config>().map_err(|e| StoreError::Open {
             path: shown(target),
-            message: format!("not a PostgreSQL connection string ({e}); expected postgres://USER@HOST:PORT/DATABASE or postgres: with the PG* variables"),
+            message: format!(
+                "not a PostgreSQL connection string ({}); expected postgres://USER@HOST:PORT/DATABASE or postgres: with the PG* variables",
+                message(&e)
+            ),
         })?
     };
     if config.get_hosts().is_empty() {

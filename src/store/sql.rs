@@ -841,6 +841,16 @@ mod tests {
     }
 
     #[test]
+    fn inserts_split_into_table_columns_and_values() {
+        assert_eq!(
+            split_insert("INSERT INTO forecasts (claim_id, p)\n  VALUES (?1, ?2)").unwrap(),
+            ("forecasts", "claim_id, p", "?1, ?2")
+        );
+        assert!(split_insert("INSERT INTO t (a) SELECT 1").is_err());
+        assert!(split_insert("UPDATE t SET a = 1").is_err());
+    }
+
+    #[test]
     fn cells_read_as_the_asked_type() {
         assert_eq!(i64::from_raw(Raw::Int(3)), Ok(3));
         assert_eq!(f64::from_raw(Raw::Int(1)), Ok(1.0));

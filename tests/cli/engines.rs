@@ -286,6 +286,27 @@ fn every_command_prints_the_same_on_both_engines() {
 }
 
 #[test]
+fn charts_and_the_html_page_are_the_same_on_both_engines() {
+    let mut pages: Vec<Vec<Vec<u8>>> = Vec::new();
+    for l in ledgers("charts_and_the_html_page_are_the_same_on_both_engines") {
+        for args in seed_script() {
+            l.env.ok(&args);
+        }
+        l.env.ok(&["chart", "calibration", "-o", "cal.svg"]);
+        l.env.ok(&["chart", "history", "-o", "history.svg"]);
+        l.env
+            .ok(&["report", "--format", "html", "-o", "report.html"]);
+        pages.push(
+            ["cal.svg", "history.svg", "report.html"]
+                .iter()
+                .map(|f| std::fs::read(l.env.path(f)).expect("written"))
+                .collect(),
+        );
+    }
+    assert!(pages.windows(2).all(|w| w[0] == w[1]), "the files differ");
+}
+
+#[test]
 fn bad_input_is_refused_alike_and_nothing_is_written() {
     let mut script = seed_script();
     let bad = [
