@@ -1,5 +1,6 @@
-//! `hindsight backup`: a consistent copy of the ledger made with SQLite's online backup
-//! while other processes may go on writing, verified before it takes its name.
+//! `hindsight backup`: a consistent copy of the ledger in a new SQLite file, made while
+//! other processes may go on writing (SQLite's online backup for a file; a copy of every
+//! table from one snapshot for a PostgreSQL ledger), verified before it takes its name.
 
 use std::path::PathBuf;
 

@@ -560,12 +560,9 @@ impl Store {
     /// time another process wrote, see https://www.sqlite.org/c3ref/backup_finish.html.)
     pub fn backup_to(&self, dest: &Path) -> Result<Verdict, StoreError> {
         use rusqlite::backup::{Backup, StepResult};
-        let Handle::Lite(conn) = &self.conn else {
-            return Err(StoreError::Unsupported(
-                "backup copies a SQLite file; a PostgreSQL ledger is copied with pg_dump, \
-                 or moved with `hindsight export` and `hindsight import`"
-                    .to_string(),
-            ));
+        let conn = match &self.conn {
+            Handle::Lite(conn) => conn,
+            Handle::Pg(_) => return self.copy_to_file(dest),
         };
         let mut out = Connection::open(dest)?;
         out.busy_timeout(Duration::from_secs(10))?;
@@ -593,6 +590,60 @@ impl Store {
             }
         }
         Db::new(Conn::Lite(&out), self.now).verify()
+    }
+
+    /// Copies a PostgreSQL ledger into a new SQLite file at `dest`, table by table and row
+    /// by row with every id, the history included, from one snapshot of the ledger
+    /// (others may go on writing); then verifies the copy. The copy has the same history
+    /// and head, and every command reads it as it reads the original.
+    fn copy_to_file(&self, dest: &Path) -> Result<Verdict, StoreError> {
+        use sql::{Arg, Raw};
+        let mut copy = Store::open(dest, self.now)?;
+        let from = self.read()?;
+        let tables: Vec<String> = {
+            let c = copy.connection();
+            let mut stmt = c.prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                  ORDER BY name",
+            )?;
+            let names = stmt.query_map([], |r| r.get(0))?;
+            names.collect::<rusqlite::Result<_>>()?
+        };
+        copy.write(|to| -> Result<(), StoreError> {
+            // Rows come table by table, so references are checked once all are in.
+            to.conn().batch("PRAGMA defer_foreign_keys = ON")?;
+            for table in &tables {
+                let columns: Vec<String> = to.conn().rows(
+                    "SELECT name FROM pragma_table_info(?1) ORDER BY cid",
+                    sql::args![Arg::text(table)],
+                    |r| r.get(0),
+                )?;
+                let list = columns.join(", ");
+                let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+                let insert = format!("INSERT INTO {table} ({list}) VALUES ({})", marks.join(", "));
+                from.conn().stream(
+                    &format!("SELECT {list} FROM {table} ORDER BY 1"),
+                    sql::args![],
+                    |r| {
+                        let mut values: Vec<Arg<'_>> = Vec::with_capacity(columns.len());
+                        for i in 0..columns.len() {
+                            values.push(match r.raw(i)? {
+                                Raw::Null => Arg::Int(None),
+                                Raw::Int(n) => Arg::Int(Some(n)),
+                                Raw::Real(x) => Arg::Real(Some(x)),
+                                Raw::Text(t) => Arg::text(t),
+                                Raw::Blob(b) => Arg::Blob(Some(std::borrow::Cow::Borrowed(b))),
+                            });
+                        }
+                        to.conn().execute(&insert, &values).map(|_| ())
+                    },
+                )?;
+            }
+            Ok(())
+        })?;
+        drop(from);
+        let verdict = copy.read()?.verify();
+        verdict
     }
 
     /// Lets SQLite keep up to `mib` MiB of database pages in memory on this connection

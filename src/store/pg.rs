@@ -117,10 +117,10 @@ pub fn connect(target: &str) -> Result<PgConn, StoreError> {
 /// The key of the ledger's advisory lock: one number for hindsight, and the object id of
 /// the ledger's `events` table, so that ledgers in different schemas of one database do
 /// not wait for each other.
-const LOCK_CLASS: i32 = 0x6869_6e64; // "hind"
+const LOCK_CLASS: i32 = i32::from_be_bytes(*b"hind");
 
 /// The key of the lock an upgrade of the schema holds (with 0: before the tables exist).
-pub const MIGRATION_LOCK: i32 = 0x6869_6e6d; // "hinm"
+pub const MIGRATION_LOCK: i32 = i32::from_be_bytes(*b"hinm");
 
 /// Starts a write transaction and takes the ledger's write lock, waiting for the writer
 /// that holds it. The lock is held until the transaction ends, so appends to the history
@@ -128,15 +128,33 @@ pub const MIGRATION_LOCK: i32 = 0x6869_6e6d; // "hinm"
 /// It is an advisory lock, which a role that may only insert can take, unlike a row lock.
 pub fn begin_write(conn: &PgConn) -> Result<(), StoreError> {
     conn.begin("BEGIN ISOLATION LEVEL READ COMMITTED")?;
-    Conn::Pg(conn)
+    let c = Conn::Pg(conn);
+    let key = "CAST(?1 AS integer), CAST(CAST(CAST('events' AS regclass) AS oid) AS integer)";
+    let locked = c
         .one(
-            "SELECT pg_advisory_xact_lock(CAST(?1 AS integer), CAST(CAST(CAST('events' AS regclass) AS oid) AS integer))",
+            &format!("SELECT pg_try_advisory_xact_lock({key})"),
             args![LOCK_CLASS],
-            |_| Ok(()),
+            |r| r.get::<bool>(0),
         )
-        .inspect_err(|_| {
-            let _ = Conn::Pg(conn).end("ROLLBACK");
-        })
+        .and_then(|got| {
+            if got {
+                return Ok(());
+            }
+            // Another writer (perhaps a long import) holds it: say so, then wait.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "waiting for another writer on the ledger to finish…"
+            );
+            c.one(
+                &format!("SELECT pg_advisory_xact_lock({key})"),
+                args![LOCK_CLASS],
+                |_| Ok(()),
+            )
+        });
+    locked.inspect_err(|_| {
+        let _ = c.end("ROLLBACK");
+    })
 }
 
 /// A PostgreSQL error on one line: the server's message and its SQLSTATE, or the client's

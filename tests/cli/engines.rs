@@ -307,6 +307,29 @@ fn charts_and_the_html_page_are_the_same_on_both_engines() {
 }
 
 #[test]
+fn backup_copies_either_engine_into_a_file_with_the_same_history() {
+    for l in ledgers("backup_copies_either_engine_into_a_file_with_the_same_history") {
+        for args in seed_script() {
+            l.env.ok(&args);
+        }
+        let head = l.env.ok(&["verify", "--head"]);
+        let (code, _, err) = run(&l.env, &["backup", "copy.db"]);
+        assert_eq!(code, Some(0), "{}: {err}", l.name());
+        assert!(err.contains(&head), "{}: {err}", l.name());
+        let copy = Env::new();
+        std::fs::copy(l.env.path("copy.db"), copy.db()).expect("copy");
+        assert_eq!(copy.ok(&["verify", "--head"]), head, "{}", l.name());
+        assert_eq!(copy.ok(&["export"]), l.env.ok(&["export"]), "{}", l.name());
+        assert_eq!(
+            copy.ok(&["log", "--json"]),
+            l.env.ok(&["log", "--json"]),
+            "{}",
+            l.name()
+        );
+    }
+}
+
+#[test]
 fn bad_input_is_refused_alike_and_nothing_is_written() {
     let mut script = seed_script();
     let bad = [
@@ -688,4 +711,45 @@ fn eight_writers_at_once_leave_one_unbroken_chain() {
         assert_eq!(row["forecasts"].as_u64(), Some(EACH as u64), "{row}");
         assert_eq!(row["outcome"].as_str(), Some("yes"), "{row}");
     }
+}
+
+#[test]
+fn a_writer_that_finds_the_ledger_locked_says_so_and_waits() {
+    use std::io::BufRead;
+    let Some(base) = server() else {
+        skipped("a_writer_that_finds_the_ledger_locked_says_so_and_waits");
+        return;
+    };
+    let l = ledgers("a_writer_that_finds_the_ledger_locked_says_so_and_waits")
+        .pop()
+        .expect("two ledgers");
+    l.env
+        .ok(&["add", "Locked-out", "--by", "2027-01-01", "--key", "k"]);
+    let schema = l.pg.as_ref().expect("PostgreSQL").schema.clone();
+    // Another writer holds the ledger's lock (the key is hindsight's: "hind" and the
+    // events table, see store/pg.rs).
+    let class = i32::from_be_bytes(*b"hind");
+    let mut other = postgres::Client::connect(&base, postgres::NoTls).expect("connect");
+    other
+        .batch_execute(&format!(
+            "SET search_path TO {schema}; BEGIN;
+             SELECT pg_advisory_xact_lock({class}, CAST(CAST(CAST('events' AS regclass) AS oid) AS integer))"
+        ))
+        .expect("take the lock");
+    let mut child = l
+        .env
+        .std_cmd()
+        .args(["forecast", "k", "--p", "0.3"])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("reads");
+    assert!(line.contains("waiting for another writer"), "{line}");
+    other.batch_execute("COMMIT").expect("release the lock");
+    let status = child.wait().expect("finishes");
+    assert!(status.success());
+    assert!(l.env.ok(&["verify"]).starts_with("ok: 2 events"));
 }
