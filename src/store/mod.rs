@@ -20,6 +20,7 @@ pub(crate) mod sql;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -61,6 +62,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database: {0}")]
     Unsupported(String),
+    /// A value the user gave the store (`HINDSIGHT_USER`) that it cannot accept.
+    #[error(transparent)]
+    Input(#[from] crate::domain::InputError),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -109,6 +113,35 @@ pub struct Store {
     now: DateTime<Utc>,
     /// Held while this process imports (see `bulk`): other writers wait for it.
     import_lock: Option<std::fs::File>,
+    /// Who records through this store (see [`local_user`] and [`Store::open_postgres`]),
+    /// stamped on every record written without a `recorded_by` of its own.
+    who: Option<Arc<str>>,
+}
+
+/// The variable that names who records through a SQLite ledger.
+pub const USER_ENV: &str = "HINDSIGHT_USER";
+
+/// Who records through a SQLite ledger opened by this process: `$HINDSIGHT_USER` when set
+/// to something other than blanks (trimmed, and refused when it holds control characters,
+/// like a forecaster's name), else the operating system's name for the user running it
+/// (None if it has none, or one the rule for names refuses). A file ledger cannot tell
+/// who opens it, so this is what the user says or the system reports, not a proof.
+pub fn local_user() -> Result<Option<String>, crate::domain::InputError> {
+    use crate::domain::validate::recorder;
+    match std::env::var(USER_ENV) {
+        Ok(v) if !v.trim().is_empty() => return recorder(USER_ENV, &v).map(Some),
+        Err(std::env::VarError::NotUnicode(v)) => {
+            return Err(crate::domain::InputError::new(
+                USER_ENV,
+                &v.to_string_lossy(),
+                "expected a name in UTF-8",
+            ))
+        }
+        _ => {}
+    }
+    Ok(whoami::username()
+        .ok()
+        .and_then(|name| recorder("user name", &name).ok()))
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -309,21 +342,35 @@ impl Store {
             path: path.map(Path::to_path_buf),
             now,
             import_lock: None,
+            who: local_user()?.map(Arc::from),
         })
     }
 
     /// Opens the ledger in the PostgreSQL database `url` names (`postgres://…`, or
     /// `postgres:` alone for the one the standard `PG*` variables name), creating its
-    /// tables or upgrading them first.
+    /// tables or upgrading them first. What it records is stamped with the role it
+    /// connected as (`current_user`), which the server has authenticated.
     pub fn open_postgres(url: &str, now: DateTime<Utc>) -> Result<Store, StoreError> {
         let conn = pg::connect(url)?;
         schema::upgrade_postgres(&conn, url)?;
+        let role: String =
+            Conn::Pg(&conn).one("SELECT CAST(current_user AS TEXT)", sql::args![], |r| {
+                r.get(0)
+            })?;
+        let who = crate::domain::validate::recorder("current_user", &role).ok();
         Ok(Store {
             conn: Handle::Pg(conn),
             path: None,
             now,
             import_lock: None,
+            who: who.map(Arc::from),
         })
+    }
+
+    /// Who records through this store: the name stamped on what it writes (None when
+    /// unknown).
+    pub fn recording_user(&self) -> Option<&str> {
+        self.who.as_deref()
     }
 
     /// Which engine holds this ledger.
@@ -439,10 +486,11 @@ impl Store {
     {
         let now = self.now;
         let path = self.path.as_deref();
+        let who = self.who.clone();
         match &self.conn {
             Handle::Lite(_) => {
                 let tx = self.begin_immediate()?;
-                let value = f(&Db::new(Conn::Lite(&tx), now))?;
+                let value = f(&Db::new(Conn::Lite(&tx), now).recording_as(who))?;
                 if keep {
                     tx.commit().map_err(|e| write_error(path, e))?;
                 } else {
@@ -452,7 +500,7 @@ impl Store {
             }
             Handle::Pg(c) => {
                 pg::begin_write(c)?;
-                let result = f(&Db::new(Conn::Pg(c), now));
+                let result = f(&Db::new(Conn::Pg(c), now).recording_as(who));
                 match result {
                     Ok(value) if keep => {
                         Conn::Pg(c).end("COMMIT")?;
@@ -663,6 +711,7 @@ mod tests {
             text: None,
             text_sha256: None,
             recorded_at: now,
+            recorded_by: None,
         };
         writer
             .write(|db| crate::ledger::record_source(db, source))

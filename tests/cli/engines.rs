@@ -59,6 +59,14 @@ impl PgSchema {
         }
     }
 
+    /// The role the URL connects as: who the records made through it are stamped with.
+    fn role(&mut self) -> String {
+        self.admin
+            .query_one("SELECT CAST(current_user AS TEXT)", &[])
+            .expect("current_user")
+            .get(0)
+    }
+
     /// The URL of this schema's ledger, as `--db` takes it.
     fn url(&self) -> String {
         self.url_as(None)
@@ -143,7 +151,9 @@ impl Ledger {
     }
 }
 
-/// A fresh empty ledger on every engine available to `test`.
+/// A fresh empty ledger on every engine available to `test`. Where PostgreSQL runs, the
+/// SQLite ledger records as the role the server's ledger connects as
+/// (`HINDSIGHT_USER`), so that both print the same names.
 fn ledgers(test: &str) -> Vec<Ledger> {
     let mut out = vec![Ledger {
         env: Env::new(),
@@ -151,7 +161,8 @@ fn ledgers(test: &str) -> Vec<Ledger> {
     }];
     match server() {
         Some(base) => {
-            let pg = PgSchema::new(&base);
+            let mut pg = PgSchema::new(&base);
+            out[0].env.user = pg.role();
             out.push(Ledger {
                 env: Env::with_target(&pg.url()),
                 pg: Some(pg),

@@ -7,7 +7,7 @@ use std::process::{Command as StdCommand, Stdio};
 
 use rusqlite::Connection;
 
-use crate::common::{Env, NOW};
+use crate::common::{Env, NOW, USER};
 
 /// A small ledger: a source with two authors, two claims (one conditional, with tags),
 /// three forecasts and a resolution.
@@ -133,7 +133,15 @@ fn log_lists_every_change_newest_first() {
     assert!(newest["payload"]
         .as_str()
         .unwrap()
-        .starts_with(r#"[2,"r",1,"#));
+        .starts_with(r#"[3,"r",1,"#));
+    // Who recorded it ($HINDSIGHT_USER on SQLite), covered by the hash as the payload's
+    // last element.
+    assert_eq!(newest["recorded_by"], USER);
+    assert_eq!(newest["record"]["recorded_by"], USER);
+    assert!(newest["payload"]
+        .as_str()
+        .unwrap()
+        .ends_with(r#","tester"]"#));
 
     // One claim's events, and a limit.
     let c1 = env.json(&["log", "c1", "--json"]);
@@ -432,6 +440,7 @@ fn a_version_1_ledger_gains_its_history_and_loses_nothing() {
     // (schema 5: opens_at, closes_at).
     let mut after = sections(&env.dump());
     assert!(after.remove("events").is_some());
+    without_recorded_by(&env, &mut after);
     assert_eq!(after.remove("postponements"), Some(vec![String::new()]));
     let empty_window = format!("|{0}|{0}", r#"Ok("Null")"#);
     for row in after.get_mut("claims").unwrap() {
@@ -616,6 +625,8 @@ fn a_schema_5_ledger_upgrades_in_place_and_verifies() {
     );
     let mut after = sections(&env.dump());
     assert!(after.remove("events").is_some());
+    // Schema 8: nobody is known to have recorded the old rows.
+    without_recorded_by(&env, &mut after);
     // Schema 6: names once, forecast times in seconds, the open claims by due date.
     assert_eq!(
         after.remove("forecasters"),
@@ -678,7 +689,10 @@ fn a_schema_5_ledger_upgrades_in_place_and_verifies() {
         .collect();
     assert_eq!(c2, [7, 5, 3]);
 
-    // New events chain on in format version 2.
+    // Old events name nobody as their recorder.
+    assert!(log.iter().all(|e| e["recorded_by"].is_null()));
+
+    // New events chain on in format version 3, naming who recorded them.
     env.ok(&[
         "forecast",
         "c1",
@@ -693,7 +707,8 @@ fn a_schema_5_ledger_upgrades_in_place_and_verifies() {
     assert!(newest[0]["payload"]
         .as_str()
         .unwrap()
-        .starts_with(r#"[2,"f",3,"#));
+        .starts_with(r#"[3,"f",3,"#));
+    assert_eq!(newest[0]["recorded_by"], USER);
     assert_eq!(newest[0]["prev_hash"], hashes[6].as_str());
     assert!(env.ok(&["verify"]).starts_with("ok: 8 events"));
 }
@@ -734,6 +749,28 @@ fn what_the_dropped_columns_said_wrongly_is_still_found_after_the_upgrade() {
 /// A dump (see `Env::dump`) split into its tables' rows.
 /// The forecasts of a ledger upgraded to schema 6 or later, read back in the form schema 5
 /// stored them (forecaster names, RFC 3339 times), as [`Env::dump`] lists rows.
+/// The dump's record tables as they were before schema 8, which gave each of them a
+/// `recorded_by` column: checks that it is NULL (unknown) in every upgraded row, and
+/// takes it off the rows.
+fn without_recorded_by(env: &Env, tables: &mut std::collections::BTreeMap<String, Vec<String>>) {
+    let null = format!("|{}", r#"Ok("Null")"#);
+    for t in ["sources", "claims", "resolutions", "postponements"] {
+        for row in tables.get_mut(t).into_iter().flatten() {
+            if row.is_empty() {
+                continue;
+            }
+            *row = row
+                .strip_suffix(&null)
+                .unwrap_or_else(|| panic!("{t} row without an unknown recorded_by: {row}"))
+                .to_string();
+        }
+    }
+    assert_eq!(
+        env.dump_rows("SELECT count(*) FROM forecasts WHERE recorded_by IS NOT NULL"),
+        env.dump_rows("SELECT 0")
+    );
+}
+
 fn forecasts_as_before_schema_6(env: &Env) -> Vec<String> {
     env.dump_rows(
         "SELECT f.id, f.claim_id, w.name, f.p,
