@@ -250,6 +250,8 @@ impl Store {
     /// time of this run (`Ctx.now`): the history records it on every change made through
     /// this store, including the first events an upgrade writes.
     pub fn open(path: &Path, now: DateTime<Utc>) -> Result<Store, StoreError> {
+        // A name refused is refused before the file is touched.
+        let who = local_user()?;
         check_existing_file(path)?;
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
@@ -265,18 +267,20 @@ impl Store {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        Store::prepare(conn, Some(path), now)
+        Store::prepare(conn, Some(path), now, who)
     }
 
     /// A throwaway ledger in memory (the demo, tests).
     pub fn open_in_memory(now: DateTime<Utc>) -> Result<Store, StoreError> {
-        Store::prepare(Connection::open_in_memory()?, None, now)
+        let who = local_user()?;
+        Store::prepare(Connection::open_in_memory()?, None, now, who)
     }
 
     fn prepare(
         mut conn: Connection,
         path: Option<&Path>,
         now: DateTime<Utc>,
+        who: Option<String>,
     ) -> Result<Store, StoreError> {
         let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
         let not_db = |e: rusqlite::Error| match e.sqlite_error_code() {
@@ -342,7 +346,7 @@ impl Store {
             path: path.map(Path::to_path_buf),
             now,
             import_lock: None,
-            who: local_user()?.map(Arc::from),
+            who: who.map(Arc::from),
         })
     }
 

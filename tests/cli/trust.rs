@@ -1554,3 +1554,220 @@ fn a_failed_upgrade_names_the_migration_on_one_line_and_changes_nothing() {
     assert!(err.len() < 300, "{err}");
     assert_eq!(env.dump(), before);
 }
+
+// ---- who recorded what ------------------------------------------------------------------
+
+#[test]
+fn hindsight_user_names_who_recorded_each_record_in_log_and_show() {
+    let mut env = Env::new();
+    env.user = "  Ann Lee ".to_string();
+    env.ok(&["add", "Rates rise", "--by", "2027-06-30", "--key", "r"]);
+    env.ok(&["forecast", "r", "--p", "0.6", "--forecaster", "ana"]);
+    env.user = "bo".to_string();
+    env.ok(&["postpone", "r", "--to", "2027-12-31"]);
+    env.ok(&["resolve", "r", "no", "--on", "2026-11-28"]);
+
+    // The history: newest first, each event with its recorder (trimmed).
+    let log = env.json(&["log", "--json"]);
+    let by: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["recorded_by"].as_str().unwrap())
+        .collect();
+    assert_eq!(by, ["bo", "bo", "Ann Lee", "Ann Lee"]);
+    assert_eq!(log[0]["record"]["recorded_by"], "bo");
+    let table = env.ok(&["log"]);
+    assert!(table.lines().next().unwrap().contains(" BY "), "{table}");
+    assert!(table.contains("Ann Lee"), "{table}");
+
+    // show: the claim, each forecast, postponement and resolution.
+    let shown = env.json(&["show", "r", "--json"]);
+    assert_eq!(shown["recorded_by"], "Ann Lee");
+    assert_eq!(shown["forecasts"][0]["recorded_by"], "Ann Lee");
+    assert_eq!(shown["postponements"][0]["recorded_by"], "bo");
+    assert_eq!(shown["postponements"][0]["resolve_by"], "2027-12-31");
+    assert_eq!(shown["resolutions"][0]["recorded_by"], "bo");
+    let text = env.ok(&["show", "r"]);
+    assert!(text.contains("recorded by Ann Lee"), "{text}");
+    assert!(text.contains("POSTPONED TO"), "{text}");
+    assert!(env.ok(&["verify"]).starts_with("ok: 4 events"));
+}
+
+#[test]
+fn a_hindsight_user_with_control_characters_is_refused_naming_it() {
+    let mut env = Env::new();
+    env.user = "eve\u{1b}[2J".to_string();
+    let err = env.fails(&["add", "Rates rise", "--by", "2027-06-30"], 1);
+    assert!(
+        err.contains("error: HINDSIGHT_USER: invalid value"),
+        "{err}"
+    );
+    assert!(err.contains("control"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    // Refused before the ledger was even created.
+    assert!(!env.db().exists());
+}
+
+#[test]
+fn a_blank_hindsight_user_falls_back_to_the_system_user() {
+    let mut env = Env::new();
+    env.user = "   ".to_string();
+    env.ok(&["add", "Rates rise", "--by", "2027-06-30", "--key", "r"]);
+    let shown = env.json(&["show", "r", "--json"]);
+    // Whatever the system calls this user (a container may have no name for it: then
+    // nobody is named), never the blanks.
+    match shown.get("recorded_by") {
+        None => {}
+        Some(name) => {
+            let name = name.as_str().unwrap();
+            assert!(!name.trim().is_empty() && name.trim() == name, "{name:?}");
+        }
+    }
+    assert!(env.ok(&["verify"]).starts_with("ok"));
+}
+
+#[test]
+fn verify_names_an_edited_recorder() {
+    let err = tampered("UPDATE forecasts SET recorded_by = 'mallory' WHERE id = 1");
+    assert!(
+        err.contains(
+            "forecast #1 on claim c1 by ana: the table says recorded_by = \"mallory\", the history says \"tester\""
+        ),
+        "{err}"
+    );
+    // A name put where none was known is an edit too.
+    let err = tampered("UPDATE claims SET recorded_by = NULL WHERE key = 'c2'");
+    assert!(
+        err.contains("claim c2: the table says recorded_by = nothing, the history says \"tester\""),
+        "{err}"
+    );
+}
+
+/// A ledger as the previous release (schema 7, payload format 2) left it: one source, one
+/// claim, one forecast, their events chained, and nobody recorded as their recorder.
+fn schema_7_ledger(env: &Env) {
+    use hindsight::domain::event::{chain_digest, hex, payload, Event, Record, FORMAT_V2, GENESIS};
+    use hindsight::domain::{Claim, Forecast, Source};
+    let at = |s: &str| hindsight::domain::parse::time("t", s).unwrap();
+    let mut conn = Connection::open(env.db()).unwrap();
+    hindsight::store::schema::migrations(at(NOW))
+        .unwrap()
+        .to_version(&mut conn, 7)
+        .unwrap();
+    conn.execute_batch(
+        "INSERT INTO sources (id, key, title, publisher, url, published, body, body_sha256, recorded_at)
+              VALUES (1, 's1', 'Outlook', NULL, NULL, '2026-01-01', NULL, NULL, '2026-01-01T09:00:00Z');
+         INSERT INTO claims (id, key, statement, quote, criteria, resolve_by, condition_id, source_id,
+                             created_at, recorded_at, opens_at, closes_at)
+              VALUES (1, 'c1', 'Rates rise', NULL, NULL, '2027-12-31', NULL, 1,
+                      '2026-01-01T09:00:00Z', '2026-01-01T09:00:00Z', NULL, NULL);
+         INSERT INTO open_claims (claim_id, due) VALUES (1, '2027-12-31');
+         INSERT INTO forecasters (id, name) VALUES (1, 'ana');
+         INSERT INTO forecasts (id, claim_id, forecaster_id, p, made_at, note, recorded_at)
+              VALUES (1, 1, 1, 0.7, 1767344400, NULL, 1767344400);",
+    )
+    .unwrap();
+    let t = at("2026-01-01T09:00:00Z");
+    let records = [
+        (
+            1,
+            None,
+            Record::Source(Source {
+                key: "s1".into(),
+                title: "Outlook".into(),
+                authors: vec![],
+                publisher: None,
+                url: None,
+                published: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
+                text: None,
+                text_sha256: None,
+                recorded_at: t,
+                recorded_by: None,
+            }),
+        ),
+        (
+            1,
+            Some(1),
+            Record::Claim(Claim {
+                key: "c1".into(),
+                statement: "Rates rise".into(),
+                resolve_by: chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+                opens_at: None,
+                closes_at: None,
+                source: Some("s1".into()),
+                condition: None,
+                quote: None,
+                criteria: None,
+                tags: vec![],
+                created_at: t,
+                recorded_at: t,
+                recorded_by: None,
+            }),
+        ),
+        (
+            1,
+            Some(1),
+            Record::Forecast(Forecast {
+                claim: "c1".into(),
+                forecaster: "ana".into(),
+                p: 0.7,
+                made_at: at("2026-01-02T09:00:00Z"),
+                note: None,
+                recorded_at: at("2026-01-02T09:00:00Z"),
+                recorded_by: None,
+            }),
+        ),
+    ];
+    let mut prev = GENESIS.to_string();
+    for (seq, (id, claim_id, record)) in records.into_iter().enumerate() {
+        let kind = record.kind().as_str();
+        let e = Event {
+            v: FORMAT_V2,
+            ..Event::new(id, t, record)
+        };
+        let text = payload(&e).unwrap();
+        assert!(text.starts_with("[2,"), "{text}");
+        let hash = chain_digest(&prev, &text);
+        conn.execute(
+            "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![seq as i64 + 1, kind, claim_id, text, &hash[..]],
+        )
+        .unwrap();
+        prev = hex(&hash);
+    }
+}
+
+#[test]
+fn a_schema_7_ledger_upgrades_verifies_and_names_nobody_for_its_old_records() {
+    let env = Env::new();
+    schema_7_ledger(&env);
+    let head = env.ok(&["verify", "--head"]);
+    assert!(env.ok(&["verify"]).starts_with("ok: 3 events"));
+    let version: i64 = Connection::open(env.db())
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 8);
+    // Unknown: "–" in tables, null (or absent, for the claim's own fields) in JSON.
+    let shown = env.json(&["show", "c1", "--json"]);
+    assert!(shown.get("recorded_by").is_none(), "{shown}");
+    assert!(shown["forecasts"][0]["recorded_by"].is_null());
+    let text = env.ok(&["show", "c1"]);
+    assert!(text.contains("recorded by –"), "{text}");
+    let log = env.json(&["log", "--json"]);
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["recorded_by"].is_null()));
+    assert!(env.ok(&["log"]).contains(" – "));
+    // The export of the old records is what it was: no recorded_by anywhere.
+    assert!(!env.ok(&["export"]).contains("recorded_by"));
+    // New records name their recorder and chain on from the old head.
+    env.ok(&["forecast", "c1", "--p", "0.4", "--forecaster", "ben"]);
+    let newest = env.json(&["log", "--json", "--limit", "1"]);
+    assert_eq!(newest[0]["recorded_by"], USER);
+    assert_eq!(newest[0]["prev_hash"], head.as_str());
+    assert!(env.ok(&["verify"]).starts_with("ok: 4 events"));
+}
