@@ -568,7 +568,7 @@ fn a_writer_role_adds_records_but_the_database_refuses_it_any_change() {
     assert!(by("forecasts")[..by("forecasts").len() - 1]
         .iter()
         .all(|n| *n == admin));
-    assert_eq!(by("resolutions"), [writer.name.clone()]);
+    assert_eq!(by("resolutions"), std::slice::from_ref(&writer.name));
     // An import keeps the names its file gives, and stamps the importer's on the rest.
     std::fs::write(
         as_writer.path("in.jsonl"),
