@@ -371,12 +371,6 @@ impl Store {
         })
     }
 
-    /// Who records through this store: the name stamped on what it writes (None when
-    /// unknown).
-    pub fn recording_user(&self) -> Option<&str> {
-        self.who.as_deref()
-    }
-
     /// Which engine holds this ledger.
     pub fn engine(&self) -> Engine {
         match self.conn {

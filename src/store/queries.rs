@@ -220,11 +220,6 @@ impl<'c> Db<'c> {
             .or_else(|| self.who.as_deref().map(str::to_string))
     }
 
-    /// Who writes through this handle (None when unknown).
-    pub fn recording_user(&self) -> Option<&str> {
-        self.who.as_deref()
-    }
-
     pub(super) fn head_cache(&self) -> std::cell::RefMut<'_, Option<(i64, String)>> {
         self.head.borrow_mut()
     }
