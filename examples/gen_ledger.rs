@@ -440,6 +440,7 @@ fn main() -> std::io::Result<()> {
                 text_sha256: text.as_deref().map(hindsight::ledger::sha256_hex),
                 text,
                 recorded_at: Some(time_str(published + Duration::hours(rng.range(1, 48)))),
+                recorded_by: None,
                 key,
             }),
         )?;
@@ -557,6 +558,7 @@ fn main() -> std::io::Result<()> {
                 tags,
                 created_at: Some(time_str(created)),
                 recorded_at: Some(time_str(recorded_at)),
+                recorded_by: None,
             }),
         )?;
 
@@ -659,6 +661,7 @@ fn wide(rng: &mut Rng, n_forecasts: u64, out: &mut dyn Write) -> std::io::Result
             text: None,
             text_sha256: None,
             recorded_at: Some(time_str(published)),
+            recorded_by: None,
         }))?;
     }
     let mut forecasts: Vec<F> = Vec::with_capacity(n_forecasts as usize);
@@ -689,6 +692,7 @@ fn wide(rng: &mut Rng, n_forecasts: u64, out: &mut dyn Write) -> std::io::Result
             tags: vec![rng.pick(&TAGS).to_string()],
             created_at: Some(time_str(created)),
             recorded_at: Some(time_str(created)),
+            recorded_by: None,
         }))?;
         if let Some(on) = resolved_on {
             resolutions.push(R {
@@ -754,6 +758,7 @@ fn write_forecasts_and_resolutions(
             made_at: time_str(at(f.made_at)),
             note: (f.note > 0).then(|| NOTES[f.note as usize - 1].to_string()),
             recorded_at: Some(time_str(at(f.recorded_at))),
+            recorded_by: None,
         }))?;
     }
     resolutions.sort_by_key(|r| (r.recorded_at, r.claim));
@@ -767,6 +772,7 @@ fn write_forecasts_and_resolutions(
                 .then(|| format!("https://example.org/evidence/clm-{:06}", r.claim)),
             note: None,
             recorded_at: Some(time_str(at(r.recorded_at))),
+            recorded_by: None,
         }))?;
     }
     Ok(())

@@ -78,6 +78,8 @@ fn kind_of(e: &(dyn std::error::Error + 'static)) -> Option<Kind> {
         Some(Kind::Input)
     } else if let Some(l) = e.downcast_ref::<LedgerError>() {
         Some(l.kind())
+    } else if let Some(StoreError::Input(_)) = e.downcast_ref::<StoreError>() {
+        Some(Kind::Input)
     } else if e.is::<StoreError>() || e.is::<rusqlite::Error>() {
         Some(Kind::Database)
     } else if e.is::<std::io::Error>() {

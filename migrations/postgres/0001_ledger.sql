@@ -1,5 +1,5 @@
 -- The whole ledger schema for PostgreSQL (15 or later), in one file. It holds the same
--- tables as the SQLite ledger at schema version 7, with the same names, columns and
+-- tables as the SQLite ledger at schema version 8, with the same names, columns and
 -- stored forms, so that both engines read, verify and export a ledger identically.
 --
 -- How values are kept (the same as in SQLite):
@@ -12,6 +12,8 @@
 --     the bytes of the UTF-8 text, as SQLite's default BINARY collation does, whatever
 --     the database's locale. Without it 'a' might sort before 'B' here and after it
 --     there, and exports would differ between engines.
+--   * every record table has recorded_by: the role that wrote the row (current_user at
+--     connection), or the name an imported file gave; NULL where unknown.
 --   * ids are plain BIGINT keys that hindsight assigns itself: one more than the table's
 --     highest, under the ledger's write lock (an advisory lock every write takes). So ids
 --     have no gaps, a failed write uses none up, and the same commands give the same ids
@@ -38,7 +40,8 @@ CREATE TABLE sources (
     published    TEXT COLLATE "C",            -- YYYY-MM-DD
     body         TEXT COLLATE "C",
     body_sha256  TEXT COLLATE "C",            -- hex digest of body
-    recorded_at  TEXT COLLATE "C" NOT NULL    -- RFC 3339
+    recorded_at  TEXT COLLATE "C" NOT NULL,   -- RFC 3339
+    recorded_by  TEXT COLLATE "C"             -- who recorded it; NULL if unknown
 );
 
 -- A source's authors, numbered in the order the byline gives them.
@@ -67,6 +70,7 @@ CREATE TABLE claims (
     recorded_at   TEXT COLLATE "C" NOT NULL,  -- RFC 3339: when hindsight stored it
     opens_at      TEXT COLLATE "C",           -- RFC 3339 or NULL
     closes_at     TEXT COLLATE "C",           -- RFC 3339 or NULL
+    recorded_by   TEXT COLLATE "C",           -- who recorded it; NULL if unknown
     CHECK (condition_id IS NULL OR condition_id <> id)
 );
 CREATE INDEX claims_source ON claims(source_id);
@@ -87,7 +91,8 @@ CREATE TABLE postponements (
     claim_id     BIGINT NOT NULL REFERENCES claims(id),
     resolve_by   TEXT COLLATE "C" NOT NULL,   -- the new date, YYYY-MM-DD
     note         TEXT COLLATE "C",
-    recorded_at  TEXT COLLATE "C" NOT NULL    -- RFC 3339
+    recorded_at  TEXT COLLATE "C" NOT NULL,   -- RFC 3339
+    recorded_by  TEXT COLLATE "C"             -- who recorded it; NULL if unknown
 );
 CREATE INDEX postponements_claim ON postponements(claim_id, id);
 
@@ -106,7 +111,8 @@ CREATE TABLE forecasts (
     p              DOUBLE PRECISION NOT NULL CHECK (p >= 0.0 AND p <= 1.0),
     made_at        BIGINT NOT NULL,           -- seconds since 1970-01-01T00:00:00Z
     note           TEXT COLLATE "C",
-    recorded_at    BIGINT NOT NULL            -- seconds since 1970-01-01T00:00:00Z
+    recorded_at    BIGINT NOT NULL,           -- seconds since 1970-01-01T00:00:00Z
+    recorded_by    TEXT COLLATE "C"           -- who recorded it; NULL if unknown
 );
 CREATE INDEX forecasts_claim ON forecasts(claim_id, forecaster_id, made_at);
 
@@ -121,7 +127,8 @@ CREATE TABLE resolutions (
     resolved_on  TEXT COLLATE "C" NOT NULL,   -- YYYY-MM-DD
     evidence     TEXT COLLATE "C",
     note         TEXT COLLATE "C",
-    recorded_at  TEXT COLLATE "C" NOT NULL    -- RFC 3339
+    recorded_at  TEXT COLLATE "C" NOT NULL,   -- RFC 3339
+    recorded_by  TEXT COLLATE "C"             -- who recorded it; NULL if unknown
 );
 CREATE INDEX resolutions_claim ON resolutions(claim_id, id);
 
@@ -145,8 +152,7 @@ CREATE TABLE events (
     claim_id     BIGINT,                      -- the claim's id; NULL for a source
     payload      TEXT COLLATE "C" NOT NULL,   -- canonical JSON, hashed as these bytes
     hash         BYTEA NOT NULL               -- SHA-256 over the previous hash and payload
-                 CHECK (octet_length(hash) = 32),
-    recorded_by  TEXT COLLATE "C"             -- who recorded the event; NULL if unknown
+                 CHECK (octet_length(hash) = 32)
 );
 CREATE INDEX events_claim ON events(claim_id, seq);
 

@@ -92,6 +92,7 @@ pub fn run(a: AddArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 tags: a.tags.clone(),
                 created_at: ctx.now,
                 recorded_at: ctx.now,
+                recorded_by: None,
             },
         )?;
         if let Some((p, note)) = &p {
@@ -119,6 +120,7 @@ pub fn run(a: AddArgs, ctx: &Ctx) -> anyhow::Result<()> {
                     made_at: made_at.unwrap_or(ctx.now),
                     note: note.clone(),
                     recorded_at: ctx.now,
+                    recorded_by: None,
                 },
                 ledger::Duplicates::Insert,
             )

@@ -188,6 +188,7 @@ fn jsonl(
                 tags: Vec::new(),
                 created_at: None,
                 recorded_at: None,
+                recorded_by: None,
             },
             extract: Details {
                 sentence: &c.sentence,
@@ -247,6 +248,7 @@ fn jsonl(
                 made_at: format_time(start_of_day(published)),
                 note: Some(note),
                 recorded_at: None,
+                recorded_by: None,
             },
         };
         serde_json::to_writer(&mut *out, &forecast)?;

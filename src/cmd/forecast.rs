@@ -95,6 +95,7 @@ pub fn run(a: ForecastArgs, ctx: &Ctx) -> anyhow::Result<()> {
         made_at,
         note,
         recorded_at: ctx.now,
+        recorded_by: None,
     };
     let mut store = ctx.open()?;
     let due = store.write(|db| -> anyhow::Result<chrono::NaiveDate> {

@@ -35,6 +35,9 @@ pub struct LoggedEvent {
     pub id: i64,
     /// The source's key, or the claim's key for the other kinds.
     pub key: String,
+    /// Who recorded the record, as its payload says (null when unknown: events before
+    /// payload format 3, or an unreadable payload).
+    pub recorded_by: Option<String>,
     /// One line for people.
     pub summary: String,
     /// The record as the payload carries it (null if the payload is unreadable).
@@ -46,11 +49,16 @@ pub struct LoggedEvent {
 }
 
 fn logged(e: StoredEvent) -> LoggedEvent {
-    let (summary, record) = match &e.event {
-        Ok(ev) => (ev.record.summary(), record_json(&ev.record)),
+    let (summary, record, recorded_by) = match &e.event {
+        Ok(ev) => (
+            ev.record.summary(),
+            record_json(&ev.record),
+            ev.record.recorded_by().map(str::to_string),
+        ),
         Err(err) => (
             format!("(unreadable payload: {err})"),
             serde_json::Value::Null,
+            None,
         ),
     };
     LoggedEvent {
@@ -59,6 +67,7 @@ fn logged(e: StoredEvent) -> LoggedEvent {
         kind: e.kind,
         id: e.row_id,
         key: e.key,
+        recorded_by,
         summary,
         record,
         payload: e.payload,
@@ -103,11 +112,12 @@ pub fn run(a: LogArgs, ctx: &Ctx) -> anyhow::Result<()> {
         render::note("the history is empty");
         return Ok(());
     }
-    let mut t = render::table::new(&["#", "RECORDED", "KIND", "KEY", "HASH", "SUMMARY"]);
+    let mut t = render::table::new(&["#", "RECORDED", "BY", "KIND", "KEY", "HASH", "SUMMARY"]);
     for e in &events {
         t.add_row(vec![
             e.seq.to_string(),
             e.recorded_at.clone(),
+            render::truncate(e.recorded_by.as_deref().unwrap_or("–"), 16),
             e.kind.clone(),
             render::truncate(&e.key, 16),
             event::short(&e.hash).to_string(),

@@ -34,6 +34,7 @@ pub fn postpone(
         resolve_by: parse::deadline("--to", to, ctx.today())?,
         note,
         recorded_at: ctx.now,
+        recorded_by: None,
     };
     let was = store.write(|db| {
         ledger::record_postponement(db, &p).map_err(|e| e.naming("resolve_by", "--to"))

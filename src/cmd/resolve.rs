@@ -39,6 +39,7 @@ pub fn run(a: ResolveArgs, ctx: &Ctx) -> anyhow::Result<()> {
         evidence: a.evidence,
         note: a.note,
         recorded_at: ctx.now,
+        recorded_by: None,
     };
     let mut store = ctx.open()?;
     render::note(&record(&mut store, &resolution)?);

@@ -162,6 +162,7 @@ pub fn run(a: ReviewArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 evidence,
                 note,
                 recorded_at: ctx.now,
+                recorded_by: None,
             };
             term.write_line(&super::resolve::record(&mut store, &resolution)?)?;
             tally.resolved += 1;

@@ -25,6 +25,8 @@ pub struct ShownForecast {
     pub made_at: chrono::DateTime<chrono::Utc>,
     pub note: Option<String>,
     pub recorded_at: chrono::DateTime<chrono::Utc>,
+    /// Who recorded it (null when unknown).
+    pub recorded_by: Option<String>,
     pub backfilled: bool,
 }
 
@@ -35,7 +37,19 @@ pub struct ShownResolution {
     pub evidence: Option<String>,
     pub note: Option<String>,
     pub recorded_at: chrono::DateTime<chrono::Utc>,
+    /// Who recorded it (null when unknown).
+    pub recorded_by: Option<String>,
     pub current: bool,
+}
+
+/// One move of the claim's resolve-by date, oldest first.
+#[derive(serde::Serialize)]
+pub struct ShownPostponement {
+    pub resolve_by: chrono::NaiveDate,
+    pub note: Option<String>,
+    pub recorded_at: chrono::DateTime<chrono::Utc>,
+    /// Who recorded it (null when unknown).
+    pub recorded_by: Option<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -45,6 +59,8 @@ pub struct Shown {
     pub source_title: Option<String>,
     /// The date the claim's latest postponement moved it to (null if never postponed).
     pub postponed_to: Option<chrono::NaiveDate>,
+    /// Every postponement, oldest first.
+    pub postponements: Vec<ShownPostponement>,
     /// The condition's current outcome, or "open" (null without a condition).
     pub condition_state: Option<String>,
     pub status: String,
@@ -79,7 +95,17 @@ pub fn run(a: ShowArgs, ctx: &Ctx) -> anyhow::Result<()> {
 /// Everything `show` says about one claim (`review` shows the same).
 pub fn load(db: &crate::store::Db<'_>, key: &str, ctx: &Ctx) -> anyhow::Result<Shown> {
     let row = ledger::claim(db, "claim", key)?;
-    let postponed_to = db.due_date(row.id)?;
+    let postponements: Vec<ShownPostponement> = db
+        .postponements_of(row.id, &row.claim.key)?
+        .into_iter()
+        .map(|p| ShownPostponement {
+            resolve_by: p.resolve_by,
+            note: p.note,
+            recorded_at: p.recorded_at,
+            recorded_by: p.recorded_by,
+        })
+        .collect();
+    let postponed_to = postponements.last().map(|p| p.resolve_by);
     let condition_state = match &row.claim.condition {
         Some(k) => {
             let cond = ledger::claim(db, "condition", k)?;
@@ -105,6 +131,7 @@ pub fn load(db: &crate::store::Db<'_>, key: &str, ctx: &Ctx) -> anyhow::Result<S
             made_at: f.made_at,
             note: f.note,
             recorded_at: f.recorded_at,
+            recorded_by: f.recorded_by,
         })
         .collect();
     let history = db.resolutions(&row)?;
@@ -118,6 +145,7 @@ pub fn load(db: &crate::store::Db<'_>, key: &str, ctx: &Ctx) -> anyhow::Result<S
             evidence: r.evidence,
             note: r.note,
             recorded_at: r.recorded_at,
+            recorded_by: r.recorded_by,
             current: i == last,
         })
         .collect();
@@ -127,6 +155,7 @@ pub fn load(db: &crate::store::Db<'_>, key: &str, ctx: &Ctx) -> anyhow::Result<S
         claim: row.claim,
         source_title,
         postponed_to,
+        postponements,
         condition_state,
         status,
         forecasts,
@@ -200,6 +229,11 @@ fn scores(
     Ok((status, scores))
 }
 
+/// Who recorded a record, as a table shows it: "–" when unknown.
+fn by(name: Option<&str>) -> String {
+    render::truncate(name.unwrap_or("–"), 16)
+}
+
 /// The claim as text, several lines.
 pub fn human(s: &Shown) -> String {
     let c = &s.claim;
@@ -243,11 +277,12 @@ pub fn human(s: &Shown) -> String {
         lines.push(field("tags", c.tags.join(", ")));
     }
     lines.push(field("recorded", render::time(c.recorded_at)));
+    lines.push(field("recorded by", by(c.recorded_by.as_deref())));
     lines.push(String::new());
     if s.forecasts.is_empty() {
         lines.push("forecasts: none".to_string());
     } else {
-        let mut t = render::table::new(&["FORECASTER", "P", "MADE AT", "NOTE"]);
+        let mut t = render::table::new(&["FORECASTER", "P", "MADE AT", "NOTE", "BY"]);
         for f in &s.forecasts {
             let when = if f.backfilled {
                 format!("{} (backfilled)", render::time(f.made_at))
@@ -259,6 +294,7 @@ pub fn human(s: &Shown) -> String {
                 render::percent(f.p),
                 when,
                 render::truncate(f.note.as_deref().unwrap_or(""), 36),
+                by(f.recorded_by.as_deref()),
             ]);
         }
         lines.push(render::table::render(&t).trim_end().to_string());
@@ -296,17 +332,31 @@ pub fn human(s: &Shown) -> String {
         }
         lines.push(render::table::render(&t).trim_end().to_string());
     }
+    if !s.postponements.is_empty() {
+        lines.push(String::new());
+        let mut t = render::table::new(&["POSTPONED TO", "NOTE", "RECORDED", "BY"]);
+        for p in &s.postponements {
+            t.add_row(vec![
+                parse::format_date(p.resolve_by),
+                render::truncate(p.note.as_deref().unwrap_or(""), 36),
+                render::time(p.recorded_at),
+                by(p.recorded_by.as_deref()),
+            ]);
+        }
+        lines.push(render::table::render(&t).trim_end().to_string());
+    }
     lines.push(String::new());
     if s.resolutions.is_empty() {
         lines.push("resolutions: none".to_string());
     } else {
-        let mut t = render::table::new(&["OUTCOME", "ON", "EVIDENCE", "NOTE", ""]);
+        let mut t = render::table::new(&["OUTCOME", "ON", "EVIDENCE", "NOTE", "BY", ""]);
         for r in &s.resolutions {
             t.add_row(vec![
                 r.outcome.as_str().to_string(),
                 parse::format_date(r.resolved_on),
                 render::truncate(r.evidence.as_deref().unwrap_or(""), 34),
                 render::truncate(r.note.as_deref().unwrap_or(""), 30),
+                by(r.recorded_by.as_deref()),
                 if r.current {
                     "current".into()
                 } else {

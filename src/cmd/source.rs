@@ -89,6 +89,7 @@ fn add(a: AddArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 text,
                 text_sha256: None,
                 recorded_at: ctx.now,
+                recorded_by: None,
             },
         )?)
     })?;
@@ -108,6 +109,7 @@ struct SourceSummary<'a> {
     has_text: bool,
     text_sha256: Option<&'a str>,
     recorded_at: chrono::DateTime<chrono::Utc>,
+    recorded_by: Option<&'a str>,
 }
 
 fn summary(s: &Source) -> SourceSummary<'_> {
@@ -121,6 +123,7 @@ fn summary(s: &Source) -> SourceSummary<'_> {
         has_text: s.text.is_some(),
         text_sha256: s.text_sha256.as_deref(),
         recorded_at: s.recorded_at,
+        recorded_by: s.recorded_by.as_deref(),
     }
 }
 
@@ -189,6 +192,10 @@ fn show(ctx: &Ctx, key: &str, json: bool) -> anyhow::Result<()> {
             _ => "text:       not stored".to_string(),
         },
         format!("recorded:   {}", render::time(s.recorded_at)),
+        format!(
+            "by:         {}",
+            render::truncate(s.recorded_by.as_deref().unwrap_or("–"), 40)
+        ),
         format!("claims:     {}", claims.len()),
     ];
     for c in &claims {

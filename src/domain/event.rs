@@ -3,11 +3,14 @@
 //! what the history says it should be. The SQL half lives in `store::events`; the format
 //! is specified for other programs in docs/EVENTS.md.
 //!
-//! A payload is compact JSON in one of two formats, both read back:
+//! A payload is compact JSON in one of three formats, all read back:
 //!
-//! - version 2, written for every new event: an array with fixed positions,
-//!   `[2,"f",id,at,…record's fields…]`, times as integer Unix seconds (UTC), dates as
-//!   `YYYY-MM-DD` text (see [`payload`] and docs/EVENTS.md for each kind's fields);
+//! - version 3, written for every new event: an array with fixed positions,
+//!   `[3,"f",id,at,…record's fields…,recorded_by]`, times as integer Unix seconds (UTC),
+//!   dates as `YYYY-MM-DD` text (see [`payload`] and docs/EVENTS.md for each kind's
+//!   fields), and last who recorded the record (null when unknown);
+//! - version 2, what schema-7 ledgers wrote before `recorded_by` existed: the same array
+//!   without that last element;
 //! - version 1, what ledgers before schema 7 hold, and what migration 2 still writes when
 //!   it gives a schema-1 ledger its first events: an object `{"v":1,"kind":…,"id":…,
 //!   "at":…,"record":{…}}`, keys in the order of the structs below (serde writes struct
@@ -16,7 +19,7 @@
 //!
 //! The hash of event n is `SHA-256(hash of event n-1 as 64 lowercase hex || "\n" ||
 //! payload as UTF-8)`; the first event uses 64 zeros as the previous hash. The rule is the
-//! same for both formats, so a history may hold version 1 events followed by version 2.
+//! same for every format, so a history may hold version 1 events, then version 2, then 3.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::{self, IgnoredAny, SeqAccess, Visitor};
@@ -26,9 +29,12 @@ use sha2::{Digest, Sha256};
 use super::parse::{format_date, format_time, truncate_seconds};
 use super::{Claim, Forecast, Postponement, Resolution, Source};
 
-/// The payload format new events are written in (the first element of a version 2
-/// payload). Any change to a payload's fields (position, form, meaning) needs a new version.
-pub const FORMAT_VERSION: u32 = 2;
+/// The payload format new events are written in (the first element of the array). Any
+/// change to a payload's fields (position, form, meaning) needs a new version.
+pub const FORMAT_VERSION: u32 = 3;
+
+/// The array format without `recorded_by`, which events appended by schema 7 hold.
+pub const FORMAT_V2: u32 = 2;
 
 /// The first format, an object with RFC 3339 times: what a history written before schema 7
 /// holds, and what migration 2 writes (see `store::genesis`).
@@ -127,6 +133,27 @@ impl Record {
             Record::Forecast(f) => &f.claim,
             Record::Resolution(r) => &r.claim,
             Record::Postponement(p) => &p.claim,
+        }
+    }
+
+    /// Who recorded the record, if known.
+    pub fn recorded_by(&self) -> Option<&str> {
+        match self {
+            Record::Source(s) => s.recorded_by.as_deref(),
+            Record::Claim(c) => c.recorded_by.as_deref(),
+            Record::Forecast(f) => f.recorded_by.as_deref(),
+            Record::Resolution(r) => r.recorded_by.as_deref(),
+            Record::Postponement(p) => p.recorded_by.as_deref(),
+        }
+    }
+
+    fn recorded_by_mut(&mut self) -> &mut Option<String> {
+        match self {
+            Record::Source(s) => &mut s.recorded_by,
+            Record::Claim(c) => &mut c.recorded_by,
+            Record::Forecast(f) => &mut f.recorded_by,
+            Record::Resolution(r) => &mut r.recorded_by,
+            Record::Postponement(p) => &mut p.recorded_by,
         }
     }
 
@@ -245,12 +272,17 @@ struct RawEnvelope {
 }
 
 /// The canonical payload of an event, in the format its `v` names: compact JSON, an array
-/// for version 2, an object with keys in struct order for version 1. It fails only for
-/// an unknown version or a value JSON cannot hold, which the ledger's rules keep out (a
-/// non-finite p would be written as null and refused when read back).
+/// for versions 3 and 2, an object with keys in struct order for version 1. It fails only
+/// for an unknown version, a record version 2 cannot hold (one that names who recorded
+/// it), or a value JSON cannot hold, which the ledger's rules keep out (a non-finite p
+/// would be written as null and refused when read back).
 pub fn payload(e: &Event) -> Result<String, PayloadError> {
     match e.v {
-        FORMAT_VERSION => payload_v2(e),
+        FORMAT_VERSION => payload_array(e, true),
+        FORMAT_V2 if e.record.recorded_by().is_some() => Err(PayloadError(
+            "payload format version 2 has no place for recorded_by".to_string(),
+        )),
+        FORMAT_V2 => payload_array(e, false),
         FORMAT_V1 => payload_v1(e),
         v => Err(PayloadError(format!("no payload format version {v}"))),
     }
@@ -276,83 +308,74 @@ fn payload_v1(e: &Event) -> Result<String, PayloadError> {
     }
 }
 
-/// Version 2: `[2, kind letter, id, at, fields…]`, each record's fields in the order of
-/// its domain struct; times as Unix seconds, dates as text, absent values as null (a
-/// claim's window too: every position is always there).
-fn payload_v2(e: &Event) -> Result<String, PayloadError> {
-    let (v, k, id, at) = (FORMAT_VERSION, e.kind.letter(), e.id, e.at.timestamp());
+/// Versions 3 and 2: `[v, kind letter, id, at, fields…]`, each record's fields in the
+/// order of its domain struct, then (version 3 only) `recorded_by`; times as Unix seconds,
+/// dates as text, absent values as null (a claim's window too: every position is always
+/// there). Written element by element, which gives the same bytes as serialising a tuple
+/// (serde's tuples stop at 16 elements, and a claim has 17).
+fn payload_array(e: &Event, with_recorded_by: bool) -> Result<String, PayloadError> {
+    use serde::ser::{SerializeSeq, Serializer};
+    let fail = |err: serde_json::Error| PayloadError(err.to_string());
+    let mut out = Vec::with_capacity(128);
+    let mut ser = serde_json::Serializer::new(&mut out);
+    let mut seq = ser.serialize_seq(None).map_err(fail)?;
+    macro_rules! put {
+        ($($x:expr),+ $(,)?) => {{
+            $(seq.serialize_element(&$x).map_err(fail)?;)+
+        }};
+    }
     let secs = |t: DateTime<Utc>| t.timestamp();
     let date = |d: NaiveDate| format_date(d);
-    let written = match &e.record {
-        Record::Source(s) => serde_json::to_string(&(
-            v,
-            k,
-            id,
-            at,
-            &s.key,
-            &s.title,
-            &s.authors,
-            &s.publisher,
-            &s.url,
+    put!(e.v, e.kind.letter(), e.id, e.at.timestamp());
+    match &e.record {
+        Record::Source(s) => put!(
+            s.key,
+            s.title,
+            s.authors,
+            s.publisher,
+            s.url,
             s.published.map(date),
-            &s.text,
-            &s.text_sha256,
+            s.text,
+            s.text_sha256,
             secs(s.recorded_at),
-        )),
-        Record::Claim(c) => serde_json::to_string(&(
-            v,
-            k,
-            id,
-            at,
-            &c.key,
-            &c.statement,
+        ),
+        Record::Claim(c) => put!(
+            c.key,
+            c.statement,
             date(c.resolve_by),
             c.opens_at.map(secs),
             c.closes_at.map(secs),
-            &c.source,
-            &c.condition,
-            &c.quote,
-            &c.criteria,
-            &c.tags,
+            c.source,
+            c.condition,
+            c.quote,
+            c.criteria,
+            c.tags,
             secs(c.created_at),
             secs(c.recorded_at),
-        )),
-        Record::Forecast(f) => serde_json::to_string(&(
-            v,
-            k,
-            id,
-            at,
-            &f.claim,
-            &f.forecaster,
+        ),
+        Record::Forecast(f) => put!(
+            f.claim,
+            f.forecaster,
             f.p,
             secs(f.made_at),
-            &f.note,
+            f.note,
             secs(f.recorded_at),
-        )),
-        Record::Resolution(r) => serde_json::to_string(&(
-            v,
-            k,
-            id,
-            at,
-            &r.claim,
+        ),
+        Record::Resolution(r) => put!(
+            r.claim,
             r.outcome,
             date(r.resolved_on),
-            &r.evidence,
-            &r.note,
+            r.evidence,
+            r.note,
             secs(r.recorded_at),
-        )),
-        Record::Postponement(p) => serde_json::to_string(&(
-            v,
-            k,
-            id,
-            at,
-            &p.claim,
-            date(p.resolve_by),
-            &p.note,
-            secs(p.recorded_at),
-        )),
-    };
-    written.map_err(|err| PayloadError(err.to_string()))
+        ),
+        Record::Postponement(p) => put!(p.claim, date(p.resolve_by), p.note, secs(p.recorded_at)),
+    }
+    if with_recorded_by {
+        put!(e.record.recorded_by());
+    }
+    seq.end().map_err(fail)?;
+    String::from_utf8(out).map_err(|err| PayloadError(err.to_string()))
 }
 
 /// Why a payload could not be read back.
@@ -360,7 +383,8 @@ fn payload_v2(e: &Event) -> Result<String, PayloadError> {
 #[error("{0}")]
 pub struct PayloadError(pub String);
 
-/// Reads a payload back into an event: an array is format version 2, an object version 1.
+/// Reads a payload back into an event: an array is format version 3 or 2, an object
+/// version 1.
 pub fn parse_payload(text: &str) -> Result<Event, PayloadError> {
     match text.trim_start().as_bytes().first() {
         Some(b'[') => serde_json::from_str::<V2>(text)
@@ -399,7 +423,7 @@ fn parse_v1(text: &str) -> Result<Event, PayloadError> {
     })
 }
 
-/// A version 2 payload read element by element, so that the kind (second) decides how
+/// A version 3 or 2 payload read element by element, so that the kind (second) decides how
 /// the rest is read, without an intermediate JSON tree.
 struct V2(Event);
 
@@ -470,9 +494,9 @@ impl<'de> Visitor<'de> for V2Visitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<V2, A::Error> {
         let v: u32 = next(&mut seq, "format version")?;
-        if v != FORMAT_VERSION {
+        if v != FORMAT_VERSION && v != FORMAT_V2 {
             return Err(de::Error::custom(format!(
-                "format version {v} is not one this hindsight knows in the form of an array ({FORMAT_VERSION})"
+                "format version {v} is not one this hindsight knows in the form of an array ({FORMAT_V2} or {FORMAT_VERSION})"
             )));
         }
         let letter: String = next(&mut seq, "kind")?;
@@ -481,7 +505,7 @@ impl<'de> Visitor<'de> for V2Visitor {
         let id: i64 = next(&mut seq, "id")?;
         let at = next_time(&mut seq, "at")?;
         let s = &mut seq;
-        let record = match kind {
+        let mut record = match kind {
             Kind::Source => Record::Source(super::Source {
                 key: next(s, "key")?,
                 title: next(s, "title")?,
@@ -492,6 +516,7 @@ impl<'de> Visitor<'de> for V2Visitor {
                 text: next(s, "text")?,
                 text_sha256: next(s, "text_sha256")?,
                 recorded_at: next_time(s, "recorded_at")?,
+                recorded_by: None,
             }),
             Kind::Claim => Record::Claim(super::Claim {
                 key: next(s, "key")?,
@@ -506,6 +531,7 @@ impl<'de> Visitor<'de> for V2Visitor {
                 tags: next(s, "tags")?,
                 created_at: next_time(s, "created_at")?,
                 recorded_at: next_time(s, "recorded_at")?,
+                recorded_by: None,
             }),
             Kind::Forecast => Record::Forecast(super::Forecast {
                 claim: next(s, "claim")?,
@@ -514,6 +540,7 @@ impl<'de> Visitor<'de> for V2Visitor {
                 made_at: next_time(s, "made_at")?,
                 note: next(s, "note")?,
                 recorded_at: next_time(s, "recorded_at")?,
+                recorded_by: None,
             }),
             Kind::Resolution => Record::Resolution(super::Resolution {
                 claim: next(s, "claim")?,
@@ -522,14 +549,19 @@ impl<'de> Visitor<'de> for V2Visitor {
                 evidence: next(s, "evidence")?,
                 note: next(s, "note")?,
                 recorded_at: next_time(s, "recorded_at")?,
+                recorded_by: None,
             }),
             Kind::Postponement => Record::Postponement(super::Postponement {
                 claim: next(s, "claim")?,
                 resolve_by: next_date(s, "resolve_by")?,
                 note: next(s, "note")?,
                 recorded_at: next_time(s, "recorded_at")?,
+                recorded_by: None,
             }),
         };
+        if v == FORMAT_VERSION {
+            *record.recorded_by_mut() = next(s, "recorded_by")?;
+        }
         if seq.next_element::<IgnoredAny>()?.is_some() {
             return Err(de::Error::custom(format!(
                 "a {kind} payload has more elements than its fields"
@@ -635,6 +667,7 @@ pub fn fields(kind: Kind) -> &'static [&'static str] {
             "text",
             "text_sha256",
             "recorded_at",
+            "recorded_by",
         ],
         Kind::Claim => &[
             "key",
@@ -649,8 +682,17 @@ pub fn fields(kind: Kind) -> &'static [&'static str] {
             "tags",
             "created_at",
             "recorded_at",
+            "recorded_by",
         ],
-        Kind::Forecast => &["claim", "forecaster", "p", "made_at", "note", "recorded_at"],
+        Kind::Forecast => &[
+            "claim",
+            "forecaster",
+            "p",
+            "made_at",
+            "note",
+            "recorded_at",
+            "recorded_by",
+        ],
         Kind::Resolution => &[
             "claim",
             "outcome",
@@ -658,8 +700,9 @@ pub fn fields(kind: Kind) -> &'static [&'static str] {
             "evidence",
             "note",
             "recorded_at",
+            "recorded_by",
         ],
-        Kind::Postponement => &["claim", "resolve_by", "note", "recorded_at"],
+        Kind::Postponement => &["claim", "resolve_by", "note", "recorded_at", "recorded_by"],
     }
 }
 
@@ -690,6 +733,7 @@ pub fn image(record: &Record) -> Image {
             opt(&s.text),
             opt(&s.text_sha256),
             Cell::Text(format_time(s.recorded_at)),
+            opt(&s.recorded_by),
         ],
         Record::Claim(c) => vec![
             text(&c.key),
@@ -704,6 +748,7 @@ pub fn image(record: &Record) -> Image {
             Cell::List(c.tags.clone()),
             Cell::Text(format_time(c.created_at)),
             Cell::Text(format_time(c.recorded_at)),
+            opt(&c.recorded_by),
         ],
         Record::Forecast(f) => vec![
             text(&f.claim),
@@ -712,6 +757,7 @@ pub fn image(record: &Record) -> Image {
             Cell::Text(format_time(f.made_at)),
             opt(&f.note),
             Cell::Text(format_time(f.recorded_at)),
+            opt(&f.recorded_by),
         ],
         Record::Resolution(r) => vec![
             text(&r.claim),
@@ -720,12 +766,14 @@ pub fn image(record: &Record) -> Image {
             opt(&r.evidence),
             opt(&r.note),
             Cell::Text(format_time(r.recorded_at)),
+            opt(&r.recorded_by),
         ],
         Record::Postponement(p) => vec![
             text(&p.claim),
             Cell::Text(format_date(p.resolve_by)),
             opt(&p.note),
             Cell::Text(format_time(p.recorded_at)),
+            opt(&p.recorded_by),
         ],
     };
     fields(record.kind()).iter().copied().zip(cells).collect()
@@ -784,6 +832,11 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 28, h, 0, 0).unwrap()
     }
 
+    /// The same event in payload format 2.
+    fn v2(e: Event) -> Event {
+        Event { v: FORMAT_V2, ..e }
+    }
+
     fn forecast(p: f64) -> Forecast {
         Forecast {
             claim: "c1".into(),
@@ -792,6 +845,7 @@ mod tests {
             made_at: t(9),
             note: None,
             recorded_at: t(10),
+            recorded_by: None,
         }
     }
 
@@ -828,6 +882,7 @@ mod tests {
             text: None,
             text_sha256: None,
             recorded_at: t(10),
+            recorded_by: None,
         };
         assert_eq!(
             payload(&Event::new_v1(1, t(10), Record::Source(src))).unwrap(),
@@ -846,6 +901,7 @@ mod tests {
             tags: vec!["b".into(), "a".into(), "b".into()],
             created_at: t(10),
             recorded_at: t(10),
+            recorded_by: None,
         };
         let e = Event::new_v1(2, t(10), Record::Claim(claim.clone()).normalised());
         // A claim without a window keeps the bytes it had before the window existed.
@@ -876,6 +932,7 @@ mod tests {
             evidence: Some("\"quoted\"; DROP".into()),
             note: None,
             recorded_at: t(12),
+            recorded_by: None,
         };
         assert_eq!(
             payload(&Event::new_v1(4, t(12), Record::Resolution(res))).unwrap(),
@@ -890,6 +947,7 @@ mod tests {
             resolve_by: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
             note: Some("vote delayed".into()),
             recorded_at: t(13),
+            recorded_by: None,
         };
         let e = Event::new_v1(7, t(13), Record::Postponement(p));
         let text = payload(&e).unwrap();
@@ -910,14 +968,16 @@ mod tests {
         for p in [0.0, 0.6, 1.0, 1e-7, 0.1 + 0.2] {
             let e = Event::new(3, t(10), Record::Forecast(forecast(p)));
             assert_eq!(parse_payload(&payload(&e).unwrap()).unwrap(), e);
+            let e = v2(Event::new(3, t(10), Record::Forecast(forecast(p))));
+            assert_eq!(parse_payload(&payload(&e).unwrap()).unwrap(), e);
             let e = Event::new_v1(3, t(10), Record::Forecast(forecast(p)));
             assert_eq!(parse_payload(&payload(&e).unwrap()).unwrap(), e);
         }
         assert!(parse_payload("{").is_err());
-        let v3 = r#"{"v":3,"kind":"forecast","id":1,"at":"2026-11-28T10:00:00Z","record":{}}"#;
-        assert!(parse_payload(v3).unwrap_err().0.contains("version 3"));
-        let v3 = r#"[3,"f",1,1795860000,"c1","ana",0.6,1795856400,null,1795860000]"#;
-        assert!(parse_payload(v3).unwrap_err().0.contains("version 3"));
+        let v4 = r#"{"v":4,"kind":"forecast","id":1,"at":"2026-11-28T10:00:00Z","record":{}}"#;
+        assert!(parse_payload(v4).unwrap_err().0.contains("version 4"));
+        let v4 = r#"[4,"f",1,1795860000,"c1","ana",0.6,1795856400,null,1795860000,null]"#;
+        assert!(parse_payload(v4).unwrap_err().0.contains("version 4"));
         let bad = r#"{"v":1,"kind":"forecast","id":1,"at":"2026-11-28T10:00:00Z","record":{"claim":"c1"}}"#;
         assert!(parse_payload(bad)
             .unwrap_err()
@@ -930,7 +990,7 @@ mod tests {
         // 2026-11-28T10:00:00Z is 1795860000 s after 1970-01-01T00:00:00Z.
         assert_eq!(t(10).timestamp(), 1_795_860_000);
         let check = |record: Record, id: i64, want: &str| {
-            let e = Event::new(id, t(10), record.normalised());
+            let e = v2(Event::new(id, t(10), record.normalised()));
             let text = payload(&e).unwrap();
             assert_eq!(text, want);
             assert_eq!(parse_payload(&text).unwrap(), e);
@@ -946,6 +1006,7 @@ mod tests {
                 text: None,
                 text_sha256: None,
                 recorded_at: t(10),
+                recorded_by: None,
             }),
             1,
             r#"[2,"s",1,1795860000,"s1","Outlook",["A. Writer","B"],null,"https://example.org/a","2015-05-26",null,null,1795860000]"#,
@@ -963,6 +1024,7 @@ mod tests {
             tags: vec!["b".into(), "a".into(), "b".into()],
             created_at: t(9),
             recorded_at: t(10),
+            recorded_by: None,
         };
         check(
             Record::Claim(claim.clone()),
@@ -991,6 +1053,7 @@ mod tests {
                 evidence: Some("https://example.org/e".into()),
                 note: Some("é".into()),
                 recorded_at: t(12),
+                recorded_by: None,
             }),
             4,
             r#"[2,"r",4,1795860000,"c1","annulled","2026-12-01","https://example.org/e","é",1795867200]"#,
@@ -1001,6 +1064,7 @@ mod tests {
                 resolve_by: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
                 note: None,
                 recorded_at: t(13),
+                recorded_by: None,
             }),
             7,
             r#"[2,"p",7,1795860000,"c1","2027-06-30",null,1795870800]"#,
@@ -1009,23 +1073,154 @@ mod tests {
         let mut f = forecast(0.5);
         f.made_at = Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).unwrap();
         f.recorded_at = Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap();
-        let e = Event::new(1, t(10), Record::Forecast(f));
+        let e = v2(Event::new(1, t(10), Record::Forecast(f)));
         let text = payload(&e).unwrap();
         assert!(text.contains(",-62167219200,null,253402300799]"), "{text}");
         assert_eq!(parse_payload(&text).unwrap(), e);
     }
 
     #[test]
+    fn v3_payload_ends_with_who_recorded_it_and_reads_back() {
+        let check = |record: Record, id: i64, want: &str| {
+            let e = Event::new(id, t(10), record.normalised());
+            assert_eq!(e.v, FORMAT_VERSION);
+            let text = payload(&e).unwrap();
+            assert_eq!(text, want);
+            assert_eq!(parse_payload(&text).unwrap(), e);
+        };
+        let by = |name: &str| Some(name.to_string());
+        check(
+            Record::Source(Source {
+                key: "s1".into(),
+                title: "Outlook".into(),
+                authors: vec!["A. Writer".into()],
+                publisher: None,
+                url: None,
+                published: NaiveDate::from_ymd_opt(2015, 5, 26),
+                text: None,
+                text_sha256: None,
+                recorded_at: t(10),
+                recorded_by: by("ana"),
+            }),
+            1,
+            r#"[3,"s",1,1795860000,"s1","Outlook",["A. Writer"],null,null,"2015-05-26",null,null,1795860000,"ana"]"#,
+        );
+        // A claim has 17 elements: more than serde's tuples hold, the same bytes all the same.
+        check(
+            Record::Claim(Claim {
+                key: "c1".into(),
+                statement: "It rains".into(),
+                resolve_by: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+                opens_at: Some(t(11)),
+                closes_at: None,
+                source: Some("s1".into()),
+                condition: None,
+                quote: None,
+                criteria: None,
+                tags: vec!["b".into(), "a".into()],
+                created_at: t(9),
+                recorded_at: t(10),
+                recorded_by: by("Bo \"B\" Ek"),
+            }),
+            2,
+            r#"[3,"c",2,1795860000,"c1","It rains","2027-01-01",1795863600,null,"s1",null,null,null,["a","b"],1795856400,1795860000,"Bo \"B\" Ek"]"#,
+        );
+        check(
+            Record::Forecast(Forecast {
+                recorded_by: by("ana"),
+                ..forecast(0.6)
+            }),
+            12,
+            r#"[3,"f",12,1795860000,"c1","ana",0.6,1795856400,null,1795860000,"ana"]"#,
+        );
+        // Unknown (a store with no name to stamp): null, still in its place.
+        check(
+            Record::Resolution(Resolution {
+                claim: "c1".into(),
+                outcome: Outcome::No,
+                resolved_on: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                evidence: None,
+                note: None,
+                recorded_at: t(12),
+                recorded_by: None,
+            }),
+            4,
+            r#"[3,"r",4,1795860000,"c1","no","2026-12-01",null,null,1795867200,null]"#,
+        );
+        check(
+            Record::Postponement(Postponement {
+                claim: "c1".into(),
+                resolve_by: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
+                note: None,
+                recorded_at: t(13),
+                recorded_by: by("é"),
+            }),
+            7,
+            r#"[3,"p",7,1795860000,"c1","2027-06-30",null,1795870800,"é"]"#,
+        );
+    }
+
+    #[test]
+    fn older_formats_have_no_recorded_by() {
+        // Version 2 has no place for it: writing one that has it would lose it.
+        let named = Record::Forecast(Forecast {
+            recorded_by: Some("ana".into()),
+            ..forecast(0.6)
+        });
+        let err = payload(&v2(Event::new(1, t(10), named.clone()))).unwrap_err();
+        assert!(err.0.contains("recorded_by"), "{}", err.0);
+        // Version 1 keeps the bytes it always had when there is none, and carries one if given.
+        let v1 = payload(&Event::new_v1(1, t(10), Record::Forecast(forecast(0.6)))).unwrap();
+        assert!(!v1.contains("recorded_by"), "{v1}");
+        let e = Event::new_v1(1, t(10), named);
+        assert_eq!(parse_payload(&payload(&e).unwrap()).unwrap(), e);
+        // Read back, versions 1 and 2 say nobody is known.
+        let old =
+            parse_payload(r#"[2,"f",1,1795860000,"c1","ana",0.6,1795856400,null,1795860000]"#)
+                .unwrap();
+        assert_eq!((old.v, old.record.recorded_by()), (FORMAT_V2, None));
+        // Version 3 must have it, and nothing after it.
+        let refused = |text: &str, why: &str| {
+            let err = parse_payload(text).unwrap_err().0;
+            assert!(err.contains(why), "{text}: {err}");
+        };
+        refused(
+            r#"[3,"f",1,1795860000,"c1","ana",0.6,1795856400,null,1795860000]"#,
+            "before its recorded_by",
+        );
+        refused(
+            r#"[3,"f",1,1795860000,"c1","ana",0.6,1795856400,null,1795860000,7]"#,
+            "invalid type",
+        );
+        refused(
+            r#"[3,"f",1,1795860000,"c1","ana",0.6,1795856400,null,1795860000,"a","b"]"#,
+            "more elements",
+        );
+    }
+
+    #[test]
     fn a_typical_forecast_payload_stays_small() {
         // Issue 14's budget: about 90 bytes for a forecast on a ten-character claim key by
-        // a ten-character forecaster, with a seven-digit id.
+        // a ten-character forecaster, with a seven-digit id (84 in version 2). Version 3
+        // adds the recorder's name and three bytes: 97 with a ten-character name.
         let f = Forecast {
             claim: "clm-012345".into(),
             forecaster: "farah-0525".into(),
             ..forecast(0.18)
         };
-        let text = payload(&Event::new(1_000_000, t(10), Record::Forecast(f))).unwrap();
+        let text = payload(&v2(Event::new(
+            1_000_000,
+            t(10),
+            Record::Forecast(f.clone()),
+        )))
+        .unwrap();
         assert_eq!(text.len(), 84, "{text}");
+        let f = Forecast {
+            recorded_by: Some("farah-0525".into()),
+            ..f
+        };
+        let text = payload(&Event::new(1_000_000, t(10), Record::Forecast(f))).unwrap();
+        assert_eq!(text.len(), 97, "{text}");
     }
 
     #[test]
@@ -1069,6 +1264,7 @@ mod tests {
             made in -62_167_219_200i64..=253_402_300_799,
             window in proptest::option::of((0i64..=4_000_000_000, 0i64..=4_000_000_000)),
             id in proptest::num::i64::ANY,
+            by in proptest::option::of("\\PC{0,12}"),
         ) {
             let at = |s: i64| DateTime::from_timestamp(s, 0).unwrap();
             let f = Forecast {
@@ -1078,6 +1274,7 @@ mod tests {
                 made_at: at(made),
                 note: note.clone(),
                 recorded_at: at(made),
+                recorded_by: by.clone(),
             };
             let c = Claim {
                 key: claim,
@@ -1092,10 +1289,15 @@ mod tests {
                 tags,
                 created_at: at(made),
                 recorded_at: at(made),
+                recorded_by: by,
             };
             for record in [Record::Forecast(f), Record::Claim(c)] {
                 let record = record.normalised();
-                for e in [Event::new(id, t(10), record.clone()), Event::new_v1(id, t(10), record.clone())] {
+                let mut events = vec![Event::new(id, t(10), record.clone()), Event::new_v1(id, t(10), record.clone())];
+                if record.recorded_by().is_none() {
+                    events.push(v2(Event::new(id, t(10), record.clone())));
+                }
+                for e in events {
                     let text = payload(&e).unwrap();
                     proptest::prop_assert_eq!(parse_payload(&text).unwrap(), e);
                 }

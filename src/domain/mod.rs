@@ -27,6 +27,11 @@ pub struct Source {
     /// SHA-256 of `text` as lowercase hex.
     pub text_sha256: Option<String>,
     pub recorded_at: DateTime<Utc>,
+    /// Who recorded it: the database role on PostgreSQL, `$HINDSIGHT_USER` or the
+    /// operating system's user on SQLite. `None` for records made before it was kept
+    /// (left out of JSON then, so their bytes stay as they were).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
 }
 
 /// A checkable statement with a deadline.
@@ -53,6 +58,9 @@ pub struct Claim {
     pub tags: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub recorded_at: DateTime<Utc>,
+    /// Who recorded it (see [`Source::recorded_by`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
 }
 
 /// One probability from one forecaster at one moment. Revisions are further forecasts.
@@ -64,6 +72,9 @@ pub struct Forecast {
     pub made_at: DateTime<Utc>,
     pub note: Option<String>,
     pub recorded_at: DateTime<Utc>,
+    /// Who recorded it (see [`Source::recorded_by`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
 }
 
 /// How a claim turned out. A claim may be resolved more than once; the latest
@@ -76,6 +87,9 @@ pub struct Resolution {
     pub evidence: Option<String>,
     pub note: Option<String>,
     pub recorded_at: DateTime<Utc>,
+    /// Who recorded it (see [`Source::recorded_by`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
 }
 
 /// A claim's resolve-by date moved later, because the outcome is not known yet. The claim
@@ -87,6 +101,9 @@ pub struct Postponement {
     pub resolve_by: NaiveDate,
     pub note: Option<String>,
     pub recorded_at: DateTime<Utc>,
+    /// Who recorded it (see [`Source::recorded_by`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
 }
 
 /// The four ways a claim can end.

@@ -229,6 +229,12 @@ pub fn forecaster(field: &str, s: &str) -> Result<String, InputError> {
     Ok(t.to_string())
 }
 
+/// The name of whoever recorded a record (`recorded_by`): the same rule as a forecaster's
+/// name, since it is shown and filtered on the same way.
+pub fn recorder(field: &str, s: &str) -> Result<String, InputError> {
+    forecaster(field, s)
+}
+
 /// The longest key, in characters.
 pub const KEY_MAX_CHARS: usize = 200;
 

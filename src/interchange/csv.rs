@@ -13,11 +13,12 @@ use crate::domain::{is_backfilled, Source};
 use crate::error::Refused;
 use crate::store::{Db, StoreError};
 
-/// The columns, in order (README documents each). The last seven came later and carry what a
-/// re-import needs to recognise every record (a resolution's note and recorded-at time) and
-/// the claim's and source's own times, then the claim's window (`opens_at`, `closes_at`); a
-/// file without them still imports.
-pub const COLUMNS: [&str; 29] = [
+/// The columns, in order (README documents each). The last eleven came later and carry what
+/// a re-import needs to recognise every record (a resolution's note and recorded-at time),
+/// the claim's and source's own times, the claim's window (`opens_at`, `closes_at`), then
+/// who recorded the forecast, the resolution, the claim and the source (empty when
+/// unknown); a file without them still imports.
+pub const COLUMNS: [&str; 33] = [
     "claim",
     "statement",
     "resolve_by",
@@ -47,6 +48,10 @@ pub const COLUMNS: [&str; 29] = [
     "source_recorded_at",
     "opens_at",
     "closes_at",
+    "recorded_by",
+    "resolution_recorded_by",
+    "claim_recorded_by",
+    "source_recorded_by",
 ];
 
 /// Lists inside one cell (tags, authors) are joined with this; a `;` or `\` inside an item
@@ -145,12 +150,24 @@ pub fn export(db: &Db<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
             c.opens_at.map(format_time).unwrap_or_default(),
             c.closes_at.map(format_time).unwrap_or_default(),
         ];
+        // Who recorded the resolution, the claim and the source; the forecast's own
+        // `recorded_by` comes first, in its row.
+        let by_tail = [
+            latest
+                .as_ref()
+                .and_then(|r| r.recorded_by.clone())
+                .unwrap_or_default(),
+            opt(&c.recorded_by),
+            src.and_then(|s| s.recorded_by.clone()).unwrap_or_default(),
+        ];
         let forecasts = db.forecasts(&row)?;
         if forecasts.is_empty() {
             let mut cols = claim_cols.clone();
             cols.extend(vec![String::new(); 6]);
             cols.extend(resolution_cols.clone());
             cols.extend(tail.clone());
+            cols.push(String::new());
+            cols.extend(by_tail.clone());
             rows.push(cols);
         }
         for f in forecasts {
@@ -165,6 +182,8 @@ pub fn export(db: &Db<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
             ]);
             cols.extend(resolution_cols.clone());
             cols.extend(tail.clone());
+            cols.push(opt(&f.recorded_by));
+            cols.extend(by_tail.clone());
             rows.push(cols);
         }
         for r in rows.drain(..) {
@@ -223,6 +242,13 @@ pub fn import(
             }
             Ok(v)
         };
+        // Who recorded a record: checked here too, so that an error names the column.
+        let by = |name: &str| -> anyhow::Result<Option<String>> {
+            non_empty(get(name))
+                .map(|n| crate::domain::validate::recorder(name, &n))
+                .transpose()
+                .with_context(|| format!("{label}:{line}"))
+        };
         let mut records = Vec::new();
         let source = non_empty(get("source"));
         if let Some(key) = &source {
@@ -237,6 +263,7 @@ pub fn import(
                     text: None,
                     text_sha256: None,
                     recorded_at: time("source_recorded_at")?,
+                    recorded_by: by("source_recorded_by")?,
                 }));
             }
         }
@@ -255,6 +282,7 @@ pub fn import(
                 tags: split_list(get("tags")),
                 created_at: time("created_at")?,
                 recorded_at: time("claim_recorded_at")?,
+                recorded_by: by("claim_recorded_by")?,
             }));
         }
         // A forecast row names its forecaster; the name is kept as written.
@@ -277,6 +305,7 @@ pub fn import(
                 made_at: get("made_at").to_string(),
                 note: non_empty(text("note")),
                 recorded_at: non_empty(get("recorded_at")),
+                recorded_by: by("recorded_by")?,
             }));
         }
         if let Some(outcome) = non_empty(get("outcome")) {
@@ -290,6 +319,7 @@ pub fn import(
                         evidence: non_empty(text("evidence")),
                         note: non_empty(text("resolution_note")),
                         recorded_at: time("resolution_recorded_at")?,
+                        recorded_by: by("resolution_recorded_by")?,
                     }),
                 ));
             }

@@ -156,6 +156,7 @@ pub fn import(
                     .collect(),
                 created_at: Some(format_time(created)),
                 recorded_at: None,
+                recorded_by: None,
             };
             importer.apply_line(db, Record::Claim(claim), line as u64)?;
             let resolution = get("Resolution");
@@ -185,6 +186,7 @@ pub fn import(
                         evidence: None,
                         note: Some("imported from Fatebook".to_string()),
                         recorded_at: None,
+                        recorded_by: None,
                     }),
                 ));
             }
@@ -207,6 +209,7 @@ pub fn import(
             made_at: format_time(at("Forecast created at")?),
             note: None,
             recorded_at: None,
+            recorded_by: None,
         };
         importer.apply_line(db, Record::Forecast(forecast), line as u64)?;
     }

@@ -168,6 +168,13 @@ fn time_or_now(
     }
 }
 
+/// Who recorded a record, as a file gives it: the name read through the rule for names,
+/// or None (the ledger then stamps whoever imports it).
+fn recorder(v: Option<String>) -> Result<Option<String>, InputError> {
+    v.map(|name| validate::recorder("recorded_by", &name))
+        .transpose()
+}
+
 fn conflict(what: &'static str, key: &str, field: &'static str) -> LedgerError {
     LedgerError::Conflict {
         what,
@@ -346,6 +353,7 @@ impl Importer {
             text: r.text,
             text_sha256: r.text_sha256,
             recorded_at: time_or_now("recorded_at", &r.recorded_at, self.now)?,
+            recorded_by: recorder(r.recorded_by)?,
         };
         if let Some(old) = db.source(&s.key)? {
             let field = if old.title != s.title {
@@ -399,6 +407,7 @@ impl Importer {
             tags: r.tags,
             created_at: time_or_now("created_at", &r.created_at, recorded_at)?,
             recorded_at,
+            recorded_by: recorder(r.recorded_by)?,
         };
         let existing = match db.claim_id(&c.key)? {
             Some(_) => db.claim(&c.key)?,
@@ -463,6 +472,7 @@ impl Importer {
             made_at: parse::time("made_at", &r.made_at)?,
             note: r.note,
             recorded_at: time_or_now("recorded_at", &r.recorded_at, self.now)?,
+            recorded_by: recorder(r.recorded_by)?,
         };
         let dup = ledger::Duplicates::Skip {
             match_recorded_at: exact_time,
@@ -500,6 +510,7 @@ impl Importer {
             resolve_by: parse::date("resolve_by", &r.resolve_by)?,
             note: r.note,
             recorded_at: time_or_now("recorded_at", &r.recorded_at, self.now)?,
+            recorded_by: recorder(r.recorded_by)?,
         };
         let row = ledger::claim(db, "claim", &p.claim)?;
         let present = db.postponements_of(row.id, &p.claim)?.iter().any(|old| {
@@ -526,6 +537,7 @@ impl Importer {
             evidence: r.evidence,
             note: r.note,
             recorded_at: time_or_now("recorded_at", &r.recorded_at, self.now)?,
+            recorded_by: recorder(r.recorded_by)?,
         };
         let target = self.target(db, &res.claim)?;
         if !exact_time {
@@ -571,6 +583,7 @@ mod tests {
             evidence: None,
             note: None,
             recorded_at: DateTime::from_timestamp(0, 0).unwrap(),
+            recorded_by: None,
         }
     }
 

@@ -28,6 +28,7 @@ pub fn source_record(s: Source) -> Record {
         text: s.text,
         text_sha256: s.text_sha256,
         recorded_at: Some(format_time(s.recorded_at)),
+        recorded_by: s.recorded_by,
     })
 }
 
@@ -45,6 +46,7 @@ pub fn claim_record(c: Claim) -> Record {
         tags: c.tags,
         created_at: Some(format_time(c.created_at)),
         recorded_at: Some(format_time(c.recorded_at)),
+        recorded_by: c.recorded_by,
     })
 }
 
@@ -56,6 +58,7 @@ pub fn forecast_record(f: Forecast) -> Record {
         made_at: format_time(f.made_at),
         note: f.note,
         recorded_at: Some(format_time(f.recorded_at)),
+        recorded_by: f.recorded_by,
     })
 }
 
@@ -67,6 +70,7 @@ pub fn resolution_record(r: Resolution) -> Record {
         evidence: r.evidence,
         note: r.note,
         recorded_at: Some(format_time(r.recorded_at)),
+        recorded_by: r.recorded_by,
     })
 }
 
@@ -76,6 +80,7 @@ pub fn postponement_record(p: Postponement) -> Record {
         resolve_by: format_date(p.resolve_by),
         note: p.note,
         recorded_at: Some(format_time(p.recorded_at)),
+        recorded_by: p.recorded_by,
     })
 }
 
@@ -313,7 +318,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e.0,
-            "prob: unknown field 'prob' (accepted: type, claim, forecaster, p, made_at, note, recorded_at)"
+            "prob: unknown field 'prob' (accepted: type, claim, forecaster, p, made_at, note, recorded_at, recorded_by)"
         );
         let e = parse_line(r#"{"type":"claim","key":"k","statement":"s","resolve_by":"2020-01-01","closes":"2019-12-01"}"#)
             .unwrap_err();
@@ -330,13 +335,13 @@ mod tests {
 
     #[test]
     fn accepted_fields_are_the_records_fields() {
-        let line = r#"{"type":"claim","key":"k","statement":"s","resolve_by":"2020-01-01","opens_at":"2019-01-01T00:00:00Z","closes_at":"2019-06-01T00:00:00Z","source":"s","condition":"c","quote":"q","criteria":"x","tags":[],"created_at":"2019-01-01T00:00:00Z","recorded_at":"2019-01-01T00:00:00Z"}"#;
+        let line = r#"{"type":"claim","key":"k","statement":"s","resolve_by":"2020-01-01","opens_at":"2019-01-01T00:00:00Z","closes_at":"2019-06-01T00:00:00Z","source":"s","condition":"c","quote":"q","criteria":"x","tags":[],"created_at":"2019-01-01T00:00:00Z","recorded_at":"2019-01-01T00:00:00Z","recorded_by":"ann"}"#;
         let samples = [
-            r#"{"type":"source","key":"s","title":"t","authors":[],"publisher":"p","url":"u","published":"2020-01-01","text":"x","text_sha256":"h","recorded_at":"2020-01-01T00:00:00Z"}"#,
+            r#"{"type":"source","key":"s","title":"t","authors":[],"publisher":"p","url":"u","published":"2020-01-01","text":"x","text_sha256":"h","recorded_at":"2020-01-01T00:00:00Z","recorded_by":"ann"}"#,
             line,
-            r#"{"type":"forecast","claim":"c1","forecaster":"ann","p":0.7,"made_at":"2020-01-01","note":"n","recorded_at":"2020-01-01T00:00:00Z"}"#,
-            r#"{"type":"resolution","claim":"k","outcome":"yes","resolved_on":"2020-01-01","evidence":"e","note":"n","recorded_at":"2020-01-01T00:00:00Z"}"#,
-            r#"{"type":"postponement","claim":"k","resolve_by":"2021-01-01","note":"n","recorded_at":"2020-01-01T00:00:00Z"}"#,
+            r#"{"type":"forecast","claim":"c1","forecaster":"ann","p":0.7,"made_at":"2020-01-01","note":"n","recorded_at":"2020-01-01T00:00:00Z","recorded_by":"ann"}"#,
+            r#"{"type":"resolution","claim":"k","outcome":"yes","resolved_on":"2020-01-01","evidence":"e","note":"n","recorded_at":"2020-01-01T00:00:00Z","recorded_by":"ann"}"#,
+            r#"{"type":"postponement","claim":"k","resolve_by":"2021-01-01","note":"n","recorded_at":"2020-01-01T00:00:00Z","recorded_by":"ann"}"#,
         ];
         for text in samples {
             let record = parse_line(text).unwrap();

@@ -105,6 +105,9 @@ pub struct SourceRecord {
     pub text_sha256: Option<String>,
     #[serde(default)]
     pub recorded_at: Option<String>,
+    /// Who recorded it; absent when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -131,6 +134,9 @@ pub struct ClaimRecord {
     pub created_at: Option<String>,
     #[serde(default)]
     pub recorded_at: Option<String>,
+    /// Who recorded it; absent when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -144,6 +150,9 @@ pub struct ForecastRecord {
     pub note: Option<String>,
     #[serde(default)]
     pub recorded_at: Option<String>,
+    /// Who recorded it; absent when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
 }
 
 /// A claim's resolve-by date moved later (see `hindsight postpone`).
@@ -156,6 +165,9 @@ pub struct PostponementRecord {
     pub note: Option<String>,
     #[serde(default)]
     pub recorded_at: Option<String>,
+    /// Who recorded it; absent when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,4 +182,7 @@ pub struct ResolutionRecord {
     pub note: Option<String>,
     #[serde(default)]
     pub recorded_at: Option<String>,
+    /// Who recorded it; absent when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
 }

@@ -82,6 +82,7 @@ impl LedgerError {
     /// A record refused is the user's to fix; a store failure is the database's.
     pub fn kind(&self) -> crate::error::Kind {
         match self {
+            LedgerError::Store(StoreError::Input(_)) => crate::error::Kind::Input,
             LedgerError::Store(_) => crate::error::Kind::Database,
             _ => crate::error::Kind::Input,
         }
@@ -462,6 +463,7 @@ mod tests {
                     tags: vec![],
                     created_at: now,
                     recorded_at: now,
+                    recorded_by: None,
                 },
             )?;
             Ok(())
@@ -482,6 +484,7 @@ mod tests {
             resolve_by: NaiveDate::from_ymd_opt(y, m, d).unwrap(),
             note: None,
             recorded_at: now,
+            recorded_by: None,
         };
         // Not later than today (the claim is overdue since 1 November).
         let e = s
@@ -511,6 +514,7 @@ mod tests {
                     evidence: None,
                     note: None,
                     recorded_at: now,
+                    recorded_by: None,
                 },
             )
         })

@@ -741,6 +741,7 @@ mod tests {
                             tags: vec![],
                             created_at: t(0),
                             recorded_at: t(0),
+                            recorded_by: None,
                         },
                     )?;
                 }
@@ -754,6 +755,7 @@ mod tests {
                             made_at: t(hour),
                             note: None,
                             recorded_at: t(hour) + chrono::Duration::days(i64::from(late)),
+                            recorded_by: None,
                         },
                         ledger::Duplicates::Insert,
                     )?;
@@ -775,6 +777,7 @@ mod tests {
                             note: None,
                             // Recorded on the day it says the outcome became known.
                             recorded_at: crate::domain::parse::start_of_day(day(10 + c as u32)),
+                            recorded_by: None,
                         },
                     )?;
                 }

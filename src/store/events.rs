@@ -117,16 +117,17 @@ fn table_sql(kind: Kind, engine: Engine) -> &'static str {
         // is read (see `TableCheck::peek`).
         Kind::Forecast if engine == Engine::Postgres => {
             "SELECT f.id, c.key, (SELECT name FROM forecasters w WHERE w.id = f.forecaster_id),
-                        f.p, f.made_at, f.note, f.recorded_at
+                        f.p, f.made_at, f.note, f.recorded_at, f.recorded_by
                    FROM forecasts f LEFT JOIN claims c ON c.id = f.claim_id ORDER BY f.id"
         }
         Kind::Source => {
-            "SELECT id, key, title, NULL, publisher, url, published, body, body_sha256, recorded_at
+            "SELECT id, key, title, NULL, publisher, url, published, body, body_sha256, recorded_at,
+                        recorded_by
                    FROM sources ORDER BY id"
         }
         Kind::Claim => {
             "SELECT c.id, c.key, c.statement, c.resolve_by, c.opens_at, c.closes_at, s.key,
-                        cc.key, c.quote, c.criteria, NULL, c.created_at, c.recorded_at
+                        cc.key, c.quote, c.criteria, NULL, c.created_at, c.recorded_at, c.recorded_by
                    FROM claims c
                    LEFT JOIN sources s ON s.id = c.source_id
                    LEFT JOIN claims cc ON cc.id = c.condition_id
@@ -143,15 +144,17 @@ fn table_sql(kind: Kind, engine: Engine) -> &'static str {
                         f.note,
                         CASE typeof(f.recorded_at) WHEN 'integer'
                              THEN strftime('%Y-%m-%dT%H:%M:%SZ', f.recorded_at, 'unixepoch')
-                             ELSE 'not seconds but ' || typeof(f.recorded_at) || ' ' || quote(f.recorded_at) END
+                             ELSE 'not seconds but ' || typeof(f.recorded_at) || ' ' || quote(f.recorded_at) END,
+                        f.recorded_by
                    FROM forecasts f LEFT JOIN claims c ON c.id = f.claim_id ORDER BY f.id"
         }
         Kind::Resolution => {
-            "SELECT r.id, c.key, r.outcome, r.resolved_on, r.evidence, r.note, r.recorded_at
+            "SELECT r.id, c.key, r.outcome, r.resolved_on, r.evidence, r.note, r.recorded_at,
+                        r.recorded_by
                    FROM resolutions r LEFT JOIN claims c ON c.id = r.claim_id ORDER BY r.id"
         }
         Kind::Postponement => {
-            "SELECT p.id, c.key, p.resolve_by, p.note, p.recorded_at
+            "SELECT p.id, c.key, p.resolve_by, p.note, p.recorded_at, p.recorded_by
                    FROM postponements p LEFT JOIN claims c ON c.id = p.claim_id ORDER BY p.id"
         }
     }
@@ -830,6 +833,7 @@ mod tests {
             made_at: t,
             note: None,
             recorded_at: t,
+            recorded_by: None,
         }
     }
 
@@ -850,6 +854,7 @@ mod tests {
                 tags: vec!["wx".into()],
                 created_at: t,
                 recorded_at: t,
+                recorded_by: None,
             })?;
             db.insert_forecast(id, &forecast(0.6))?;
             db.insert_forecast(id, &forecast(0.7))?;
@@ -998,6 +1003,7 @@ mod tests {
                 resolve_by: chrono::NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
                 note: Some("later".into()),
                 recorded_at: Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap(),
+                recorded_by: None,
             };
             db.insert_postponement(1, &p)
         })

@@ -144,6 +144,7 @@ fn each_record(
                         text: r.get(6)?,
                         text_sha256: r.get(7)?,
                         recorded_at: time(r, 8)?,
+                        recorded_by: None,
                     }),
                 )?;
             }
@@ -180,6 +181,7 @@ fn each_record(
                         tags: tags.remove(&id).unwrap_or_default(),
                         created_at: time(r, 8)?,
                         recorded_at: time(r, 9)?,
+                        recorded_by: None,
                     }),
                 )?;
             }
@@ -200,6 +202,7 @@ fn each_record(
                         made_at: time(r, 4)?,
                         note: r.get(5)?,
                         recorded_at: time(r, 6)?,
+                        recorded_by: None,
                     }),
                 )?;
             }
@@ -223,6 +226,7 @@ fn each_record(
                         evidence: r.get(4)?,
                         note: r.get(5)?,
                         recorded_at: time(r, 6)?,
+                        recorded_by: None,
                     }),
                 )?;
             }

@@ -20,6 +20,7 @@ pub(crate) mod sql;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -61,6 +62,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database: {0}")]
     Unsupported(String),
+    /// A value the user gave the store (`HINDSIGHT_USER`) that it cannot accept.
+    #[error(transparent)]
+    Input(#[from] crate::domain::InputError),
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -109,6 +113,35 @@ pub struct Store {
     now: DateTime<Utc>,
     /// Held while this process imports (see `bulk`): other writers wait for it.
     import_lock: Option<std::fs::File>,
+    /// Who records through this store (see [`local_user`] and [`Store::open_postgres`]),
+    /// stamped on every record written without a `recorded_by` of its own.
+    who: Option<Arc<str>>,
+}
+
+/// The variable that names who records through a SQLite ledger.
+pub const USER_ENV: &str = "HINDSIGHT_USER";
+
+/// Who records through a SQLite ledger opened by this process: `$HINDSIGHT_USER` when set
+/// to something other than blanks (trimmed, and refused when it holds control characters,
+/// like a forecaster's name), else the operating system's name for the user running it
+/// (None if it has none, or one the rule for names refuses). A file ledger cannot tell
+/// who opens it, so this is what the user says or the system reports, not a proof.
+pub fn local_user() -> Result<Option<String>, crate::domain::InputError> {
+    use crate::domain::validate::recorder;
+    match std::env::var(USER_ENV) {
+        Ok(v) if !v.trim().is_empty() => return recorder(USER_ENV, &v).map(Some),
+        Err(std::env::VarError::NotUnicode(v)) => {
+            return Err(crate::domain::InputError::new(
+                USER_ENV,
+                &v.to_string_lossy(),
+                "expected a name in UTF-8",
+            ))
+        }
+        _ => {}
+    }
+    Ok(whoami::username()
+        .ok()
+        .and_then(|name| recorder("user name", &name).ok()))
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -217,6 +250,8 @@ impl Store {
     /// time of this run (`Ctx.now`): the history records it on every change made through
     /// this store, including the first events an upgrade writes.
     pub fn open(path: &Path, now: DateTime<Utc>) -> Result<Store, StoreError> {
+        // A name refused is refused before the file is touched.
+        let who = local_user()?;
         check_existing_file(path)?;
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|e| StoreError::Open {
@@ -232,18 +267,20 @@ impl Store {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        Store::prepare(conn, Some(path), now)
+        Store::prepare(conn, Some(path), now, who)
     }
 
     /// A throwaway ledger in memory (the demo, tests).
     pub fn open_in_memory(now: DateTime<Utc>) -> Result<Store, StoreError> {
-        Store::prepare(Connection::open_in_memory()?, None, now)
+        let who = local_user()?;
+        Store::prepare(Connection::open_in_memory()?, None, now, who)
     }
 
     fn prepare(
         mut conn: Connection,
         path: Option<&Path>,
         now: DateTime<Utc>,
+        who: Option<String>,
     ) -> Result<Store, StoreError> {
         let shown = path.map(|p| p.display().to_string()).unwrap_or_default();
         let not_db = |e: rusqlite::Error| match e.sqlite_error_code() {
@@ -309,20 +346,28 @@ impl Store {
             path: path.map(Path::to_path_buf),
             now,
             import_lock: None,
+            who: who.map(Arc::from),
         })
     }
 
     /// Opens the ledger in the PostgreSQL database `url` names (`postgres://…`, or
     /// `postgres:` alone for the one the standard `PG*` variables name), creating its
-    /// tables or upgrading them first.
+    /// tables or upgrading them first. What it records is stamped with the role it
+    /// connected as (`current_user`), which the server has authenticated.
     pub fn open_postgres(url: &str, now: DateTime<Utc>) -> Result<Store, StoreError> {
         let conn = pg::connect(url)?;
         schema::upgrade_postgres(&conn, url)?;
+        let role: String =
+            Conn::Pg(&conn).one("SELECT CAST(current_user AS TEXT)", sql::args![], |r| {
+                r.get(0)
+            })?;
+        let who = crate::domain::validate::recorder("current_user", &role).ok();
         Ok(Store {
             conn: Handle::Pg(Box::new(conn)),
             path: None,
             now,
             import_lock: None,
+            who: who.map(Arc::from),
         })
     }
 
@@ -439,10 +484,11 @@ impl Store {
     {
         let now = self.now;
         let path = self.path.as_deref();
+        let who = self.who.clone();
         match &self.conn {
             Handle::Lite(_) => {
                 let tx = self.begin_immediate()?;
-                let value = f(&Db::new(Conn::Lite(&tx), now))?;
+                let value = f(&Db::new(Conn::Lite(&tx), now).recording_as(who))?;
                 if keep {
                     tx.commit().map_err(|e| write_error(path, e))?;
                 } else {
@@ -452,7 +498,7 @@ impl Store {
             }
             Handle::Pg(c) => {
                 pg::begin_write(c)?;
-                let result = f(&Db::new(Conn::Pg(c), now));
+                let result = f(&Db::new(Conn::Pg(c), now).recording_as(who));
                 match result {
                     Ok(value) if keep => {
                         Conn::Pg(c).end("COMMIT")?;
@@ -714,6 +760,7 @@ mod tests {
             text: None,
             text_sha256: None,
             recorded_at: now,
+            recorded_by: None,
         };
         writer
             .write(|db| crate::ledger::record_source(db, source))

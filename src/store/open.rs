@@ -133,7 +133,7 @@ mod tests {
                  (3, 'zoe', 1.0, '9999-12-31T23:59:59Z', NULL, '9999-12-31T23:59:59Z');",
         )
         .unwrap();
-        let store = Store::prepare(conn, None, now).unwrap();
+        let store = Store::prepare(conn, None, now, None).unwrap();
         let conn = store.connection();
         assert_eq!(
             rows(conn, "SELECT claim_id, due FROM open_claims ORDER BY due"),

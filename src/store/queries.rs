@@ -25,6 +25,9 @@ pub struct Db<'c> {
     /// The last event appended through this handle (its seq and hash), so that the next
     /// append need not read it back.
     head: std::cell::RefCell<Option<(i64, String)>>,
+    /// Who writes through this handle, stamped on each record inserted without a
+    /// `recorded_by` of its own (None: unknown, or a handle for reading).
+    who: Option<std::sync::Arc<str>>,
 }
 
 /// A claim together with its row id, which forecasts and resolutions refer to.
@@ -143,7 +146,7 @@ fn split_tags(s: Option<String>) -> Vec<String> {
 pub(super) const CLAIM_SELECT: &str =
     "SELECT c.id, c.key, c.statement, c.resolve_by, s.key, cc.key, c.quote, c.criteria,
         (SELECT string_agg(tag, '\u{1f}' ORDER BY tag) FROM claim_tags t WHERE t.claim_id = c.id),
-        c.created_at, c.recorded_at, c.opens_at, c.closes_at
+        c.created_at, c.recorded_at, c.opens_at, c.closes_at, c.recorded_by
    FROM claims c
    LEFT JOIN sources s ON s.id = c.source_id
    LEFT JOIN claims cc ON cc.id = c.condition_id";
@@ -164,12 +167,14 @@ pub(super) fn claim_row(row: &SqlRow<'_>) -> Result<ClaimRow> {
             tags: split_tags(row.get(8)?),
             created_at: time_col(row, 9)?,
             recorded_at: time_col(row, 10)?,
+            recorded_by: row.get(13)?,
         },
     })
 }
 
 const SOURCE_SELECT: &str = "SELECT s.id, s.key, s.title, s.publisher, s.url, s.published, s.body, s.body_sha256, s.recorded_at,
-        (SELECT string_agg(name, '\u{1f}' ORDER BY position) FROM source_authors a WHERE a.source_id = s.id)
+        (SELECT string_agg(name, '\u{1f}' ORDER BY position) FROM source_authors a WHERE a.source_id = s.id),
+        s.recorded_by
    FROM sources s";
 
 fn source_row(row: &SqlRow<'_>) -> Result<(i64, Source)> {
@@ -185,6 +190,7 @@ fn source_row(row: &SqlRow<'_>) -> Result<(i64, Source)> {
             text_sha256: row.get(7)?,
             recorded_at: time_col(row, 8)?,
             authors: split_tags(row.get(9)?),
+            recorded_by: row.get(10)?,
         },
     ))
 }
@@ -196,7 +202,22 @@ impl<'c> Db<'c> {
             now,
             forecaster_ids: Default::default(),
             head: Default::default(),
+            who: None,
         }
+    }
+
+    /// The same handle stamping `who` on the records it inserts without a `recorded_by`.
+    pub(super) fn recording_as(mut self, who: Option<std::sync::Arc<str>>) -> Self {
+        self.who = who;
+        self
+    }
+
+    /// Who a record was recorded by: the record's own `recorded_by` (an import keeps the
+    /// file's), else whoever writes through this handle.
+    fn stamp(&self, given: &Option<String>) -> Option<String> {
+        given
+            .clone()
+            .or_else(|| self.who.as_deref().map(str::to_string))
     }
 
     pub(super) fn head_cache(&self) -> std::cell::RefMut<'_, Option<(i64, String)>> {
@@ -286,9 +307,10 @@ impl<'c> Db<'c> {
 
     /// Inserts a source and its authors, and appends its event to the history.
     pub fn insert_source(&self, s: &Source) -> Result<i64> {
+        let by = self.stamp(&s.recorded_by);
         let id = self.conn.insert(
-            "INSERT INTO sources (key, title, publisher, url, published, body, body_sha256, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO sources (key, title, publisher, url, published, body, body_sha256, recorded_at, recorded_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             args![
                 &s.key,
                 &s.title,
@@ -298,6 +320,7 @@ impl<'c> Db<'c> {
                 &s.text,
                 &s.text_sha256,
                 format_time(s.recorded_at),
+                &by,
             ],
         )?;
         for (i, name) in s.authors.iter().enumerate() {
@@ -306,7 +329,11 @@ impl<'c> Db<'c> {
                 args![id, i as i64, name],
             )?;
         }
-        self.append_event(id, None, Record::Source(s.clone()))?;
+        let record = Source {
+            recorded_by: by,
+            ..s.clone()
+        };
+        self.append_event(id, None, Record::Source(record))?;
         Ok(id)
     }
 
@@ -392,9 +419,10 @@ impl<'c> Db<'c> {
             Some(k) => Some(self.claim(k)?.ok_or_else(|| missing("claim", k))?.id),
             None => None,
         };
+        let by = self.stamp(&c.recorded_by);
         let id = self.conn.insert(
-            "INSERT INTO claims (key, statement, quote, criteria, resolve_by, condition_id, source_id, created_at, recorded_at, opens_at, closes_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO claims (key, statement, quote, criteria, resolve_by, condition_id, source_id, created_at, recorded_at, opens_at, closes_at, recorded_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             args![
                 &c.key,
                 &c.statement,
@@ -407,6 +435,7 @@ impl<'c> Db<'c> {
                 format_time(c.recorded_at),
                 c.opens_at.map(format_time),
                 c.closes_at.map(format_time),
+                &by,
             ],
         )?;
         self.conn.execute(
@@ -419,7 +448,11 @@ impl<'c> Db<'c> {
                 args![id, t],
             )?;
         }
-        self.append_event(id, Some(id), Record::Claim(c.clone()))?;
+        let record = Claim {
+            recorded_by: by,
+            ..c.clone()
+        };
+        self.append_event(id, Some(id), Record::Claim(record))?;
         Ok(id)
     }
 
@@ -428,7 +461,7 @@ impl<'c> Db<'c> {
     /// A claim's forecasts in the order they were made (ties by the order recorded).
     pub fn forecasts(&self, claim: &ClaimRow) -> Result<Vec<Forecast>> {
         self.conn.rows(
-            "SELECT w.name, f.p, f.made_at, f.note, f.recorded_at
+            "SELECT w.name, f.p, f.made_at, f.note, f.recorded_at, f.recorded_by
                FROM forecasts f JOIN forecasters w ON w.id = f.forecaster_id
               WHERE f.claim_id = ?1 ORDER BY f.made_at, f.id",
             args![claim.id],
@@ -440,6 +473,7 @@ impl<'c> Db<'c> {
                     made_at: time_col(r, 2)?,
                     note: r.get(3)?,
                     recorded_at: time_col(r, 4)?,
+                    recorded_by: r.get(5)?,
                 })
             },
         )
@@ -453,7 +487,7 @@ impl<'c> Db<'c> {
     /// [`Db::resolutions`] of the claim with row id `claim_id` and key `key`.
     pub fn resolutions_of(&self, claim_id: i64, key: &str) -> Result<Vec<Resolution>> {
         self.conn.rows(
-            "SELECT outcome, resolved_on, evidence, note, recorded_at FROM resolutions
+            "SELECT outcome, resolved_on, evidence, note, recorded_at, recorded_by FROM resolutions
               WHERE claim_id = ?1 ORDER BY id",
             args![claim_id],
             |r| resolution_row(r, key),
@@ -463,7 +497,7 @@ impl<'c> Db<'c> {
     /// The current resolution: the one recorded last.
     pub fn latest_resolution(&self, claim: &ClaimRow) -> Result<Option<Resolution>> {
         self.conn.row(
-            "SELECT outcome, resolved_on, evidence, note, recorded_at FROM resolutions
+            "SELECT outcome, resolved_on, evidence, note, recorded_at, recorded_by FROM resolutions
               WHERE claim_id = ?1 ORDER BY id DESC LIMIT 1",
             args![claim.id],
             |r| resolution_row(r, &claim.claim.key),
@@ -478,19 +512,25 @@ impl<'c> Db<'c> {
             Some(f.claim.as_str())
         );
         let forecaster = self.forecaster_id_or_new(&f.forecaster)?;
+        let by = self.stamp(&f.recorded_by);
         let id = self.conn.insert_later(
-            "INSERT INTO forecasts (claim_id, forecaster_id, p, made_at, note, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO forecasts (claim_id, forecaster_id, p, made_at, note, recorded_at, recorded_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             args![
                 claim_id,
                 forecaster,
                 f.p,
                 time_seconds(f.made_at),
                 &f.note,
-                time_seconds(f.recorded_at)
+                time_seconds(f.recorded_at),
+                &by
             ],
         )?;
-        self.append_event(id, Some(claim_id), Record::Forecast(f.clone()))
+        let record = Forecast {
+            recorded_by: by,
+            ..f.clone()
+        };
+        self.append_event(id, Some(claim_id), Record::Forecast(record))
     }
 
     /// The id of the forecaster of this name, added to `forecasters` on their first forecast.
@@ -532,16 +572,18 @@ impl<'c> Db<'c> {
     /// Inserts a resolution and appends its event to the history.
     pub fn insert_resolution(&self, claim_id: i64, r: &Resolution) -> Result<()> {
         let claim = self.claim_key(claim_id)?;
+        let recorded_by = self.stamp(&r.recorded_by);
         let id = self.conn.insert(
-            "INSERT INTO resolutions (claim_id, outcome, resolved_on, evidence, note, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO resolutions (claim_id, outcome, resolved_on, evidence, note, recorded_at, recorded_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             args![
                 claim_id,
                 r.outcome.as_str(),
                 format_date(r.resolved_on),
                 &r.evidence,
                 &r.note,
-                format_time(r.recorded_at)
+                format_time(r.recorded_at),
+                &recorded_by
             ],
         )?;
         self.conn.execute(
@@ -551,21 +593,27 @@ impl<'c> Db<'c> {
         self.append_event(
             id,
             Some(claim_id),
-            Record::Resolution(Resolution { claim, ..r.clone() }),
+            Record::Resolution(Resolution {
+                claim,
+                recorded_by,
+                ..r.clone()
+            }),
         )
     }
 
     /// Inserts a postponement of a claim the caller has checked, and appends its event.
     pub fn insert_postponement(&self, claim_id: i64, p: &Postponement) -> Result<()> {
         let claim = self.claim_key(claim_id)?;
+        let recorded_by = self.stamp(&p.recorded_by);
         let id = self.conn.insert(
-            "INSERT INTO postponements (claim_id, resolve_by, note, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO postponements (claim_id, resolve_by, note, recorded_at, recorded_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             args![
                 claim_id,
                 format_date(p.resolve_by),
                 &p.note,
-                format_time(p.recorded_at)
+                format_time(p.recorded_at),
+                &recorded_by
             ],
         )?;
         self.conn.execute(
@@ -575,14 +623,19 @@ impl<'c> Db<'c> {
         self.append_event(
             id,
             Some(claim_id),
-            Record::Postponement(Postponement { claim, ..p.clone() }),
+            Record::Postponement(Postponement {
+                claim,
+                recorded_by,
+                ..p.clone()
+            }),
         )
     }
 
     /// A claim's postponements in the order recorded; `key` is the claim's key.
     pub fn postponements_of(&self, claim_id: i64, key: &str) -> Result<Vec<Postponement>> {
         self.conn.rows(
-            "SELECT resolve_by, note, recorded_at FROM postponements WHERE claim_id = ?1 ORDER BY id",
+            "SELECT resolve_by, note, recorded_at, recorded_by FROM postponements
+              WHERE claim_id = ?1 ORDER BY id",
             args![claim_id],
             |r| {
                 Ok(Postponement {
@@ -590,6 +643,7 @@ impl<'c> Db<'c> {
                     resolve_by: date_col(r, 0)?,
                     note: r.get(1)?,
                     recorded_at: time_col(r, 2)?,
+                    recorded_by: r.get(3)?,
                 })
             },
         )
@@ -844,7 +898,8 @@ pub enum Table {
     Claims,
 }
 
-/// A resolution row (outcome, resolved_on, evidence, note, recorded_at) of claim `key`.
+/// A resolution row (outcome, resolved_on, evidence, note, recorded_at, recorded_by) of
+/// claim `key`.
 fn resolution_row(r: &SqlRow<'_>, key: &str) -> Result<Resolution> {
     Ok(Resolution {
         claim: key.to_string(),
@@ -853,6 +908,7 @@ fn resolution_row(r: &SqlRow<'_>, key: &str) -> Result<Resolution> {
         evidence: r.get(2)?,
         note: r.get(3)?,
         recorded_at: time_col(r, 4)?,
+        recorded_by: r.get(5)?,
     })
 }
 

@@ -493,7 +493,7 @@ impl Db<'_> {
     ) -> Result<(), E> {
         let keys = self.claim_keys()?;
         let names = self.forecaster_names()?;
-        let sql = "SELECT claim_id, forecaster_id, p, made_at, note, recorded_at
+        let sql = "SELECT claim_id, forecaster_id, p, made_at, note, recorded_at, recorded_by
                    FROM forecasts ORDER BY id";
         stream_with(self.conn(), sql, args![], |r| {
             let forecast = (|| -> Result<crate::domain::Forecast, StoreError> {
@@ -508,6 +508,7 @@ impl Db<'_> {
                     made_at: seconds_col(r, 3)?,
                     note: r.get(4)?,
                     recorded_at: seconds_col(r, 5)?,
+                    recorded_by: r.get(6)?,
                 })
             })()?;
             f(forecast)
@@ -519,7 +520,7 @@ impl Db<'_> {
         &self,
         mut f: impl FnMut(crate::domain::Postponement) -> Result<(), E>,
     ) -> Result<(), E> {
-        let sql = "SELECT c.key, p.resolve_by, p.note, p.recorded_at
+        let sql = "SELECT c.key, p.resolve_by, p.note, p.recorded_at, p.recorded_by
                    FROM postponements p JOIN claims c ON c.id = p.claim_id ORDER BY p.id";
         stream_with(self.conn(), sql, args![], |r| {
             let p = (|| -> Result<crate::domain::Postponement, StoreError> {
@@ -528,6 +529,7 @@ impl Db<'_> {
                     resolve_by: super::queries::date_col(r, 1)?,
                     note: r.get(2)?,
                     recorded_at: super::queries::time_col(r, 3)?,
+                    recorded_by: r.get(4)?,
                 })
             })()?;
             f(p)
@@ -539,7 +541,8 @@ impl Db<'_> {
         &self,
         mut f: impl FnMut(crate::domain::Resolution) -> Result<(), E>,
     ) -> Result<(), E> {
-        let sql = "SELECT c.key, r.outcome, r.resolved_on, r.evidence, r.note, r.recorded_at
+        let sql = "SELECT c.key, r.outcome, r.resolved_on, r.evidence, r.note, r.recorded_at,
+                          r.recorded_by
                    FROM resolutions r JOIN claims c ON c.id = r.claim_id ORDER BY r.id";
         stream_with(self.conn(), sql, args![], |r| {
             let res = (|| -> Result<crate::domain::Resolution, StoreError> {
@@ -550,6 +553,7 @@ impl Db<'_> {
                     evidence: r.get(3)?,
                     note: r.get(4)?,
                     recorded_at: super::queries::time_col(r, 5)?,
+                    recorded_by: r.get(6)?,
                 })
             })()?;
             f(res)

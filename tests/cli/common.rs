@@ -7,10 +7,17 @@ use assert_cmd::Command;
 
 pub const NOW: &str = "2026-11-28T10:00:00Z";
 
+/// Who the binary records as on a SQLite ledger (`HINDSIGHT_USER`), so that no output
+/// depends on who runs the tests.
+pub const USER: &str = "tester";
+
 pub struct Env {
     pub dir: tempfile::TempDir,
     /// The ledger the binary is pointed at instead of the file `db()` (a PostgreSQL URL).
     pub target: Option<String>,
+    /// `HINDSIGHT_USER` for the binary: who it records as on SQLite ([`USER`] unless a
+    /// test says otherwise).
+    pub user: String,
 }
 
 impl Env {
@@ -18,6 +25,7 @@ impl Env {
         Env {
             dir: tempfile::tempdir().expect("temp dir"),
             target: None,
+            user: USER.to_string(),
         }
     }
 
@@ -51,6 +59,7 @@ impl Env {
                     .unwrap_or_else(|| self.db().display().to_string()),
             )
             .env("HINDSIGHT_NOW", NOW)
+            .env("HINDSIGHT_USER", &self.user)
             .env("NO_COLOR", "1")
             .current_dir(self.dir.path())
             .stdin(std::process::Stdio::null());

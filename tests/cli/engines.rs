@@ -59,6 +59,14 @@ impl PgSchema {
         }
     }
 
+    /// The role the URL connects as: who the records made through it are stamped with.
+    fn role(&mut self) -> String {
+        self.admin
+            .query_one("SELECT CAST(current_user AS TEXT)", &[])
+            .expect("current_user")
+            .get(0)
+    }
+
     /// The URL of this schema's ledger, as `--db` takes it.
     fn url(&self) -> String {
         self.url_as(None)
@@ -143,7 +151,9 @@ impl Ledger {
     }
 }
 
-/// A fresh empty ledger on every engine available to `test`.
+/// A fresh empty ledger on every engine available to `test`. Where PostgreSQL runs, the
+/// SQLite ledger records as the role the server's ledger connects as
+/// (`HINDSIGHT_USER`), so that both print the same names.
 fn ledgers(test: &str) -> Vec<Ledger> {
     let mut out = vec![Ledger {
         env: Env::new(),
@@ -151,7 +161,8 @@ fn ledgers(test: &str) -> Vec<Ledger> {
     }];
     match server() {
         Some(base) => {
-            let pg = PgSchema::new(&base);
+            let mut pg = PgSchema::new(&base);
+            out[0].env.user = pg.role();
             out.push(Ledger {
                 env: Env::with_target(&pg.url()),
                 pg: Some(pg),
@@ -471,6 +482,10 @@ fn verify_names_the_same_tampering_on_both_engines() {
             "INSERT INTO forecasters (id, name) VALUES (99, 'ghost')",
             "ghost",
         ),
+        (
+            "UPDATE forecasts SET recorded_by = 'mallory' WHERE id = 1",
+            "recorded_by = \"mallory\"",
+        ),
     ];
     for (sql, needle) in cases {
         let mut messages = Vec::new();
@@ -602,6 +617,39 @@ fn a_writer_role_adds_records_but_the_database_refuses_it_any_change() {
     as_writer.ok(&["forecast", "c3", "--p", "0.4", "--forecaster", "cy"]);
     as_writer.ok(&["resolve", "c3", "yes", "--on", "2026-11-01"]);
     as_writer.ok(&["add", "Written by the writer", "--by", "2027-01-01"]);
+    // What the writer recorded bears its role's name, whatever HINDSIGHT_USER says; what
+    // the administrator recorded, the administrator's.
+    assert_eq!(as_writer.user, crate::common::USER);
+    let admin = pg.role();
+    let shown = as_writer.json(&["show", "c3", "--json"]);
+    let by = |list: &str| -> Vec<String> {
+        shown[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["recorded_by"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(shown["recorded_by"], admin.as_str());
+    assert_eq!(by("forecasts").last(), Some(&writer.name));
+    assert!(by("forecasts")[..by("forecasts").len() - 1]
+        .iter()
+        .all(|n| *n == admin));
+    assert_eq!(by("resolutions"), std::slice::from_ref(&writer.name));
+    // An import keeps the names its file gives, and stamps the importer's on the rest.
+    std::fs::write(
+        as_writer.path("in.jsonl"),
+        "{\"type\":\"claim\",\"key\":\"imp\",\"statement\":\"s\",\"resolve_by\":\"2027-01-01\",\"recorded_by\":\"ana.k\"}\n\
+         {\"type\":\"forecast\",\"claim\":\"imp\",\"forecaster\":\"ann\",\"p\":0.4,\"made_at\":\"2026-01-01\"}\n",
+    )
+    .unwrap();
+    as_writer.ok(&["import", "in.jsonl"]);
+    let imported = as_writer.json(&["show", "imp", "--json"]);
+    assert_eq!(imported["recorded_by"], "ana.k");
+    assert_eq!(
+        imported["forecasts"][0]["recorded_by"],
+        writer.name.as_str()
+    );
     for sql in [
         "UPDATE events SET payload = '[]' WHERE seq = 4",
         "DELETE FROM events WHERE seq = 4",

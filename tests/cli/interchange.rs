@@ -758,3 +758,129 @@ fn a_bad_resolution_is_named_on_its_own_line_though_it_waits() {
     );
     assert_eq!(env.dump(), before);
 }
+
+/// The `recorded_by` of every record in a JSON Lines export, in file order.
+fn recorders(jsonl: &str) -> Vec<(String, Option<String>)> {
+    jsonl
+        .lines()
+        .map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            (
+                v["type"].as_str().unwrap().to_string(),
+                v.get("recorded_by")
+                    .map(|b| b.as_str().unwrap().to_string()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn recorded_by_survives_jsonl_export_and_import_and_the_importer_stamps_the_rest() {
+    let a = full();
+    let first = a.ok(&["export"]);
+    assert!(recorders(&first)
+        .iter()
+        .all(|(_, by)| by.as_deref() == Some("tester")));
+    write(&a, "ledger.jsonl", &format!("{first}\n"));
+    // Someone else imports it: the file's names stay, and the export is the same bytes.
+    let mut b = Env::new();
+    b.user = "importer".to_string();
+    b.ok(&["import", a.path("ledger.jsonl").to_str().unwrap()]);
+    assert_eq!(b.ok(&["export"]), first);
+    assert!(b.ok(&["verify"]).starts_with("ok"));
+
+    // A file that names nobody: whoever imports it is named.
+    let c = Env::new();
+    let file = write(
+        &c,
+        "anon.jsonl",
+        "{\"type\":\"claim\",\"key\":\"k\",\"statement\":\"s\",\"resolve_by\":\"2027-01-01\"}\n\
+         {\"type\":\"forecast\",\"claim\":\"k\",\"forecaster\":\"ann\",\"p\":0.4,\"made_at\":\"2026-01-01\",\"recorded_by\":\" Ann \"}\n",
+    );
+    c.ok(&["import", &file]);
+    assert_eq!(
+        recorders(&c.ok(&["export"])),
+        [
+            ("claim".to_string(), Some("tester".to_string())),
+            ("forecast".to_string(), Some("Ann".to_string())),
+        ]
+    );
+    // Importing it again finds both present: who recorded them is not part of what a
+    // record says, just as its recorded-at time is not when the file leaves it out.
+    let before = c.dump();
+    c.ok(&["import", &file]);
+    assert_eq!(c.dump(), before);
+}
+
+#[test]
+fn a_bad_recorded_by_in_an_import_is_refused_naming_the_field() {
+    let env = Env::new();
+    let file = write(
+        &env,
+        "bad.jsonl",
+        "{\"type\":\"claim\",\"key\":\"k\",\"statement\":\"s\",\"resolve_by\":\"2027-01-01\",\"recorded_by\":\"a\\u0007b\"}\n",
+    );
+    let err = env.fails(&["import", &file], 1);
+    assert!(
+        err.contains("bad.jsonl:1: recorded_by: invalid value 'a"),
+        "{err}"
+    );
+    let file = write(
+        &env,
+        "bad.csv",
+        "claim,statement,resolve_by,claim_recorded_by\nk,s,2027-01-01,\u{1b}x\n",
+    );
+    let err = env.fails(&["import", "--format", "csv", &file], 1);
+    assert!(
+        err.contains("bad.csv:2: claim_recorded_by: invalid value"),
+        "{err}"
+    );
+}
+
+#[test]
+fn recorded_by_survives_csv_export_and_import() {
+    let mut a = full();
+    a.user = "bo".to_string();
+    a.ok(&[
+        "forecast",
+        "c2",
+        "--p",
+        "0.5",
+        "--forecaster",
+        "cy",
+        "--at",
+        "2026-01-05",
+    ]);
+    let csv = a.ok(&["export", "--format", "csv"]);
+    let mut rows = csv.lines();
+    let header: Vec<&str> = rows.next().unwrap().split(',').collect();
+    assert_eq!(
+        &header[header.len() - 4..],
+        [
+            "recorded_by",
+            "resolution_recorded_by",
+            "claim_recorded_by",
+            "source_recorded_by"
+        ]
+    );
+    assert!(csv.contains(",bo,"), "{csv}");
+    write(&a, "f.csv", &csv);
+    let mut b = Env::new();
+    b.user = "importer".to_string();
+    b.ok(&[
+        "import",
+        "--format",
+        "csv",
+        a.path("f.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(b.ok(&["export", "--format", "csv"]), csv);
+    let shown = b.json(&["show", "c2", "--json"]);
+    let by: Vec<&str> = shown["forecasts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["recorded_by"].as_str().unwrap())
+        .collect();
+    assert!(by.contains(&"bo") && by.contains(&"tester"), "{by:?}");
+    assert_eq!(shown["recorded_by"], "tester");
+}

@@ -194,7 +194,9 @@ fn the_window_survives_export_and_import_byte_for_byte() {
     let header = csv.lines().next().unwrap();
     assert!(
         header.starts_with("claim,statement,resolve_by,condition,")
-            && header.ends_with(",source_recorded_at,opens_at,closes_at"),
+            && header.ends_with(
+                ",source_recorded_at,opens_at,closes_at,recorded_by,resolution_recorded_by,claim_recorded_by,source_recorded_by"
+            ),
         "{header}"
     );
     std::fs::write(a.path("ledger.csv"), format!("{csv}\n")).unwrap();

@@ -7,7 +7,7 @@ use std::process::{Command as StdCommand, Stdio};
 
 use rusqlite::Connection;
 
-use crate::common::{Env, NOW};
+use crate::common::{Env, NOW, USER};
 
 /// A small ledger: a source with two authors, two claims (one conditional, with tags),
 /// three forecasts and a resolution.
@@ -133,7 +133,15 @@ fn log_lists_every_change_newest_first() {
     assert!(newest["payload"]
         .as_str()
         .unwrap()
-        .starts_with(r#"[2,"r",1,"#));
+        .starts_with(r#"[3,"r",1,"#));
+    // Who recorded it ($HINDSIGHT_USER on SQLite), covered by the hash as the payload's
+    // last element.
+    assert_eq!(newest["recorded_by"], USER);
+    assert_eq!(newest["record"]["recorded_by"], USER);
+    assert!(newest["payload"]
+        .as_str()
+        .unwrap()
+        .ends_with(r#","tester"]"#));
 
     // One claim's events, and a limit.
     let c1 = env.json(&["log", "c1", "--json"]);
@@ -432,6 +440,7 @@ fn a_version_1_ledger_gains_its_history_and_loses_nothing() {
     // (schema 5: opens_at, closes_at).
     let mut after = sections(&env.dump());
     assert!(after.remove("events").is_some());
+    without_recorded_by(&env, &mut after);
     assert_eq!(after.remove("postponements"), Some(vec![String::new()]));
     let empty_window = format!("|{0}|{0}", r#"Ok("Null")"#);
     for row in after.get_mut("claims").unwrap() {
@@ -616,6 +625,8 @@ fn a_schema_5_ledger_upgrades_in_place_and_verifies() {
     );
     let mut after = sections(&env.dump());
     assert!(after.remove("events").is_some());
+    // Schema 8: nobody is known to have recorded the old rows.
+    without_recorded_by(&env, &mut after);
     // Schema 6: names once, forecast times in seconds, the open claims by due date.
     assert_eq!(
         after.remove("forecasters"),
@@ -678,7 +689,10 @@ fn a_schema_5_ledger_upgrades_in_place_and_verifies() {
         .collect();
     assert_eq!(c2, [7, 5, 3]);
 
-    // New events chain on in format version 2.
+    // Old events name nobody as their recorder.
+    assert!(log.iter().all(|e| e["recorded_by"].is_null()));
+
+    // New events chain on in format version 3, naming who recorded them.
     env.ok(&[
         "forecast",
         "c1",
@@ -693,7 +707,8 @@ fn a_schema_5_ledger_upgrades_in_place_and_verifies() {
     assert!(newest[0]["payload"]
         .as_str()
         .unwrap()
-        .starts_with(r#"[2,"f",3,"#));
+        .starts_with(r#"[3,"f",3,"#));
+    assert_eq!(newest[0]["recorded_by"], USER);
     assert_eq!(newest[0]["prev_hash"], hashes[6].as_str());
     assert!(env.ok(&["verify"]).starts_with("ok: 8 events"));
 }
@@ -734,6 +749,28 @@ fn what_the_dropped_columns_said_wrongly_is_still_found_after_the_upgrade() {
 /// A dump (see `Env::dump`) split into its tables' rows.
 /// The forecasts of a ledger upgraded to schema 6 or later, read back in the form schema 5
 /// stored them (forecaster names, RFC 3339 times), as [`Env::dump`] lists rows.
+/// The dump's record tables as they were before schema 8, which gave each of them a
+/// `recorded_by` column: checks that it is NULL (unknown) in every upgraded row, and
+/// takes it off the rows.
+fn without_recorded_by(env: &Env, tables: &mut std::collections::BTreeMap<String, Vec<String>>) {
+    let null = format!("|{}", r#"Ok("Null")"#);
+    for t in ["sources", "claims", "resolutions", "postponements"] {
+        for row in tables.get_mut(t).into_iter().flatten() {
+            if row.is_empty() {
+                continue;
+            }
+            *row = row
+                .strip_suffix(&null)
+                .unwrap_or_else(|| panic!("{t} row without an unknown recorded_by: {row}"))
+                .to_string();
+        }
+    }
+    assert_eq!(
+        env.dump_rows("SELECT count(*) FROM forecasts WHERE recorded_by IS NOT NULL"),
+        env.dump_rows("SELECT 0")
+    );
+}
+
 fn forecasts_as_before_schema_6(env: &Env) -> Vec<String> {
     env.dump_rows(
         "SELECT f.id, f.claim_id, w.name, f.p,
@@ -1516,4 +1553,221 @@ fn a_failed_upgrade_names_the_migration_on_one_line_and_changes_nothing() {
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.len() < 300, "{err}");
     assert_eq!(env.dump(), before);
+}
+
+// ---- who recorded what ------------------------------------------------------------------
+
+#[test]
+fn hindsight_user_names_who_recorded_each_record_in_log_and_show() {
+    let mut env = Env::new();
+    env.user = "  Ann Lee ".to_string();
+    env.ok(&["add", "Rates rise", "--by", "2027-06-30", "--key", "r"]);
+    env.ok(&["forecast", "r", "--p", "0.6", "--forecaster", "ana"]);
+    env.user = "bo".to_string();
+    env.ok(&["postpone", "r", "--to", "2027-12-31"]);
+    env.ok(&["resolve", "r", "no", "--on", "2026-11-28"]);
+
+    // The history: newest first, each event with its recorder (trimmed).
+    let log = env.json(&["log", "--json"]);
+    let by: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["recorded_by"].as_str().unwrap())
+        .collect();
+    assert_eq!(by, ["bo", "bo", "Ann Lee", "Ann Lee"]);
+    assert_eq!(log[0]["record"]["recorded_by"], "bo");
+    let table = env.ok(&["log"]);
+    assert!(table.lines().next().unwrap().contains(" BY "), "{table}");
+    assert!(table.contains("Ann Lee"), "{table}");
+
+    // show: the claim, each forecast, postponement and resolution.
+    let shown = env.json(&["show", "r", "--json"]);
+    assert_eq!(shown["recorded_by"], "Ann Lee");
+    assert_eq!(shown["forecasts"][0]["recorded_by"], "Ann Lee");
+    assert_eq!(shown["postponements"][0]["recorded_by"], "bo");
+    assert_eq!(shown["postponements"][0]["resolve_by"], "2027-12-31");
+    assert_eq!(shown["resolutions"][0]["recorded_by"], "bo");
+    let text = env.ok(&["show", "r"]);
+    assert!(text.contains("recorded by Ann Lee"), "{text}");
+    assert!(text.contains("POSTPONED TO"), "{text}");
+    assert!(env.ok(&["verify"]).starts_with("ok: 4 events"));
+}
+
+#[test]
+fn a_hindsight_user_with_control_characters_is_refused_naming_it() {
+    let mut env = Env::new();
+    env.user = "eve\u{1b}[2J".to_string();
+    let err = env.fails(&["add", "Rates rise", "--by", "2027-06-30"], 1);
+    assert!(
+        err.contains("error: HINDSIGHT_USER: invalid value"),
+        "{err}"
+    );
+    assert!(err.contains("control"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    // Refused before the ledger was even created.
+    assert!(!env.db().exists());
+}
+
+#[test]
+fn a_blank_hindsight_user_falls_back_to_the_system_user() {
+    let mut env = Env::new();
+    env.user = "   ".to_string();
+    env.ok(&["add", "Rates rise", "--by", "2027-06-30", "--key", "r"]);
+    let shown = env.json(&["show", "r", "--json"]);
+    // Whatever the system calls this user (a container may have no name for it: then
+    // nobody is named), never the blanks.
+    match shown.get("recorded_by") {
+        None => {}
+        Some(name) => {
+            let name = name.as_str().unwrap();
+            assert!(!name.trim().is_empty() && name.trim() == name, "{name:?}");
+        }
+    }
+    assert!(env.ok(&["verify"]).starts_with("ok"));
+}
+
+#[test]
+fn verify_names_an_edited_recorder() {
+    let err = tampered("UPDATE forecasts SET recorded_by = 'mallory' WHERE id = 1");
+    assert!(
+        err.contains(
+            "forecast #1 on claim c1 by ana: the table says recorded_by = \"mallory\", the history says \"tester\""
+        ),
+        "{err}"
+    );
+    // A name put where none was known is an edit too.
+    let err = tampered("UPDATE claims SET recorded_by = NULL WHERE key = 'c2'");
+    assert!(
+        err.contains("claim c2: the table says recorded_by = nothing, the history says \"tester\""),
+        "{err}"
+    );
+}
+
+/// A ledger as the previous release (schema 7, payload format 2) left it: one source, one
+/// claim, one forecast, their events chained, and nobody recorded as their recorder.
+fn schema_7_ledger(env: &Env) {
+    use hindsight::domain::event::{chain_digest, hex, payload, Event, Record, FORMAT_V2, GENESIS};
+    use hindsight::domain::{Claim, Forecast, Source};
+    let at = |s: &str| hindsight::domain::parse::time("t", s).unwrap();
+    let mut conn = Connection::open(env.db()).unwrap();
+    hindsight::store::schema::migrations(at(NOW))
+        .unwrap()
+        .to_version(&mut conn, 7)
+        .unwrap();
+    conn.execute_batch(
+        "INSERT INTO sources (id, key, title, publisher, url, published, body, body_sha256, recorded_at)
+              VALUES (1, 's1', 'Outlook', NULL, NULL, '2026-01-01', NULL, NULL, '2026-01-01T09:00:00Z');
+         INSERT INTO claims (id, key, statement, quote, criteria, resolve_by, condition_id, source_id,
+                             created_at, recorded_at, opens_at, closes_at)
+              VALUES (1, 'c1', 'Rates rise', NULL, NULL, '2027-12-31', NULL, 1,
+                      '2026-01-01T09:00:00Z', '2026-01-01T09:00:00Z', NULL, NULL);
+         INSERT INTO open_claims (claim_id, due) VALUES (1, '2027-12-31');
+         INSERT INTO forecasters (id, name) VALUES (1, 'ana');
+         INSERT INTO forecasts (id, claim_id, forecaster_id, p, made_at, note, recorded_at)
+              VALUES (1, 1, 1, 0.7, 1767344400, NULL, 1767344400);",
+    )
+    .unwrap();
+    let t = at("2026-01-01T09:00:00Z");
+    let records = [
+        (
+            1,
+            None,
+            Record::Source(Source {
+                key: "s1".into(),
+                title: "Outlook".into(),
+                authors: vec![],
+                publisher: None,
+                url: None,
+                published: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
+                text: None,
+                text_sha256: None,
+                recorded_at: t,
+                recorded_by: None,
+            }),
+        ),
+        (
+            1,
+            Some(1),
+            Record::Claim(Claim {
+                key: "c1".into(),
+                statement: "Rates rise".into(),
+                resolve_by: chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+                opens_at: None,
+                closes_at: None,
+                source: Some("s1".into()),
+                condition: None,
+                quote: None,
+                criteria: None,
+                tags: vec![],
+                created_at: t,
+                recorded_at: t,
+                recorded_by: None,
+            }),
+        ),
+        (
+            1,
+            Some(1),
+            Record::Forecast(Forecast {
+                claim: "c1".into(),
+                forecaster: "ana".into(),
+                p: 0.7,
+                made_at: at("2026-01-02T09:00:00Z"),
+                note: None,
+                recorded_at: at("2026-01-02T09:00:00Z"),
+                recorded_by: None,
+            }),
+        ),
+    ];
+    let mut prev = GENESIS.to_string();
+    for (seq, (id, claim_id, record)) in records.into_iter().enumerate() {
+        let kind = record.kind().as_str();
+        let e = Event {
+            v: FORMAT_V2,
+            ..Event::new(id, t, record)
+        };
+        let text = payload(&e).unwrap();
+        assert!(text.starts_with("[2,"), "{text}");
+        let hash = chain_digest(&prev, &text);
+        conn.execute(
+            "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![seq as i64 + 1, kind, claim_id, text, &hash[..]],
+        )
+        .unwrap();
+        prev = hex(&hash);
+    }
+}
+
+#[test]
+fn a_schema_7_ledger_upgrades_verifies_and_names_nobody_for_its_old_records() {
+    let env = Env::new();
+    schema_7_ledger(&env);
+    let head = env.ok(&["verify", "--head"]);
+    assert!(env.ok(&["verify"]).starts_with("ok: 3 events"));
+    let version: i64 = Connection::open(env.db())
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 8);
+    // Unknown: "–" in tables, null (or absent, for the claim's own fields) in JSON.
+    let shown = env.json(&["show", "c1", "--json"]);
+    assert!(shown.get("recorded_by").is_none(), "{shown}");
+    assert!(shown["forecasts"][0]["recorded_by"].is_null());
+    let text = env.ok(&["show", "c1"]);
+    assert!(text.contains("recorded by –"), "{text}");
+    let log = env.json(&["log", "--json"]);
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["recorded_by"].is_null()));
+    assert!(env.ok(&["log"]).contains(" – "));
+    // The export of the old records is what it was: no recorded_by anywhere.
+    assert!(!env.ok(&["export"]).contains("recorded_by"));
+    // New records name their recorder and chain on from the old head.
+    env.ok(&["forecast", "c1", "--p", "0.4", "--forecaster", "ben"]);
+    let newest = env.json(&["log", "--json", "--limit", "1"]);
+    assert_eq!(newest[0]["recorded_by"], USER);
+    assert_eq!(newest[0]["prev_hash"], head.as_str());
+    assert!(env.ok(&["verify"]).starts_with("ok: 4 events"));
 }
