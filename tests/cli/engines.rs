@@ -183,6 +183,17 @@ fn ledgers(test: &str) -> Vec<Ledger> {
     out
 }
 
+/// The PostgreSQL ledger alone, for a test of what only PostgreSQL does (with the
+/// server's URL); None, after saying so, where no server is configured.
+fn postgres_only(test: &str) -> Option<(Ledger, String)> {
+    let Some(base) = server() else {
+        skipped(test);
+        return None;
+    };
+    let l = ledgers(test).pop().filter(|l| l.pg.is_some())?;
+    Some((l, base))
+}
+
 /// What a command printed and how it ended, for comparing engines.
 fn run(env: &Env, args: &[&str]) -> (Option<i32>, String, String) {
     let out = env.cmd().args(args).output().expect("runs");
@@ -584,13 +595,11 @@ impl Drop for Role {
 
 #[test]
 fn a_writer_role_adds_records_but_the_database_refuses_it_any_change() {
-    let Some(base) = server() else {
-        skipped("a_writer_role_adds_records_but_the_database_refuses_it_any_change");
+    let Some((mut l, base)) =
+        postgres_only("a_writer_role_adds_records_but_the_database_refuses_it_any_change")
+    else {
         return;
     };
-    let mut l = ledgers("a_writer_role_adds_records_but_the_database_refuses_it_any_change")
-        .pop()
-        .expect("two ledgers");
     for args in seed_script() {
         l.env.ok(&args);
     }
@@ -676,13 +685,9 @@ fn a_writer_role_adds_records_but_the_database_refuses_it_any_change() {
 
 #[test]
 fn eight_writers_at_once_leave_one_unbroken_chain() {
-    let Some(_) = server() else {
-        skipped("eight_writers_at_once_leave_one_unbroken_chain");
+    let Some((l, _)) = postgres_only("eight_writers_at_once_leave_one_unbroken_chain") else {
         return;
     };
-    let l = ledgers("eight_writers_at_once_leave_one_unbroken_chain")
-        .pop()
-        .expect("two ledgers");
     const WRITERS: usize = 8;
     const EACH: usize = 6;
     for w in 0..WRITERS {
@@ -764,13 +769,10 @@ fn eight_writers_at_once_leave_one_unbroken_chain() {
 #[test]
 fn a_writer_that_finds_the_ledger_locked_says_so_and_waits() {
     use std::io::BufRead;
-    let Some(base) = server() else {
-        skipped("a_writer_that_finds_the_ledger_locked_says_so_and_waits");
+    let Some((l, base)) = postgres_only("a_writer_that_finds_the_ledger_locked_says_so_and_waits")
+    else {
         return;
     };
-    let l = ledgers("a_writer_that_finds_the_ledger_locked_says_so_and_waits")
-        .pop()
-        .expect("two ledgers");
     l.env
         .ok(&["add", "Locked-out", "--by", "2027-01-01", "--key", "k"]);
     let schema = l.pg.as_ref().expect("PostgreSQL").schema.clone();
