@@ -803,3 +803,41 @@ fn a_writer_that_finds_the_ledger_locked_says_so_and_waits() {
     assert!(status.success());
     assert!(l.env.ok(&["verify"]).starts_with("ok: 2 events"));
 }
+
+#[test]
+fn a_database_written_by_a_newer_hindsight_is_refused_untouched() {
+    for mut l in ledgers("a_database_written_by_a_newer_hindsight_is_refused_untouched") {
+        for args in seed_script() {
+            l.env.ok(&args);
+        }
+        let before = l.env.ok(&["export"]);
+        let version: i64 = match &l.pg {
+            Some(_) => 0,
+            None => rusqlite::Connection::open(l.env.db())
+                .expect("open")
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .expect("the version"),
+        };
+        match &mut l.pg {
+            Some(pg) => pg.tamper("INSERT INTO hindsight_schema (version) VALUES (99)"),
+            None => rusqlite::Connection::open(l.env.db())
+                .expect("open")
+                .pragma_update(None, "user_version", 99)
+                .expect("set the version"),
+        }
+        let err = l.env.fails(&["list"], 3);
+        assert!(
+            err.contains("schema version 99 is newer"),
+            "{}: {err}",
+            l.name()
+        );
+        match &mut l.pg {
+            Some(pg) => pg.tamper("DELETE FROM hindsight_schema WHERE version = 99"),
+            None => rusqlite::Connection::open(l.env.db())
+                .expect("open")
+                .pragma_update(None, "user_version", version)
+                .expect("set the version back"),
+        }
+        assert_eq!(l.env.ok(&["export"]), before, "{}", l.name());
+    }
+}
