@@ -215,6 +215,8 @@ impl Importer {
         db.each_forecast_identity(|claim, who, made, p, note| {
             seen.insert(fingerprint(claim, who, made, p, note));
         })?;
+        // The claims and forecasters too, so that adding them asks the database nothing.
+        db.know_all_claims()?;
         let indexes = db.bulk_indexes()?;
         for index in &indexes {
             db.drop_index(index)?;

@@ -28,6 +28,25 @@ pub struct Db<'c> {
     /// Who writes through this handle, stamped on each record inserted without a
     /// `recorded_by` of its own (None: unknown, or a handle for reading).
     who: Option<std::sync::Arc<str>>,
+    /// Sources met through this handle: id and publication date by key (sources are
+    /// never changed, and this handle's transaction sees all it writes).
+    sources: std::cell::RefCell<rustc_hash::FxHashMap<String, (i64, Option<NaiveDate>)>>,
+    /// Every claim's id by key and key by id, once [`Db::know_all_claims`] has read them
+    /// (a bulk import): then a key missing here is a key missing from the ledger.
+    claims: std::cell::RefCell<Option<ClaimIndex>>,
+    /// Whether `forecaster_ids` holds every forecaster (see [`Db::know_all_claims`]).
+    all_forecasters: std::cell::Cell<bool>,
+}
+
+/// The claims' ids and keys, kept by a bulk import's handle; see [`Db::know_all_claims`].
+#[derive(Default)]
+struct ClaimIndex {
+    ids: rustc_hash::FxHashMap<String, i64>,
+    /// Key, and the claim's source's publication date where it was recorded through
+    /// this handle (None: not known here, ask the database).
+    keys: rustc_hash::FxHashMap<i64, (String, Option<Option<NaiveDate>>)>,
+    /// Claims recorded through this handle that have no resolution yet.
+    unresolved_here: rustc_hash::FxHashSet<i64>,
 }
 
 /// A claim together with its row id, which forecasts and resolutions refer to.
@@ -202,6 +221,9 @@ impl<'c> Db<'c> {
             now,
             forecaster_ids: Default::default(),
             head: Default::default(),
+            sources: Default::default(),
+            claims: Default::default(),
+            all_forecasters: Default::default(),
             who: None,
         }
     }
@@ -273,21 +295,52 @@ impl<'c> Db<'c> {
     // ---- sources -------------------------------------------------------------------
 
     pub fn source_id(&self, key: &str) -> Result<Option<i64>> {
-        self.conn.row(
-            "SELECT id FROM sources WHERE key = ?1",
-            args![Arg::text(key)],
-            |r| r.get(0),
-        )
+        Ok(self.source_facts(key)?.map(|(id, _)| id))
     }
 
     /// A source's publication date (the outer `None` when there is no such source): what
     /// recording a claim from it needs, without reading its text.
     pub fn source_published(&self, key: &str) -> Result<Option<Option<NaiveDate>>> {
-        self.conn.row(
-            "SELECT published FROM sources WHERE key = ?1",
+        Ok(self.source_facts(key)?.map(|(_, published)| published))
+    }
+
+    /// A source's id and publication date, read once per handle.
+    fn source_facts(&self, key: &str) -> Result<Option<(i64, Option<NaiveDate>)>> {
+        if let Some(&facts) = self.sources.borrow().get(key) {
+            return Ok(Some(facts));
+        }
+        let found = self.conn.row(
+            "SELECT id, published FROM sources WHERE key = ?1",
             args![Arg::text(key)],
-            |r| opt_date_col(r, 0),
-        )
+            |r| Ok((r.get::<i64>(0)?, opt_date_col(r, 1)?)),
+        )?;
+        if let Some(facts) = found {
+            self.sources.borrow_mut().insert(key.to_string(), facts);
+        }
+        Ok(found)
+    }
+
+    /// Reads every claim's key and id, and every forecaster, once, so that a bulk import
+    /// asks the database nothing about the claims and forecasters it adds: each claim
+    /// written through this handle is added, and a key not known is a new one.
+    pub fn know_all_claims(&self) -> Result<()> {
+        let mut index = ClaimIndex::default();
+        self.conn
+            .stream("SELECT id, key FROM claims", args![], |r| {
+                let (id, key): (i64, String) = (r.get(0)?, r.get(1)?);
+                index.ids.insert(key.clone(), id);
+                index.keys.insert(id, (key, None));
+                Ok(())
+            })?;
+        *self.claims.borrow_mut() = Some(index);
+        let mut names = self.forecaster_ids.borrow_mut();
+        self.conn
+            .stream("SELECT id, name FROM forecasters", args![], |r| {
+                names.insert(r.get(1)?, r.get(0)?);
+                Ok(())
+            })?;
+        self.all_forecasters.set(true);
+        Ok(())
     }
 
     pub fn source(&self, key: &str) -> Result<Option<Source>> {
@@ -308,7 +361,7 @@ impl<'c> Db<'c> {
     /// Inserts a source and its authors, and appends its event to the history.
     pub fn insert_source(&self, s: &Source) -> Result<i64> {
         let by = self.stamp(&s.recorded_by);
-        let id = self.conn.insert(
+        let id = self.conn.insert_later(
             "INSERT INTO sources (key, title, publisher, url, published, body, body_sha256, recorded_at, recorded_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             args![
@@ -324,11 +377,14 @@ impl<'c> Db<'c> {
             ],
         )?;
         for (i, name) in s.authors.iter().enumerate() {
-            self.conn.execute(
+            self.conn.append_later(
                 "INSERT INTO source_authors (source_id, position, name) VALUES (?1, ?2, ?3)",
                 args![id, i as i64, name],
             )?;
         }
+        self.sources
+            .borrow_mut()
+            .insert(s.key.clone(), (id, s.published));
         let record = Source {
             recorded_by: by,
             ..s.clone()
@@ -346,6 +402,9 @@ impl<'c> Db<'c> {
 
     /// The row id of the claim with this key.
     pub fn claim_id(&self, key: &str) -> Result<Option<i64>> {
+        if let Some(index) = &*self.claims.borrow() {
+            return Ok(index.ids.get(key).copied());
+        }
         self.conn.row(
             "SELECT id FROM claims WHERE key = ?1",
             args![Arg::text(key)],
@@ -382,6 +441,11 @@ impl<'c> Db<'c> {
 
     /// The publication date of the source a claim was read in, if it has one.
     pub fn claim_published(&self, claim_id: i64) -> Result<Option<NaiveDate>> {
+        if let Some(index) = &*self.claims.borrow() {
+            if let Some((_, Some(published))) = index.keys.get(&claim_id) {
+                return Ok(*published);
+            }
+        }
         let published: Option<String> = self
             .conn
             .row(
@@ -420,7 +484,7 @@ impl<'c> Db<'c> {
             None => None,
         };
         let by = self.stamp(&c.recorded_by);
-        let id = self.conn.insert(
+        let id = self.conn.insert_later(
             "INSERT INTO claims (key, statement, quote, criteria, resolve_by, condition_id, source_id, created_at, recorded_at, opens_at, closes_at, recorded_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             args![
@@ -438,15 +502,25 @@ impl<'c> Db<'c> {
                 &by,
             ],
         )?;
-        self.conn.execute(
+        self.conn.append_later(
             "INSERT INTO open_claims (claim_id, due) VALUES (?1, ?2)",
             args![id, format_date(c.resolve_by)],
         )?;
-        for t in &c.tags {
-            self.conn.execute(
-                "INSERT INTO claim_tags (claim_id, tag) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        let tags: std::collections::BTreeSet<&String> = c.tags.iter().collect();
+        for t in tags {
+            self.conn.append_later(
+                "INSERT INTO claim_tags (claim_id, tag) VALUES (?1, ?2)",
                 args![id, t],
             )?;
+        }
+        if let Some(index) = &mut *self.claims.borrow_mut() {
+            let published = match &c.source {
+                Some(k) => self.source_facts(k)?.map(|(_, p)| p).unwrap_or(None),
+                None => None,
+            };
+            index.ids.insert(c.key.clone(), id);
+            index.keys.insert(id, (c.key.clone(), Some(published)));
+            index.unresolved_here.insert(id);
         }
         let record = Claim {
             recorded_by: by,
@@ -486,6 +560,11 @@ impl<'c> Db<'c> {
 
     /// [`Db::resolutions`] of the claim with row id `claim_id` and key `key`.
     pub fn resolutions_of(&self, claim_id: i64, key: &str) -> Result<Vec<Resolution>> {
+        if let Some(index) = &*self.claims.borrow() {
+            if index.unresolved_here.contains(&claim_id) {
+                return Ok(Vec::new());
+            }
+        }
         self.conn.rows(
             "SELECT outcome, resolved_on, evidence, note, recorded_at, recorded_by FROM resolutions
               WHERE claim_id = ?1 ORDER BY id",
@@ -546,6 +625,13 @@ impl<'c> Db<'c> {
     }
 
     fn forecaster_id_or_insert(&self, name: &str) -> Result<i64> {
+        if self.all_forecasters.get() {
+            // Every forecaster is in `forecaster_ids`: this is a new one.
+            return self.conn.insert_later(
+                "INSERT INTO forecasters (name) VALUES (?1)",
+                args![Arg::text(name)],
+            );
+        }
         let found = self.conn.row(
             "SELECT id FROM forecasters WHERE name = ?1",
             args![Arg::text(name)],
@@ -562,6 +648,11 @@ impl<'c> Db<'c> {
 
     /// The key of the claim with row id `id`, which must exist.
     fn claim_key(&self, id: i64) -> Result<String> {
+        if let Some(index) = &*self.claims.borrow() {
+            if let Some((key, _)) = index.keys.get(&id) {
+                return Ok(key.clone());
+            }
+        }
         self.conn
             .row("SELECT key FROM claims WHERE id = ?1", args![id], |r| {
                 r.get(0)
@@ -573,7 +664,7 @@ impl<'c> Db<'c> {
     pub fn insert_resolution(&self, claim_id: i64, r: &Resolution) -> Result<()> {
         let claim = self.claim_key(claim_id)?;
         let recorded_by = self.stamp(&r.recorded_by);
-        let id = self.conn.insert(
+        let id = self.conn.insert_later(
             "INSERT INTO resolutions (claim_id, outcome, resolved_on, evidence, note, recorded_at, recorded_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             args![
@@ -586,10 +677,11 @@ impl<'c> Db<'c> {
                 &recorded_by
             ],
         )?;
-        self.conn.execute(
-            "DELETE FROM open_claims WHERE claim_id = ?1",
-            args![claim_id],
-        )?;
+        self.conn
+            .delete_later("open_claims", "claim_id", claim_id)?;
+        if let Some(index) = &mut *self.claims.borrow_mut() {
+            index.unresolved_here.remove(&claim_id);
+        }
         self.append_event(
             id,
             Some(claim_id),

@@ -317,6 +317,9 @@ pub struct PgConn {
     next_ids: RefCell<std::collections::HashMap<String, i64>>,
     /// Rows inserted but not sent yet (see [`Conn::insert_later`]), in order.
     pending: RefCell<Vec<Pending>>,
+    /// Rows to delete once the waiting rows are sent (see [`Conn::delete_later`]): table,
+    /// column, value.
+    pending_deletes: RefCell<Vec<(&'static str, &'static str, i64)>>,
 }
 
 /// A row waiting to be sent in a batch: its table, its column list, its values.
@@ -324,6 +327,19 @@ struct Pending {
     table: String,
     columns: String,
     args: Vec<Arg<'static>>,
+}
+
+/// Where a table's waiting rows go in a flush: after every table its rows may refer to.
+fn table_rank(table: &str) -> u8 {
+    match table {
+        "sources" => 0,
+        "source_authors" => 1,
+        "claims" => 2,
+        "claim_tags" | "open_claims" => 3,
+        "forecasters" => 4,
+        "forecasts" | "resolutions" | "postponements" => 5,
+        _ => 6,
+    }
 }
 
 /// A batch's table and column list.
@@ -342,15 +358,46 @@ impl PgConn {
             prepared: Default::default(),
             next_ids: Default::default(),
             pending: Default::default(),
+            pending_deletes: Default::default(),
         }
     }
 
     /// Sends the rows waiting in [`PgConn::pending`], a multi-row INSERT per table and
-    /// column list (up to [`BATCH_ROWS`] rows each), tables in the order first met. Only
-    /// tables whose rows do not refer to each other wait (forecasts and events), so the
-    /// order between tables does not matter; within a table it is kept.
+    /// column list (up to [`BATCH_ROWS`] rows each), a table after those its rows refer
+    /// to ([`table_rank`]); within a table the order is kept, so a claim may name one
+    /// sent in the same statement as its condition (references are checked once the
+    /// statement is done).
     fn flush(&self) -> Result<()> {
         let pending = std::mem::take(&mut *self.pending.borrow_mut());
+        let deletes = std::mem::take(&mut *self.pending_deletes.borrow_mut());
+        self.send_inserts(pending)?;
+        // Then the deletions, which may remove rows just sent.
+        let mut groups: Vec<((&str, &str), Vec<i64>)> = Vec::new();
+        for (table, column, value) in deletes {
+            match groups.iter_mut().find(|(k, _)| *k == (table, column)) {
+                Some((_, values)) => values.push(value),
+                None => groups.push(((table, column), vec![value])),
+            }
+        }
+        for ((table, column), values) in groups {
+            for chunk in values.chunks(BATCH_ROWS) {
+                let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
+                let sql = format!(
+                    "DELETE FROM {table} WHERE {column} IN ({})",
+                    marks.join(",")
+                );
+                let args: Vec<Arg<'static>> = chunk.iter().map(|&v| Arg::Int(Some(v))).collect();
+                let stmt = self.statement(&sql, &args)?;
+                let params: Vec<&(dyn ToSql + Sync)> =
+                    args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+                self.client()?.execute(&stmt, &params)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The waiting rows of [`PgConn::flush`], table by table.
+    fn send_inserts(&self, pending: Vec<Pending>) -> Result<()> {
         if pending.is_empty() {
             return Ok(());
         }
@@ -362,6 +409,9 @@ impl PgConn {
                 None => groups.push((key, vec![p.args])),
             }
         }
+        // Tables whose rows others refer to go first (a stable sort keeps the rest in
+        // the order first met).
+        groups.sort_by_key(|((table, _), _)| table_rank(table));
         for ((table, columns), rows) in groups {
             for chunk in rows.chunks(BATCH_ROWS) {
                 let width = chunk.first().map_or(0, Vec::len);
@@ -453,6 +503,7 @@ impl PgConn {
         }
         self.next_ids.borrow_mut().clear();
         self.pending.borrow_mut().clear();
+        self.pending_deletes.borrow_mut().clear();
         self.client()?.batch_execute(sql)?;
         self.in_tx.set(true);
         Ok(true)
@@ -535,8 +586,9 @@ impl<'c> Conn<'c> {
 
     /// Like [`Conn::insert`], but on PostgreSQL the row may wait to be sent with others
     /// of its table in one statement: before any other statement runs, and at commit.
-    /// For the tables an import fills row by row (forecasts, and the history through
-    /// [`Conn::append_later`]), whose rows no other waiting row refers to.
+    /// For the tables an import fills row by row (claims, forecasters, forecasts, and
+    /// through [`Conn::append_later`] tags, open claims and the history); the flush sends
+    /// each table after those it refers to.
     pub fn insert_later(&self, sql: &str, args: &[Arg<'_>]) -> Result<i64> {
         match self {
             Conn::Lite(_) => self.insert(sql, args),
@@ -552,6 +604,29 @@ impl<'c> Conn<'c> {
                     args: owned,
                 });
                 Ok(id)
+            }
+        }
+    }
+
+    /// Deletes the rows of `table` whose `column` is `value`: at once on SQLite, and on
+    /// PostgreSQL after the next batch of waiting rows is sent (with other deletions from
+    /// the same table in one statement).
+    pub fn delete_later(
+        &self,
+        table: &'static str,
+        column: &'static str,
+        value: i64,
+    ) -> Result<()> {
+        match self {
+            Conn::Lite(_) => self
+                .execute(
+                    &format!("DELETE FROM {table} WHERE {column} = ?1"),
+                    &[Arg::Int(Some(value))],
+                )
+                .map(|_| ()),
+            Conn::Pg(c) => {
+                c.pending_deletes.borrow_mut().push((table, column, value));
+                Ok(())
             }
         }
     }
@@ -684,6 +759,7 @@ impl<'c> Conn<'c> {
                 c.in_tx.set(false);
                 c.next_ids.borrow_mut().clear();
                 c.pending.borrow_mut().clear();
+                c.pending_deletes.borrow_mut().clear();
                 match flushed {
                     Ok(()) => Ok(c.client()?.batch_execute(sql)?),
                     Err(e) => {
