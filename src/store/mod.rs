@@ -504,9 +504,16 @@ impl Store {
                         Conn::Pg(c).end("COMMIT")?;
                         Ok(value)
                     }
-                    other => {
+                    Ok(value) => {
+                        // A rehearsal sends what waits, so the database checks it as a
+                        // real write would have it checked, then undoes it all.
+                        let sent = Conn::Pg(c).flush();
                         Conn::Pg(c).end("ROLLBACK")?;
-                        other
+                        sent.map(|()| value).map_err(E::from)
+                    }
+                    Err(e) => {
+                        Conn::Pg(c).end("ROLLBACK")?;
+                        Err(e)
                     }
                 }
             }

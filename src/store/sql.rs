@@ -387,11 +387,23 @@ impl PgConn {
                     marks.join(",")
                 );
                 let args: Vec<Arg<'static>> = chunk.iter().map(|&v| Arg::Int(Some(v))).collect();
-                let stmt = self.statement(&sql, &args)?;
-                let params: Vec<&(dyn ToSql + Sync)> =
-                    args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
-                self.client()?.execute(&stmt, &params)?;
+                self.send(&sql, &args, chunk.len() == BATCH_ROWS)?;
             }
+        }
+        Ok(())
+    }
+
+    /// Runs one statement of a flush: prepared once and kept when it is a full batch
+    /// (the same text every time), else sent unnamed, so that the batches' many
+    /// partial sizes do not each keep a prepared statement on the server.
+    fn send(&self, sql: &str, args: &[Arg<'_>], keep: bool) -> Result<()> {
+        if keep {
+            let stmt = self.statement(sql, args)?;
+            let params: Vec<&(dyn ToSql + Sync)> =
+                args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+            self.client()?.execute(&stmt, &params)?;
+        } else {
+            self.client()?.execute_typed(&pg_sql(sql), &pg_args(args))?;
         }
         Ok(())
     }
@@ -432,10 +444,7 @@ impl PgConn {
                     sql.push(')');
                 }
                 let args: Vec<Arg<'static>> = chunk.iter().flatten().cloned().collect();
-                let stmt = self.statement(&sql, &args)?;
-                let params: Vec<&(dyn ToSql + Sync)> =
-                    args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
-                self.client()?.execute(&stmt, &params)?;
+                self.send(&sql, &args, chunk.len() == BATCH_ROWS)?;
             }
         }
         Ok(())
@@ -748,6 +757,15 @@ impl<'c> Conn<'c> {
             Ok(())
         })?;
         Ok(out)
+    }
+
+    /// Sends what waits to be written (on PostgreSQL; nothing waits on SQLite), so that
+    /// the database checks it.
+    pub fn flush(&self) -> Result<()> {
+        match self {
+            Conn::Lite(_) => Ok(()),
+            Conn::Pg(c) => c.flush(),
+        }
     }
 
     /// Ends the open transaction with `sql` (COMMIT or ROLLBACK).

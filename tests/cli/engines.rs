@@ -264,7 +264,26 @@ fn seed_script() -> Vec<Vec<&'static str>> {
 
 #[test]
 fn every_command_prints_the_same_on_both_engines() {
+    // A file to import, dry and then for real, on each engine.
+    let files = tempfile::tempdir().expect("temp dir");
+    let more = files.path().join("more.jsonl");
+    std::fs::write(
+        &more,
+        concat!(
+            r#"{"type":"claim","key":"imp1","statement":"Imported claim","resolve_by":"2027-06-30","tags":["fx"]}"#,
+            "\n",
+            r#"{"type":"forecast","claim":"imp1","forecaster":"zoe","p":0.3,"made_at":"2026-02-01T00:00:00Z"}"#,
+            "\n",
+            r#"{"type":"forecast","claim":"c3","forecaster":"zoe","p":0.6,"made_at":"2026-02-02T00:00:00Z"}"#,
+            "\n",
+        ),
+    )
+    .expect("write");
+    let more = more.display().to_string();
     let mut script = seed_script();
+    script.push(vec!["import", "--dry-run", &more]);
+    script.push(words("verify --head"));
+    script.push(vec!["import", &more]);
     for args in [
         "list",
         "list --json",
@@ -304,7 +323,16 @@ fn every_command_prints_the_same_on_both_engines() {
         assert_eq!(*code, Some(want), "{args:?}: {err}");
     }
     let verify = &outputs[outputs.len() - 2].1;
-    assert!(verify.starts_with("ok: 13 events"), "{verify}");
+    assert!(verify.starts_with("ok: 16 events"), "{verify}");
+    // The dry run changed nothing: the head after it is the seeded ledger's.
+    let seeded = seed_script().len();
+    assert!(
+        outputs[seeded]
+            .1
+            .contains("would add 0 sources, 1 claims, 2 forecasts"),
+        "{}",
+        outputs[seeded].1
+    );
 }
 
 #[test]
