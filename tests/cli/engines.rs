@@ -739,36 +739,18 @@ fn eight_writers_at_once_leave_one_unbroken_chain() {
                     let p = format!("0.{}", 1 + (w + i) % 9);
                     let at = format!("2026-01-{:02}", 1 + i);
                     let who = format!("w{w}");
-                    let out = env
-                        .cmd()
-                        .args([
-                            "forecast",
-                            &claim,
-                            "--p",
-                            &p,
-                            "--forecaster",
-                            &who,
-                            "--at",
-                            &at,
-                        ])
-                        .output()
-                        .expect("runs");
-                    assert!(
-                        out.status.success(),
-                        "{}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
+                    env.ok(&[
+                        "forecast",
+                        &claim,
+                        "--p",
+                        &p,
+                        "--forecaster",
+                        &who,
+                        "--at",
+                        &at,
+                    ]);
                 }
-                let out = env
-                    .cmd()
-                    .args(["resolve", &format!("k{w}"), "yes", "--on", "2026-06-01"])
-                    .output()
-                    .expect("runs");
-                assert!(
-                    out.status.success(),
-                    "{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
+                env.ok(&["resolve", &format!("k{w}"), "yes", "--on", "2026-06-01"]);
             });
         }
     });
