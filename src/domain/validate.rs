@@ -36,6 +36,20 @@ pub fn quote_in_text(quote: &str, text: &str) -> bool {
     fold(text).contains(&fold(quote))
 }
 
+/// Free text (a title, a statement, a note, evidence…) may hold anything but U+0000:
+/// PostgreSQL cannot keep it in text, a ledger must move between the engines unchanged,
+/// and no writer means it.
+pub fn free_text(field: &str, s: Option<&str>) -> Result<(), InputError> {
+    match s {
+        Some(t) if t.contains('\0') => Err(InputError::new(
+            field,
+            t,
+            "expected text without the NUL character (U+0000)",
+        )),
+        _ => Ok(()),
+    }
+}
+
 pub fn statement(s: &str) -> Result<&str, InputError> {
     let t = s.trim();
     if t.is_empty() {
@@ -281,6 +295,15 @@ mod tests {
         assert!(!quote_in_text("the peg would be kept", text));
         let web = "Kerry&apos;s aide said &quot;no&quot;.";
         assert!(quote_in_text("Kerry's aide said \u{201C}no\u{201D}", web));
+    }
+
+    #[test]
+    fn free_text_holds_anything_but_nul() {
+        assert!(free_text("note", Some("tab\there, line\nbreak, émoji 🙂")).is_ok());
+        assert!(free_text("note", None).is_ok());
+        let err = free_text("criteria", Some("x\0y")).unwrap_err();
+        assert!(err.to_string().contains("criteria"), "{err}");
+        assert!(err.to_string().contains("U+0000"), "{err}");
     }
 
     #[test]

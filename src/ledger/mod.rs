@@ -158,6 +158,11 @@ pub fn check_filters(
 /// Stores a source. Its text hash is computed here; a hash supplied with the record must match.
 pub fn record_source(db: &Db<'_>, mut s: Source) -> Result<Source> {
     validate::key("key", &s.key)?;
+    validate::free_text("title", Some(&s.title))?;
+    validate::free_text("publisher", s.publisher.as_deref())?;
+    validate::free_text("url", s.url.as_deref())?;
+    validate::free_text("text", s.text.as_deref())?;
+    validate::free_text("text_sha256", s.text_sha256.as_deref())?;
     if s.title.trim().is_empty() {
         return Err(InputError::new("title", &s.title, "expected a non-empty title").into());
     }
@@ -194,6 +199,9 @@ pub fn record_source(db: &Db<'_>, mut s: Source) -> Result<Source> {
 pub fn record_claim(db: &Db<'_>, mut c: Claim) -> Result<ClaimRow> {
     validate::key("key", &c.key)?;
     c.statement = validate::statement(&c.statement)?.to_string();
+    validate::free_text("statement", Some(&c.statement))?;
+    validate::free_text("quote", c.quote.as_deref())?;
+    validate::free_text("criteria", c.criteria.as_deref())?;
     if let Some(q) = &c.quote {
         if q.trim().is_empty() {
             return Err(InputError::new(
@@ -341,6 +349,7 @@ pub fn forecast_target(db: &Db<'_>, key: &str) -> Result<ForecastTarget> {
 /// that it was not made after it was recorded.
 pub fn check_forecast(f: &Forecast) -> Result<()> {
     check_probability(f.p)?;
+    validate::free_text("note", f.note.as_deref())?;
     if validate::forecaster("forecaster", &f.forecaster)? != f.forecaster {
         return Err(InputError::new(
             "forecaster",
@@ -399,6 +408,8 @@ pub fn record_resolution_on(db: &Db<'_>, target: ForecastTarget, r: &Resolution)
 /// and cannot be known before the article was published.
 pub fn check_resolution(db: &Db<'_>, target: ForecastTarget, r: &Resolution) -> Result<()> {
     validate::resolved_by_recording(r.resolved_on, r.recorded_at)?;
+    validate::free_text("evidence", r.evidence.as_deref())?;
+    validate::free_text("note", r.note.as_deref())?;
     if let Some(published) = db.claim_published(target.id)? {
         validate::resolved_after_publication(r.resolved_on, published)?;
     }
@@ -410,6 +421,7 @@ pub fn check_resolution(db: &Db<'_>, target: ForecastTarget, r: &Resolution) -> 
 /// now and after the day the postponement is recorded (else the claim would still be due).
 /// Returns the date it replaces.
 pub fn record_postponement(db: &Db<'_>, p: &Postponement) -> Result<NaiveDate> {
+    validate::free_text("note", p.note.as_deref())?;
     let row = claim(db, "claim", &p.claim)?;
     if let Some(r) = db.latest_resolution(&row)? {
         return Err(LedgerError::AlreadyResolved {

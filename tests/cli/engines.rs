@@ -422,6 +422,28 @@ fn bad_input_is_refused_alike_and_nothing_is_written() {
             "{} kept half an import",
             l.name()
         );
+        // Text PostgreSQL cannot hold (U+0000) is refused on both engines, naming the field.
+        for (line, field) in [
+            (
+                r#"{"type":"claim","key":"nul","statement":"S","resolve_by":"2027-01-01","criteria":"a\u0000b"}"#,
+                "criteria",
+            ),
+            (r#"{"type":"source","key":"s9","title":"T\u0000"}"#, "title"),
+            (
+                r#"{"type":"forecast","claim":"c3","forecaster":"zoe","p":0.2,"made_at":"2026-01-09T00:00:00Z","note":"\u0000"}"#,
+                "note",
+            ),
+        ] {
+            std::fs::write(l.env.path("nul.jsonl"), format!("{line}\n")).unwrap();
+            let err = l.env.fails(&["import", "nul.jsonl"], 1);
+            assert!(
+                err.contains(&format!("nul.jsonl:1: {field}")),
+                "{}: {err}",
+                l.name()
+            );
+            assert!(err.contains("U+0000"), "{}: {err}", l.name());
+            assert_eq!(l.env.ok(&["export"]), before, "{}", l.name());
+        }
         // The failed write used up no ids: the next records get the same ids, and so the
         // same history, on both engines.
         l.env.ok(&[
