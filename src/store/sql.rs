@@ -399,8 +399,7 @@ impl PgConn {
     fn send(&self, sql: &str, args: &[Arg<'_>], keep: bool) -> Result<()> {
         if keep {
             let stmt = self.statement(sql, args)?;
-            let params: Vec<&(dyn ToSql + Sync)> =
-                args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+            let params = dyn_args(args);
             self.client()?.execute(&stmt, &params)?;
         } else {
             self.client()?.execute_typed(&pg_sql(sql), &pg_args(args))?;
@@ -479,8 +478,7 @@ impl PgConn {
     fn query(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<postgres::Row>> {
         self.flush()?;
         let stmt = self.statement(sql, args)?;
-        let params: Vec<&(dyn ToSql + Sync)> =
-            args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+        let params = dyn_args(args);
         Ok(self.client()?.query(&stmt, &params)?)
     }
 
@@ -488,8 +486,7 @@ impl PgConn {
     fn execute(&self, sql: &str, args: &[Arg<'_>]) -> Result<u64> {
         self.flush()?;
         let stmt = self.statement(sql, args)?;
-        let params: Vec<&(dyn ToSql + Sync)> =
-            args.iter().map(|a| a as &(dyn ToSql + Sync)).collect();
+        let params = dyn_args(args);
         Ok(self.client()?.execute(&stmt, &params)?)
     }
 
@@ -872,6 +869,11 @@ fn split_insert(sql: &str) -> Result<(&str, &str, &str)> {
         .and_then(|v| v.strip_suffix(')'))
         .ok_or_else(bad)?;
     Ok((table.trim(), columns.trim(), values.trim()))
+}
+
+/// The parameters as the client takes them for a prepared statement.
+fn dyn_args<'x>(args: &'x [Arg<'_>]) -> Vec<&'x (dyn ToSql + Sync)> {
+    args.iter().map(|a| a as &(dyn ToSql + Sync)).collect()
 }
 
 fn pg_args<'x>(args: &'x [Arg<'_>]) -> Vec<(&'x (dyn ToSql + Sync), Type)> {
