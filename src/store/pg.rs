@@ -156,16 +156,29 @@ fn config_and_tls(target: &str) -> Result<(Config, Tls), StoreError> {
 
 /// `target` as messages show it: without a password.
 pub fn shown(target: &str) -> String {
-    match (target.find("://"), target.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &target[scheme + 3..at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &target[..scheme + 3], &target[at..]),
-                None => target.to_string(),
-            }
-        }
-        _ => target.to_string(),
+    let (base, query) = match target.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (target, None),
+    };
+    let mut out = match (base.find("://"), base.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => match base[scheme + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &base[..scheme + 3], &base[at..]),
+            None => base.to_string(),
+        },
+        _ => base.to_string(),
+    };
+    if let Some(query) = query {
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some(("password", _)) => "password=***".to_string(),
+                _ => pair.to_string(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&pairs.join("&"));
     }
+    out
 }
 
 /// Connects to the database `target` names.
@@ -476,5 +489,9 @@ mod tests {
         );
         assert_eq!(shown("postgres://me@host/db"), "postgres://me@host/db");
         assert_eq!(shown("postgres:"), "postgres:");
+        assert_eq!(
+            shown("postgres://me@host/db?sslmode=require&password=secret"),
+            "postgres://me@host/db?sslmode=require&password=***"
+        );
     }
 }
