@@ -65,11 +65,11 @@ pub fn page(
             (_, r) => r.map(|r| r.outcome.to_string()),
         };
         by_source
-            .entry(c.facts.source.clone())
+            .entry(c.facts.source_key().map(str::to_string))
             .or_default()
             .push(HtmlClaim {
                 key: c.facts.key.clone(),
-                statement: c.facts.statement.clone(),
+                statement: c.facts.statement.clone().unwrap_or_default(),
                 resolve_by: format_date(c.facts.resolve_by),
                 outcome,
                 evidence: standing.and_then(|r| r.evidence.clone()),

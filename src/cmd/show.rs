@@ -194,14 +194,18 @@ fn scores(
     let facts = crate::store::ScoringClaim {
         id: row.id,
         key: row.claim.key.clone(),
-        statement: row.claim.statement.clone(),
+        statement: Some(row.claim.statement.clone()),
         resolve_by: row.claim.resolve_by,
         opens_at: row.claim.opens_at,
         closes_at: row.claim.closes_at,
         condition_id: None,
-        source: row.claim.source.clone(),
-        publisher: None,
-        authors: Vec::new(),
+        source: row.claim.source.as_ref().map(|key| {
+            std::sync::Arc::new(crate::store::SourceFacts {
+                key: key.clone(),
+                publisher: None,
+                authors: Vec::new(),
+            })
+        }),
         tags: row.claim.tags.clone(),
     };
     let claim = report::ReportClaim {

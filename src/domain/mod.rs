@@ -155,6 +155,11 @@ pub fn is_backfilled(made_at: DateTime<Utc>, recorded_at: DateTime<Utc>) -> bool
     recorded_at - made_at > chrono::Duration::days(1)
 }
 
+/// [`is_backfilled`] on times in whole seconds since 1970.
+pub fn is_backfilled_seconds(made_at: i64, recorded_at: i64) -> bool {
+    recorded_at.saturating_sub(made_at) > 24 * 60 * 60
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +172,15 @@ mod tests {
         assert!(!is_backfilled(rec - chrono::Duration::hours(24), rec));
         assert!(is_backfilled(rec - chrono::Duration::hours(25), rec));
         assert!(!is_backfilled(rec + chrono::Duration::hours(5), rec));
+        for secs in [-1, 0, 86_399, 86_400, 86_401, 200_000] {
+            let made = rec - chrono::Duration::seconds(secs);
+            let (m, r) = (made.timestamp(), rec.timestamp());
+            assert_eq!(
+                is_backfilled_seconds(m, r),
+                is_backfilled(made, rec),
+                "{secs}"
+            );
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::columns::COLUMNS;
 use super::{
-    each_scored_claim, group_keys, load, report_claims, GroupBy, GroupKey, Query, ReportClaim,
+    each_scored_claim, group_keys, load, read, GroupBy, GroupKey, Query, ReportClaim,
     Scoring, SPLIT_FROM,
 };
 use crate::score::{self, Corp, Intervals, Metrics, PairScore, Resampling};
@@ -119,14 +119,15 @@ pub(super) fn folded_groups(
     resampling: &Resampling,
     split_from: i64,
 ) -> Result<Vec<Group>, StoreError> {
-    let claims = report_claims(db, q)?;
-    let key_order = key_order(&claims, resampling);
+    let read = read(db, q, split_from, false)?;
+    let claims = &read.claims;
+    let key_order = key_order(claims, resampling);
     let folds = each_scored_claim(
         db,
         q,
-        &claims,
+        &read,
         split_from,
-        || Fold::new(by, &claims, resampling, &key_order),
+        || Fold::new(by, claims, resampling, &key_order),
         |fold, i, scored| {
             for s in scored.iter().filter(|s| q.shows(&s.score.forecaster)) {
                 fold.add(i, &s.score, &s.platform);

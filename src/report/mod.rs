@@ -213,18 +213,87 @@ fn shown_items(
 /// streams the forecasts in (claim, forecaster, time) order instead, one claim at a
 /// time. Either way the items come out in (claim, forecaster) order.
 pub fn load(db: &Db<'_>, q: &Query) -> Result<Scoring, StoreError> {
-    let claims = report_claims(db, q)?;
-    let parts = each_scored_claim(db, q, &claims, SPLIT_FROM, Vec::new, |items, i, scored| {
+    let read = read(db, q, SPLIT_FROM, true)?;
+    let parts = each_scored_claim(db, q, &read, SPLIT_FROM, Vec::new, |items, i, scored| {
         items.extend(shown_items(q, i, scored));
     })?;
     let items = parts.into_iter().flatten().collect();
-    Ok(Scoring { claims, items })
+    Ok(Scoring {
+        claims: read.claims,
+        items,
+    })
+}
+
+/// What a report reads before it scores: every claim with its status, and under a rule
+/// that counts one forecast per pair the forecasts it wants, read in one pass (see
+/// [`counted_claims`]). `time-avg` streams its forecasts while it scores instead.
+pub(super) struct Read {
+    pub claims: Vec<ReportClaim>,
+    counted: Option<Vec<Part>>,
+}
+
+/// Reads the claims and, under `latest` and `first`, the forecasts `q` wants: the
+/// forecasts on other connections while this one reads the claims, when the ledger is a
+/// file of at least `split_from` forecasts (see [`Db::each_forecast_by_id_in_parts`]).
+/// The claims' statements are read only `with_statements`.
+pub(super) fn read(
+    db: &Db<'_>,
+    q: &Query,
+    split_from: i64,
+    with_statements: bool,
+) -> Result<Read, StoreError> {
+    if q.rule == Rule::TimeAvg {
+        return Ok(Read {
+            claims: report_claims(db, q, with_statements)?,
+            counted: None,
+        });
+    }
+    // Forecasts are kept by their claim's place among the claims in id order, known
+    // before the claims themselves are read.
+    let ids = db.claim_ids()?;
+    let slots = ClaimSlots::new(ids.iter().copied());
+    let horizon = q.as_of.map(|d| end_of_day(d).timestamp());
+    let visit = |part: &mut Part, f: ForecastRef<'_>| -> Result<(), StoreError> {
+        let Some(i) = slots.get(f.claim_id) else {
+            return Ok(());
+        };
+        let wanted = horizon.is_none_or(|h| f.made_at <= h)
+            && !(q.live_only && f.backfilled)
+            && !f.p.is_nan();
+        if wanted {
+            part.kept.push(Kept {
+                // `ClaimSlots` holds claim indexes as u32, so this cannot truncate.
+                claim: i as u32,
+                forecaster: f.forecaster_id,
+                at: f.made_at,
+                p: f.p,
+            });
+        }
+        Ok(())
+    };
+    let (parts, claims) = db.each_forecast_by_id_in_parts(split_from, Part::default, visit, || {
+        report_claims(db, q, with_statements)
+    })?;
+    // Both reads are of one snapshot, so they name the same claims.
+    if claims.len() != ids.len() || claims.iter().zip(&ids).any(|(c, &id)| c.facts.id != id) {
+        return Err(StoreError::Corrupt(
+            "the claims changed while the report read them".into(),
+        ));
+    }
+    Ok(Read {
+        claims,
+        counted: Some(parts),
+    })
 }
 
 /// Every claim with its status and cutoff as of the report's date, in id order.
-fn report_claims(db: &Db<'_>, q: &Query) -> Result<Vec<ReportClaim>, StoreError> {
-    let facts = db.scoring_claims_fast()?;
-    let histories = db.resolution_histories_fast()?;
+fn report_claims(
+    db: &Db<'_>,
+    q: &Query,
+    with_statements: bool,
+) -> Result<Vec<ReportClaim>, StoreError> {
+    let facts = db.scoring_claims(with_statements)?;
+    let histories = db.resolution_histories()?;
     let empty = Vec::new();
     Ok(facts
         .into_iter()
@@ -257,18 +326,16 @@ fn report_claims(db: &Db<'_>, q: &Query) -> Result<Vec<ReportClaim>, StoreError>
 fn each_scored_claim<S: Send>(
     db: &Db<'_>,
     q: &Query,
-    claims: &[ReportClaim],
+    read: &Read,
     split_from: i64,
     start: impl Fn() -> S + Sync,
     sink: impl Fn(&mut S, usize, Vec<score::Scored>) + Sync,
 ) -> Result<Vec<S>, StoreError> {
+    let claims = &read.claims;
     let included: Vec<bool> = claims.iter().map(|c| covers(q, &c.facts)).collect();
-    match q.rule {
-        Rule::Latest | Rule::First => {
-            let slots = ClaimSlots::new(claims.iter().map(|c| c.facts.id));
-            counted_claims(db, q, claims, &slots, &included, split_from, start, sink)
-        }
-        Rule::TimeAvg => {
+    match &read.counted {
+        Some(parts) => counted_claims(db, q, claims, parts, &included, split_from, start, sink),
+        None => {
             let index: HashMap<i64, usize> = claims
                 .iter()
                 .enumerate()
@@ -359,35 +426,13 @@ fn counted_claims<S: Send>(
     db: &Db<'_>,
     q: &Query,
     claims: &[ReportClaim],
-    slots: &ClaimSlots,
+    parts: &[Part],
     included: &[bool],
     split_from: i64,
     start: impl Fn() -> S + Sync,
     sink: impl Fn(&mut S, usize, Vec<score::Scored>) + Sync,
 ) -> Result<Vec<S>, StoreError> {
-    let horizon = q.as_of.map(|d| end_of_day(d).timestamp());
-    let visit = |part: &mut Part, f: ForecastRef<'_>| -> Result<(), StoreError> {
-        let Some(i) = slots.get(f.claim_id) else {
-            return Ok(());
-        };
-        let at = f.made_at.timestamp();
-        let wanted = included[i]
-            && horizon.is_none_or(|h| at <= h)
-            && !(q.live_only && f.backfilled)
-            && !f.p.is_nan();
-        if wanted {
-            part.kept.push(Kept {
-                // `ClaimSlots` holds claim indexes as u32, so this cannot truncate.
-                claim: i as u32,
-                forecaster: f.forecaster_id,
-                at,
-                p: f.p,
-            });
-        }
-        Ok(())
-    };
     // Forecasters are numbered by their ids in the ledger, the same in every part.
-    let parts = db.each_forecast_by_id_in_parts(split_from, Part::default, visit)?;
     let names = db.forecaster_names()?.into_vec();
     // Each name once, shared by all of its pairs; the pairs of a claim go in name order.
     let shared: Vec<Arc<str>> = names.iter().map(|n| Arc::from(n.as_str())).collect();
@@ -442,7 +487,7 @@ fn counted_claims<S: Send>(
                      state: &mut S| {
         let claim = &claims[i];
         let (from, to) = (starts[i] as usize, starts[i + 1] as usize);
-        if from == to {
+        if from == to || !included[i] {
             return;
         }
         forecasts.clear();
@@ -530,25 +575,21 @@ fn counted_claims<S: Send>(
 
 /// The items of a rule that counts one forecast per pair (see [`counted_claims`]).
 #[cfg(test)]
-fn counted_items(
-    db: &Db<'_>,
-    q: &Query,
-    claims: &[ReportClaim],
-    slots: &ClaimSlots,
-    included: &[bool],
-    split_from: i64,
-) -> Result<Vec<Item>, StoreError> {
-    let parts = counted_claims(
+fn counted_items(db: &Db<'_>, q: &Query, split_from: i64) -> Result<Vec<Item>, StoreError> {
+    let read = read(db, q, split_from, true)?;
+    let included: Vec<bool> = read.claims.iter().map(|c| covers(q, &c.facts)).collect();
+    let parts = read.counted.as_deref().unwrap_or_default();
+    let items = counted_claims(
         db,
         q,
-        claims,
-        slots,
-        included,
+        &read.claims,
+        parts,
+        &included,
         split_from,
         Vec::new,
         |items, i, scored| items.extend(shown_items(q, i, scored)),
     )?;
-    Ok(parts.into_iter().flatten().collect())
+    Ok(items.into_iter().flatten().collect())
 }
 
 /// The scored pairs of any rule, claim by claim, from the forecasts streamed in (claim,
@@ -605,8 +646,8 @@ fn streamed_items(
 
 fn covers(q: &Query, c: &ScoringClaim) -> bool {
     q.source
-        .as_ref()
-        .is_none_or(|s| c.source.as_ref() == Some(s))
+        .as_deref()
+        .is_none_or(|s| c.source_key() == Some(s))
         && q.tag.as_ref().is_none_or(|t| c.tags.contains(t))
         && q.since.is_none_or(|d| c.resolve_by >= d)
         && q.until.is_none_or(|d| c.resolve_by <= d)
@@ -638,17 +679,18 @@ fn labels(by: GroupBy, claim: &ReportClaim, item: &PairScore) -> Vec<String> {
     match by {
         GroupBy::Forecaster => vec![item.forecaster.to_string()],
         GroupBy::Claim => vec![claim.facts.key.clone()],
-        GroupBy::Author => or(&claim.facts.authors, "(no author)"),
-        GroupBy::Source => vec![claim
-            .facts
-            .source
-            .clone()
-            .unwrap_or_else(|| "(no source)".into())],
+        GroupBy::Author => or(
+            claim.facts.source.as_deref().map_or(&[], |s| &s.authors[..]),
+            "(no author)",
+        ),
+        GroupBy::Source => vec![claim.facts.source_key().unwrap_or("(no source)").into()],
         GroupBy::Publisher => vec![claim
             .facts
-            .publisher
-            .clone()
-            .unwrap_or_else(|| "(no publisher)".into())],
+            .source
+            .as_deref()
+            .and_then(|s| s.publisher.as_deref())
+            .unwrap_or("(no publisher)")
+            .into()],
         GroupBy::Tag => or(&claim.facts.tags, "(untagged)"),
         GroupBy::Year => vec![claim
             .resolved_on
@@ -694,8 +736,7 @@ mod tests {
             .collect();
         let included: Vec<bool> = claims.iter().map(|c| covers(q, &c.facts)).collect();
         // The one-pass reader in several parts, and the claim-by-claim reader, forced.
-        let slots = ClaimSlots::new(claims.iter().map(|c| c.facts.id));
-        let parts = counted_items(&db, q, &claims, &slots, &included, 1).expect("in parts");
+        let parts = counted_items(&db, q, 1).expect("in parts");
         let by_claim = streamed_items(&db, q, &claims, &index, &included).expect("streamed");
         let pairs = |items: Vec<Item>| -> Scored {
             items
@@ -738,7 +779,7 @@ mod tests {
                             condition: (i == 2).then(|| "c0".to_string()),
                             quote: None,
                             criteria: None,
-                            tags: vec![],
+                            tags: vec![format!("t{}", i % 2)],
                             created_at: t(0),
                             recorded_at: t(0),
                             recorded_by: None,
@@ -841,6 +882,7 @@ mod tests {
             as_of_day in 5u32..25,
             only_ann in any::<bool>(),
             crowd in any::<bool>(),
+            tag in proptest::option::of(0u8..2),
         ) {
             let q = Query {
                 rule: if first { Rule::First } else { Rule::Latest },
@@ -848,6 +890,7 @@ mod tests {
                 live_only,
                 forecasters: if only_ann { vec!["ann".into()] } else { vec![] },
                 crowds: if crowd { Aggregate::ALL.to_vec() } else { vec![] },
+                tag: tag.map(|t| format!("t{t}")),
                 ..Query::default()
             };
             let (one_pass, by_claim) = both_ways(&forecasts, &outcomes, &q);

@@ -90,22 +90,22 @@ pub fn score_claim(c: &ClaimForecasts<'_>, rule: Rule, crowds: &[Aggregate]) -> 
             }
         })
         .chain(extra);
-    names
-        .zip(histories)
-        .zip(platform)
-        .filter_map(|((name, history), (baseline, peer))| {
-            let score = score_pair(&pair(name, history), rule)?;
-            let relative_brier = score.brier.zip(median_brier).map(|(b, m)| b - m);
-            Some(Scored {
-                score,
-                platform: PlatformScore {
-                    baseline,
-                    peer,
-                    relative_brier,
-                },
-            })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(c.forecasters.len() + crowd.len());
+    for ((name, history), (baseline, peer)) in names.zip(histories).zip(platform) {
+        let Some(score) = score_pair(&pair(name, history), rule) else {
+            continue;
+        };
+        let relative_brier = score.brier.zip(median_brier).map(|(b, m)| b - m);
+        out.push(Scored {
+            score,
+            platform: PlatformScore {
+                baseline,
+                peer,
+                relative_brier,
+            },
+        });
+    }
+    out
 }
 
 #[cfg(test)]

@@ -125,23 +125,39 @@ impl PairScore {
 /// Unscored pairs (pending, annulled, ambiguous) still get `p` so they can be shown;
 /// their `brier` and `log_loss` are `None`.
 pub fn score_pair(pair: &Pair, rule: Rule) -> Option<PairScore> {
-    let mut counted: Vec<(DateTime<Utc>, f64)> = pair
-        .forecasts
-        .iter()
-        .filter(|(at, p)| *at <= pair.cutoff && !p.is_nan())
-        .map(|&(at, p)| (at, p.clamp(0.0, 1.0)))
-        .collect();
-    // Stable, so forecasts made at the same instant keep their recording order.
-    counted.sort_by_key(|&(at, _)| at);
-    let (Some(&(first_at, first_p)), Some(&(last_at, last_p))) = (counted.first(), counted.last())
-    else {
-        return late_pair(pair, rule);
-    };
-
+    let counts = |&&(at, p): &&(DateTime<Utc>, f64)| at <= pair.cutoff && !p.is_nan();
+    // The forecasts that count, in time order with recording order kept among equal
+    // times: the earliest made is the first, and the last recorded of the latest made is
+    // the latest. `latest` and `first` need only that one, found without sorting.
     let (samples, horizon_from, coverage): (Samples, _, _) = match rule {
-        Rule::Latest => (smallvec::smallvec![(last_p, 1.0)], last_at, None),
-        Rule::First => (smallvec::smallvec![(first_p, 1.0)], first_at, None),
+        Rule::Latest | Rule::First => {
+            let mut chosen: Option<(DateTime<Utc>, f64)> = None;
+            for &(at, p) in pair.forecasts.iter().filter(counts) {
+                let replaces = |c: (DateTime<Utc>, f64)| match rule {
+                    Rule::First => at < c.0,
+                    _ => at >= c.0,
+                };
+                if chosen.is_none_or(replaces) {
+                    chosen = Some((at, p));
+                }
+            }
+            let Some((at, p)) = chosen else {
+                return late_pair(pair, rule);
+            };
+            (smallvec::smallvec![(p.clamp(0.0, 1.0), 1.0)], at, None)
+        }
         Rule::TimeAvg => {
+            let mut counted: Vec<(DateTime<Utc>, f64)> = pair
+                .forecasts
+                .iter()
+                .filter(counts)
+                .map(|&(at, p)| (at, p.clamp(0.0, 1.0)))
+                .collect();
+            // Stable, so forecasts made at the same instant keep their recording order.
+            counted.sort_by_key(|&(at, _)| at);
+            let Some(&(first_at, _)) = counted.first() else {
+                return late_pair(pair, rule);
+            };
             let (samples, coverage) = time_samples(&counted, pair.cutoff, pair.opened)?;
             (samples, first_at, Some(coverage))
         }
@@ -552,5 +568,51 @@ mod tests {
             serde_json::to_string(&Horizon::Years1To3).unwrap(),
             "\"1-3 years\""
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// `latest` and `first` pick, without sorting, the forecast a stable sort by time
+        /// of the counted forecasts puts last or first.
+        #[test]
+        fn the_counted_forecast_is_that_of_a_stable_sort(
+            forecasts in proptest::collection::vec(
+                (0u32..6, proptest::prop_oneof![
+                    4 => -0.5f64..1.5,
+                    1 => proptest::prelude::Just(f64::NAN),
+                    1 => proptest::prelude::Just(-0.0),
+                ]),
+                0..8,
+            ),
+            cut in 0u32..7,
+            yes in proptest::prelude::any::<bool>(),
+        ) {
+            let forecasts: Vec<(DateTime<Utc>, f64)> =
+                forecasts.iter().map(|&(h, p)| (at(2020, 1, 1, h), p)).collect();
+            let cutoff = at(2020, 1, 1, cut);
+            let p = pair(Status::Scored(yes), cutoff, forecasts.clone());
+            let mut sorted: Vec<(DateTime<Utc>, f64)> = forecasts
+                .iter()
+                .filter(|(t, p)| *t <= cutoff && !p.is_nan())
+                .map(|&(t, p)| (t, p.clamp(0.0, 1.0)))
+                .collect();
+            sorted.sort_by_key(|&(t, _)| t);
+            for (rule, want) in [(Rule::Latest, sorted.last()), (Rule::First, sorted.first())] {
+                let got = score_pair(&p, rule);
+                match want {
+                    Some(&(t, q)) => {
+                        let got = got.expect("a counted forecast");
+                        proptest::prop_assert!(!got.late);
+                        proptest::prop_assert_eq!(got.horizon_from, t);
+                        proptest::prop_assert_eq!(got.p.to_bits(), q.to_bits());
+                        proptest::prop_assert_eq!(got.samples(), &[(q, 1.0)][..]);
+                        let b = got.brier.map(f64::to_bits);
+                        proptest::prop_assert_eq!(b, Some(brier_term(q, yes).to_bits()));
+                    }
+                    None => proptest::prop_assert!(got.is_none_or(|g| g.late)),
+                }
+            }
+        }
     }
 }

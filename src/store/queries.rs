@@ -120,9 +120,27 @@ pub(super) fn time_seconds(t: DateTime<Utc>) -> i64 {
 
 /// The time `forecasts` stored as `n` seconds since 1970, if it is one the ledger can hold.
 pub(super) fn seconds_time(n: i64) -> std::result::Result<DateTime<Utc>, String> {
-    DateTime::from_timestamp(n, 0)
-        .filter(|t| crate::domain::parse::date_in_range(t.date_naive()))
+    checked_seconds(n)
+        .ok()
+        .and_then(|n| DateTime::from_timestamp(n, 0))
         .ok_or_else(|| format!("{n} seconds since 1970 is not a time the ledger can hold"))
+}
+
+/// The first and last second the ledger can hold (0000-01-01T00:00:00Z and
+/// 9999-12-31T23:59:59Z), as seconds since 1970.
+const FIRST_SECOND: i64 = -62_167_219_200;
+const LAST_SECOND: i64 = 253_402_300_799;
+
+/// `n` if it is a second the ledger can hold (see [`seconds_time`]), checked without
+/// making a time of it: the report reads two per forecast.
+pub(super) fn checked_seconds(n: i64) -> std::result::Result<i64, String> {
+    if (FIRST_SECOND..=LAST_SECOND).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!(
+            "{n} seconds since 1970 is not a time the ledger can hold"
+        ))
+    }
 }
 
 pub(super) fn date_col(row: &SqlRow<'_>, i: usize) -> Result<NaiveDate> {
@@ -1006,4 +1024,26 @@ fn resolution_row(r: &SqlRow<'_>, key: &str) -> Result<Resolution> {
 
 fn missing(what: &str, key: &str) -> StoreError {
     StoreError::Corrupt(format!("{what} '{key}' vanished during the write"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_and_last_seconds_are_those_of_years_0000_and_9999() {
+        use crate::domain::parse::date_in_range;
+        for (n, inside) in [
+            (FIRST_SECOND, true),
+            (LAST_SECOND, true),
+            (FIRST_SECOND - 1, false),
+            (LAST_SECOND + 1, false),
+        ] {
+            let t = DateTime::from_timestamp(n, 0).expect("within chrono's range");
+            assert_eq!(date_in_range(t.date_naive()), inside, "{t}");
+            assert_eq!(checked_seconds(n).is_ok(), inside);
+            assert_eq!(seconds_time(n).is_ok(), inside);
+        }
+        assert!(seconds_time(i64::MAX).is_err() && checked_seconds(i64::MIN).is_err());
+    }
 }

@@ -2,7 +2,6 @@
 //! stream of forecasts in (claim, forecaster, time) order so that a report over a million
 //! forecasts never holds them all at once.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -19,16 +18,33 @@ use crate::domain::{parse, Outcome};
 pub struct ScoringClaim {
     pub id: i64,
     pub key: String,
-    pub statement: String,
+    /// Read only when the caller asks for it (see [`Db::scoring_claims`]): reports that
+    /// show groups never print it.
+    pub statement: Option<String>,
     pub resolve_by: NaiveDate,
     /// When forecasting opened and closed, if recorded.
     pub opens_at: Option<DateTime<Utc>>,
     pub closes_at: Option<DateTime<Utc>>,
     pub condition_id: Option<i64>,
-    pub source: Option<String>,
-    pub publisher: Option<String>,
-    pub authors: Vec<String>,
+    /// The claim's source, one copy shared by all of its claims.
+    pub source: Option<Arc<SourceFacts>>,
     pub tags: Vec<String>,
+}
+
+/// What grouping needs to know about a source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFacts {
+    pub key: String,
+    pub publisher: Option<String>,
+    /// In byline order.
+    pub authors: Vec<String>,
+}
+
+impl ScoringClaim {
+    /// The key of the claim's source, if it has one.
+    pub fn source_key(&self) -> Option<&str> {
+        self.source.as_deref().map(|s| s.key.as_str())
+    }
 }
 
 /// One forecast as scoring reads it.
@@ -52,11 +68,6 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
-fn split(s: Option<String>) -> Vec<String> {
-    s.map(|s| s.split('\u{1f}').map(str::to_string).collect())
-        .unwrap_or_default()
-}
-
 /// One forecast as [`Db::each_forecast_by_id_in_parts`] reads it: the forecaster's name is
 /// borrowed from the row, so a scan of a million forecasts allocates nothing per row.
 #[derive(Debug, Clone, Copy)]
@@ -66,7 +77,8 @@ pub struct ForecastRef<'r> {
     /// The forecaster's id in the ledger (see [`Db::forecaster_names`]).
     pub forecaster_id: u32,
     pub p: f64,
-    pub made_at: DateTime<Utc>,
+    /// When it was made, in seconds since 1970 (a time the ledger can hold).
+    pub made_at: i64,
     pub backfilled: bool,
 }
 
@@ -101,6 +113,11 @@ fn seconds_col(r: &SqlRow<'_>, i: usize) -> Result<DateTime<Utc>, StoreError> {
     super::queries::seconds_time(r.get(i)?).map_err(|e| corrupt("forecast", e))
 }
 
+/// Like [`seconds_col`], as seconds since 1970.
+fn checked_seconds_col(r: &SqlRow<'_>, i: usize) -> Result<i64, StoreError> {
+    super::queries::checked_seconds(r.get(i)?).map_err(|e| corrupt("forecast", e))
+}
+
 /// Every forecaster's name by id, read once so that a scan of the forecasts reads the
 /// small id of each row, not a name.
 pub struct Names(Vec<String>);
@@ -124,8 +141,8 @@ impl Names {
 
 /// A row of (claim_id, forecaster_id, p, made_at, recorded_at) as a [`ForecastRef`].
 fn forecast_ref<'n>(r: &SqlRow<'_>, names: &'n Names) -> Result<ForecastRef<'n>, StoreError> {
-    let made_at = seconds_col(r, 3)?;
-    let recorded_at = seconds_col(r, 4)?;
+    let made_at = checked_seconds_col(r, 3)?;
+    let recorded_at = checked_seconds_col(r, 4)?;
     let id: i64 = r.get(1)?;
     Ok(ForecastRef {
         claim_id: r.get(0)?,
@@ -134,7 +151,7 @@ fn forecast_ref<'n>(r: &SqlRow<'_>, names: &'n Names) -> Result<ForecastRef<'n>,
             .map_err(|_| corrupt("forecast", format!("no forecaster {id}")))?,
         p: r.get(2)?,
         made_at,
-        backfilled: crate::domain::is_backfilled(made_at, recorded_at),
+        backfilled: crate::domain::is_backfilled_seconds(made_at, recorded_at),
     })
 }
 
@@ -163,15 +180,19 @@ impl Db<'_> {
 }
 
 impl Db<'_> {
-    /// Like [`Db::scoring_claims`], reading each table once in order instead of running
-    /// two subqueries per claim: several times faster on a large ledger. Tags and authors
-    /// come in the same order.
-    pub fn scoring_claims_fast(&self) -> Result<Vec<ScoringClaim>, StoreError> {
+    /// Every claim with its source and tags, in id order, each table read once in order;
+    /// the statements only `with_statements`. Tags come in tag order.
+    pub fn scoring_claims(&self, with_statements: bool) -> Result<Vec<ScoringClaim>, StoreError> {
         let conn = self.conn();
         // Sources: key, publisher and authors in byline order.
-        let mut sources: HashMap<i64, (String, Option<String>, Vec<String>)> = HashMap::new();
+        let mut sources: FxHashMap<i64, SourceFacts> = FxHashMap::default();
         conn.stream("SELECT id, key, publisher FROM sources", args![], |r| {
-            sources.insert(r.get(0)?, (r.get(1)?, r.get(2)?, Vec::new()));
+            let facts = SourceFacts {
+                key: r.get(1)?,
+                publisher: r.get(2)?,
+                authors: Vec::new(),
+            };
+            sources.insert(r.get(0)?, facts);
             Ok(())
         })?;
         conn.stream(
@@ -179,38 +200,40 @@ impl Db<'_> {
             args![],
             |r| {
                 if let Some(s) = sources.get_mut(&r.get::<i64>(0)?) {
-                    s.2.push(r.get(1)?);
+                    s.authors.push(r.get(1)?);
                 }
                 Ok(())
             },
         )?;
+        let sources: FxHashMap<i64, Arc<SourceFacts>> =
+            sources.into_iter().map(|(id, s)| (id, Arc::new(s))).collect();
+        let sql = if with_statements {
+            "SELECT id, key, resolve_by, condition_id, source_id, opens_at, closes_at, statement
+               FROM claims ORDER BY id"
+        } else {
+            "SELECT id, key, resolve_by, condition_id, source_id, opens_at, closes_at
+               FROM claims ORDER BY id"
+        };
         let mut out: Vec<ScoringClaim> = Vec::new();
-        conn.stream(
-            "SELECT id, key, statement, resolve_by, condition_id, source_id, opens_at, closes_at
-               FROM claims ORDER BY id",
-            args![],
-            |r| {
-                let by = text_col(r, 3, "claim")?;
-                let source = match r.get::<Option<i64>>(5)? {
-                    Some(id) => sources.get(&id),
-                    None => None,
-                };
-                out.push(ScoringClaim {
-                    id: r.get(0)?,
-                    key: r.get(1)?,
-                    statement: r.get(2)?,
-                    resolve_by: parse::date("resolve_by", by).map_err(|e| corrupt("claim", e))?,
-                    opens_at: opt_time(r.get(6)?)?,
-                    closes_at: opt_time(r.get(7)?)?,
-                    condition_id: r.get(4)?,
-                    source: source.map(|s| s.0.clone()),
-                    publisher: source.and_then(|s| s.1.clone()),
-                    authors: source.map(|s| s.2.clone()).unwrap_or_default(),
-                    tags: Vec::new(),
-                });
-                Ok(())
-            },
-        )?;
+        conn.stream(sql, args![], |r| {
+            let by = text_col(r, 2, "claim")?;
+            let source = match r.get::<Option<i64>>(4)? {
+                Some(id) => sources.get(&id).cloned(),
+                None => None,
+            };
+            out.push(ScoringClaim {
+                id: r.get(0)?,
+                key: r.get(1)?,
+                statement: if with_statements { Some(r.get(7)?) } else { None },
+                resolve_by: parse::date("resolve_by", by).map_err(|e| corrupt("claim", e))?,
+                opens_at: opt_time(r.get(5)?)?,
+                closes_at: opt_time(r.get(6)?)?,
+                condition_id: r.get(3)?,
+                source,
+                tags: Vec::new(),
+            });
+            Ok(())
+        })?;
         // Tags in (claim, tag) order, the table's own key: one pass beside the claims.
         let mut at = 0usize;
         conn.stream(
@@ -231,11 +254,11 @@ impl Db<'_> {
     }
 
     /// Each claim's resolutions as (outcome, resolved_on), in recording order, read in
-    /// one pass over the table (see [`Db::resolution_histories`]).
-    pub fn resolution_histories_fast(
+    /// one pass over the table.
+    pub fn resolution_histories(
         &self,
-    ) -> Result<HashMap<i64, Vec<(Outcome, NaiveDate)>>, StoreError> {
-        let mut out: HashMap<i64, Vec<(Outcome, NaiveDate)>> = HashMap::new();
+    ) -> Result<FxHashMap<i64, Vec<(Outcome, NaiveDate)>>, StoreError> {
+        let mut out: FxHashMap<i64, Vec<(Outcome, NaiveDate)>> = FxHashMap::default();
         self.conn().stream(
             "SELECT claim_id, outcome, resolved_on FROM resolutions ORDER BY id",
             args![],
@@ -257,21 +280,27 @@ impl Db<'_> {
     /// pair use it (see [`Db::scan_forecasts`] for the (claim, forecaster, time) order).
     ///
     /// From `split_from` forecasts on, they are split into consecutive ranges of ids read
-    /// at the same time, one per core (up to four): the first on this
-    /// connection, each other on a thread with its own read-only connection to the same
-    /// file. Each range gets its own state from `start`; the states come back in id
-    /// order, so a caller can combine them as one pass in recording order would. A
-    /// ledger in memory, a small one, or a file a second connection cannot open is read
-    /// in one range. Like the other reads of a report, each range is its own statement.
-    pub fn each_forecast_by_id_in_parts<S: Send>(
+    /// at the same time, one per core (up to four), each on a thread with its own
+    /// read-only connection to the same file, while this thread runs `alongside` (which
+    /// may read on this connection: the caller's other reads of the same snapshot).
+    /// Each range gets its own state from `start`; the states come back in id order, so a
+    /// caller can combine them as one pass in recording order would. A ledger in memory
+    /// or on PostgreSQL, a small one, or a file a second connection cannot open is read
+    /// in one range on this connection, after `alongside`. Like the other reads of a
+    /// report, each range is its own statement.
+    pub fn each_forecast_by_id_in_parts<S: Send, R>(
         &self,
         split_from: i64,
         start: impl Fn() -> S + Sync,
         visit: impl Fn(&mut S, ForecastRef<'_>) -> Result<(), StoreError> + Sync,
-    ) -> Result<Vec<S>, StoreError> {
+        alongside: impl FnOnce() -> Result<R, StoreError>,
+    ) -> Result<(Vec<S>, R), StoreError> {
         let conn = self.conn();
         let (low, high): (i64, i64) = conn.one(
-            "SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM forecasts",
+            // Two scalar subqueries: SQLite answers a lone min() or max() of the row id from
+            // the ends of the table, but both in one SELECT by scanning every row.
+            "SELECT coalesce((SELECT min(id) FROM forecasts), 0),
+                    coalesce((SELECT max(id) FROM forecasts), 0)",
             args![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -303,11 +332,6 @@ impl Db<'_> {
                 |r| visit(state, forecast_ref(r, names)?),
             )
         };
-        if parts == 1 {
-            let mut state = start();
-            read(conn, 0, &mut state)?;
-            return Ok(vec![state]);
-        }
         let open = |path: &str| -> rusqlite::Result<Connection> {
             let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -316,14 +340,21 @@ impl Db<'_> {
             db.busy_timeout(std::time::Duration::from_secs(10))?;
             Ok(db)
         };
-        let path = path.unwrap_or_default();
-        let Ok(others) = (1..parts)
-            .map(|_| open(&path))
-            .collect::<rusqlite::Result<Vec<_>>>()
-        else {
+        let others = match &path {
+            Some(path) if parts > 1 => (0..parts)
+                .map(|_| open(path))
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .ok(),
+            _ => None,
+        };
+        let Some(others) = others else {
+            // Every range in turn on this connection, as one state.
+            let done = alongside()?;
             let mut state = start();
-            read(conn, 0, &mut state)?;
-            return Ok(vec![state]);
+            for k in 0..bounds.len() {
+                read(conn, k, &mut state)?;
+            }
+            return Ok((vec![state], done));
         };
         std::thread::scope(|scope| {
             let helpers: Vec<_> = others
@@ -333,14 +364,13 @@ impl Db<'_> {
                     let (read, start) = (&read, &start);
                     scope.spawn(move || -> Result<S, StoreError> {
                         let mut state = start();
-                        read(Conn::Lite(&db), i + 1, &mut state)?;
+                        read(Conn::Lite(&db), i, &mut state)?;
                         Ok(state)
                     })
                 })
                 .collect();
-            let mut first = start();
-            read(conn, 0, &mut first)?;
-            let mut states = vec![first];
+            let done = alongside()?;
+            let mut states = Vec::with_capacity(helpers.len());
             for (i, h) in helpers.into_iter().enumerate() {
                 let state = match h.join() {
                     Ok(Ok(state)) => state,
@@ -348,63 +378,25 @@ impl Db<'_> {
                     // a real problem with the data shows up here too.
                     _ => {
                         let mut state = start();
-                        read(conn, i + 1, &mut state)?;
+                        read(conn, i, &mut state)?;
                         state
                     }
                 };
                 states.push(state);
             }
-            Ok(states)
+            Ok((states, done))
         })
     }
 
-    /// Every claim with its source's key, publisher and authors and its tags, by id.
-    pub fn scoring_claims(&self) -> Result<Vec<ScoringClaim>, StoreError> {
-        self.conn().rows(
-            "SELECT c.id, c.key, c.statement, c.resolve_by, c.condition_id, s.key, s.publisher,
-                    (SELECT string_agg(name, '\u{1f}' ORDER BY position) FROM source_authors a WHERE a.source_id = s.id),
-                    (SELECT string_agg(tag, '\u{1f}' ORDER BY tag) FROM claim_tags t WHERE t.claim_id = c.id),
-                    c.opens_at, c.closes_at
-               FROM claims c LEFT JOIN sources s ON s.id = c.source_id ORDER BY c.id",
-            args![],
-            |r| {
-            let by: String = r.get(3)?;
-            Ok(ScoringClaim {
-                id: r.get(0)?,
-                key: r.get(1)?,
-                statement: r.get(2)?,
-                resolve_by: parse::date("resolve_by", &by).map_err(|e| corrupt("claim", e))?,
-                opens_at: opt_time(r.get(9)?)?,
-                closes_at: opt_time(r.get(10)?)?,
-                condition_id: r.get(4)?,
-                source: r.get(5)?,
-                publisher: r.get(6)?,
-                authors: split(r.get(7)?),
-                tags: split(r.get(8)?),
-            })
-            },
-        )
-    }
-
-    /// Each claim's resolutions as (outcome, resolved_on), in recording order.
-    pub fn resolution_histories(
-        &self,
-    ) -> Result<HashMap<i64, Vec<(Outcome, NaiveDate)>>, StoreError> {
-        let mut out: HashMap<i64, Vec<(Outcome, NaiveDate)>> = HashMap::new();
-        self.conn().each(
-            "SELECT claim_id, outcome, resolved_on FROM resolutions ORDER BY claim_id, id",
-            args![],
-            |r| {
-                let outcome: String = r.get(1)?;
-                let on: String = r.get(2)?;
-                out.entry(r.get(0)?).or_default().push((
-                    outcome.parse().map_err(|e| corrupt("resolution", e))?,
-                    parse::date("resolved_on", &on).map_err(|e| corrupt("resolution", e))?,
-                ));
+    /// The id of every claim, in id order.
+    pub fn claim_ids(&self) -> Result<Vec<i64>, StoreError> {
+        let mut ids = Vec::new();
+        self.conn()
+            .stream("SELECT id FROM claims ORDER BY id", args![], |r| {
+                ids.push(r.get(0)?);
                 Ok(())
-            },
-        )?;
-        Ok(out)
+            })?;
+        Ok(ids)
     }
 
     /// Streams every forecast (of one claim when `claim_id` is given) ordered by claim,
@@ -442,7 +434,8 @@ impl Db<'_> {
                     // `forecast_ref` found the id in `names`, so it indexes `shared` too.
                     forecaster: shared[x.forecaster_id as usize].clone(),
                     p: x.p,
-                    made_at: x.made_at,
+                    made_at: super::queries::seconds_time(x.made_at)
+                        .map_err(|e| corrupt("forecast", e))?,
                     backfilled: x.backfilled,
                 })?;
             }
