@@ -80,7 +80,10 @@ pub fn run(_a: DemoArgs, ctx: &Ctx) -> anyhow::Result<()> {
         t.add_row(vec![
             Cell::new(render::truncate(&c.facts.key, 24)),
             Cell::new(parse::format_date(c.facts.resolve_by)),
-            Cell::new(render::truncate(c.facts.statement.as_deref().unwrap_or_default(), 34)),
+            Cell::new(render::truncate(
+                c.facts.statement.as_deref().unwrap_or_default(),
+                34,
+            )),
             Cell::new(p),
             render::table::outcome_cell(outcome),
             Cell::new(c.status.as_str()),

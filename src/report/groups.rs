@@ -7,8 +7,8 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::columns::COLUMNS;
 use super::{
-    each_scored_claim, group_keys, load, read, GroupBy, GroupKey, Query, ReportClaim,
-    Scoring, SPLIT_FROM,
+    each_scored_claim, group_keys, load, read, GroupBy, GroupKey, Query, ReportClaim, Scoring,
+    SPLIT_FROM,
 };
 use crate::score::{self, Corp, Intervals, Metrics, PairScore, Resampling};
 use crate::store::{Db, StoreError};

@@ -271,9 +271,10 @@ pub(super) fn read(
         }
         Ok(())
     };
-    let (parts, claims) = db.each_forecast_by_id_in_parts(split_from, Part::default, visit, || {
-        report_claims(db, q, with_statements)
-    })?;
+    let (parts, claims) =
+        db.each_forecast_by_id_in_parts(split_from, Part::default, visit, || {
+            report_claims(db, q, with_statements)
+        })?;
     // Both reads are of one snapshot, so they name the same claims.
     if claims.len() != ids.len() || claims.iter().zip(&ids).any(|(c, &id)| c.facts.id != id) {
         return Err(StoreError::Corrupt(
@@ -680,7 +681,11 @@ fn labels(by: GroupBy, claim: &ReportClaim, item: &PairScore) -> Vec<String> {
         GroupBy::Forecaster => vec![item.forecaster.to_string()],
         GroupBy::Claim => vec![claim.facts.key.clone()],
         GroupBy::Author => or(
-            claim.facts.source.as_deref().map_or(&[], |s| &s.authors[..]),
+            claim
+                .facts
+                .source
+                .as_deref()
+                .map_or(&[], |s| &s.authors[..]),
             "(no author)",
         ),
         GroupBy::Source => vec![claim.facts.source_key().unwrap_or("(no source)").into()],
@@ -826,6 +831,27 @@ mod tests {
             })
             .expect("ledger written");
         (dir, store)
+    }
+
+    /// A ledger file moved while a report reads it: the other connections cannot open
+    /// it, so every range of forecasts is read on the report's own connection.
+    #[test]
+    fn forecasts_are_all_read_when_no_other_connection_opens() {
+        let forecasts: Vec<F> = (0..40u32)
+            .map(|n| ((n % 3) as usize, (n % 4) as usize, n * 2, n * 7, 0))
+            .collect();
+        let (dir, store) = ledger(&forecasts, &[1, 2, 0]);
+        let q = Query::default();
+        let db = store.read().unwrap();
+        let whole = counted_items(&db, &q, i64::MAX).expect("one range");
+        assert_eq!(whole.len(), 3 * 4, "every pair");
+        std::fs::rename(dir.path(), dir.path().with_extension("moved")).expect("moved");
+        let parts = counted_items(&db, &q, 1).expect("ranges on this connection");
+        std::fs::rename(dir.path().with_extension("moved"), dir.path()).expect("moved back");
+        let pairs = |items: &[Item]| -> Vec<(usize, f64)> {
+            items.iter().map(|i| (i.claim, i.score.p)).collect()
+        };
+        assert_eq!(pairs(&parts), pairs(&whole));
     }
 
     /// The groups as they were made before groups were folded: every item kept, grouped

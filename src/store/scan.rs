@@ -205,8 +205,10 @@ impl Db<'_> {
                 Ok(())
             },
         )?;
-        let sources: FxHashMap<i64, Arc<SourceFacts>> =
-            sources.into_iter().map(|(id, s)| (id, Arc::new(s))).collect();
+        let sources: FxHashMap<i64, Arc<SourceFacts>> = sources
+            .into_iter()
+            .map(|(id, s)| (id, Arc::new(s)))
+            .collect();
         let sql = if with_statements {
             "SELECT id, key, resolve_by, condition_id, source_id, opens_at, closes_at, statement
                FROM claims ORDER BY id"
@@ -224,7 +226,11 @@ impl Db<'_> {
             out.push(ScoringClaim {
                 id: r.get(0)?,
                 key: r.get(1)?,
-                statement: if with_statements { Some(r.get(7)?) } else { None },
+                statement: if with_statements {
+                    Some(r.get(7)?)
+                } else {
+                    None
+                },
                 resolve_by: parse::date("resolve_by", by).map_err(|e| corrupt("claim", e))?,
                 opens_at: opt_time(r.get(5)?)?,
                 closes_at: opt_time(r.get(6)?)?,
