@@ -164,7 +164,7 @@ pub fn score_claim(
     for (name, at, p) in forecasts {
         match histories.last_mut() {
             Some((last, h)) if last == name => h.push((*at, *p)),
-            _ => histories.push((name.clone(), vec![(*at, *p)])),
+            _ => histories.push((name.clone(), smallvec::smallvec![(*at, *p)])),
         }
     }
     score_histories(claim, &histories, rule, crowds)
@@ -522,7 +522,10 @@ fn counted_claims<S: Send>(
                 continue;
             };
             if let Some(at) = DateTime::from_timestamp(secs, 0) {
-                run.push((shared[same[0].forecaster as usize].clone(), vec![(at, p)]));
+                run.push((
+                    shared[same[0].forecaster as usize].clone(),
+                    smallvec::smallvec![(at, p)],
+                ));
             }
         }
         sink(state, i, score_histories(claim, run, q.rule, &q.crowds));

@@ -135,9 +135,9 @@ mod tests {
 
     fn three() -> Vec<(Arc<str>, History)> {
         vec![
-            ("a".into(), vec![(t(1), 0.5), (t(6), 0.8)]),
-            ("b".into(), vec![(t(3), 0.2)]),
-            ("c".into(), vec![(t(9), 0.9), (t(12), 0.1)]),
+            ("a".into(), vec![(t(1), 0.5), (t(6), 0.8)].into()),
+            ("b".into(), vec![(t(3), 0.2)].into()),
+            ("c".into(), vec![(t(9), 0.9), (t(12), 0.1)].into()),
         ]
     }
 
@@ -193,7 +193,7 @@ mod tests {
 
     #[test]
     fn unscored_claims_have_no_platform_scores_and_one_forecaster_is_the_crowd() {
-        let fs: Vec<(Arc<str>, History)> = vec![("a".into(), vec![(t(2), 0.7)])];
+        let fs: Vec<(Arc<str>, History)> = vec![("a".into(), vec![(t(2), 0.7)].into())];
         let s = score_claim(&claim(&fs, Status::Pending), Rule::Latest, &Aggregate::ALL);
         assert_eq!(s.len(), 4);
         assert!(s.iter().all(|x| x.platform == PlatformScore::default()));
@@ -215,7 +215,7 @@ mod tests {
             yes in any::<bool>(),
             rule in prop_oneof![Just(Rule::Latest), Just(Rule::First), Just(Rule::TimeAvg)]) {
             let fs: Vec<(Arc<str>, History)> = ps.iter().enumerate()
-                .map(|(i, &(d, p))| (format!("f{i}").into(), vec![(t(d), p)])).collect();
+                .map(|(i, &(d, p))| (format!("f{i}").into(), smallvec::smallvec![(t(d), p)])).collect();
             let s = score_claim(&claim(&fs, Status::Scored(yes)), rule, &[Aggregate::Median]);
             let median = s.last().unwrap();
             prop_assert_eq!(&*median.score.forecaster, "crowd:median");

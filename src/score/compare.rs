@@ -111,7 +111,7 @@ mod tests {
             status,
             cutoff: Utc.with_ymd_and_hms(2020, 6, 1, 0, 0, 0).unwrap(),
             opened: made,
-            forecasts: vec![(made, p)],
+            forecasts: vec![(made, p)].into(),
         };
         score_pair(&pair, Rule::Latest).unwrap()
     }

@@ -55,7 +55,7 @@ impl Aggregate {
             Aggregate::Mean => ps.iter().sum::<f64>() / n,
             Aggregate::Median => {
                 let mut v = ps.to_vec();
-                v.sort_by(f64::total_cmp);
+                v.sort_unstable_by(f64::total_cmp);
                 let m = v.len() / 2;
                 if v.len() % 2 == 1 {
                     v[m]
@@ -120,8 +120,8 @@ pub fn crowd_history(kind: Aggregate, real: &[History], rule: Rule) -> History {
                 _ => counted.iter().map(|f| f.0).max(),
             };
             match (at, kind.of(&ps)) {
-                (Some(at), Some(p)) => vec![(at, p)],
-                _ => Vec::new(),
+                (Some(at), Some(p)) => smallvec::smallvec![(at, p)],
+                _ => History::new(),
             }
         }
         Rule::TimeAvg => {
@@ -206,7 +206,7 @@ mod tests {
     #[test]
     fn spot_crowd() {
         let latest = crowd_history(Aggregate::Median, &three(), Rule::Latest);
-        assert_eq!(latest, vec![(t(9), 0.8)]);
+        assert_eq!(&latest[..], &[(t(9), 0.8)]);
         let first = crowd_history(Aggregate::Mean, &three(), Rule::First);
         // (0.5 + 0.2 + 0.9) / 3, dated at the earliest counted forecast.
         assert_eq!(first.len(), 1);
@@ -227,7 +227,7 @@ mod tests {
             assert!(close(got.1, want.1), "{got:?} {want:?}");
         }
         // One forecaster: the crowd is that forecaster.
-        let one = vec![vec![(t(1), 0.3), (t(4), 0.6)]];
+        let one: Vec<History> = vec![smallvec::smallvec![(t(1), 0.3), (t(4), 0.6)]];
         assert_eq!(
             crowd_history(Aggregate::GeoMeanOdds, &one, Rule::TimeAvg).len(),
             2

@@ -180,7 +180,8 @@ pub(super) fn sorted_mean(mut values: Vec<f64>) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
-    values.sort_by(f64::total_cmp);
+    // Values equal under `total_cmp` are the same bits, so an unstable sort gives the same order.
+    values.sort_unstable_by(f64::total_cmp);
     Some(values.iter().sum::<f64>() / values.len() as f64)
 }
 

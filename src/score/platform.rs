@@ -63,7 +63,11 @@ pub struct PlatformScore {
 }
 
 /// A forecaster's history on one claim: `(made_at, p)` in recording order.
-pub type History = Vec<(DateTime<Utc>, f64)>;
+///
+/// A history of one forecast, which is what `latest` and `first` score, is held inline:
+/// a report scores a million of them and a heap allocation each would cost more than
+/// the scoring.
+pub type History = smallvec::SmallVec<[(DateTime<Utc>, f64); 1]>;
 
 /// The forecasts of a history that can count: made by the cutoff, with a number for
 /// `p` (clamped to [0, 1]), sorted by time with recording order kept among equal times.
@@ -348,7 +352,8 @@ pub(super) fn platform_metrics_of(
     mut r: Vec<f64>,
 ) -> PlatformMetrics {
     let sum = |v: &mut Vec<f64>| -> Option<f64> {
-        v.sort_by(f64::total_cmp);
+        // Equal under `total_cmp` means the same bits: unstable sorting keeps the sum.
+        v.sort_unstable_by(f64::total_cmp);
         (!v.is_empty()).then(|| v.iter().sum())
     };
     let mean = |total: Option<f64>, n: usize| total.map(|t| t / n as f64);
@@ -471,7 +476,7 @@ mod tests {
 
     #[test]
     fn extra_forecasters_are_compared_with_everyone_and_change_nobody() {
-        let crowd = vec![(t(1, 0), 0.5), (t(3, 0), 0.35)];
+        let crowd: History = smallvec::smallvec![(t(1, 0), 0.5), (t(3, 0), 0.35)];
         let with = claim_scores(
             &three(),
             std::slice::from_ref(&crowd),
@@ -499,7 +504,7 @@ mod tests {
         // Spot: the crowd is compared with all three counted forecasts.
         let spot = claim_scores(
             &three(),
-            &[vec![(t(10, 0), 0.8)]],
+            &[vec![(t(10, 0), 0.8)].into()],
             Rule::Latest,
             t(1, 0),
             t(11, 0),
@@ -511,12 +516,12 @@ mod tests {
     #[test]
     fn lone_forecaster_has_no_peer_and_pays_for_late_entry() {
         // Opens Jan 1, forecast 0.8 from Jan 6, cutoff Jan 11: stands half the window.
-        let h = vec![vec![(t(6, 0), 0.8)]];
+        let h: Vec<History> = vec![smallvec::smallvec![(t(6, 0), 0.8)]];
         let s = claim_scores(&h, &[], Rule::TimeAvg, t(1, 0), t(11, 0), true);
         assert!(close(s[0].0, baseline(0.8, true) / 2.0));
         assert_eq!(s[0].1, None);
         // A forecast made before the window opened stands from the opening.
-        let early = vec![vec![(t(1, 0), 0.8)]];
+        let early: Vec<History> = vec![smallvec::smallvec![(t(1, 0), 0.8)]];
         let s = claim_scores(&early, &[], Rule::TimeAvg, t(6, 0), t(11, 0), true);
         assert!(close(s[0].0, baseline(0.8, true)));
         // A window of no length: spot scores at the cutoff.
@@ -549,7 +554,10 @@ mod tests {
 
     fn arb_histories() -> impl Strategy<Value = Vec<History>> {
         let forecast = (1u32..=20, 0u32..12, 0.0..=1.0f64).prop_map(|(d, h, p)| (t(d, h), p));
-        prop::collection::vec(prop::collection::vec(forecast, 1..4), 1..6)
+        prop::collection::vec(
+            prop::collection::vec(forecast, 1..4).prop_map(History::from_vec),
+            1..6,
+        )
     }
 
     proptest! {

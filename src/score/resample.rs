@@ -479,7 +479,7 @@ mod tests {
                 status: Status::Scored(yes),
                 cutoff: at,
                 opened: at,
-                forecasts: vec![(at, p)],
+                forecasts: vec![(at, p)].into(),
             },
             Rule::Latest,
         )

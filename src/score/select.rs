@@ -77,7 +77,7 @@ pub struct Pair {
     pub opened: DateTime<Utc>,
     /// `(made_at, p)` in recording order. Among forecasts made at the same instant the
     /// later one is the revision. `p` is clamped to [0, 1]; a NaN `p` is ignored.
-    pub forecasts: Vec<(DateTime<Utc>, f64)>,
+    pub forecasts: super::History,
 }
 
 /// A pair scored under one rule.
@@ -353,7 +353,7 @@ mod tests {
             status,
             cutoff,
             opened,
-            forecasts,
+            forecasts: forecasts.into(),
         }
     }
 
@@ -493,20 +493,21 @@ mod tests {
             (at(2020, 1, 1, 8), 0.1),
             (at(2020, 1, 1, 9), 0.3),
             (at(2020, 1, 2, 11), 0.5),
-        ];
+        ]
+        .into();
         let s = score_pair(&p, Rule::TimeAvg).unwrap();
         assert_eq!(s.samples(), &[(0.3, 11.0 / 23.0), (0.5, 12.0 / 23.0)]);
         assert!(close(s.coverage.unwrap(), 1.0));
         // Made at the cutoff itself, the forecast stood for no time: alone, the pair has
         // nothing to score; after another, it adds nothing. In a window of no length
         // (opened at the cutoff) it counts whole.
-        p.forecasts = vec![(at(2020, 1, 2, 23), 0.7)];
+        p.forecasts = vec![(at(2020, 1, 2, 23), 0.7)].into();
         assert_eq!(score_pair(&p, Rule::TimeAvg), None);
         let mut no_window = p.clone();
         no_window.opened = no_window.cutoff;
         let s = score_pair(&no_window, Rule::TimeAvg).unwrap();
         assert_eq!(s.samples(), &[(0.7, 1.0)]);
-        p.forecasts = vec![(at(2020, 1, 2, 23), 0.7), (at(2020, 1, 2, 12), 0.4)];
+        p.forecasts = vec![(at(2020, 1, 2, 23), 0.7), (at(2020, 1, 2, 12), 0.4)].into();
         let s = score_pair(&p, Rule::TimeAvg).unwrap();
         assert_eq!(s.samples(), &[(0.4, 1.0)]);
     }

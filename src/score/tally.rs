@@ -144,7 +144,8 @@ impl Tally {
                 (Sample { p, yes, w }, k)
             })
             .collect();
-        counted.sort_by(|a, b| metrics::sample_order(&a.0, &b.0));
+        // The samples are distinct (each counted once), so no two compare equal.
+        counted.sort_unstable_by(|a, b| metrics::sample_order(&a.0, &b.0));
         let coverage = metrics::sorted_mean(self.coverages);
         let metrics = metrics::from_runs(self.counts, &counted, bins, coverage);
         let obs = corp::runs(counted.iter().map(|&(s, k)| {
