@@ -71,8 +71,19 @@ pub fn out_data(text: &str) -> std::io::Result<()> {
 
 /// Pretty JSON on stdout, the `--json` output of every read command.
 pub fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
-    out_data(&text)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    json_to(&mut out, value)?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Pretty JSON written to `out` as it is made (a report's JSON runs to tens of
+/// megabytes: it is never held whole), without a newline after it.
+pub fn json_to<T: serde::Serialize>(out: impl Write, value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, value)?;
+    out.flush()?;
     Ok(())
 }
 
