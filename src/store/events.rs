@@ -78,6 +78,8 @@ impl ChainNames {
             Record::Source(s) => {
                 self.sources.insert(e.id, s.key.clone());
             }
+            // A forecaster named by their first forecast is known already.
+            Record::Forecast(_) if e.refs.forecaster.is_some() => {}
             Record::Forecast(f) => {
                 if !self.firsts.contains_key(&f.forecaster) {
                     self.firsts.insert(f.forecaster.clone(), e.id);
@@ -718,6 +720,8 @@ impl Db<'_> {
                             claim_ids.insert(c.key.clone(), ev.id);
                             Ok(Some(ev.id))
                         }
+                        // Format 4 names the claim by the id its event gave it.
+                        _ if ev.refs.claim.is_some() => Ok(ev.refs.claim),
                         other => claim_ids
                             .get(other.subject())
                             .map(|id| Some(*id))
