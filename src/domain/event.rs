@@ -3,12 +3,18 @@
 //! what the history says it should be. The SQL half lives in `store::events`; the format
 //! is specified for other programs in docs/EVENTS.md.
 //!
-//! A payload is compact JSON in one of three formats, all read back:
+//! A payload is compact JSON in one of four formats, all read back:
 //!
-//! - version 3, written for every new event: an array with fixed positions,
+//! - version 4, written for every new event: version 3's array, except that the rows a
+//!   record refers to (a claim, a source, a claim's condition) are named by their ids, a
+//!   forecaster who has forecast before by the id of their first forecast, and a forecast
+//!   leaves out its note and recorded_at when they are null and its made_at (see
+//!   [`payload`] and docs/EVENTS.md). Reading one back needs what those numbers stand for
+//!   ([`Names`]): each is given by an earlier event of the same history;
+//! - version 3: an array with fixed positions,
 //!   `[3,"f",id,at,…record's fields…,recorded_by]`, times as integer Unix seconds (UTC),
-//!   dates as `YYYY-MM-DD` text (see [`payload`] and docs/EVENTS.md for each kind's
-//!   fields), and last who recorded the record (null when unknown);
+//!   dates as `YYYY-MM-DD` text (see docs/EVENTS.md for each kind's fields), and last who
+//!   recorded the record (null when unknown);
 //! - version 2, what schema-7 ledgers wrote before `recorded_by` existed: the same array
 //!   without that last element;
 //! - version 1, what ledgers before schema 7 hold, and what migration 2 still writes when
@@ -19,7 +25,7 @@
 //!
 //! The hash of event n is `SHA-256(hash of event n-1 as 64 lowercase hex || "\n" ||
 //! payload as UTF-8)`; the first event uses 64 zeros as the previous hash. The rule is the
-//! same for every format, so a history may hold version 1 events, then version 2, then 3.
+//! same for every format, so a history may hold version 1 events, then version 2, 3, 4.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::{self, IgnoredAny, SeqAccess, Visitor};
@@ -31,7 +37,11 @@ use super::{Claim, Forecast, Postponement, Resolution, Source};
 
 /// The payload format new events are written in (the first element of the array). Any
 /// change to a payload's fields (position, form, meaning) needs a new version.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
+
+/// The array format that names every key and forecaster in full, with `recorded_by` last:
+/// what schema-8 ledgers wrote.
+pub const FORMAT_V3: u32 = 3;
 
 /// The array format without `recorded_by`, which events appended by schema 7 hold.
 pub const FORMAT_V2: u32 = 2;
@@ -228,6 +238,50 @@ pub struct Event {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub record: Record,
+    /// The ids a version 4 payload writes in place of keys and names (none for older
+    /// versions, which write the keys).
+    pub refs: Refs,
+}
+
+/// What a version 4 payload writes as numbers in place of the record's keys and names,
+/// each the id of a row an earlier event of the history records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Refs {
+    /// The claim a forecast, resolution or postponement is about, or a claim's condition:
+    /// the claim's id.
+    pub claim: Option<i64>,
+    /// A claim's source: the source's id.
+    pub source: Option<i64>,
+    /// A forecast's forecaster, when they have forecast before: the id of their first
+    /// forecast. None: the payload gives the name.
+    pub forecaster: Option<i64>,
+}
+
+/// What the numbers of a version 4 payload stand for, as the reader knows them: `verify`
+/// from the events before (the history is its own dictionary), `log` from the tables.
+pub trait Names {
+    /// The key of the claim with this id.
+    fn claim(&mut self, id: i64) -> Option<String>;
+    /// The key of the source with this id.
+    fn source(&mut self, id: i64) -> Option<String>;
+    /// The name of the forecaster whose first forecast has this id.
+    fn first_forecast(&mut self, id: i64) -> Option<String>;
+}
+
+/// A reader that knows no numbers: enough for payloads of versions 1 to 3, which name
+/// everything in full.
+pub struct NoNames;
+
+impl Names for NoNames {
+    fn claim(&mut self, _: i64) -> Option<String> {
+        None
+    }
+    fn source(&mut self, _: i64) -> Option<String> {
+        None
+    }
+    fn first_forecast(&mut self, _: i64) -> Option<String> {
+        None
+    }
 }
 
 impl Event {
@@ -239,7 +293,13 @@ impl Event {
             id,
             at: truncate_seconds(at),
             record,
+            refs: Refs::default(),
         }
+    }
+
+    /// The same event with the ids its version 4 payload writes.
+    pub fn with_refs(self, refs: Refs) -> Event {
+        Event { refs, ..self }
     }
 
     /// An event in format version 1, as migration 2 writes them.
@@ -272,13 +332,15 @@ struct RawEnvelope {
 }
 
 /// The canonical payload of an event, in the format its `v` names: compact JSON, an array
-/// for versions 3 and 2, an object with keys in struct order for version 1. It fails only
-/// for an unknown version, a record version 2 cannot hold (one that names who recorded
-/// it), or a value JSON cannot hold, which the ledger's rules keep out (a non-finite p
-/// would be written as null and refused when read back).
+/// for versions 4, 3 and 2, an object with keys in struct order for version 1. It fails
+/// only for an unknown version, a record version 2 cannot hold (one that names who
+/// recorded it), a version 4 event without the id of a row its record names (`refs`), or
+/// a value JSON cannot hold, which the ledger's rules keep out (a non-finite p would be
+/// written as null and refused when read back).
 pub fn payload(e: &Event) -> Result<String, PayloadError> {
     match e.v {
-        FORMAT_VERSION => payload_array(e, true),
+        FORMAT_VERSION => payload_v4(e),
+        FORMAT_V3 => payload_array(e, true),
         FORMAT_V2 if e.record.recorded_by().is_some() => Err(PayloadError(
             "payload format version 2 has no place for recorded_by".to_string(),
         )),
@@ -378,19 +440,194 @@ fn payload_array(e: &Event, with_recorded_by: bool) -> Result<String, PayloadErr
     String::from_utf8(out).map_err(|err| PayloadError(err.to_string()))
 }
 
+/// Version 4: version 3's array with numbers in place of what an earlier event already
+/// names. The claim a forecast, resolution or postponement is about, a claim's source and
+/// its condition are written as their ids; a forecaster who has forecast before as the id
+/// of their first forecast (their name otherwise); and a forecast whose note is null and
+/// whose recorded_at is its made_at ends `…, made_at, recorded_by]` instead of
+/// `…, made_at, note, recorded_at, recorded_by]`. Every other element is version 3's.
+fn payload_v4(e: &Event) -> Result<String, PayloadError> {
+    use serde::ser::{SerializeSeq, Serializer};
+    let fail = |err: serde_json::Error| PayloadError(err.to_string());
+    let missing = |what: &str, key: &str| {
+        PayloadError(format!(
+            "payload format version 4 names {what} {key} by its id, which was not given"
+        ))
+    };
+    let mut out = Vec::with_capacity(96);
+    let mut ser = serde_json::Serializer::new(&mut out);
+    let mut seq = ser.serialize_seq(None).map_err(fail)?;
+    macro_rules! put {
+        ($($x:expr),+ $(,)?) => {{
+            $(seq.serialize_element(&$x).map_err(fail)?;)+
+        }};
+    }
+    let secs = |t: DateTime<Utc>| t.timestamp();
+    let date = |d: NaiveDate| format_date(d);
+    let claim = |key: &str| e.refs.claim.ok_or_else(|| missing("the claim", key));
+    put!(e.v, e.kind.letter(), e.id, e.at.timestamp());
+    match &e.record {
+        Record::Source(s) => put!(
+            s.key,
+            s.title,
+            s.authors,
+            s.publisher,
+            s.url,
+            s.published.map(date),
+            s.text,
+            s.text_sha256,
+            secs(s.recorded_at),
+        ),
+        Record::Claim(c) => {
+            let source = match (&c.source, e.refs.source) {
+                (None, _) => None,
+                (Some(_), Some(id)) => Some(id),
+                (Some(key), None) => return Err(missing("the source", key)),
+            };
+            let condition = match &c.condition {
+                None => None,
+                Some(key) => Some(claim(key)?),
+            };
+            put!(
+                c.key,
+                c.statement,
+                date(c.resolve_by),
+                c.opens_at.map(secs),
+                c.closes_at.map(secs),
+                source,
+                condition,
+                c.quote,
+                c.criteria,
+                c.tags,
+                secs(c.created_at),
+                secs(c.recorded_at),
+            )
+        }
+        Record::Forecast(f) => {
+            put!(claim(&f.claim)?);
+            match e.refs.forecaster {
+                Some(first) => put!(first),
+                None => put!(f.forecaster),
+            }
+            put!(f.p, secs(f.made_at));
+            if f.note.is_some() || f.recorded_at != f.made_at {
+                put!(f.note, secs(f.recorded_at));
+            }
+        }
+        Record::Resolution(r) => put!(
+            claim(&r.claim)?,
+            r.outcome,
+            date(r.resolved_on),
+            r.evidence,
+            r.note,
+            secs(r.recorded_at),
+        ),
+        Record::Postponement(p) => put!(
+            claim(&p.claim)?,
+            date(p.resolve_by),
+            p.note,
+            secs(p.recorded_at)
+        ),
+    }
+    put!(e.record.recorded_by());
+    seq.end().map_err(fail)?;
+    String::from_utf8(out).map_err(|err| PayloadError(err.to_string()))
+}
+
 /// Why a payload could not be read back.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct PayloadError(pub String);
 
-/// Reads a payload back into an event: an array is format version 3 or 2, an object
-/// version 1.
-pub fn parse_payload(text: &str) -> Result<Event, PayloadError> {
+/// Reads a payload back into an event: an array is format version 4, 3 or 2, an object
+/// version 1. The ids a version 4 payload gives are turned back into keys and names by
+/// `names`; one it does not know makes the payload unreadable.
+pub fn parse_payload(text: &str, names: &mut dyn Names) -> Result<Event, PayloadError> {
     match text.trim_start().as_bytes().first() {
-        Some(b'[') => serde_json::from_str::<V2>(text)
-            .map(|v2| v2.0)
-            .map_err(|e| PayloadError(format!("not an event: {e}"))),
+        Some(b'[') => {
+            let mut e = serde_json::from_str::<V2>(text)
+                .map(|v2| v2.0)
+                .map_err(|e| PayloadError(format!("not an event: {e}")))?;
+            if e.v == FORMAT_VERSION {
+                resolve(&mut e, names)?;
+            }
+            Ok(e)
+        }
         _ => parse_v1(text),
+    }
+}
+
+/// Fills in the keys and names a version 4 event gives as ids.
+fn resolve(e: &mut Event, names: &mut dyn Names) -> Result<(), PayloadError> {
+    let refs = e.refs;
+    let claim = |names: &mut dyn Names| -> Result<String, PayloadError> {
+        let id = refs.claim.unwrap_or_default();
+        names.claim(id).ok_or_else(|| {
+            PayloadError(format!(
+                "it names claim #{id}, which no event before it records"
+            ))
+        })
+    };
+    match &mut e.record {
+        Record::Source(_) => {}
+        Record::Claim(c) => {
+            if let Some(id) = refs.source {
+                c.source = Some(names.source(id).ok_or_else(|| {
+                    PayloadError(format!(
+                        "it names source #{id}, which no event before it records"
+                    ))
+                })?);
+            }
+            if refs.claim.is_some() {
+                c.condition = Some(claim(names)?);
+            }
+        }
+        Record::Forecast(f) => {
+            f.claim = claim(names)?;
+            if let Some(first) = refs.forecaster {
+                f.forecaster = names.first_forecast(first).ok_or_else(|| {
+                    PayloadError(format!(
+                        "it names its forecaster by forecast #{first}, which is no forecaster's first forecast before it"
+                    ))
+                })?;
+            }
+        }
+        Record::Resolution(r) => r.claim = claim(names)?,
+        Record::Postponement(p) => p.claim = claim(names)?,
+    }
+    Ok(())
+}
+
+/// A version 4 forecaster: a name, or the id of their first forecast.
+enum NameOrId {
+    Name(String),
+    Id(i64),
+}
+
+impl<'de> Deserialize<'de> for NameOrId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<NameOrId, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = NameOrId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a name or the id of a forecast")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<NameOrId, E> {
+                Ok(NameOrId::Name(s.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<NameOrId, E> {
+                Ok(NameOrId::Name(s))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<NameOrId, E> {
+                Ok(NameOrId::Id(n))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<NameOrId, E> {
+                i64::try_from(n)
+                    .map(NameOrId::Id)
+                    .map_err(|_| E::custom(format!("forecast id {n} is too large")))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -420,6 +657,7 @@ fn parse_v1(text: &str) -> Result<Event, PayloadError> {
         id: raw.id,
         at,
         record,
+        refs: Refs::default(),
     })
 }
 
@@ -494,9 +732,9 @@ impl<'de> Visitor<'de> for V2Visitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<V2, A::Error> {
         let v: u32 = next(&mut seq, "format version")?;
-        if v != FORMAT_VERSION && v != FORMAT_V2 {
+        if !(FORMAT_V2..=FORMAT_VERSION).contains(&v) {
             return Err(de::Error::custom(format!(
-                "format version {v} is not one this hindsight knows in the form of an array ({FORMAT_V2} or {FORMAT_VERSION})"
+                "format version {v} is not one this hindsight knows in the form of an array ({FORMAT_V2} to {FORMAT_VERSION})"
             )));
         }
         let letter: String = next(&mut seq, "kind")?;
@@ -504,6 +742,22 @@ impl<'de> Visitor<'de> for V2Visitor {
             .ok_or_else(|| de::Error::custom(format!("unknown kind '{letter}'")))?;
         let id: i64 = next(&mut seq, "id")?;
         let at = next_time(&mut seq, "at")?;
+        if v == FORMAT_VERSION {
+            let (record, refs) = v4_record(kind, &mut seq)?;
+            if seq.next_element::<IgnoredAny>()?.is_some() {
+                return Err(de::Error::custom(format!(
+                    "a {kind} payload has more elements than its fields"
+                )));
+            }
+            return Ok(V2(Event {
+                v,
+                kind,
+                id,
+                at,
+                record,
+                refs,
+            }));
+        }
         let s = &mut seq;
         let mut record = match kind {
             Kind::Source => Record::Source(super::Source {
@@ -559,7 +813,7 @@ impl<'de> Visitor<'de> for V2Visitor {
                 recorded_by: None,
             }),
         };
-        if v == FORMAT_VERSION {
+        if v == FORMAT_V3 {
             *record.recorded_by_mut() = next(s, "recorded_by")?;
         }
         if seq.next_element::<IgnoredAny>()?.is_some() {
@@ -573,8 +827,117 @@ impl<'de> Visitor<'de> for V2Visitor {
             id,
             at,
             record,
+            refs: Refs::default(),
         }))
     }
+}
+
+/// An id a version 4 payload gives in place of a key, or null.
+fn next_opt_id<'de, A: SeqAccess<'de>>(seq: &mut A, what: &str) -> Result<Option<i64>, A::Error> {
+    next::<Option<i64>, A>(seq, what)
+}
+
+/// The record of a version 4 payload after its first four elements, with the keys and
+/// names it gives as ids left empty and the ids in `Refs` (see [`resolve`]).
+fn v4_record<'de, A: SeqAccess<'de>>(kind: Kind, s: &mut A) -> Result<(Record, Refs), A::Error> {
+    let mut refs = Refs::default();
+    let record = match kind {
+        Kind::Source => Record::Source(super::Source {
+            key: next(s, "key")?,
+            title: next(s, "title")?,
+            authors: next(s, "authors")?,
+            publisher: next(s, "publisher")?,
+            url: next(s, "url")?,
+            published: next_opt_date(s, "published")?,
+            text: next(s, "text")?,
+            text_sha256: next(s, "text_sha256")?,
+            recorded_at: next_time(s, "recorded_at")?,
+            recorded_by: next(s, "recorded_by")?,
+        }),
+        Kind::Claim => {
+            let key = next(s, "key")?;
+            let statement = next(s, "statement")?;
+            let resolve_by = next_date(s, "resolve_by")?;
+            let opens_at = next_opt_time(s, "opens_at")?;
+            let closes_at = next_opt_time(s, "closes_at")?;
+            refs.source = next_opt_id(s, "source")?;
+            refs.claim = next_opt_id(s, "condition")?;
+            Record::Claim(super::Claim {
+                key,
+                statement,
+                resolve_by,
+                opens_at,
+                closes_at,
+                source: None,
+                condition: None,
+                quote: next(s, "quote")?,
+                criteria: next(s, "criteria")?,
+                tags: next(s, "tags")?,
+                created_at: next_time(s, "created_at")?,
+                recorded_at: next_time(s, "recorded_at")?,
+                recorded_by: next(s, "recorded_by")?,
+            })
+        }
+        Kind::Forecast => {
+            refs.claim = Some(next(s, "claim")?);
+            let forecaster = match next(s, "forecaster")? {
+                NameOrId::Name(name) => name,
+                NameOrId::Id(first) => {
+                    refs.forecaster = Some(first);
+                    String::new()
+                }
+            };
+            let p = next(s, "p")?;
+            let made_at = next_time(s, "made_at")?;
+            // `…, made_at, recorded_by]`, or `…, made_at, note, recorded_at, recorded_by]`
+            // when the note is not null or recorded_at is not made_at.
+            let after: Option<String> = next(s, "recorded_by")?;
+            let (note, recorded_at, recorded_by) = match s.next_element::<i64>()? {
+                None => (None, made_at, after),
+                Some(secs) => {
+                    let recorded_at = secs_time("recorded_at", secs)?;
+                    if after.is_none() && recorded_at == made_at {
+                        return Err(de::Error::custom(
+                            "a forecast without a note recorded when it was made ends with its made_at and recorded_by",
+                        ));
+                    }
+                    (after, recorded_at, next(s, "recorded_by")?)
+                }
+            };
+            Record::Forecast(super::Forecast {
+                claim: String::new(),
+                forecaster,
+                p,
+                made_at,
+                note,
+                recorded_at,
+                recorded_by,
+            })
+        }
+        Kind::Resolution => {
+            refs.claim = Some(next(s, "claim")?);
+            Record::Resolution(super::Resolution {
+                claim: String::new(),
+                outcome: next(s, "outcome")?,
+                resolved_on: next_date(s, "resolved_on")?,
+                evidence: next(s, "evidence")?,
+                note: next(s, "note")?,
+                recorded_at: next_time(s, "recorded_at")?,
+                recorded_by: next(s, "recorded_by")?,
+            })
+        }
+        Kind::Postponement => {
+            refs.claim = Some(next(s, "claim")?);
+            Record::Postponement(super::Postponement {
+                claim: String::new(),
+                resolve_by: next_date(s, "resolve_by")?,
+                note: next(s, "note")?,
+                recorded_at: next_time(s, "recorded_at")?,
+                recorded_by: next(s, "recorded_by")?,
+            })
+        }
+    };
+    Ok((record, refs))
 }
 
 /// The hash that chains an event to its predecessor:
@@ -837,6 +1200,59 @@ mod tests {
         Event { v: FORMAT_V2, ..e }
     }
 
+    /// The same event in payload format 3.
+    fn v3(e: Event) -> Event {
+        Event { v: FORMAT_V3, ..e }
+    }
+
+    /// Reads a payload that names everything in full (formats 1 to 3).
+    fn parse_payload(text: &str) -> Result<Event, PayloadError> {
+        super::parse_payload(text, &mut NoNames)
+    }
+
+    /// What the numbers of the version 4 payloads below stand for: claim 2 is "c1", source
+    /// 1 is "s1", and forecast 5 was ana's first.
+    struct Known;
+
+    impl Names for Known {
+        fn claim(&mut self, id: i64) -> Option<String> {
+            (id == 2).then(|| "c1".to_string())
+        }
+        fn source(&mut self, id: i64) -> Option<String> {
+            (id == 1).then(|| "s1".to_string())
+        }
+        fn first_forecast(&mut self, id: i64) -> Option<String> {
+            (id == 5).then(|| "ana".to_string())
+        }
+    }
+
+    fn read_v4(text: &str) -> Result<Event, PayloadError> {
+        super::parse_payload(text, &mut Known)
+    }
+
+    /// Names for one record's version 4 payload: claim 7 is its claim (or its claim's
+    /// condition), forecast 5 its forecaster's first.
+    struct Fixed(Record);
+
+    impl Names for Fixed {
+        fn claim(&mut self, id: i64) -> Option<String> {
+            match &self.0 {
+                Record::Forecast(f) if id == 7 => Some(f.claim.clone()),
+                Record::Claim(c) if id == 7 => c.condition.clone(),
+                _ => None,
+            }
+        }
+        fn source(&mut self, _: i64) -> Option<String> {
+            None
+        }
+        fn first_forecast(&mut self, id: i64) -> Option<String> {
+            match &self.0 {
+                Record::Forecast(f) if id == 5 => Some(f.forecaster.clone()),
+                _ => None,
+            }
+        }
+    }
+
     fn forecast(p: f64) -> Forecast {
         Forecast {
             claim: "c1".into(),
@@ -966,7 +1382,12 @@ mod tests {
     #[test]
     fn payload_reads_back() {
         for p in [0.0, 0.6, 1.0, 1e-7, 0.1 + 0.2] {
-            let e = Event::new(3, t(10), Record::Forecast(forecast(p)));
+            let e = Event::new(3, t(10), Record::Forecast(forecast(p))).with_refs(Refs {
+                claim: Some(2),
+                ..Refs::default()
+            });
+            assert_eq!(read_v4(&payload(&e).unwrap()).unwrap(), e);
+            let e = v3(Event::new(3, t(10), Record::Forecast(forecast(p))));
             assert_eq!(parse_payload(&payload(&e).unwrap()).unwrap(), e);
             let e = v2(Event::new(3, t(10), Record::Forecast(forecast(p))));
             assert_eq!(parse_payload(&payload(&e).unwrap()).unwrap(), e);
@@ -976,8 +1397,8 @@ mod tests {
         assert!(parse_payload("{").is_err());
         let v4 = r#"{"v":4,"kind":"forecast","id":1,"at":"2026-11-28T10:00:00Z","record":{}}"#;
         assert!(parse_payload(v4).unwrap_err().0.contains("version 4"));
-        let v4 = r#"[4,"f",1,1795860000,"c1","ana",0.6,1795856400,null,1795860000,null]"#;
-        assert!(parse_payload(v4).unwrap_err().0.contains("version 4"));
+        let v5 = r#"[5,"f",1,1795860000,"c1","ana",0.6,1795856400,null,1795860000,null]"#;
+        assert!(parse_payload(v5).unwrap_err().0.contains("version 5"));
         let bad = r#"{"v":1,"kind":"forecast","id":1,"at":"2026-11-28T10:00:00Z","record":{"claim":"c1"}}"#;
         assert!(parse_payload(bad)
             .unwrap_err()
@@ -1082,8 +1503,8 @@ mod tests {
     #[test]
     fn v3_payload_ends_with_who_recorded_it_and_reads_back() {
         let check = |record: Record, id: i64, want: &str| {
-            let e = Event::new(id, t(10), record.normalised());
-            assert_eq!(e.v, FORMAT_VERSION);
+            let e = v3(Event::new(id, t(10), record.normalised()));
+            assert_eq!(e.v, FORMAT_V3);
             let text = payload(&e).unwrap();
             assert_eq!(text, want);
             assert_eq!(parse_payload(&text).unwrap(), e);
@@ -1219,8 +1640,31 @@ mod tests {
             recorded_by: Some("farah-0525".into()),
             ..f
         };
-        let text = payload(&Event::new(1_000_000, t(10), Record::Forecast(f))).unwrap();
+        let text = payload(&v3(Event::new(
+            1_000_000,
+            t(10),
+            Record::Forecast(f.clone()),
+        )))
+        .unwrap();
         assert_eq!(text.len(), 97, "{text}");
+        // Version 4 names the claim by its id (here a six-digit one) and, from their second
+        // forecast on, the forecaster by their first forecast's (four digits), and leaves
+        // out a null note and a recorded_at equal to made_at: 67 bytes, recorder included.
+        let f = Forecast {
+            recorded_at: f.made_at,
+            ..f
+        };
+        let e = Event::new(1_000_000, t(10), Record::Forecast(f)).with_refs(Refs {
+            claim: Some(123_456),
+            source: None,
+            forecaster: Some(1234),
+        });
+        let text = payload(&e).unwrap();
+        assert_eq!(
+            text,
+            r#"[4,"f",1000000,1795860000,123456,1234,0.18,1795856400,"farah-0525"]"#
+        );
+        assert_eq!(text.len(), 67, "{text}");
     }
 
     #[test]
@@ -1293,7 +1737,7 @@ mod tests {
             };
             for record in [Record::Forecast(f), Record::Claim(c)] {
                 let record = record.normalised();
-                let mut events = vec![Event::new(id, t(10), record.clone()), Event::new_v1(id, t(10), record.clone())];
+                let mut events = vec![v3(Event::new(id, t(10), record.clone())), Event::new_v1(id, t(10), record.clone())];
                 if record.recorded_by().is_none() {
                     events.push(v2(Event::new(id, t(10), record.clone())));
                 }
@@ -1301,6 +1745,23 @@ mod tests {
                     let text = payload(&e).unwrap();
                     proptest::prop_assert_eq!(parse_payload(&text).unwrap(), e);
                 }
+                // Version 4, with the claim (or condition) as id 7 and, for odd ids, the
+                // forecaster as their first forecast, 5.
+                let refs = match &record {
+                    Record::Forecast(_) => Refs {
+                        claim: Some(7),
+                        source: None,
+                        forecaster: (id % 2 != 0).then_some(5),
+                    },
+                    Record::Claim(c) => Refs {
+                        claim: c.condition.as_ref().map(|_| 7),
+                        ..Refs::default()
+                    },
+                    _ => Refs::default(),
+                };
+                let e = Event::new(id, t(10), record.clone()).with_refs(refs);
+                let text = payload(&e).unwrap();
+                proptest::prop_assert_eq!(super::parse_payload(&text, &mut Fixed(record)).unwrap(), e);
             }
         }
     }

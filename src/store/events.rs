@@ -4,10 +4,13 @@
 //! `domain::event`; the first events of a ledger made before the history are written by
 //! `store::genesis`, frozen on migration 2's table.
 //!
-//! The table (migration 7) holds `seq, kind, claim_id, payload, hash`: the hash as its 32
-//! bytes, and no copy of what the payload says. What `log` shows beside the payload (the
-//! time appended, the row id, the key) is read from the payload, and the previous hash is
-//! the hash of event `seq - 1`.
+//! The table (migrations 7 and 9) holds `seq, kind, claim_id, payload, hash`: the kind as
+//! a small integer ([`kind_code`]), the hash as its 32 bytes, and no copy of what the
+//! payload says. What `log` shows beside the payload (the time appended, the row id, the
+//! key) is read from the payload, and the previous hash is the hash of event `seq - 1`.
+//! A payload in format 4 names claims, sources and returning forecasters by number:
+//! `verify` reads those numbers from the events before ([`ChainNames`]), `log` from the
+//! tables ([`TableNames`]).
 
 use std::collections::HashMap;
 
@@ -18,11 +21,179 @@ use super::sql::{args, Conn, Engine, PgCursor, Raw, SqlRow};
 use super::StoreError;
 use crate::domain::event::{
     self, chain_digest, describe, first_difference, hex, image, parse_payload, Cell, Event, Image,
-    Kind, PayloadError, Record, GENESIS,
+    Kind, Names, PayloadError, Record, Refs, GENESIS,
 };
 use crate::domain::parse::format_time;
 
 type Result<T> = std::result::Result<T, StoreError>;
+
+/// A kind's code in the events table's `kind` column (schema 9): the most frequent kinds
+/// take 0 and 1, which SQLite stores in no bytes.
+pub(super) fn kind_code(kind: Kind) -> i64 {
+    match kind {
+        Kind::Forecast => 0,
+        Kind::Claim => 1,
+        Kind::Resolution => 2,
+        Kind::Postponement => 3,
+        Kind::Source => 4,
+    }
+}
+
+/// The kind a `kind` column's value stands for, if any.
+fn kind_of_code(n: i64) -> Option<Kind> {
+    Kind::ALL.into_iter().find(|k| kind_code(*k) == n)
+}
+
+/// A `kind` column's value as messages and `log` show it: the kind's name, or the value
+/// itself when it is no kind's code.
+fn kind_column(c: Cell) -> String {
+    match c {
+        Cell::Int(n) => kind_of_code(n).map_or_else(|| n.to_string(), |k| k.as_str().to_string()),
+        Cell::Text(s) => s,
+        other => other.to_string(),
+    }
+}
+
+/// What the numbers of format 4 payloads stand for, learnt from the events read so far in
+/// `seq` order: each claim's and source's key by id, and each forecaster's first forecast.
+/// `verify` reads the history with it, so that what a payload names by number is what the
+/// history itself recorded, whatever the tables say.
+#[derive(Default)]
+pub(super) struct ChainNames {
+    claims: FxHashMap<i64, String>,
+    sources: FxHashMap<i64, String>,
+    /// The forecaster of each first forecast, by the forecast's id.
+    first_names: FxHashMap<i64, String>,
+    /// Each forecaster's first forecast, by name.
+    firsts: FxHashMap<String, i64>,
+}
+
+impl ChainNames {
+    /// Learns what `e` records: a claim's or source's key, a forecaster's first forecast.
+    fn learn(&mut self, e: &Event) {
+        match &e.record {
+            Record::Claim(c) => {
+                self.claims.insert(e.id, c.key.clone());
+            }
+            Record::Source(s) => {
+                self.sources.insert(e.id, s.key.clone());
+            }
+            // A forecaster named by their first forecast is known already.
+            Record::Forecast(_) if e.refs.forecaster.is_some() => {}
+            Record::Forecast(f) => {
+                if !self.firsts.contains_key(&f.forecaster) {
+                    self.firsts.insert(f.forecaster.clone(), e.id);
+                    self.first_names.insert(e.id, f.forecaster.clone());
+                }
+            }
+            Record::Resolution(_) | Record::Postponement(_) => {}
+        }
+    }
+}
+
+impl Names for ChainNames {
+    fn claim(&mut self, id: i64) -> Option<String> {
+        self.claims.get(&id).cloned()
+    }
+    fn source(&mut self, id: i64) -> Option<String> {
+        self.sources.get(&id).cloned()
+    }
+    fn first_forecast(&mut self, id: i64) -> Option<String> {
+        self.first_names.get(&id).cloned()
+    }
+}
+
+/// What the numbers of format 4 payloads stand for, looked up in the tables (and a claim
+/// missing from its table, in its own event): for `log`, which shows any few events without
+/// reading the history before them. Lookups are remembered; the first failure of the
+/// database is kept for the caller to return.
+pub(super) struct TableNames<'a, 'c> {
+    db: &'a Db<'c>,
+    claims: FxHashMap<i64, Option<String>>,
+    sources: FxHashMap<i64, Option<String>>,
+    firsts: FxHashMap<i64, Option<String>>,
+    failed: Option<StoreError>,
+}
+
+impl<'a, 'c> TableNames<'a, 'c> {
+    pub(super) fn new(db: &'a Db<'c>) -> Self {
+        TableNames {
+            db,
+            claims: FxHashMap::default(),
+            sources: FxHashMap::default(),
+            firsts: FxHashMap::default(),
+            failed: None,
+        }
+    }
+
+    /// The first error a lookup met, if any.
+    pub(super) fn check(&mut self) -> Result<()> {
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    fn text(&mut self, sql: &str, id: i64) -> Option<String> {
+        match self.db.conn().row(sql, args![id], |r| r.get::<String>(0)) {
+            Ok(found) => found,
+            Err(e) => {
+                self.failed.get_or_insert(e);
+                None
+            }
+        }
+    }
+
+    /// The key a claim's own event gives it (for a claim deleted from its table).
+    fn claim_from_history(&mut self, id: i64) -> Option<String> {
+        let payload = self.text(
+            &format!(
+                "SELECT payload FROM events WHERE claim_id = ?1 AND kind = {} ORDER BY seq LIMIT 1",
+                kind_code(Kind::Claim)
+            ),
+            id,
+        )?;
+        let value: serde_json::Value = serde_json::from_str(&payload).ok()?;
+        let key = match &value {
+            serde_json::Value::Array(a) => a.get(4),
+            other => other.get("record").and_then(|r| r.get("key")),
+        };
+        key.and_then(|k| k.as_str()).map(str::to_string)
+    }
+}
+
+impl Names for TableNames<'_, '_> {
+    fn claim(&mut self, id: i64) -> Option<String> {
+        if let Some(found) = self.claims.get(&id) {
+            return found.clone();
+        }
+        let found = self
+            .text("SELECT key FROM claims WHERE id = ?1", id)
+            .or_else(|| self.claim_from_history(id));
+        self.claims.insert(id, found.clone());
+        found
+    }
+    fn source(&mut self, id: i64) -> Option<String> {
+        if let Some(found) = self.sources.get(&id) {
+            return found.clone();
+        }
+        let found = self.text("SELECT key FROM sources WHERE id = ?1", id);
+        self.sources.insert(id, found.clone());
+        found
+    }
+    fn first_forecast(&mut self, id: i64) -> Option<String> {
+        if let Some(found) = self.firsts.get(&id) {
+            return found.clone();
+        }
+        let found = self.text(
+            "SELECT w.name FROM forecasts f JOIN forecasters w ON w.id = f.forecaster_id
+              WHERE f.id = ?1",
+            id,
+        );
+        self.firsts.insert(id, found.clone());
+        found
+    }
+}
 
 /// One event as `log` shows it: the stored columns, and what the payload says about the
 /// rest (when the payload cannot be read: an empty time, row id 0, and the key of the
@@ -202,15 +373,17 @@ impl Finding {
 
 impl Db<'_> {
     /// Appends the event for a row just inserted (id `id`) holding `record`; `claim_id` is
-    /// the claim it belongs to (the row itself for a claim, None for a source). Called by
-    /// the insert functions themselves, inside the writer's transaction.
+    /// the claim it belongs to (the row itself for a claim, None for a source), and `refs`
+    /// the ids of the rows the record names, which the payload gives in their place. Called
+    /// by the insert functions themselves, inside the writer's transaction.
     pub(super) fn append_event(
         &self,
         id: i64,
         claim_id: Option<i64>,
         record: Record,
+        refs: Refs,
     ) -> Result<()> {
-        let e = Event::new(id, self.now(), record.normalised());
+        let e = Event::new(id, self.now(), record.normalised()).with_refs(refs);
         let payload = event::payload(&e)
             .map_err(|err| StoreError::Corrupt(format!("event for {} #{id}: {err}", e.kind)))?;
         // The head is read once per handle (one transaction, in which no one else can
@@ -236,7 +409,7 @@ impl Db<'_> {
         let hash = chain_digest(&prev, &payload);
         self.conn().append_later(
             "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-            args![seq + 1, e.kind.as_str(), claim_id, &payload, &hash[..]],
+            args![seq + 1, kind_code(e.kind), claim_id, &payload, &hash[..]],
         )?;
         *self.head_cache() = Some((seq + 1, hex(&hash)));
         Ok(())
@@ -290,38 +463,46 @@ impl Db<'_> {
               {filter}
               ORDER BY e.seq DESC LIMIT ?2"
         );
-        let mut out = Vec::new();
+        let mut rows = Vec::new();
         self.conn().each(&sql, args![claim_id, limit], |r| {
-            let seq: i64 = r.get(0)?;
-            let payload: String = r.get(2)?;
             let shown = |v: Raw<'_>| stored_hash(v).unwrap_or_else(|what| what);
+            let seq: i64 = r.get(0)?;
             let prev_hash = match r.raw(4)? {
                 _ if seq == 1 => GENESIS.to_string(),
                 Raw::Null => String::new(),
                 v => shown(v),
             };
-            let event = parse_payload(&payload);
+            rows.push((
+                seq,
+                kind_column(cell(r, 1)?),
+                r.get::<String>(2)?,
+                prev_hash,
+                shown(r.raw(3)?),
+                r.get::<Option<String>>(5)?,
+            ));
+            Ok(())
+        })?;
+        let mut names = TableNames::new(self);
+        let mut out = Vec::with_capacity(rows.len());
+        for (seq, kind, payload, prev_hash, hash, column_key) in rows {
+            let event = parse_payload(&payload, &mut names);
+            names.check()?;
             let (recorded_at, row_id, key) = match &event {
                 Ok(ev) => (format_time(ev.at), ev.id, ev.record.subject().to_string()),
-                Err(_) => (
-                    String::new(),
-                    0,
-                    r.get::<Option<String>>(5)?.unwrap_or_default(),
-                ),
+                Err(_) => (String::new(), 0, column_key.unwrap_or_default()),
             };
             out.push(StoredEvent {
                 seq,
                 recorded_at,
-                kind: r.get(1)?,
+                kind,
                 row_id,
                 key,
                 payload,
                 prev_hash,
-                hash: shown(r.raw(3)?),
+                hash,
                 event,
             });
-            Ok(())
-        })?;
+        }
         Ok(out)
     }
 
@@ -342,23 +523,26 @@ impl Db<'_> {
         if let Some(id) = self.claim_id(key)? {
             return Ok(Some(id));
         }
-        let mut found = None;
+        let mut claims = Vec::new();
         self.conn().stream(
-            "SELECT claim_id, payload FROM events WHERE kind = 'claim' ORDER BY seq",
-            args![],
+            "SELECT claim_id, payload FROM events WHERE kind = ?1 ORDER BY seq",
+            args![kind_code(Kind::Claim)],
             |r| {
-                let payload: String = r.get(1)?;
-                if found.is_none() {
-                    if let Ok(ev) = parse_payload(&payload) {
-                        if ev.kind == Kind::Claim && ev.record.subject() == key {
-                            found = r.get::<Option<i64>>(0)?.or(Some(ev.id));
-                        }
-                    }
-                }
+                claims.push((r.get::<Option<i64>>(0)?, r.get::<String>(1)?));
                 Ok(())
             },
         )?;
-        Ok(found)
+        let mut names = TableNames::new(self);
+        for (claim_id, payload) in claims {
+            let parsed = parse_payload(&payload, &mut names);
+            names.check()?;
+            if let Ok(ev) = parsed {
+                if ev.kind == Kind::Claim && ev.record.subject() == key {
+                    return Ok(claim_id.or(Some(ev.id)));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// (owner id, text) rows grouped into lists, in the query's order.
@@ -471,13 +655,12 @@ impl Db<'_> {
         // Each claim's id by key, from the claim events met so far: what the claim_id
         // column of its later events must say.
         let mut claim_ids: FxHashMap<String, i64> = FxHashMap::default();
+        // What format 4 payloads name by number, from the events before each.
+        let mut names = ChainNames::default();
         while let Some((seq, kind_column, claim_column, payload, matches, hash)) =
             rows.next_with(|r| {
                 let seq: i64 = r.get(0)?;
-                let kind_column = match cell(r, 1)? {
-                    Cell::Text(s) => s,
-                    other => other.to_string(),
-                };
+                let kind_column = kind_column(cell(r, 1)?);
                 let payload: String = r.get(3)?;
                 let stored = r.raw(4)?;
                 let matches = match stored {
@@ -495,7 +678,10 @@ impl Db<'_> {
             })?
         {
             v.head.events += 1;
-            let parsed = parse_payload(&payload);
+            let parsed = parse_payload(&payload, &mut names);
+            if let Ok(ev) = &parsed {
+                names.learn(ev);
+            }
             if seq != prev_seq + 1 {
                 let gap = seq - prev_seq - 1;
                 v.note(if gap > 0 {
@@ -534,6 +720,8 @@ impl Db<'_> {
                             claim_ids.insert(c.key.clone(), ev.id);
                             Ok(Some(ev.id))
                         }
+                        // Format 4 names the claim by the id its event gave it.
+                        _ if ev.refs.claim.is_some() => Ok(ev.refs.claim),
                         other => claim_ids
                             .get(other.subject())
                             .map(|id| Some(*id))
@@ -591,6 +779,7 @@ impl Db<'_> {
         // Derived from the tables just checked against the history.
         self.verify_open_claims(&mut v)?;
         self.verify_forecaster_names(&mut v)?;
+        self.verify_first_forecasts(&mut v, &names.firsts)?;
         Ok(v)
     }
 
@@ -598,13 +787,15 @@ impl Db<'_> {
     /// ids of that kind do not rise with `seq`.
     fn verify_table_sorted(&self, kind: Kind) -> Result<Notes> {
         let mut events: Vec<(i64, i64, Image)> = Vec::new();
+        let mut names = ChainNames::default();
         self.conn().stream(
             "SELECT seq, payload FROM events ORDER BY seq",
             args![],
             |r| {
                 let payload: String = r.get(1)?;
                 // Unreadable payloads were reported by the chain check.
-                if let Ok(ev) = parse_payload(&payload) {
+                if let Ok(ev) = parse_payload(&payload, &mut names) {
+                    names.learn(&ev);
                     if ev.kind == kind {
                         events.push((ev.id, r.get(0)?, image(&ev.record)));
                     }
@@ -928,7 +1119,7 @@ mod tests {
         let s = seeded();
         s.connection()
             .execute_batch(
-                "DROP TRIGGER events_no_update; UPDATE events SET kind = 'resolution' WHERE seq = 3",
+                "DROP TRIGGER events_no_update; UPDATE events SET kind = 2 WHERE seq = 3",
             )
             .unwrap();
         let v = s.read().unwrap().verify().unwrap();
@@ -954,7 +1145,7 @@ mod tests {
         let hash = chain_digest(&hex(&prev), &payload);
         s.connection()
             .execute(
-                "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (4, 'forecast', 1, ?1, ?2)",
+                "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (4, 0, 1, ?1, ?2)",
                 rusqlite::params![payload, &hash[..]],
             )
             .unwrap();

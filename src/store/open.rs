@@ -3,7 +3,10 @@
 //! reads only the claims it lists. It holds nothing of its own, so
 //! `verify` checks it against the claims, resolutions and postponements it comes from;
 //! likewise the forecasters' names (`forecasters`, migration 6), each added with its
-//! first forecast.
+//! first forecast, and the id of that forecast (`first_forecasts`, migration 9), which
+//! format 4 payloads name returning forecasters by.
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::events::Verdict;
 use super::queries::Db;
@@ -80,6 +83,60 @@ impl Db<'_> {
                 Ok(())
             },
         )
+    }
+
+    /// Notes in `v` every way `first_forecasts` differs from the history, whose forecasters'
+    /// first forecasts are `firsts` (by name): each forecaster must have one row, giving the
+    /// id of their first forecast, and no one else any.
+    pub(super) fn verify_first_forecasts(
+        &self,
+        v: &mut Verdict,
+        firsts: &FxHashMap<String, i64>,
+    ) -> Result<(), StoreError> {
+        let mut listed: FxHashSet<String> = FxHashSet::default();
+        self.conn().each(
+            "SELECT f.forecaster_id, w.name, f.forecast_id FROM first_forecasts f
+               LEFT JOIN forecasters w ON w.id = f.forecaster_id ORDER BY f.forecaster_id",
+            args![],
+            |r| {
+                let who: i64 = r.get(0)?;
+                let name = match r.raw(1)? {
+                    Raw::Text(t) => Some(t.to_string()),
+                    _ => None,
+                };
+                let stored = match r.raw(2)? {
+                    Raw::Int(n) => Some(n),
+                    _ => None,
+                };
+                match name.as_ref().and_then(|n| firsts.get(n).map(|first| (n, *first))) {
+                    Some((_, first)) if stored == Some(first) => {}
+                    Some((n, first)) => v.note(format!(
+                        "first_forecasts: {n}'s first forecast is #{first} in the history, but the table says {}",
+                        stored.map_or_else(|| "nothing".to_string(), |k| format!("#{k}"))
+                    )),
+                    None => v.note(format!(
+                        "first_forecasts: forecaster #{who} ({}) has a first forecast in the table, but none in the history",
+                        name.as_deref().unwrap_or("no name")
+                    )),
+                }
+                if let Some(n) = name {
+                    listed.insert(n);
+                }
+                Ok(())
+            },
+        )?;
+        let mut missing: Vec<(i64, &String)> = firsts
+            .iter()
+            .filter(|(n, _)| !listed.contains(*n))
+            .map(|(n, first)| (*first, n))
+            .collect();
+        missing.sort();
+        for (first, n) in missing {
+            v.note(format!(
+                "first_forecasts: {n}'s first forecast (#{first} in the history) is missing from the table"
+            ));
+        }
+        Ok(())
     }
 }
 

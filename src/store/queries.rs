@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::sql::{args, Arg, Conn, Raw, SqlRow};
 use super::StoreError;
-use crate::domain::event::Record;
+use crate::domain::event::{Record, Refs};
 use crate::domain::parse::{format_date, format_time};
 use crate::domain::{Claim, Forecast, Outcome, Postponement, Resolution, Source};
 
@@ -19,9 +19,10 @@ type Result<T> = std::result::Result<T, StoreError>;
 pub struct Db<'c> {
     conn: Conn<'c>,
     now: DateTime<Utc>,
-    /// Forecaster ids already looked up or added through this handle. A handle lives for
-    /// one transaction (or one read), so an id here never outlives a rollback.
-    forecaster_ids: std::cell::RefCell<rustc_hash::FxHashMap<String, i64>>,
+    /// Forecaster ids already looked up or added through this handle, each with the id of
+    /// the forecaster's first forecast (None: they have none yet). A handle lives for one
+    /// transaction (or one read), so an id here never outlives a rollback.
+    forecaster_ids: std::cell::RefCell<rustc_hash::FxHashMap<String, (i64, Option<i64>)>>,
     /// The last event appended through this handle (its seq and hash), so that the next
     /// append need not read it back.
     head: std::cell::RefCell<Option<(i64, String)>>,
@@ -352,11 +353,15 @@ impl<'c> Db<'c> {
             })?;
         *self.claims.borrow_mut() = Some(index);
         let mut names = self.forecaster_ids.borrow_mut();
-        self.conn
-            .stream("SELECT id, name FROM forecasters", args![], |r| {
-                names.insert(r.get(1)?, r.get(0)?);
+        self.conn.stream(
+            "SELECT w.id, w.name, f.forecast_id FROM forecasters w
+               LEFT JOIN first_forecasts f ON f.forecaster_id = w.id",
+            args![],
+            |r| {
+                names.insert(r.get(1)?, (r.get(0)?, r.get(2)?));
                 Ok(())
-            })?;
+            },
+        )?;
         self.all_forecasters.set(true);
         Ok(())
     }
@@ -407,7 +412,7 @@ impl<'c> Db<'c> {
             recorded_by: by,
             ..s.clone()
         };
-        self.append_event(id, None, Record::Source(record))?;
+        self.append_event(id, None, Record::Source(record), Refs::default())?;
         Ok(id)
     }
 
@@ -544,7 +549,12 @@ impl<'c> Db<'c> {
             recorded_by: by,
             ..c.clone()
         };
-        self.append_event(id, Some(id), Record::Claim(record))?;
+        let refs = Refs {
+            claim: condition_id,
+            source: source_id,
+            forecaster: None,
+        };
+        self.append_event(id, Some(id), Record::Claim(record), refs)?;
         Ok(id)
     }
 
@@ -608,7 +618,7 @@ impl<'c> Db<'c> {
             self.claim_key(claim_id).ok().as_deref(),
             Some(f.claim.as_str())
         );
-        let forecaster = self.forecaster_id_or_new(&f.forecaster)?;
+        let (forecaster, first) = self.forecaster_id_or_new(&f.forecaster)?;
         let by = self.stamp(&f.recorded_by);
         let id = self.conn.insert_later(
             "INSERT INTO forecasts (claim_id, forecaster_id, p, made_at, note, recorded_at, recorded_by)
@@ -623,45 +633,65 @@ impl<'c> Db<'c> {
                 &by
             ],
         )?;
+        if first.is_none() {
+            // Their first forecast: its payload gives the name, and later ones this id.
+            self.conn.append_later(
+                "INSERT INTO first_forecasts (forecaster_id, forecast_id) VALUES (?1, ?2)",
+                args![forecaster, id],
+            )?;
+            if let Some(known) = self.forecaster_ids.borrow_mut().get_mut(&f.forecaster) {
+                known.1 = Some(id);
+            }
+        }
         let record = Forecast {
             recorded_by: by,
             ..f.clone()
         };
-        self.append_event(id, Some(claim_id), Record::Forecast(record))
+        let refs = Refs {
+            claim: Some(claim_id),
+            source: None,
+            forecaster: first,
+        };
+        self.append_event(id, Some(claim_id), Record::Forecast(record), refs)
     }
 
-    /// The id of the forecaster of this name, added to `forecasters` on their first forecast.
-    fn forecaster_id_or_new(&self, name: &str) -> Result<i64> {
-        if let Some(&id) = self.forecaster_ids.borrow().get(name) {
-            return Ok(id);
+    /// The id of the forecaster of this name, added to `forecasters` on their first
+    /// forecast, and the id of that first forecast (None before it is inserted).
+    fn forecaster_id_or_new(&self, name: &str) -> Result<(i64, Option<i64>)> {
+        if let Some(&known) = self.forecaster_ids.borrow().get(name) {
+            return Ok(known);
         }
-        let id = self.forecaster_id_or_insert(name)?;
+        let known = self.forecaster_id_or_insert(name)?;
         self.forecaster_ids
             .borrow_mut()
-            .insert(name.to_string(), id);
-        Ok(id)
+            .insert(name.to_string(), known);
+        Ok(known)
     }
 
-    fn forecaster_id_or_insert(&self, name: &str) -> Result<i64> {
+    fn forecaster_id_or_insert(&self, name: &str) -> Result<(i64, Option<i64>)> {
         if self.all_forecasters.get() {
             // Every forecaster is in `forecaster_ids`: this is a new one.
-            return self.conn.insert_later(
+            let id = self.conn.insert_later(
                 "INSERT INTO forecasters (name) VALUES (?1)",
                 args![Arg::text(name)],
-            );
+            )?;
+            return Ok((id, None));
         }
         let found = self.conn.row(
-            "SELECT id FROM forecasters WHERE name = ?1",
+            "SELECT w.id, f.forecast_id FROM forecasters w
+               LEFT JOIN first_forecasts f ON f.forecaster_id = w.id
+              WHERE w.name = ?1",
             args![Arg::text(name)],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        if let Some(id) = found {
-            return Ok(id);
+        if let Some(known) = found {
+            return Ok(known);
         }
-        self.conn.insert(
+        let id = self.conn.insert(
             "INSERT INTO forecasters (name) VALUES (?1)",
             args![Arg::text(name)],
-        )
+        )?;
+        Ok((id, None))
     }
 
     /// The key of the claim with row id `id`, which must exist.
@@ -708,6 +738,10 @@ impl<'c> Db<'c> {
                 recorded_by,
                 ..r.clone()
             }),
+            Refs {
+                claim: Some(claim_id),
+                ..Refs::default()
+            },
         )
     }
 
@@ -738,6 +772,10 @@ impl<'c> Db<'c> {
                 recorded_by,
                 ..p.clone()
             }),
+            Refs {
+                claim: Some(claim_id),
+                ..Refs::default()
+            },
         )
     }
 

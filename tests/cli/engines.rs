@@ -873,3 +873,104 @@ fn a_database_written_by_a_newer_hindsight_is_refused_untouched() {
         assert_eq!(l.env.ok(&["export"]), before, "{}", l.name());
     }
 }
+
+/// A PostgreSQL ledger as the previous release (schema 1, payload format 3, kinds by name)
+/// left it upgrades in place: the same history and head, a kind code per event, each
+/// forecaster's first forecast, and new events chained on in format 4.
+#[test]
+fn a_schema_1_postgres_ledger_upgrades_and_chains_on_in_format_4() {
+    use hindsight::domain::event::{chain_digest, hex, payload, Event, Record, FORMAT_V3, GENESIS};
+    use hindsight::domain::{Claim, Forecast};
+    let Some((mut l, _)) =
+        postgres_only("a_schema_1_postgres_ledger_upgrades_and_chains_on_in_format_4")
+    else {
+        return;
+    };
+    let at = |s: &str| hindsight::domain::parse::time("t", s).expect("a time");
+    let t = at("2026-01-01T09:00:00Z");
+    let forecast = |p: f64, made: &str| {
+        Record::Forecast(Forecast {
+            claim: "c1".into(),
+            forecaster: "ana".into(),
+            p,
+            made_at: at(made),
+            note: None,
+            recorded_at: at(made),
+            recorded_by: Some("old".into()),
+        })
+    };
+    let records = [
+        (
+            "claim",
+            1,
+            Record::Claim(Claim {
+                key: "c1".into(),
+                statement: "Rates rise".into(),
+                resolve_by: chrono::NaiveDate::from_ymd_opt(2027, 12, 31).expect("a date"),
+                opens_at: None,
+                closes_at: None,
+                source: None,
+                condition: None,
+                quote: None,
+                criteria: None,
+                tags: vec![],
+                created_at: t,
+                recorded_at: t,
+                recorded_by: Some("old".into()),
+            }),
+        ),
+        ("forecast", 1, forecast(0.7, "2026-01-02T09:00:00Z")),
+        ("forecast", 2, forecast(0.6, "2026-01-03T09:00:00Z")),
+    ];
+    let mut sql = format!(
+        "{}
+         CREATE TABLE hindsight_schema (version BIGINT NOT NULL);
+         INSERT INTO hindsight_schema (version) VALUES (1);
+         INSERT INTO claims (id, key, statement, resolve_by, created_at, recorded_at, recorded_by)
+              VALUES (1, 'c1', 'Rates rise', '2027-12-31', '2026-01-01T09:00:00Z',
+                      '2026-01-01T09:00:00Z', 'old');
+         INSERT INTO open_claims (claim_id, due) VALUES (1, '2027-12-31');
+         INSERT INTO forecasters (id, name) VALUES (1, 'ana');
+         INSERT INTO forecasts (id, claim_id, forecaster_id, p, made_at, note, recorded_at, recorded_by)
+              VALUES (1, 1, 1, 0.7, 1767344400, NULL, 1767344400, 'old'),
+                     (2, 1, 1, 0.6, 1767430800, NULL, 1767430800, 'old');",
+        include_str!("../../migrations/postgres/0001_ledger.sql")
+    );
+    let mut prev = GENESIS.to_string();
+    for (seq, (kind, id, record)) in records.into_iter().enumerate() {
+        let e = Event {
+            v: FORMAT_V3,
+            ..Event::new(id, t, record)
+        };
+        let text = payload(&e).expect("a payload");
+        let hash = chain_digest(&prev, &text);
+        prev = hex(&hash);
+        sql.push_str(&format!(
+            "INSERT INTO events (seq, kind, claim_id, payload, hash)
+                  VALUES ({}, '{kind}', 1, '{text}', '\\x{prev}');",
+            seq + 1
+        ));
+    }
+    l.pg.as_mut().expect("a PostgreSQL ledger").tamper(&sql);
+    assert_eq!(l.env.ok(&["verify", "--head"]), prev);
+    assert!(l.env.ok(&["verify"]).starts_with("ok: 3 events"));
+    l.env
+        .ok(&["forecast", "c1", "--p", "0.5", "--forecaster", "ana"]);
+    l.env
+        .ok(&["forecast", "c1", "--p", "0.4", "--forecaster", "bo"]);
+    let newest = l.env.json(&["log", "--json", "--limit", "2"]);
+    let payload = |i: usize| newest[i]["payload"].as_str().expect("text").to_string();
+    assert!(
+        payload(1).starts_with(r#"[4,"f",3,1795860000,1,1,0.5,1795860000,"#),
+        "{}",
+        payload(1)
+    );
+    assert!(
+        payload(0).starts_with(r#"[4,"f",4,1795860000,1,"bo",0.4,1795860000,"#),
+        "{}",
+        payload(0)
+    );
+    assert_eq!(newest[1]["prev_hash"], prev.as_str());
+    assert_eq!(newest[1]["record"]["forecaster"], "ana");
+    assert!(l.env.ok(&["verify"]).starts_with("ok: 5 events"));
+}

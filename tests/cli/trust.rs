@@ -133,7 +133,7 @@ fn log_lists_every_change_newest_first() {
     assert!(newest["payload"]
         .as_str()
         .unwrap()
-        .starts_with(r#"[3,"r",1,"#));
+        .starts_with(r#"[4,"r",1,"#));
     // Who recorded it ($HINDSIGHT_USER on SQLite), covered by the hash as the payload's
     // last element.
     assert_eq!(newest["recorded_by"], USER);
@@ -692,7 +692,7 @@ fn a_schema_5_ledger_upgrades_in_place_and_verifies() {
     // Old events name nobody as their recorder.
     assert!(log.iter().all(|e| e["recorded_by"].is_null()));
 
-    // New events chain on in format version 3, naming who recorded them.
+    // New events chain on in format version 4, naming who recorded them.
     env.ok(&[
         "forecast",
         "c1",
@@ -707,7 +707,7 @@ fn a_schema_5_ledger_upgrades_in_place_and_verifies() {
     assert!(newest[0]["payload"]
         .as_str()
         .unwrap()
-        .starts_with(r#"[3,"f",3,"#));
+        .starts_with(r#"[4,"f",3,"#));
     assert_eq!(newest[0]["recorded_by"], USER);
     assert_eq!(newest[0]["prev_hash"], hashes[6].as_str());
     assert!(env.ok(&["verify"]).starts_with("ok: 8 events"));
@@ -1748,7 +1748,7 @@ fn a_schema_7_ledger_upgrades_verifies_and_names_nobody_for_its_old_records() {
         .unwrap()
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 8);
+    assert_eq!(version, 9);
     // Unknown: "–" in tables, null (or absent, for the claim's own fields) in JSON.
     let shown = env.json(&["show", "c1", "--json"]);
     assert!(shown.get("recorded_by").is_none(), "{shown}");
@@ -1770,4 +1770,264 @@ fn a_schema_7_ledger_upgrades_verifies_and_names_nobody_for_its_old_records() {
     assert_eq!(newest[0]["recorded_by"], USER);
     assert_eq!(newest[0]["prev_hash"], head.as_str());
     assert!(env.ok(&["verify"]).starts_with("ok: 4 events"));
+}
+
+/// A ledger as the previous release (schema 8, payload format 3) left it: a source, two
+/// claims (the second conditional on the first), three forecasts (ana twice), a resolution
+/// and a postponement, their events chained with the kind's name in the `kind` column.
+fn schema_8_ledger(env: &Env) {
+    use hindsight::domain::event::{chain_digest, hex, payload, Event, Record, FORMAT_V3, GENESIS};
+    use hindsight::domain::{Claim, Forecast, Outcome, Postponement, Resolution, Source};
+    let at = |s: &str| hindsight::domain::parse::time("t", s).unwrap();
+    let mut conn = Connection::open(env.db()).unwrap();
+    hindsight::store::schema::migrations(at(NOW))
+        .unwrap()
+        .to_version(&mut conn, 8)
+        .unwrap();
+    conn.execute_batch(
+        "INSERT INTO sources (id, key, title, publisher, url, published, body, body_sha256, recorded_at, recorded_by)
+              VALUES (1, 's1', 'Outlook', NULL, NULL, '2026-01-01', NULL, NULL, '2026-01-01T09:00:00Z', 'old');
+         INSERT INTO claims (id, key, statement, quote, criteria, resolve_by, condition_id, source_id,
+                             created_at, recorded_at, opens_at, closes_at, recorded_by)
+              VALUES (1, 'c1', 'Rates rise', NULL, NULL, '2027-12-31', NULL, 1,
+                      '2026-01-01T09:00:00Z', '2026-01-01T09:00:00Z', NULL, NULL, 'old'),
+                     (2, 'c2', 'The peg goes', NULL, NULL, '2027-06-30', 1, 1,
+                      '2026-01-01T09:00:00Z', '2026-01-01T09:00:00Z', NULL, NULL, 'old');
+         INSERT INTO open_claims (claim_id, due) VALUES (2, '2027-09-30');
+         INSERT INTO forecasters (id, name) VALUES (1, 'ana'), (2, 'ben');
+         INSERT INTO forecasts (id, claim_id, forecaster_id, p, made_at, note, recorded_at, recorded_by)
+              VALUES (1, 1, 1, 0.7, 1767344400, NULL, 1767344400, 'old'),
+                     (2, 1, 2, 0.4, 1767344400, 'hunch', 1767344400, 'old'),
+                     (3, 2, 1, 0.2, 1767344400, NULL, 1767430800, 'old');
+         INSERT INTO resolutions (id, claim_id, outcome, resolved_on, evidence, note, recorded_at, recorded_by)
+              VALUES (1, 1, 'yes', '2026-03-01', NULL, NULL, '2026-03-02T08:00:00Z', 'old');
+         INSERT INTO postponements (id, claim_id, resolve_by, note, recorded_at, recorded_by)
+              VALUES (1, 2, '2027-09-30', NULL, '2026-03-03T08:00:00Z', 'old');",
+    )
+    .unwrap();
+    let t = at("2026-01-01T09:00:00Z");
+    let old = || Some("old".to_string());
+    let claim = |key: &str, statement: &str, by: (i32, u32, u32), condition: Option<&str>| {
+        Record::Claim(Claim {
+            key: key.into(),
+            statement: statement.into(),
+            resolve_by: chrono::NaiveDate::from_ymd_opt(by.0, by.1, by.2).unwrap(),
+            opens_at: None,
+            closes_at: None,
+            source: Some("s1".into()),
+            condition: condition.map(str::to_string),
+            quote: None,
+            criteria: None,
+            tags: vec![],
+            created_at: t,
+            recorded_at: t,
+            recorded_by: old(),
+        })
+    };
+    let forecast = |claim: &str, who: &str, p: f64, note: Option<&str>, recorded: &str| {
+        Record::Forecast(Forecast {
+            claim: claim.into(),
+            forecaster: who.into(),
+            p,
+            made_at: at("2026-01-02T09:00:00Z"),
+            note: note.map(str::to_string),
+            recorded_at: at(recorded),
+            recorded_by: old(),
+        })
+    };
+    let records = [
+        (
+            1,
+            None,
+            Record::Source(Source {
+                key: "s1".into(),
+                title: "Outlook".into(),
+                authors: vec![],
+                publisher: None,
+                url: None,
+                published: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
+                text: None,
+                text_sha256: None,
+                recorded_at: t,
+                recorded_by: old(),
+            }),
+        ),
+        (1, Some(1), claim("c1", "Rates rise", (2027, 12, 31), None)),
+        (
+            2,
+            Some(2),
+            claim("c2", "The peg goes", (2027, 6, 30), Some("c1")),
+        ),
+        (
+            1,
+            Some(1),
+            forecast("c1", "ana", 0.7, None, "2026-01-02T09:00:00Z"),
+        ),
+        (
+            2,
+            Some(1),
+            forecast("c1", "ben", 0.4, Some("hunch"), "2026-01-02T09:00:00Z"),
+        ),
+        (
+            3,
+            Some(2),
+            forecast("c2", "ana", 0.2, None, "2026-01-03T09:00:00Z"),
+        ),
+        (
+            1,
+            Some(1),
+            Record::Resolution(Resolution {
+                claim: "c1".into(),
+                outcome: Outcome::Yes,
+                resolved_on: chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+                evidence: None,
+                note: None,
+                recorded_at: at("2026-03-02T08:00:00Z"),
+                recorded_by: old(),
+            }),
+        ),
+        (
+            1,
+            Some(2),
+            Record::Postponement(Postponement {
+                claim: "c2".into(),
+                resolve_by: chrono::NaiveDate::from_ymd_opt(2027, 9, 30).unwrap(),
+                note: None,
+                recorded_at: at("2026-03-03T08:00:00Z"),
+                recorded_by: old(),
+            }),
+        ),
+    ];
+    let mut prev = GENESIS.to_string();
+    for (seq, (id, claim_id, record)) in records.into_iter().enumerate() {
+        let kind = record.kind().as_str();
+        let e = Event {
+            v: FORMAT_V3,
+            ..Event::new(id, t, record)
+        };
+        let text = payload(&e).unwrap();
+        assert!(text.starts_with("[3,"), "{text}");
+        let hash = chain_digest(&prev, &text);
+        conn.execute(
+            "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![seq as i64 + 1, kind, claim_id, text, &hash[..]],
+        )
+        .unwrap();
+        prev = hex(&hash);
+    }
+}
+
+#[test]
+fn a_schema_8_ledger_upgrades_keeps_its_history_and_chains_on_in_format_4() {
+    let env = Env::new();
+    schema_8_ledger(&env);
+    let before: Vec<(String, String)> = {
+        let conn = Connection::open(env.db()).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT kind, payload FROM events ORDER BY seq")
+            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    let head = env.ok(&["verify", "--head"]);
+    assert!(env.ok(&["verify"]).starts_with("ok: 8 events"));
+    let conn = Connection::open(env.db()).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 9);
+    // Every event kept its payload; the kind column holds the kind's code.
+    let after: Vec<(i64, String)> = {
+        let mut stmt = conn
+            .prepare("SELECT kind, payload FROM events ORDER BY seq")
+            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    let codes = [
+        ("forecast", 0),
+        ("claim", 1),
+        ("resolution", 2),
+        ("postponement", 3),
+        ("source", 4),
+    ];
+    assert_eq!(after.len(), before.len());
+    for ((kind, payload), (code, kept)) in before.iter().zip(&after) {
+        assert_eq!(payload, kept);
+        assert!(codes.contains(&(kind.as_str(), *code)), "{kind} {code}");
+    }
+    // Each forecaster's first forecast, by the lowest id.
+    let firsts: Vec<(i64, i64)> = {
+        let mut stmt = conn
+            .prepare("SELECT forecaster_id, forecast_id FROM first_forecasts ORDER BY 1")
+            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    assert_eq!(firsts, [(1, 1), (2, 2)]);
+    drop(conn);
+    // log shows the old events as before.
+    let log = env.json(&["log", "--json"]);
+    let log = log.as_array().unwrap();
+    assert_eq!(log[0]["prev_hash"], log[1]["hash"]);
+    assert_eq!(log[0]["hash"], head.as_str());
+    assert_eq!(
+        log[2]["summary"],
+        "ana gives 20% (made 2026-01-02T09:00:00Z)"
+    );
+    assert_eq!(log[2]["payload"], before[5].1.as_str());
+    // New events chain on in format 4: the claim by its id, ana by her first forecast,
+    // a newcomer by name.
+    env.ok(&[
+        "forecast",
+        "c2",
+        "--p",
+        "0.3",
+        "--forecaster",
+        "ana",
+        "--at",
+        "2026-04-01",
+    ]);
+    env.ok(&["forecast", "c2", "--p", "0.6", "--forecaster", "cy"]);
+    env.ok(&["forecast", "c2", "--p", "0.5", "--forecaster", "cy"]);
+    let newest = env.json(&["log", "--json", "--limit", "3"]);
+    let payloads: Vec<&str> = newest
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["payload"].as_str().unwrap())
+        .collect();
+    assert!(
+        payloads[2].starts_with(r#"[4,"f",4,1795860000,2,1,0.3,1775001600,null,1795860000,"#),
+        "{payloads:?}"
+    );
+    assert!(
+        payloads[1].starts_with(r#"[4,"f",5,1795860000,2,"cy",0.6,1795860000,"#),
+        "{payloads:?}"
+    );
+    assert!(
+        payloads[0].starts_with(r#"[4,"f",6,1795860000,2,5,0.5,1795860000,"#),
+        "{payloads:?}"
+    );
+    assert_eq!(newest[2]["prev_hash"], head.as_str());
+    assert_eq!(newest[0]["record"]["forecaster"], "cy");
+    assert_eq!(newest[0]["key"], "c2");
+    assert!(env.ok(&["verify"]).starts_with("ok: 11 events"));
+    let shown = env.json(&["show", "c2", "--json"]);
+    assert_eq!(shown["forecasts"].as_array().unwrap().len(), 4);
+    // The table of first forecasts is checked against the history.
+    Connection::open(env.db())
+        .unwrap()
+        .execute(
+            "UPDATE first_forecasts SET forecast_id = 3 WHERE forecaster_id = 1",
+            [],
+        )
+        .unwrap();
+    let err = env.fails(&["verify"], 4);
+    assert!(
+        err.contains(
+            "first_forecasts: ana's first forecast is #1 in the history, but the table says #3"
+        ),
+        "{err}"
+    );
 }
