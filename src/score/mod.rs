@@ -42,7 +42,7 @@
 //!     status: claim_status(Some(Outcome::No), None),
 //!     cutoff: cutoff(resolve_by, Some(resolved_on)),
 //!     opened: made,
-//!     forecasts: vec![(made, 0.4)],
+//!     forecasts: History::from_vec(vec![(made, 0.4)]),
 //! };
 //! let scored = score_pair(&pair, Rule::Latest).unwrap();
 //! assert!((scored.brier.unwrap() - 0.16).abs() < 1e-12);
