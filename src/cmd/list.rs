@@ -1,5 +1,7 @@
 //! `hindsight list`: claims, filtered by state, source, tag or forecaster.
 
+use std::borrow::Cow;
+
 use clap::Args;
 use comfy_table::Cell;
 
@@ -97,7 +99,7 @@ pub fn run(a: ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
     }
     const HEADERS: [&str; 6] = ["KEY", "BY", "STATEMENT", "P", "WHO", "OUTCOME"];
     let mut any_backfilled = false;
-    let cells: Vec<[String; 6]> = rows
+    let cells: Vec<[Cow<'_, str>; 6]> = rows
         .iter()
         .map(|r| {
             let p = match (r.latest_p, r.latest_backfilled) {
@@ -109,12 +111,15 @@ pub fn run(a: ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 (None, _) => "–".to_string(),
             };
             [
-                r.key.clone(),
-                parse::format_date(r.resolve_by),
-                render::truncate(&r.statement, 48),
-                p,
-                render::truncate(r.latest_forecaster.as_deref().unwrap_or(""), 12),
-                r.outcome.map_or("open", |o| o.as_str()).to_string(),
+                Cow::Borrowed(r.key.as_str()),
+                Cow::Owned(parse::format_date(r.resolve_by)),
+                Cow::Owned(render::truncate(&r.statement, 48)),
+                Cow::Owned(p),
+                Cow::Owned(render::truncate(
+                    r.latest_forecaster.as_deref().unwrap_or(""),
+                    12,
+                )),
+                Cow::Borrowed(r.outcome.map_or("open", |o| o.as_str())),
             ]
         })
         .collect();

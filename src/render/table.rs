@@ -66,7 +66,10 @@ fn styled(headers: &[&str], width: u16, colour: bool) -> Table {
 /// sequences), the full width (on a narrower screen it wraps cells), no cell holding a
 /// line break or too wide for its 16-bit widths. Otherwise None: build the table with
 /// [`new`]. A test holds the two to the same bytes.
-pub fn plain<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) -> Option<String> {
+pub fn plain<const N: usize, S: AsRef<str>>(
+    headers: &[&str; N],
+    rows: &[[S; N]],
+) -> Option<String> {
     if super::colour_enabled() || width() < WIDTH {
         return None;
     }
@@ -76,7 +79,10 @@ pub fn plain<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) -> Optio
 /// What comfy-table draws for [`STYLE`] when it only pads: each column as wide as its
 /// widest cell (at least 1), each cell padded by a space on either side and left-aligned,
 /// the columns one space apart, a rule under the header; lines end in a newline.
-fn draw_plain<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) -> Option<String> {
+fn draw_plain<const N: usize, S: AsRef<str>>(
+    headers: &[&str; N],
+    rows: &[[S; N]],
+) -> Option<String> {
     use unicode_width::UnicodeWidthStr;
     // Far below comfy-table's u16 widths, where it would start wrapping or saturating.
     const WIDEST: usize = 60_000;
@@ -97,6 +103,7 @@ fn draw_plain<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) -> Opti
     for row in rows {
         let mut w = [0usize; N];
         for (i, cell) in row.iter().enumerate() {
+            let cell = cell.as_ref();
             w[i] = measure(cell)?;
             widths[i] = widths[i].max(w[i]);
             bytes += cell.len();
@@ -129,7 +136,7 @@ fn draw_plain<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) -> Opti
     out.push('\n');
     for (row, w) in rows.iter().zip(&cell_widths) {
         line(
-            &mut row.iter().map(String::as_str).zip(w.iter().copied()),
+            &mut row.iter().map(AsRef::as_ref).zip(w.iter().copied()),
             &mut out,
         );
     }

@@ -951,30 +951,57 @@ impl<'c> Db<'c> {
             ),
             None => None,
         };
-        let mut counts: rustc_hash::FxHashMap<i64, (u64, Option<(i64, i64)>)> =
-            rustc_hash::FxHashMap::default();
+        // Per claim: how many forecasts, and the (made_at, id) of the latest that counts.
+        type Tally = (u64, Option<(i64, i64)>);
+        fn merge(counts: &mut rustc_hash::FxHashMap<i64, Tally>, (claim, (n, best)): (i64, Tally)) {
+            let entry = counts.entry(claim).or_default();
+            entry.0 += n;
+            entry.1 = entry.1.max(best);
+        }
+        let mut counts: rustc_hash::FxHashMap<i64, Tally> = rustc_hash::FxHashMap::default();
         counts.reserve(ids.len());
+        // SQLite gives each claim's entries together, so they are tallied on the side and
+        // merged once a claim; any order gives the same tallies.
+        let mut current: Option<(i64, Tally)> = None;
+        let who = if only.is_some() {
+            ", forecaster_id"
+        } else {
+            ""
+        };
         self.each_chunk(
             ids,
             |marks| {
                 format!(
-                    "SELECT claim_id, forecaster_id, made_at, id FROM forecasts
-                      WHERE claim_id IN ({marks})"
+                    "SELECT claim_id, made_at, id{who} FROM forecasts WHERE claim_id IN ({marks})"
                 )
             },
             |r| {
-                let entry = counts.entry(r.get(0)?).or_default();
-                entry.0 += 1;
-                if only.is_some_and(|id| id != r.get::<i64>(1).unwrap_or(-2)) {
-                    return Ok(());
+                let claim: i64 = r.get(0)?;
+                let tally = match &mut current {
+                    Some((id, tally)) if *id == claim => tally,
+                    _ => {
+                        if let Some(done) = current.take() {
+                            merge(&mut counts, done);
+                        }
+                        &mut current.insert((claim, (0, None))).1
+                    }
+                };
+                tally.0 += 1;
+                if let Some(id) = only {
+                    if r.get::<i64>(3)? != id {
+                        return Ok(());
+                    }
                 }
-                let key = (r.get::<i64>(2)?, r.get::<i64>(3)?);
-                if entry.1.is_none_or(|best| key > best) {
-                    entry.1 = Some(key);
+                let key = (r.get::<i64>(1)?, r.get::<i64>(2)?);
+                if tally.1.is_none_or(|best| key > best) {
+                    tally.1 = Some(key);
                 }
                 Ok(())
             },
         )?;
+        if let Some(done) = current.take() {
+            merge(&mut counts, done);
+        }
         let names = self.forecaster_names()?;
         let mut wanted: Vec<i64> = counts.values().filter_map(|c| c.1).map(|b| b.1).collect();
         wanted.sort_unstable();
