@@ -590,6 +590,7 @@ impl Db<'_> {
         }
         // Derived from the tables just checked against the history.
         self.verify_open_claims(&mut v)?;
+        self.verify_open_summaries(&mut v)?;
         self.verify_forecaster_names(&mut v)?;
         Ok(v)
     }

@@ -36,6 +36,10 @@ pub struct Db<'c> {
     claims: std::cell::RefCell<Option<ClaimIndex>>,
     /// Whether `forecaster_ids` holds every forecaster (see [`Db::know_all_claims`]).
     all_forecasters: std::cell::Cell<bool>,
+    /// Claims that gained a forecast through this handle, whose summary in `open_claims`
+    /// waits for [`Db::settle_open_claims`] (before the commit, or a list in the same
+    /// transaction): one statement for them all rather than one per forecast.
+    stale_open: std::cell::RefCell<rustc_hash::FxHashSet<i64>>,
 }
 
 /// The claims' ids and keys, kept by a bulk import's handle; see [`Db::know_all_claims`].
@@ -224,6 +228,7 @@ impl<'c> Db<'c> {
             sources: Default::default(),
             claims: Default::default(),
             all_forecasters: Default::default(),
+            stale_open: Default::default(),
             who: None,
         }
     }
@@ -605,11 +610,19 @@ impl<'c> Db<'c> {
                 &by
             ],
         )?;
+        self.stale_open.borrow_mut().insert(claim_id);
         let record = Forecast {
             recorded_by: by,
             ..f.clone()
         };
         self.append_event(id, Some(claim_id), Record::Forecast(record))
+    }
+
+    /// The claims whose summary in `open_claims` is stale, sorted; none are left marked.
+    pub(super) fn take_stale_open(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.stale_open.borrow_mut().drain().collect();
+        ids.sort_unstable();
+        ids
     }
 
     /// The id of the forecaster of this name, added to `forecasters` on their first forecast.
@@ -791,6 +804,20 @@ impl<'c> Db<'c> {
         // details are read a few hundred claims to a statement in the order of their ids,
         // so that a long list reads each page of a table once and in the file's order
         // rather than once per claim in the list's order; they are then put in its order.
+        // The open claims' forecasts come summed up with them (`open_claims`, migration
+        // 9), unless only one forecaster's count: then, as for the other windows, from
+        // the forecasts themselves.
+        let summarised = filter.forecaster.is_none()
+            && matches!(
+                filter.window,
+                Some(Window::Open | Window::DueBy(_) | Window::OverdueAt(_))
+            );
+        self.settle_open_claims()?;
+        let names = if summarised {
+            Some(self.forecaster_names()?)
+        } else {
+            None
+        };
         let (choose, args) = choose_sql(filter);
         let chosen = self.conn.rows(&choose, &args, |r| {
             Ok(Chosen {
@@ -798,13 +825,21 @@ impl<'c> Db<'c> {
                 resolution: r.get(1)?,
                 postponed: r.get::<Option<i64>>(2)?.is_some(),
                 due: date_col(r, 3)?,
+                summary: match &names {
+                    Some(names) => Some(summary_cols(r, 4, names)?),
+                    None => None,
+                },
             })
         })?;
         let mut ids: Vec<i64> = chosen.iter().map(|c| c.id).collect();
         ids.sort_unstable();
         let mut details = self.list_details(&ids)?;
         let resolutions = self.list_resolutions(&chosen)?;
-        let forecasts = self.list_forecasts(&ids, filter.forecaster.as_deref())?;
+        let mut forecasts = if summarised {
+            rustc_hash::FxHashMap::default()
+        } else {
+            self.list_forecasts(&ids, filter.forecaster.as_deref())?
+        };
         let mut out = Vec::with_capacity(chosen.len());
         for c in chosen {
             let d = details
@@ -816,9 +851,9 @@ impl<'c> Db<'c> {
                     .ok_or_else(|| missing("resolution", &format!("#{rid}")))?,
                 None => (None, None),
             };
-            let (count, latest) = match forecasts.get(&c.id) {
-                Some((n, latest)) => (*n, latest.clone()),
-                None => (0, None),
+            let (count, latest) = match c.summary {
+                Some(summary) => summary,
+                None => forecasts.remove(&c.id).unwrap_or((0, None)),
             };
             out.push(ListRow {
                 key: d.key,
@@ -913,7 +948,7 @@ impl<'c> Db<'c> {
     fn list_resolutions(
         &self,
         chosen: &[Chosen],
-    ) -> Result<rustc_hash::FxHashMap<i64, (Option<Outcome>, Option<NaiveDate>)>> {
+    ) -> Result<rustc_hash::FxHashMap<i64, ListResolution>> {
         let mut rids: Vec<i64> = chosen.iter().filter_map(|c| c.resolution).collect();
         rids.sort_unstable();
         let mut out = rustc_hash::FxHashMap::default();
@@ -1060,7 +1095,8 @@ fn choose_sql(filter: &ClaimFilter) -> (String, Vec<Arg<'static>>) {
             String::from(
                 "SELECT o.claim_id, CAST(NULL AS BIGINT) AS rid,
                         (SELECT max(id) FROM postponements y WHERE y.claim_id = o.claim_id) AS ppid,
-                        o.due AS due
+                        o.due AS due, o.forecast_count, o.latest_p, o.latest_forecaster_id,
+                        o.latest_made_at, o.latest_recorded_at
                    FROM open_claims o
                   WHERE 1 = 1",
             ),
@@ -1122,6 +1158,9 @@ fn choose_sql(filter: &ClaimFilter) -> (String, Vec<Arg<'static>>) {
     (choose, args)
 }
 
+/// A resolution's outcome and date, as `list` shows them.
+type ListResolution = (Option<Outcome>, Option<NaiveDate>);
+
 /// A claim `list` chose, in its order.
 struct Chosen {
     id: i64,
@@ -1131,6 +1170,32 @@ struct Chosen {
     postponed: bool,
     /// The date it is due.
     due: NaiveDate,
+    /// Its number of forecasts and latest forecast, where `open_claims` gave them.
+    summary: Option<(u64, Option<Latest>)>,
+}
+
+/// A forecast count and latest forecast from `open_claims`' columns from `at` on:
+/// forecast_count, latest_p, latest_forecaster_id, latest_made_at, latest_recorded_at.
+fn summary_cols(
+    r: &SqlRow<'_>,
+    at: usize,
+    names: &super::scan::Names,
+) -> Result<(u64, Option<Latest>)> {
+    let count = u64::try_from(r.get::<i64>(at)?)
+        .map_err(|_| corrupt(at, "a negative number of forecasts"))?;
+    let latest = match r.get::<Option<f64>>(at + 1)? {
+        None => None,
+        Some(p) => {
+            let made_at = time_col(r, at + 3)?;
+            Some(Latest {
+                p,
+                forecaster: names.get(r.get(at + 2)?)?.to_string(),
+                made_at,
+                backfilled: crate::domain::is_backfilled(made_at, time_col(r, at + 4)?),
+            })
+        }
+    };
+    Ok((count, latest))
 }
 
 /// What `list` shows of a claim's own row.
@@ -1145,7 +1210,6 @@ struct ListDetails {
 }
 
 /// A claim's latest forecast as `list` shows it.
-#[derive(Clone)]
 struct Latest {
     p: f64,
     forecaster: String,
@@ -1154,7 +1218,7 @@ struct Latest {
 }
 
 /// How many ids `list` reads in one statement.
-const LIST_CHUNK: usize = 500;
+pub(super) const LIST_CHUNK: usize = 500;
 
 /// The two tables whose rows have user-facing keys.
 #[derive(Debug, Clone, Copy)]
