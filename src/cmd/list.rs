@@ -1,5 +1,7 @@
 //! `hindsight list`: claims, filtered by state, source, tag or forecaster.
 
+use std::borrow::Cow;
+
 use clap::Args;
 use comfy_table::Cell;
 
@@ -95,30 +97,50 @@ pub fn run(a: ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
     if a.json {
         return render::json(&rows);
     }
-    let mut t = render::table::new(&["KEY", "BY", "STATEMENT", "P", "WHO", "OUTCOME"]);
+    const HEADERS: [&str; 6] = ["KEY", "BY", "STATEMENT", "P", "WHO", "OUTCOME"];
     let mut any_backfilled = false;
-    for r in &rows {
-        let p = match (r.latest_p, r.latest_backfilled) {
-            (Some(p), Some(true)) => {
-                any_backfilled = true;
-                format!("{}*", render::percent(p))
+    let cells: Vec<[Cow<'_, str>; 6]> = rows
+        .iter()
+        .map(|r| {
+            let p = match (r.latest_p, r.latest_backfilled) {
+                (Some(p), Some(true)) => {
+                    any_backfilled = true;
+                    format!("{}*", render::percent(p))
+                }
+                (Some(p), _) => render::percent(p),
+                (None, _) => "–".to_string(),
+            };
+            [
+                Cow::Borrowed(r.key.as_str()),
+                Cow::Owned(parse::format_date(r.resolve_by)),
+                Cow::Owned(render::truncate(&r.statement, 48)),
+                Cow::Owned(p),
+                Cow::Owned(render::truncate(
+                    r.latest_forecaster.as_deref().unwrap_or(""),
+                    12,
+                )),
+                Cow::Borrowed(r.outcome.map_or("open", |o| o.as_str())),
+            ]
+        })
+        .collect();
+    // A long list is drawn directly; a table that colours or wraps is comfy-table's.
+    let mut text = match render::table::plain(&HEADERS, &cells) {
+        Some(text) => text,
+        None => {
+            let mut t = render::table::new(&HEADERS);
+            for (r, [key, by, statement, p, who, _]) in rows.iter().zip(cells) {
+                t.add_row(vec![
+                    Cell::new(key),
+                    Cell::new(by),
+                    Cell::new(statement),
+                    Cell::new(p),
+                    Cell::new(who),
+                    render::table::outcome_cell(r.outcome),
+                ]);
             }
-            (Some(p), _) => render::percent(p),
-            (None, _) => "–".to_string(),
-        };
-        t.add_row(vec![
-            Cell::new(&r.key),
-            Cell::new(parse::format_date(r.resolve_by)),
-            Cell::new(render::truncate(&r.statement, 48)),
-            Cell::new(p),
-            Cell::new(render::truncate(
-                r.latest_forecaster.as_deref().unwrap_or(""),
-                12,
-            )),
-            render::table::outcome_cell(r.outcome),
-        ]);
-    }
-    let mut text = render::table::render(&t);
+            render::table::render(&t)
+        }
+    };
     if any_backfilled {
         text.push_str("* backfilled: recorded more than a day after it was said to be made\n");
     }

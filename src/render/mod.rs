@@ -19,7 +19,20 @@ use chrono::{DateTime, Utc};
 pub fn neutralise(s: &str, keep_colour: bool) -> std::borrow::Cow<'_, str> {
     use crate::domain::validate::is_display_control;
     let unsafe_char = |c: char| c != '\n' && c != '\t' && is_display_control(c);
-    if !s.chars().any(unsafe_char) {
+    // ASCII byte by byte (a long table is megabytes of it), other characters decoded.
+    let mut rest = s;
+    let clean = loop {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii() || (b.is_ascii_control() && b != b'\n' && b != b'\t'));
+        let Some(at) = ascii else { break true };
+        let mut chars = rest[at..].chars();
+        match chars.next() {
+            Some(c) if !unsafe_char(c) => rest = chars.as_str(),
+            _ => break false,
+        }
+    };
+    if clean {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -129,6 +142,18 @@ pub fn time(t: DateTime<Utc>) -> String {
 /// Cuts `s` to at most `max` characters, marking the cut with an ellipsis; control
 /// characters are neutralised first, so a cell never carries one.
 pub fn truncate(s: &str, max: usize) -> String {
+    // Most text is printable ASCII words one space apart, which nothing below would change
+    // but the cut: a long list truncates two cells a row.
+    let plain = s.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ");
+    if plain {
+        return match s.get(..max.saturating_sub(1)) {
+            Some(head) if s.len() > max => format!("{head}…"),
+            _ => s.to_string(),
+        };
+    }
     let flat: String = neutralise(s, false)
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -166,6 +191,39 @@ mod tests {
         assert_eq!(truncate("abcdefghij", 5), "abcd…");
         assert_eq!(metric(None), "–");
         assert_eq!(metric(Some(0.12345)), "0.123");
+    }
+
+    /// The long way round of [`truncate`], which its shortcut for plain ASCII must match.
+    fn truncate_slowly(s: &str, max: usize) -> String {
+        let flat: String = neutralise(s, false)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if flat.chars().count() <= max {
+            flat
+        } else {
+            let mut t: String = flat.chars().take(max.saturating_sub(1)).collect();
+            t.push('…');
+            t
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn truncation_takes_no_shortcut_that_changes_text(
+            s in "([ -~]|[ \t\n\u{7f}\u{1b}é…])*",
+            max in 0usize..40,
+        ) {
+            proptest::prop_assert_eq!(truncate(&s, max), truncate_slowly(&s, max));
+        }
+
+        #[test]
+        fn neutralising_finds_every_control_character(s in "\\PC*|.*") {
+            use crate::domain::validate::is_display_control;
+            let unsafe_char = |c: char| c != '\n' && c != '\t' && is_display_control(c);
+            let changed = matches!(neutralise(&s, false), std::borrow::Cow::Owned(_));
+            proptest::prop_assert_eq!(changed, s.chars().any(unsafe_char));
+        }
     }
 
     #[test]

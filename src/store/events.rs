@@ -778,6 +778,7 @@ impl Db<'_> {
         }
         // Derived from the tables just checked against the history.
         self.verify_open_claims(&mut v)?;
+        self.verify_open_summaries(&mut v)?;
         self.verify_forecaster_names(&mut v)?;
         self.verify_first_forecasts(&mut v, &names.firsts)?;
         Ok(v)

@@ -488,7 +488,11 @@ impl Store {
         match &self.conn {
             Handle::Lite(_) => {
                 let tx = self.begin_immediate()?;
-                let value = f(&Db::new(Conn::Lite(&tx), now).recording_as(who))?;
+                let db = Db::new(Conn::Lite(&tx), now).recording_as(who);
+                let value = f(&db)?;
+                // What waits to be derived from the writes, in the same transaction.
+                db.settle_open_claims()?;
+                drop(db);
                 if keep {
                     tx.commit().map_err(|e| write_error(path, e))?;
                 } else {
@@ -498,7 +502,12 @@ impl Store {
             }
             Handle::Pg(c) => {
                 pg::begin_write(c)?;
-                let result = f(&Db::new(Conn::Pg(c), now).recording_as(who));
+                let db = Db::new(Conn::Pg(c), now).recording_as(who);
+                let result = f(&db).and_then(|value| {
+                    db.settle_open_claims().map_err(E::from)?;
+                    Ok(value)
+                });
+                drop(db);
                 match result {
                     Ok(value) if keep => {
                         Conn::Pg(c).end("COMMIT")?;

@@ -1,7 +1,9 @@
 //! The open claims by due date (`open_claims`, migration 6): a table kept up to date by
 //! `insert_claim`, `insert_resolution` and `insert_postponement`, so that `list --due`
-//! reads only the claims it lists. It holds nothing of its own, so
-//! `verify` checks it against the claims, resolutions and postponements it comes from;
+//! reads only the claims it lists; with each claim's forecasts summed up (migration 10:
+//! their number and the latest), brought up to date for the claims `insert_forecast`
+//! marked before the transaction commits. It holds nothing of its own, so
+//! `verify` checks it against the claims, resolutions, postponements and forecasts it comes from;
 //! likewise the forecasters' names (`forecasters`, migration 6), each added with its
 //! first forecast, and the id of that forecast (`first_forecasts`, migration 9), which
 //! format 4 payloads name returning forecasters by.
@@ -9,11 +11,92 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::events::Verdict;
-use super::queries::Db;
-use super::sql::{args, Raw};
+use super::queries::{Db, LIST_CHUNK};
+use super::sql::{args, Arg, Raw};
 use super::StoreError;
 
+/// What `open_claims` says of a claim's forecasts, as `forecasts` has them: how many, and
+/// the latest (latest made_at, ties to the highest id), for the claims `{ids}` names. The
+/// latest is found in the index (claim, forecaster, made_at), which holds each forecast's
+/// id, so that only its own row is read.
+const SUMMARY: &str = "UPDATE open_claims SET
+    forecast_count = (SELECT count(*) FROM forecasts f WHERE f.claim_id = open_claims.claim_id),
+    (latest_id, latest_p, latest_forecaster_id, latest_made_at, latest_recorded_at) =
+        (SELECT f.id, f.p, f.forecaster_id, f.made_at, f.recorded_at FROM forecasts f
+          WHERE f.id = (SELECT g.id FROM forecasts g WHERE g.claim_id = open_claims.claim_id
+                         ORDER BY g.made_at DESC, g.id DESC LIMIT 1))
+  WHERE claim_id IN ({ids})";
+
 impl Db<'_> {
+    /// Brings up to date the forecast summary in `open_claims` of every claim that gained a
+    /// forecast through this handle (a resolved claim has no row to update): a few hundred
+    /// claims to a statement, so that an import of a million forecasts runs a few hundred
+    /// statements at its end rather than one a forecast. `Store::write` calls it before
+    /// committing, and `list` before reading the summaries; on a handle that only reads
+    /// there is nothing to do.
+    pub(super) fn settle_open_claims(&self) -> Result<(), StoreError> {
+        for chunk in self.take_stale_open().chunks(LIST_CHUNK) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
+            let ids: Vec<Arg<'_>> = chunk.iter().map(|&id| Arg::Int(Some(id))).collect();
+            self.conn()
+                .execute(&SUMMARY.replace("{ids}", &marks.join(", ")), &ids)?;
+        }
+        Ok(())
+    }
+
+    /// Notes in `v` every open claim whose forecast summary in `open_claims` is not what
+    /// its forecasts say: another number of them, another latest, or other values copied
+    /// from the latest.
+    pub(super) fn verify_open_summaries(&self, v: &mut Verdict) -> Result<(), StoreError> {
+        self.conn().each(
+            "SELECT x.key, x.n, x.listed_n, x.latest, x.listed,
+                    CASE WHEN x.latest_p IS NOT DISTINCT FROM l.p
+                          AND x.latest_forecaster_id IS NOT DISTINCT FROM l.forecaster_id
+                          AND x.latest_made_at IS NOT DISTINCT FROM l.made_at
+                          AND x.latest_recorded_at IS NOT DISTINCT FROM l.recorded_at
+                         THEN 1 ELSE 0 END
+               FROM (SELECT o.claim_id, c.key, o.forecast_count AS listed_n,
+                            (SELECT count(*) FROM forecasts f WHERE f.claim_id = o.claim_id) AS n,
+                            (SELECT f.id FROM forecasts f WHERE f.claim_id = o.claim_id
+                              ORDER BY f.made_at DESC, f.id DESC LIMIT 1) AS latest,
+                            o.latest_id AS listed, o.latest_p, o.latest_forecaster_id,
+                            o.latest_made_at, o.latest_recorded_at
+                       FROM open_claims o JOIN claims c ON c.id = o.claim_id) x
+               LEFT JOIN forecasts l ON l.id = x.latest
+              WHERE x.listed_n <> x.n OR x.listed IS DISTINCT FROM x.latest
+                 OR x.latest_p IS DISTINCT FROM l.p
+                 OR x.latest_forecaster_id IS DISTINCT FROM l.forecaster_id
+                 OR x.latest_made_at IS DISTINCT FROM l.made_at
+                 OR x.latest_recorded_at IS DISTINCT FROM l.recorded_at
+              ORDER BY x.claim_id",
+            args![],
+            |r| {
+                let key: String = r.get(0)?;
+                let (n, listed_n): (i64, i64) = (r.get(1)?, r.get(2)?);
+                let (latest, listed): (Option<i64>, Option<i64>) = (r.get(3)?, r.get(4)?);
+                let forecast = |id: Option<i64>| id.map_or("none".to_string(), |id| format!("#{id}"));
+                let message = if n != listed_n {
+                    format!(
+                        "open_claims: claim '{key}' has {n} forecasts, but the table of open claims counts {listed_n}"
+                    )
+                } else if latest != listed {
+                    format!(
+                        "open_claims: the latest forecast of claim '{key}' is {}, but the table of open claims names {}",
+                        forecast(latest),
+                        forecast(listed)
+                    )
+                } else {
+                    format!(
+                        "open_claims: the table of open claims copies the latest forecast of claim '{key}' ({}) wrongly",
+                        forecast(latest)
+                    )
+                };
+                v.note(message);
+                Ok(())
+            },
+        )
+    }
+
     /// Notes in `v` every claim that `open_claims` lists wrongly: open but missing, listed
     /// with another date, or listed although resolved or unknown.
     pub(super) fn verify_open_claims(&self, v: &mut Verdict) -> Result<(), StoreError> {

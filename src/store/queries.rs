@@ -37,6 +37,10 @@ pub struct Db<'c> {
     claims: std::cell::RefCell<Option<ClaimIndex>>,
     /// Whether `forecaster_ids` holds every forecaster (see [`Db::know_all_claims`]).
     all_forecasters: std::cell::Cell<bool>,
+    /// Claims that gained a forecast through this handle, whose summary in `open_claims`
+    /// waits for [`Db::settle_open_claims`] (before the commit, or a list in the same
+    /// transaction): one statement for them all rather than one per forecast.
+    stale_open: std::cell::RefCell<rustc_hash::FxHashSet<i64>>,
 }
 
 /// The claims' ids and keys, kept by a bulk import's handle; see [`Db::know_all_claims`].
@@ -243,6 +247,7 @@ impl<'c> Db<'c> {
             sources: Default::default(),
             claims: Default::default(),
             all_forecasters: Default::default(),
+            stale_open: Default::default(),
             who: None,
         }
     }
@@ -643,6 +648,7 @@ impl<'c> Db<'c> {
                 known.1 = Some(id);
             }
         }
+        self.stale_open.borrow_mut().insert(claim_id);
         let record = Forecast {
             recorded_by: by,
             ..f.clone()
@@ -653,6 +659,13 @@ impl<'c> Db<'c> {
             forecaster: first,
         };
         self.append_event(id, Some(claim_id), Record::Forecast(record), refs)
+    }
+
+    /// The claims whose summary in `open_claims` is stale, sorted; none are left marked.
+    pub(super) fn take_stale_open(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.stale_open.borrow_mut().drain().collect();
+        ids.sort_unstable();
+        ids
     }
 
     /// The id of the forecaster of this name, added to `forecasters` on their first
@@ -840,128 +853,183 @@ impl<'c> Db<'c> {
     /// Claims matching `filter`, soonest deadline first (a postponed claim by the date it
     /// was postponed to).
     pub fn list(&self, filter: &ClaimFilter) -> Result<Vec<ListRow>> {
-        // Two steps in one statement: `chosen` picks the claims and their order from the
-        // claims, their current resolution and postponement and the filters alone; only
-        // then are the details (tags, forecast count, latest forecast) read, for the
-        // chosen claims only. With --limit that is a handful of claims, not all due ones.
-        let mut args: Vec<Arg<'static>> = Vec::new();
-        // The open claims come from `open_claims`, kept by triggers with the date each is
-        // now due and indexed by it: choosing those due by a date reads only them, in
-        // the order listed, so `--limit N` stops after N. The other windows look at every
-        // claim with its current resolution and postponement.
-        let (mut choose, order) = match filter.window {
-            Some(Window::Open | Window::DueBy(_) | Window::OverdueAt(_)) => (
-                String::from(
-                    "SELECT c.id, CAST(NULL AS BIGINT) AS rid,
-                            (SELECT max(id) FROM postponements y WHERE y.claim_id = o.claim_id) AS ppid,
-                            o.due AS due
-                       FROM open_claims o JOIN claims c ON c.id = o.claim_id
-                      WHERE 1 = 1",
-                ),
-                " ORDER BY o.due, o.claim_id",
-            ),
-            None | Some(Window::Resolved) => (
-                String::from(
-                    "SELECT c.id, r.id AS rid, pp.id AS ppid, coalesce(pp.resolve_by, c.resolve_by) AS due
-                       FROM claims c
-                       LEFT JOIN resolutions r ON r.id = (SELECT max(id) FROM resolutions x WHERE x.claim_id = c.id)
-                       LEFT JOIN postponements pp ON pp.id = (SELECT max(id) FROM postponements y WHERE y.claim_id = c.id)
-                      WHERE 1 = 1",
-                ),
-                " ORDER BY due, c.id",
-            ),
+        // Two steps: one statement picks the claims and their order from the claims, their
+        // current resolution and postponement and the filters alone; only then are the
+        // details (the claim's row, tags, resolution, forecast count and latest forecast)
+        // read, for the chosen claims only: with --limit a handful, not all due ones. The
+        // details are read a few hundred claims to a statement in the order of their ids,
+        // so that a long list reads each page of a table once and in the file's order
+        // rather than once per claim in the list's order; they are then put in its order.
+        // The open claims' forecasts come summed up with them (`open_claims`, migration
+        // 9), unless only one forecaster's count: then, as for the other windows, from
+        // the forecasts themselves.
+        let summarised = filter.forecaster.is_none()
+            && matches!(
+                filter.window,
+                Some(Window::Open | Window::DueBy(_) | Window::OverdueAt(_))
+            );
+        self.settle_open_claims()?;
+        let names = if summarised {
+            Some(self.forecaster_names()?)
+        } else {
+            None
         };
-        match filter.window {
-            None | Some(Window::Open) => {}
-            Some(Window::Resolved) => choose.push_str(" AND r.id IS NOT NULL"),
-            Some(Window::DueBy(d)) => {
-                args.push(Arg::Text(Some(format_date(d).into())));
-                choose.push_str(&format!(" AND o.due <= ?{}", args.len()));
-            }
-            Some(Window::OverdueAt(d)) => {
-                args.push(Arg::Text(Some(format_date(d).into())));
-                choose.push_str(&format!(" AND o.due < ?{}", args.len()));
-            }
-        }
-        if let Some(k) = &filter.source {
-            args.push(Arg::Text(Some(k.clone().into())));
-            choose.push_str(&format!(
-                " AND c.source_id = (SELECT id FROM sources WHERE key = ?{})",
-                args.len()
-            ));
-        }
-        if let Some(t) = &filter.tag {
-            args.push(Arg::Text(Some(t.clone().into())));
-            choose.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM claim_tags t WHERE t.claim_id = c.id AND t.tag = ?{})",
-                args.len()
-            ));
-        }
-        let forecaster_arg = filter.forecaster.as_ref().map(|name| {
-            args.push(Arg::Text(Some(name.clone().into())));
-            args.len()
-        });
-        if let Some(n) = forecaster_arg {
-            choose.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM forecasts f WHERE f.claim_id = c.id
-                    AND f.forecaster_id = (SELECT id FROM forecasters WHERE name = ?{n}))"
-            ));
-        }
-        choose.push_str(order);
-        if let Some(n) = filter.limit {
-            args.push(Arg::Int(Some(i64::try_from(n).unwrap_or(i64::MAX))));
-            choose.push_str(&format!(" LIMIT ?{}", args.len()));
-        }
-        // The details of each chosen claim; its forecasts are summed up below.
-        let sql = format!(
-            "WITH chosen AS MATERIALIZED ({choose})
-             SELECT c.key, c.statement, ch.due, s.key, cc.key,
-                    (SELECT string_agg(tag, '\u{1f}' ORDER BY tag) FROM claim_tags t WHERE t.claim_id = c.id),
-                    r.outcome, r.resolved_on,
-                    CASE WHEN ch.ppid IS NULL THEN NULL ELSE c.resolve_by END, c.id
-               FROM chosen ch
-               JOIN claims c ON c.id = ch.id
-               LEFT JOIN sources s ON s.id = c.source_id
-               LEFT JOIN claims cc ON cc.id = c.condition_id
-               LEFT JOIN resolutions r ON r.id = ch.rid
-              ORDER BY ch.due, c.id"
-        );
-        let mut out: Vec<(i64, ListRow)> = self.conn.rows(&sql, &args, |r| {
-            Ok((
-                r.get::<i64>(9)?,
-                ListRow {
-                    key: r.get(0)?,
-                    statement: r.get(1)?,
-                    resolve_by: date_col(r, 2)?,
-                    postponed_from: opt_date_col(r, 8)?,
-                    source: r.get(3)?,
-                    condition: r.get(4)?,
-                    tags: split_tags(r.get(5)?),
-                    outcome: outcome_col(r, 6)?,
-                    resolved_on: opt_date_col(r, 7)?,
-                    forecasts: 0,
-                    latest_p: None,
-                    latest_forecaster: None,
-                    latest_made_at: None,
-                    latest_backfilled: None,
+        let (choose, args) = choose_sql(filter);
+        let chosen = self.conn.rows(&choose, &args, |r| {
+            Ok(Chosen {
+                id: r.get(0)?,
+                resolution: r.get(1)?,
+                postponed: r.get::<Option<i64>>(2)?.is_some(),
+                due: date_col(r, 3)?,
+                summary: match &names {
+                    Some(names) => Some(summary_cols(r, 4, names)?),
+                    None => None,
                 },
-            ))
+            })
         })?;
-        self.add_latest_forecasts(&choose, &args, filter.forecaster.as_deref(), &mut out)?;
-        Ok(out.into_iter().map(|(_, row)| row).collect())
+        let mut ids: Vec<i64> = chosen.iter().map(|c| c.id).collect();
+        ids.sort_unstable();
+        let mut details = self.list_details(&ids)?;
+        let resolutions = self.list_resolutions(&chosen)?;
+        let mut forecasts = if summarised {
+            rustc_hash::FxHashMap::default()
+        } else {
+            self.list_forecasts(&ids, filter.forecaster.as_deref())?
+        };
+        let mut out = Vec::with_capacity(chosen.len());
+        for c in chosen {
+            let d = details
+                .remove(&c.id)
+                .ok_or_else(|| missing("claim", &format!("#{}", c.id)))?;
+            let (outcome, resolved_on) = match c.resolution {
+                Some(rid) => *resolutions
+                    .get(&rid)
+                    .ok_or_else(|| missing("resolution", &format!("#{rid}")))?,
+                None => (None, None),
+            };
+            let (count, latest) = match c.summary {
+                Some(summary) => summary,
+                None => forecasts.remove(&c.id).unwrap_or((0, None)),
+            };
+            out.push(ListRow {
+                key: d.key,
+                statement: d.statement,
+                resolve_by: c.due,
+                postponed_from: c.postponed.then_some(d.resolve_by),
+                source: d.source,
+                condition: d.condition,
+                tags: d.tags,
+                outcome,
+                resolved_on,
+                forecasts: count,
+                latest_p: latest.as_ref().map(|l| l.p),
+                latest_made_at: latest.as_ref().map(|l| l.made_at),
+                latest_backfilled: latest.as_ref().map(|l| l.backfilled),
+                latest_forecaster: latest.map(|l| l.forecaster),
+            });
+        }
+        Ok(out)
     }
 
-    /// Fills in each listed claim's number of forecasts and its latest forecast (the
-    /// latest of `forecaster`'s, when given): one pass over the chosen claims' entries in
-    /// the `forecasts_claim` index, which holds the time and id of each, then one row
-    /// read per claim for the latest forecast's probability.
-    fn add_latest_forecasts(
+    /// Calls `f` on every row of `sql(marks)` for each chunk of `ids`, `marks` being the
+    /// chunk's parameters (`?1, ?2, …`) for an `IN (…)`. A few hundred ids to a
+    /// statement: on PostgreSQL each statement is a round trip, and a list may name
+    /// thousands of claims.
+    fn each_chunk(
         &self,
-        choose: &str,
-        args: &[Arg<'_>],
-        forecaster: Option<&str>,
-        out: &mut [(i64, ListRow)],
+        ids: &[i64],
+        sql: impl Fn(&str) -> String,
+        mut f: impl FnMut(&SqlRow<'_>) -> Result<()>,
     ) -> Result<()> {
+        for chunk in ids.chunks(LIST_CHUNK) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
+            let args: Vec<Arg<'_>> = chunk.iter().map(|&id| Arg::Int(Some(id))).collect();
+            self.conn.stream(&sql(&marks.join(", ")), &args, &mut f)?;
+        }
+        Ok(())
+    }
+
+    /// The claim row, source, condition and tags of each claim of `ids` (sorted).
+    fn list_details(&self, ids: &[i64]) -> Result<rustc_hash::FxHashMap<i64, ListDetails>> {
+        let mut details = rustc_hash::FxHashMap::default();
+        details.reserve(ids.len());
+        self.each_chunk(
+            ids,
+            |marks| {
+                format!(
+                    "SELECT c.id, c.key, c.statement, c.resolve_by, s.key, cc.key
+                       FROM claims c
+                       LEFT JOIN sources s ON s.id = c.source_id
+                       LEFT JOIN claims cc ON cc.id = c.condition_id
+                      WHERE c.id IN ({marks})"
+                )
+            },
+            |r| {
+                details.insert(
+                    r.get(0)?,
+                    ListDetails {
+                        key: r.get(1)?,
+                        statement: r.get(2)?,
+                        resolve_by: date_col(r, 3)?,
+                        source: r.get(4)?,
+                        condition: r.get(5)?,
+                        tags: Vec::new(),
+                    },
+                );
+                Ok(())
+            },
+        )?;
+        // In tag order within each claim, as `string_agg(tag ORDER BY tag)` gives them
+        // elsewhere (tags compare byte by byte on both engines).
+        self.each_chunk(
+            ids,
+            |marks| {
+                format!(
+                    "SELECT claim_id, tag FROM claim_tags WHERE claim_id IN ({marks})
+                      ORDER BY claim_id, tag"
+                )
+            },
+            |r| {
+                let id: i64 = r.get(0)?;
+                if let Some(d) = details.get_mut(&id) {
+                    d.tags.push(r.get(1)?);
+                }
+                Ok(())
+            },
+        )?;
+        Ok(details)
+    }
+
+    /// The outcome and date of each chosen claim's current resolution, by resolution id.
+    fn list_resolutions(
+        &self,
+        chosen: &[Chosen],
+    ) -> Result<rustc_hash::FxHashMap<i64, ListResolution>> {
+        let mut rids: Vec<i64> = chosen.iter().filter_map(|c| c.resolution).collect();
+        rids.sort_unstable();
+        let mut out = rustc_hash::FxHashMap::default();
+        self.each_chunk(
+            &rids,
+            |marks| {
+                format!("SELECT id, outcome, resolved_on FROM resolutions WHERE id IN ({marks})")
+            },
+            |r| {
+                out.insert(r.get(0)?, (outcome_col(r, 1)?, opt_date_col(r, 2)?));
+                Ok(())
+            },
+        )?;
+        Ok(out)
+    }
+
+    /// Each claim's number of forecasts and its latest forecast (the latest of
+    /// `forecaster`'s, when given), for the claims of `ids` (sorted): one pass over their
+    /// entries in the `forecasts_claim` index, which holds the time and id of each, then
+    /// the latest forecasts' rows, in the order of their ids.
+    fn list_forecasts(
+        &self,
+        ids: &[i64],
+        forecaster: Option<&str>,
+    ) -> Result<rustc_hash::FxHashMap<i64, (u64, Option<Latest>)>> {
         let only = match forecaster {
             Some(name) => Some(
                 self.conn
@@ -974,70 +1042,239 @@ impl<'c> Db<'c> {
             ),
             None => None,
         };
-        let mut counts: rustc_hash::FxHashMap<i64, (u64, Option<(i64, i64)>)> =
-            rustc_hash::FxHashMap::default();
-        let sql = format!(
-            "WITH chosen AS MATERIALIZED ({choose})
-             SELECT f.claim_id, f.forecaster_id, f.made_at, f.id
-               FROM chosen ch JOIN forecasts f ON f.claim_id = ch.id"
-        );
-        self.conn.stream(&sql, args, |r| {
-            let entry = counts.entry(r.get(0)?).or_default();
-            entry.0 += 1;
-            if only.is_some_and(|id| id != r.get::<i64>(1).unwrap_or(-2)) {
-                return Ok(());
-            }
-            let key = (r.get::<i64>(2)?, r.get::<i64>(3)?);
-            if entry.1.is_none_or(|best| key > best) {
-                entry.1 = Some(key);
-            }
-            Ok(())
-        })?;
+        // Per claim: how many forecasts, and the (made_at, id) of the latest that counts.
+        type Tally = (u64, Option<(i64, i64)>);
+        fn merge(counts: &mut rustc_hash::FxHashMap<i64, Tally>, (claim, (n, best)): (i64, Tally)) {
+            let entry = counts.entry(claim).or_default();
+            entry.0 += n;
+            entry.1 = entry.1.max(best);
+        }
+        let mut counts: rustc_hash::FxHashMap<i64, Tally> = rustc_hash::FxHashMap::default();
+        counts.reserve(ids.len());
+        // SQLite gives each claim's entries together, so they are tallied on the side and
+        // merged once a claim; any order gives the same tallies.
+        let mut current: Option<(i64, Tally)> = None;
+        let who = if only.is_some() {
+            ", forecaster_id"
+        } else {
+            ""
+        };
+        self.each_chunk(
+            ids,
+            |marks| {
+                format!(
+                    "SELECT claim_id, made_at, id{who} FROM forecasts WHERE claim_id IN ({marks})"
+                )
+            },
+            |r| {
+                let claim: i64 = r.get(0)?;
+                let tally = match &mut current {
+                    Some((id, tally)) if *id == claim => tally,
+                    _ => {
+                        if let Some(done) = current.take() {
+                            merge(&mut counts, done);
+                        }
+                        &mut current.insert((claim, (0, None))).1
+                    }
+                };
+                tally.0 += 1;
+                if let Some(id) = only {
+                    if r.get::<i64>(3)? != id {
+                        return Ok(());
+                    }
+                }
+                let key = (r.get::<i64>(1)?, r.get::<i64>(2)?);
+                if tally.1.is_none_or(|best| key > best) {
+                    tally.1 = Some(key);
+                }
+                Ok(())
+            },
+        )?;
+        if let Some(done) = current.take() {
+            merge(&mut counts, done);
+        }
         let names = self.forecaster_names()?;
-        // The latest forecasts' rows, read a few hundred ids to a statement: on PostgreSQL
-        // a statement is a round trip to the server, and a due list may name thousands.
-        let wanted: Vec<i64> = out
-            .iter()
-            .filter_map(|(claim_id, _)| counts.get(claim_id).and_then(|c| c.1).map(|b| b.1))
-            .collect();
-        let mut latest: rustc_hash::FxHashMap<i64, (f64, i64, DateTime<Utc>, DateTime<Utc>)> =
-            rustc_hash::FxHashMap::default();
-        for chunk in wanted.chunks(LIST_CHUNK) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
-            let sql = format!(
-                "SELECT id, p, forecaster_id, made_at, recorded_at FROM forecasts WHERE id IN ({})",
-                marks.join(", ")
-            );
-            let ids: Vec<Arg<'_>> = chunk.iter().map(|&id| Arg::Int(Some(id))).collect();
-            self.conn.each(&sql, &ids, |r| {
-                latest.insert(
+        let mut wanted: Vec<i64> = counts.values().filter_map(|c| c.1).map(|b| b.1).collect();
+        wanted.sort_unstable();
+        let mut rows: rustc_hash::FxHashMap<i64, Latest> = rustc_hash::FxHashMap::default();
+        rows.reserve(wanted.len());
+        self.each_chunk(
+            &wanted,
+            |marks| {
+                format!(
+                    "SELECT id, p, forecaster_id, made_at, recorded_at FROM forecasts
+                      WHERE id IN ({marks})"
+                )
+            },
+            |r| {
+                let made_at = time_col(r, 3)?;
+                rows.insert(
                     r.get(0)?,
-                    (r.get(1)?, r.get(2)?, time_col(r, 3)?, time_col(r, 4)?),
+                    Latest {
+                        p: r.get(1)?,
+                        forecaster: names.get(r.get(2)?)?.to_string(),
+                        made_at,
+                        backfilled: crate::domain::is_backfilled(made_at, time_col(r, 4)?),
+                    },
                 );
                 Ok(())
-            })?;
-        }
-        for (claim_id, row) in out.iter_mut() {
-            let Some(&(n, best)) = counts.get(claim_id) else {
-                continue;
-            };
-            row.forecasts = n;
-            if let Some((_, id)) = best {
-                let &(p, who, made_at, recorded_at) = latest
-                    .get(&id)
-                    .ok_or_else(|| missing("forecast", &format!("#{id}")))?;
-                row.latest_p = Some(p);
-                row.latest_forecaster = Some(names.get(who)?.to_string());
-                row.latest_made_at = Some(made_at);
-                row.latest_backfilled = Some(crate::domain::is_backfilled(made_at, recorded_at));
-            }
-        }
-        Ok(())
+            },
+        )?;
+        counts
+            .into_iter()
+            .map(|(claim_id, (n, best))| {
+                let latest = match best {
+                    Some((_, id)) => Some(
+                        rows.remove(&id)
+                            .ok_or_else(|| missing("forecast", &format!("#{id}")))?,
+                    ),
+                    None => None,
+                };
+                Ok((claim_id, (n, latest)))
+            })
+            .collect()
     }
 }
 
+/// The statement that chooses the claims `list` shows and their order (id, current
+/// resolution's id, latest postponement's id, due date), with its parameters.
+fn choose_sql(filter: &ClaimFilter) -> (String, Vec<Arg<'static>>) {
+    let mut args: Vec<Arg<'static>> = Vec::new();
+    // The open claims come from `open_claims`, kept by the insert functions with the
+    // date each is now due and indexed by it: choosing those due by a date reads only
+    // them, in the order listed, so `--limit N` stops after N. The other windows look at
+    // every claim with its current resolution and postponement. The open claims are not
+    // joined with their rows (each a page read in the list's order): the filters below
+    // need only their ids.
+    let (mut choose, id, order) = match filter.window {
+        Some(Window::Open | Window::DueBy(_) | Window::OverdueAt(_)) => (
+            String::from(
+                "SELECT o.claim_id, CAST(NULL AS BIGINT) AS rid,
+                        (SELECT max(id) FROM postponements y WHERE y.claim_id = o.claim_id) AS ppid,
+                        o.due AS due, o.forecast_count, o.latest_p, o.latest_forecaster_id,
+                        o.latest_made_at, o.latest_recorded_at
+                   FROM open_claims o
+                  WHERE 1 = 1",
+            ),
+            "o.claim_id",
+            " ORDER BY o.due, o.claim_id",
+        ),
+        None | Some(Window::Resolved) => (
+            String::from(
+                "SELECT c.id, r.id AS rid, pp.id AS ppid, coalesce(pp.resolve_by, c.resolve_by) AS due
+                   FROM claims c
+                   LEFT JOIN resolutions r ON r.id = (SELECT max(id) FROM resolutions x WHERE x.claim_id = c.id)
+                   LEFT JOIN postponements pp ON pp.id = (SELECT max(id) FROM postponements y WHERE y.claim_id = c.id)
+                  WHERE 1 = 1",
+            ),
+            "c.id",
+            " ORDER BY due, c.id",
+        ),
+    };
+    match filter.window {
+        None | Some(Window::Open) => {}
+        Some(Window::Resolved) => choose.push_str(" AND r.id IS NOT NULL"),
+        Some(Window::DueBy(d)) => {
+            args.push(Arg::Text(Some(format_date(d).into())));
+            choose.push_str(&format!(" AND o.due <= ?{}", args.len()));
+        }
+        Some(Window::OverdueAt(d)) => {
+            args.push(Arg::Text(Some(format_date(d).into())));
+            choose.push_str(&format!(" AND o.due < ?{}", args.len()));
+        }
+    }
+    if let Some(k) = &filter.source {
+        args.push(Arg::Text(Some(k.clone().into())));
+        choose.push_str(&format!(
+            " AND {id} IN (SELECT s.id FROM claims s
+                 WHERE s.source_id = (SELECT id FROM sources WHERE key = ?{}))",
+            args.len()
+        ));
+    }
+    if let Some(t) = &filter.tag {
+        args.push(Arg::Text(Some(t.clone().into())));
+        choose.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM claim_tags t WHERE t.claim_id = {id} AND t.tag = ?{})",
+            args.len()
+        ));
+    }
+    if let Some(name) = &filter.forecaster {
+        args.push(Arg::Text(Some(name.clone().into())));
+        choose.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM forecasts f WHERE f.claim_id = {id}
+                AND f.forecaster_id = (SELECT id FROM forecasters WHERE name = ?{}))",
+            args.len()
+        ));
+    }
+    choose.push_str(order);
+    if let Some(n) = filter.limit {
+        args.push(Arg::Int(Some(i64::try_from(n).unwrap_or(i64::MAX))));
+        choose.push_str(&format!(" LIMIT ?{}", args.len()));
+    }
+    (choose, args)
+}
+
+/// A resolution's outcome and date, as `list` shows them.
+type ListResolution = (Option<Outcome>, Option<NaiveDate>);
+
+/// A claim `list` chose, in its order.
+struct Chosen {
+    id: i64,
+    /// Its current resolution (only looked for outside the open windows).
+    resolution: Option<i64>,
+    /// Whether it has been postponed.
+    postponed: bool,
+    /// The date it is due.
+    due: NaiveDate,
+    /// Its number of forecasts and latest forecast, where `open_claims` gave them.
+    summary: Option<(u64, Option<Latest>)>,
+}
+
+/// A forecast count and latest forecast from `open_claims`' columns from `at` on:
+/// forecast_count, latest_p, latest_forecaster_id, latest_made_at, latest_recorded_at.
+fn summary_cols(
+    r: &SqlRow<'_>,
+    at: usize,
+    names: &super::scan::Names,
+) -> Result<(u64, Option<Latest>)> {
+    let count = u64::try_from(r.get::<i64>(at)?)
+        .map_err(|_| corrupt(at, "a negative number of forecasts"))?;
+    let latest = match r.get::<Option<f64>>(at + 1)? {
+        None => None,
+        Some(p) => {
+            let made_at = time_col(r, at + 3)?;
+            Some(Latest {
+                p,
+                forecaster: names.get(r.get(at + 2)?)?.to_string(),
+                made_at,
+                backfilled: crate::domain::is_backfilled(made_at, time_col(r, at + 4)?),
+            })
+        }
+    };
+    Ok((count, latest))
+}
+
+/// What `list` shows of a claim's own row.
+struct ListDetails {
+    key: String,
+    statement: String,
+    /// The date it was recorded with.
+    resolve_by: NaiveDate,
+    source: Option<String>,
+    condition: Option<String>,
+    tags: Vec<String>,
+}
+
+/// A claim's latest forecast as `list` shows it.
+struct Latest {
+    p: f64,
+    forecaster: String,
+    made_at: DateTime<Utc>,
+    backfilled: bool,
+}
+
 /// How many ids `list` reads in one statement.
-const LIST_CHUNK: usize = 500;
+pub(super) const LIST_CHUNK: usize = 500;
 
 /// The two tables whose rows have user-facing keys.
 #[derive(Debug, Clone, Copy)]

@@ -974,3 +974,130 @@ fn a_schema_1_postgres_ledger_upgrades_and_chains_on_in_format_4() {
     assert_eq!(newest[1]["record"]["forecaster"], "ana");
     assert!(l.env.ok(&["verify"]).starts_with("ok: 5 events"));
 }
+
+/// The seed ledger with more open claims: one forecast twice at the same moment (the one
+/// recorded last is the latest), one without forecasts, one with a first forecast.
+fn seed_open_claims(l: &Ledger) {
+    for args in seed_script() {
+        l.env.ok(&args);
+    }
+    l.env.ok(&words(
+        "forecast c3 --p 0.2 --forecaster zoe --at 2026-01-05",
+    ));
+    l.env.ok(&words("add Quiet --by 2026-05-01"));
+    l.env.ok(&words(
+        "add Later --by 2026-09-01 --p 0.4 --forecaster ben --at 2026-01-10",
+    ));
+}
+
+/// Each open claim's forecasts summed up in `open_claims` (SQLite migration 9, PostgreSQL
+/// migration 2): a ledger of the schema before them gains them on upgrade and lists what
+/// it listed; new forecasts keep them; `verify` passes, then names each kind of edit.
+#[test]
+fn open_claims_summaries_upgrade_list_the_same_and_are_verified() {
+    let lists = [
+        "list",
+        "list --json",
+        "list --open",
+        "list --open --json",
+        "list --due --within 400d",
+        "list --overdue --json",
+        "list --open --limit 1",
+        "list --open --forecaster ana",
+    ];
+    for mut l in ledgers("open_claims_summaries_upgrade_list_the_same_and_are_verified") {
+        seed_open_claims(&l);
+        let before: Vec<String> = lists.iter().map(|a| l.env.ok(&words(a))).collect();
+        // Back to the schema before the summaries: their columns dropped, the version
+        // set back (what the previous release left); the next command upgrades it.
+        let columns = "forecast_count, latest_id, latest_p, latest_forecaster_id, latest_made_at, latest_recorded_at";
+        match &mut l.pg {
+            Some(pg) => pg.tamper(&format!(
+                "ALTER TABLE open_claims {}; DELETE FROM hindsight_schema WHERE version = 3",
+                columns
+                    .split(", ")
+                    .map(|c| format!("DROP COLUMN {c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            None => {
+                let conn = rusqlite::Connection::open(l.env.db()).expect("open");
+                for c in columns.split(", ") {
+                    conn.execute_batch(&format!("ALTER TABLE open_claims DROP COLUMN {c}"))
+                        .expect("drop a column");
+                }
+                conn.pragma_update(None, "user_version", 9)
+                    .expect("set the version");
+            }
+        }
+        for (args, want) in lists.iter().zip(&before) {
+            assert_eq!(&l.env.ok(&words(args)), want, "{}: {args}", l.name());
+        }
+        assert!(l.env.ok(&["verify"]).starts_with("ok:"), "{}", l.name());
+        let version: i64 = match &mut l.pg {
+            Some(pg) => pg
+                .admin
+                .query_one(
+                    &format!("SELECT max(version) FROM {}.hindsight_schema", pg.schema),
+                    &[],
+                )
+                .expect("version")
+                .get(0),
+            None => rusqlite::Connection::open(l.env.db())
+                .expect("open")
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .expect("version"),
+        };
+        assert_eq!(version, if l.pg.is_some() { 3 } else { 10 });
+        // A later forecast becomes the latest; an earlier one only counts.
+        l.env.ok(&words(
+            "forecast c3 --p 0.9 --forecaster ben --at 2026-03-01",
+        ));
+        l.env.ok(&words(
+            "forecast c3 --p 0.1 --forecaster ana --at 2025-12-01",
+        ));
+        let listed = l.env.json(&words("list --open --json"));
+        let c3 = listed
+            .as_array()
+            .expect("an array")
+            .iter()
+            .find(|c| c["key"] == "c3")
+            .expect("c3 listed");
+        assert_eq!(c3["forecasts"], 4, "{}: {c3}", l.name());
+        assert_eq!(c3["latest_p"], 0.9, "{}: {c3}", l.name());
+        assert_eq!(c3["latest_forecaster"], "ben", "{}: {c3}", l.name());
+        assert!(l.env.ok(&["verify"]).starts_with("ok:"), "{}", l.name());
+    }
+    let cases = [
+        (
+            "UPDATE open_claims SET forecast_count = forecast_count + 1 WHERE claim_id = 3",
+            "open_claims: claim 'c3' has 2 forecasts, but the table of open claims counts 3",
+        ),
+        (
+            "UPDATE open_claims SET latest_id = NULL WHERE claim_id = 3",
+            "open_claims: the latest forecast of claim 'c3' is #6, but the table of open claims names none",
+        ),
+        (
+            "UPDATE open_claims SET latest_p = 0.25 WHERE claim_id = 3",
+            "open_claims: the table of open claims copies the latest forecast of claim 'c3' (#6) wrongly",
+        ),
+        (
+            "UPDATE open_claims SET latest_recorded_at = latest_recorded_at + 1 WHERE claim_id = 5",
+            "open_claims: the table of open claims copies the latest forecast of claim 'c5' (#7) wrongly",
+        ),
+        (
+            "UPDATE open_claims SET forecast_count = 1, latest_id = 1, latest_p = 0.6, latest_forecaster_id = 1, latest_made_at = 0, latest_recorded_at = 0 WHERE claim_id = 4",
+            "open_claims: claim 'c4' has 0 forecasts, but the table of open claims counts 1",
+        ),
+    ];
+    for (sql, message) in cases {
+        for mut l in ledgers("open_claims_summaries_upgrade_list_the_same_and_are_verified") {
+            seed_open_claims(&l);
+            l.env.ok(&["verify"]);
+            l.tamper(sql);
+            let (code, out, err) = run(&l.env, &["verify"]);
+            assert_eq!(code, Some(4), "{} after {sql}: {out}{err}", l.name());
+            assert!(err.contains(message), "{} after {sql}: {err}", l.name());
+        }
+    }
+}

@@ -456,9 +456,10 @@ fn a_version_1_ledger_gains_its_history_and_loses_nothing() {
         after.remove("forecasters"),
         Some(env.dump_rows("SELECT 1, 'ana' UNION ALL SELECT 2, 'ben'"))
     );
+    // Schema 9 sums up each open claim's forecasts there: one, made 2015-06-02T08:00:00Z.
     assert_eq!(
         after.remove("open_claims"),
-        Some(env.dump_rows("SELECT 2, '2016-06-01'"))
+        Some(env.dump_rows("SELECT 2, '2016-06-01', 1, 2, 0.25, 1, 1433232000, 1433232000"))
     );
     after.insert("forecasts".into(), forecasts_as_before_schema_6(&env));
     assert_eq!(sections(&before), after);
@@ -632,9 +633,10 @@ fn a_schema_5_ledger_upgrades_in_place_and_verifies() {
         after.remove("forecasters"),
         Some(env.dump_rows("SELECT 1, 'ana' UNION ALL SELECT 2, 'ben'"))
     );
+    // Schema 9 sums up each open claim's forecasts there: one, by ben.
     assert_eq!(
         after.remove("open_claims"),
-        Some(env.dump_rows("SELECT 2, '2027-01-31'"))
+        Some(env.dump_rows("SELECT 2, '2027-01-31', 1, 2, 0.25, 2, 1767427200, 1767427200"))
     );
     after.insert("forecasts".into(), forecasts_as_before_schema_6(&env));
     let mut unchanged = before.clone();
@@ -1748,7 +1750,7 @@ fn a_schema_7_ledger_upgrades_verifies_and_names_nobody_for_its_old_records() {
         .unwrap()
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 9);
+    assert_eq!(version, 10);
     // Unknown: "–" in tables, null (or absent, for the claim's own fields) in JSON.
     let shown = env.json(&["show", "c1", "--json"]);
     assert!(shown.get("recorded_by").is_none(), "{shown}");
@@ -1935,7 +1937,7 @@ fn a_schema_8_ledger_upgrades_keeps_its_history_and_chains_on_in_format_4() {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 9);
+    assert_eq!(version, 10);
     // Every event kept its payload; the kind column holds the kind's code.
     let after: Vec<(i64, String)> = {
         let mut stmt = conn
