@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use crate::domain::parse::{self, end_of_day};
 use crate::domain::Outcome;
 use crate::score::{self, Aggregate, PairScore, PlatformScore, Rule, Status};
-use crate::store::{Db, ForecastRef, ForecastScan, ScoringClaim, StoreError};
+use crate::store::{CountedRef, Db, ForecastScan, ForecastWindow, ScoringClaim, StoreError};
 
 pub mod columns;
 mod groups;
@@ -252,15 +252,17 @@ pub(super) fn read(
     // before the claims themselves are read.
     let ids = db.claim_ids()?;
     let slots = ClaimSlots::new(ids.iter().copied());
-    let horizon = q.as_of.map(|d| end_of_day(d).timestamp());
-    let visit = |part: &mut Part, f: ForecastRef<'_>| -> Result<(), StoreError> {
+    // The database leaves out forecasts made after the report's date and, with
+    // `live_only`, backfilled ones.
+    let window = ForecastWindow {
+        made_by: q.as_of.map(|d| end_of_day(d).timestamp()),
+        live_only: q.live_only,
+    };
+    let visit = |part: &mut Part, f: CountedRef| -> Result<(), StoreError> {
         let Some(i) = slots.get(f.claim_id) else {
             return Ok(());
         };
-        let wanted = horizon.is_none_or(|h| f.made_at <= h)
-            && !(q.live_only && f.backfilled)
-            && !f.p.is_nan();
-        if wanted {
+        if !f.p.is_nan() {
             part.kept.push(Kept {
                 // `ClaimSlots` holds claim indexes as u32, so this cannot truncate.
                 claim: i as u32,
@@ -272,7 +274,7 @@ pub(super) fn read(
         Ok(())
     };
     let (parts, claims) =
-        db.each_forecast_by_id_in_parts(split_from, Part::default, visit, || {
+        db.each_forecast_by_id_in_parts(split_from, window, Part::default, visit, || {
             report_claims(db, q, with_statements)
         })?;
     // Both reads are of one snapshot, so they name the same claims.
@@ -453,6 +455,15 @@ fn counted_claims<S: Send>(
     u32::try_from(total).map_err(|_| too_many())?;
     let mut starts = vec![0u32; claims.len() + 1];
     for k in parts.iter().flat_map(|p| &p.kept) {
+        // Every forecast names a forecaster in the ledger (the table's foreign key); a
+        // ledger edited to break that is reported, not scored.
+        if shared
+            .get(k.forecaster as usize)
+            .is_none_or(|n| n.is_empty())
+        {
+            let id = k.forecaster;
+            return Err(StoreError::Corrupt(format!("forecast: no forecaster {id}")));
+        }
         starts[k.claim as usize + 1] += 1;
     }
     for i in 0..claims.len() {

@@ -68,8 +68,8 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
-/// One forecast as [`Db::each_forecast_by_id_in_parts`] reads it: the forecaster's name is
-/// borrowed from the row, so a scan of a million forecasts allocates nothing per row.
+/// One forecast as [`Db::scan_forecasts`] reads it: the forecaster's name is borrowed
+/// from the names read once, so a scan of a million forecasts allocates nothing per row.
 #[derive(Debug, Clone, Copy)]
 pub struct ForecastRef<'r> {
     pub claim_id: i64,
@@ -80,6 +80,27 @@ pub struct ForecastRef<'r> {
     /// When it was made, in seconds since 1970 (a time the ledger can hold).
     pub made_at: i64,
     pub backfilled: bool,
+}
+
+/// One forecast as [`Db::each_forecast_by_id_in_parts`] reads it: four numbers.
+#[derive(Debug, Clone, Copy)]
+pub struct CountedRef {
+    pub claim_id: i64,
+    /// The forecaster's id in the ledger (see [`Db::forecaster_names`]).
+    pub forecaster_id: u32,
+    pub p: f64,
+    /// When it was made, in seconds since 1970 (a time the ledger can hold).
+    pub made_at: i64,
+}
+
+/// Which forecasts [`Db::each_forecast_by_id_in_parts`] reads: those made by a time, and
+/// only live ones (see [`crate::domain::is_backfilled`]). The database leaves the others
+/// out, so that a row is four numbers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ForecastWindow {
+    /// Made at or before this second since 1970.
+    pub made_by: Option<i64>,
+    pub live_only: bool,
 }
 
 fn text_col<'r>(r: &SqlRow<'r>, i: usize, what: &str) -> Result<&'r str, StoreError> {
@@ -137,6 +158,18 @@ impl Names {
             .map(String::as_str)
             .ok_or_else(|| corrupt("forecast", format!("no forecaster {id}")))
     }
+}
+
+/// A row of (claim_id, forecaster_id, p, made_at) as a [`CountedRef`].
+fn counted_ref(r: &SqlRow<'_>) -> Result<CountedRef, StoreError> {
+    let id: i64 = r.get(1)?;
+    Ok(CountedRef {
+        claim_id: r.get(0)?,
+        forecaster_id: u32::try_from(id)
+            .map_err(|_| corrupt("forecast", format!("no forecaster {id}")))?,
+        p: r.get(2)?,
+        made_at: checked_seconds_col(r, 3)?,
+    })
 }
 
 /// A row of (claim_id, forecaster_id, p, made_at, recorded_at) as a [`ForecastRef`].
@@ -297,8 +330,9 @@ impl Db<'_> {
     pub fn each_forecast_by_id_in_parts<S: Send, R>(
         &self,
         split_from: i64,
+        window: ForecastWindow,
         start: impl Fn() -> S + Sync,
-        visit: impl Fn(&mut S, ForecastRef<'_>) -> Result<(), StoreError> + Sync,
+        visit: impl Fn(&mut S, CountedRef) -> Result<(), StoreError> + Sync,
         alongside: impl FnOnce() -> Result<R, StoreError>,
     ) -> Result<(Vec<S>, R), StoreError> {
         let conn = self.conn();
@@ -310,8 +344,6 @@ impl Db<'_> {
             args![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let names = self.forecaster_names()?;
-        let names = &names;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
         // Only a SQLite file can be read on several connections at once.
         let path = conn
@@ -332,10 +364,18 @@ impl Db<'_> {
         let read = |db: Conn<'_>, k: usize, state: &mut S| -> Result<(), StoreError> {
             let upper = bounds.get(k + 1).copied().unwrap_or(high);
             db.stream(
-                "SELECT claim_id, forecaster_id, p, made_at, recorded_at FROM forecasts
-                  WHERE id > ?1 AND id <= ?2 ORDER BY id",
-                args![bounds[k], upper],
-                |r| visit(state, forecast_ref(r, names)?),
+                // Backfilled: recorded more than a day (86,400 s) after it was made.
+                "SELECT claim_id, forecaster_id, p, made_at FROM forecasts
+                  WHERE id > ?1 AND id <= ?2 AND made_at <= ?3
+                    AND (?4 = 0 OR recorded_at - made_at <= 86400)
+                  ORDER BY id",
+                args![
+                    bounds[k],
+                    upper,
+                    window.made_by.unwrap_or(i64::MAX),
+                    i64::from(window.live_only)
+                ],
+                |r| visit(state, counted_ref(r)?),
             )
         };
         let open = |path: &str| -> rusqlite::Result<Connection> {

@@ -1420,6 +1420,30 @@ fn verify_names_an_edited_forecast_time_stored_in_seconds() {
     );
 }
 
+/// A forecast edited to name no forecaster is reported by the report on one line, never
+/// scored (the report reads forecasters' ids without their names).
+#[test]
+fn a_report_refuses_a_forecast_naming_no_forecaster() {
+    let env = seeded();
+    sql(
+        &env,
+        "PRAGMA foreign_keys = OFF; UPDATE forecasts SET forecaster_id = 999 WHERE id = 1",
+    );
+    for args in [
+        &["report"][..],
+        &["report", "--format", "json", "--rule", "first"],
+    ] {
+        let out = env.cmd().args(args).output().expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !matches!(out.status.code(), Some(0) | Some(70)),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("no forecaster 999"), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}
+
 #[test]
 fn verify_checks_the_table_of_open_claims() {
     let err = tampered("DELETE FROM open_claims");
