@@ -118,7 +118,8 @@ pub fn probability(field: &str, s: &str) -> Result<f64, InputError> {
         }
     };
     if value.is_finite() && (0.0..=1.0).contains(&value) {
-        Ok(value)
+        // "-0" and "-0%" are zero: without the sign, as the ledger stores it.
+        Ok(value + 0.0)
     } else {
         Err(err())
     }
@@ -350,6 +351,14 @@ mod tests {
             for form in ["0.2", "20%", "1:4", "4 to 1 against", "3 to 1 on", "1 in 5"] {
                 assert!(e.to_string().contains(form), "{e}");
             }
+        }
+    }
+
+    #[test]
+    fn a_zero_probability_has_no_sign() {
+        for s in ["-0", "-0%", "-0.0", "0 in 5"] {
+            let p = probability("--p", s).unwrap();
+            assert_eq!(p.to_bits(), 0.0f64.to_bits(), "{s}");
         }
     }
 

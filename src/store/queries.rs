@@ -625,13 +625,16 @@ impl<'c> Db<'c> {
         );
         let (forecaster, first) = self.forecaster_id_or_new(&f.forecaster)?;
         let by = self.stamp(&f.recorded_by);
+        // −0 is stored as 0: SQLite keeps no sign on a zero it stores, PostgreSQL does, and
+        // the same ledger must read back alike on both (in the history too).
+        let p = f.p + 0.0;
         let id = self.conn.insert_later(
             "INSERT INTO forecasts (claim_id, forecaster_id, p, made_at, note, recorded_at, recorded_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             args![
                 claim_id,
                 forecaster,
-                f.p,
+                p,
                 time_seconds(f.made_at),
                 &f.note,
                 time_seconds(f.recorded_at),
@@ -650,6 +653,7 @@ impl<'c> Db<'c> {
         }
         self.stale_open.borrow_mut().insert(claim_id);
         let record = Forecast {
+            p,
             recorded_by: by,
             ..f.clone()
         };

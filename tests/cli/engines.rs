@@ -356,6 +356,46 @@ fn charts_and_the_html_page_are_the_same_on_both_engines() {
     assert!(pages.windows(2).all(|w| w[0] == w[1]), "the files differ");
 }
 
+/// A probability of −0 (typed, or in a file) is stored, shown and exported as 0 on both
+/// engines: PostgreSQL would keep the sign that SQLite drops.
+#[test]
+fn a_probability_of_minus_zero_is_zero_on_both_engines() {
+    let script: Vec<Vec<&str>> = vec![
+        words("add Reserves-fall --by 2027-12-31"),
+        words("forecast c1 --p -0 --forecaster ana --at 2026-01-02"),
+        words("import minus-zero.jsonl"),
+        words("list --open"),
+        words("show c1"),
+        words("export"),
+        words("export --format csv"),
+        words("log --json"),
+        words("verify"),
+    ];
+    let line = r#"{"type":"forecast","claim":"c1","forecaster":"ben","p":-0.0,"made_at":"2026-01-03T00:00:00Z","note":null,"recorded_at":"2026-01-03T00:00:00Z"}"#;
+    let mut first: Option<Vec<(Option<i32>, String, String)>> = None;
+    for l in ledgers("a_probability_of_minus_zero_is_zero_on_both_engines") {
+        std::fs::write(l.env.path("minus-zero.jsonl"), format!("{line}\n")).expect("written");
+        let outputs: Vec<_> = script.iter().map(|args| run(&l.env, args)).collect();
+        let (_, out, err) = &outputs[1];
+        let recorded = format!("{out}{err}");
+        assert!(
+            recorded.contains(" 0% ") && !recorded.contains("-0%"),
+            "{recorded}"
+        );
+        let (_, exported, _) = &outputs[5];
+        assert!(exported.contains(r#""p":0.0,"#), "{exported}");
+        assert!(!exported.contains("-0.0"), "{} {exported}", l.name());
+        match &first {
+            None => first = Some(outputs),
+            Some(want) => {
+                for ((args, got), want) in script.iter().zip(&outputs).zip(want) {
+                    assert_eq!(got, want, "{args:?} on {} differs from SQLite", l.name());
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn backup_copies_either_engine_into_a_file_with_the_same_history() {
     for l in ledgers("backup_copies_either_engine_into_a_file_with_the_same_history") {
