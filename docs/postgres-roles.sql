@@ -2,7 +2,7 @@
 -- hindsight never runs it; a database administrator (a superuser, or a role with
 -- CREATEROLE and CREATE on the database) runs it with psql, adapting it as needed:
 --
---     psql -v schema=hindsight -d DATABASE -f migrations/postgres/roles.sql
+--     psql -v schema=hindsight -d DATABASE -f docs/postgres-roles.sql
 --
 -- It makes three roles:
 --   hindsight_owner   owns the ledger's schema and its tables; hindsight connects as

@@ -865,7 +865,7 @@ impl<'c> Db<'c> {
         // so that a long list reads each page of a table once and in the file's order
         // rather than once per claim in the list's order; they are then put in its order.
         // The open claims' forecasts come summed up with them (`open_claims`, migration
-        // 9), unless only one forecaster's count: then, as for the other windows, from
+        // 10), unless only one forecaster's count: then, as for the other windows, from
         // the forecasts themselves.
         let summarised = filter.forecaster.is_none()
             && matches!(
