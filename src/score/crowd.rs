@@ -54,7 +54,8 @@ impl Aggregate {
         Some(match self {
             Aggregate::Mean => ps.iter().sum::<f64>() / n,
             Aggregate::Median => {
-                let mut v = ps.to_vec();
+                // A claim's forecasters fit on the stack, usually.
+                let mut v: smallvec::SmallVec<[f64; 16]> = ps.iter().copied().collect();
                 v.sort_unstable_by(f64::total_cmp);
                 let m = v.len() / 2;
                 if v.len() % 2 == 1 {
@@ -112,9 +113,9 @@ impl std::str::FromStr for Aggregate {
 pub fn crowd_history(kind: Aggregate, real: &[History], rule: Rule) -> History {
     match rule {
         Rule::Latest | Rule::First => {
-            let counted: Vec<(DateTime<Utc>, f64)> =
+            let counted: smallvec::SmallVec<[(DateTime<Utc>, f64); 16]> =
                 real.iter().filter_map(|h| spot(h, rule)).collect();
-            let ps: Vec<f64> = counted.iter().map(|f| f.1).collect();
+            let ps: smallvec::SmallVec<[f64; 16]> = counted.iter().map(|f| f.1).collect();
             let at = match rule {
                 Rule::First => counted.iter().map(|f| f.0).min(),
                 _ => counted.iter().map(|f| f.0).max(),

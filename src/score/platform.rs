@@ -129,20 +129,16 @@ fn spot_scores(
     rule: Rule,
     yes: bool,
 ) -> Vec<(Option<f64>, Option<f64>)> {
-    let p_real: Vec<Option<f64>> = real.iter().map(|h| spot(h, rule).map(|f| f.1)).collect();
-    // Each real forecaster's ln p_o once: a peer score averages the others' (as `peer`
-    // does, in the same order).
-    let ln_real: Vec<Option<f64>> = p_real
+    // Each real forecaster's ln p_o once: their baseline score, and a peer score
+    // averages the others' (as `peer` does, in the same order).
+    let ln_real: smallvec::SmallVec<[Option<f64>; 16]> = real
         .iter()
-        .map(|p| p.map(|p| ln_outcome(p, yes)))
+        .map(|h| spot(h, rule).map(|f| ln_outcome(f.1, yes)))
         .collect();
     let mut out = Vec::with_capacity(real.len() + extra.len());
-    for (i, p) in p_real.iter().enumerate() {
-        out.push(match p {
-            Some(p) => (
-                Some(baseline(*p, yes)),
-                peer_of_ln(ln_outcome(*p, yes), &ln_real, Some(i)),
-            ),
+    for (i, l) in ln_real.iter().enumerate() {
+        out.push(match *l {
+            Some(l) => (Some(baseline_of_ln(l)), peer_of_ln(l, &ln_real, Some(i))),
             None => (None, None),
         });
     }
