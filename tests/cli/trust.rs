@@ -1672,8 +1672,36 @@ fn verify_names_an_edited_recorder() {
 
 /// A ledger as the previous release (schema 7, payload format 2) left it: one source, one
 /// claim, one forecast, their events chained, and nobody recorded as their recorder.
+/// Writes `records` (id, claim id, record) as the events of a ledger of an older schema
+/// (kinds as names), in payload format `v`, chained from the genesis.
+fn write_history(
+    conn: &Connection,
+    v: u32,
+    t: chrono::DateTime<chrono::Utc>,
+    records: impl IntoIterator<Item = (i64, Option<i64>, hindsight::domain::event::Record)>,
+) {
+    use hindsight::domain::event::{chain_digest, hex, payload, Event, GENESIS};
+    let mut prev = GENESIS.to_string();
+    for (seq, (id, claim_id, record)) in records.into_iter().enumerate() {
+        let kind = record.kind().as_str();
+        let e = Event {
+            v,
+            ..Event::new(id, t, record)
+        };
+        let text = payload(&e).unwrap();
+        assert!(text.starts_with(&format!("[{v},")), "{text}");
+        let hash = chain_digest(&prev, &text);
+        conn.execute(
+            "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+            rusqlite::params![seq as i64 + 1, kind, claim_id, text, &hash[..]],
+        )
+        .unwrap();
+        prev = hex(&hash);
+    }
+}
+
 fn schema_7_ledger(env: &Env) {
-    use hindsight::domain::event::{chain_digest, hex, payload, Event, Record, FORMAT_V2, GENESIS};
+    use hindsight::domain::event::{Record, FORMAT_V2};
     use hindsight::domain::{Claim, Forecast, Source};
     let at = |s: &str| hindsight::domain::parse::time("t", s).unwrap();
     let mut conn = Connection::open(env.db()).unwrap();
@@ -1745,23 +1773,7 @@ fn schema_7_ledger(env: &Env) {
             }),
         ),
     ];
-    let mut prev = GENESIS.to_string();
-    for (seq, (id, claim_id, record)) in records.into_iter().enumerate() {
-        let kind = record.kind().as_str();
-        let e = Event {
-            v: FORMAT_V2,
-            ..Event::new(id, t, record)
-        };
-        let text = payload(&e).unwrap();
-        assert!(text.starts_with("[2,"), "{text}");
-        let hash = chain_digest(&prev, &text);
-        conn.execute(
-            "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-            rusqlite::params![seq as i64 + 1, kind, claim_id, text, &hash[..]],
-        )
-        .unwrap();
-        prev = hex(&hash);
-    }
+    write_history(&conn, FORMAT_V2, t, records);
 }
 
 #[test]
@@ -1802,7 +1814,7 @@ fn a_schema_7_ledger_upgrades_verifies_and_names_nobody_for_its_old_records() {
 /// claims (the second conditional on the first), three forecasts (ana twice), a resolution
 /// and a postponement, their events chained with the kind's name in the `kind` column.
 fn schema_8_ledger(env: &Env) {
-    use hindsight::domain::event::{chain_digest, hex, payload, Event, Record, FORMAT_V3, GENESIS};
+    use hindsight::domain::event::{Record, FORMAT_V3};
     use hindsight::domain::{Claim, Forecast, Outcome, Postponement, Resolution, Source};
     let at = |s: &str| hindsight::domain::parse::time("t", s).unwrap();
     let mut conn = Connection::open(env.db()).unwrap();
@@ -1924,23 +1936,7 @@ fn schema_8_ledger(env: &Env) {
             }),
         ),
     ];
-    let mut prev = GENESIS.to_string();
-    for (seq, (id, claim_id, record)) in records.into_iter().enumerate() {
-        let kind = record.kind().as_str();
-        let e = Event {
-            v: FORMAT_V3,
-            ..Event::new(id, t, record)
-        };
-        let text = payload(&e).unwrap();
-        assert!(text.starts_with("[3,"), "{text}");
-        let hash = chain_digest(&prev, &text);
-        conn.execute(
-            "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-            rusqlite::params![seq as i64 + 1, kind, claim_id, text, &hash[..]],
-        )
-        .unwrap();
-        prev = hex(&hash);
-    }
+    write_history(&conn, FORMAT_V3, t, records);
 }
 
 #[test]
