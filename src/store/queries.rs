@@ -41,6 +41,13 @@ pub struct Db<'c> {
     /// waits for [`Db::settle_open_claims`] (before the commit, or a list in the same
     /// transaction): one statement for them all rather than one per forecast.
     stale_open: std::cell::RefCell<rustc_hash::FxHashSet<i64>>,
+    /// Whether events wait in `events_waiting` to be inserted several to a statement (a
+    /// SQLite write transaction, which flushes them before it commits); else each is
+    /// inserted as it is appended.
+    batch_events: std::cell::Cell<bool>,
+    /// Events appended through this handle and not yet inserted; see
+    /// [`Db::flush_events`].
+    events_waiting: std::cell::RefCell<Vec<super::events::WaitingEvent>>,
 }
 
 /// The claims' ids and keys, kept by a bulk import's handle; see [`Db::know_all_claims`].
@@ -248,8 +255,18 @@ impl<'c> Db<'c> {
             claims: Default::default(),
             all_forecasters: Default::default(),
             stale_open: Default::default(),
+            batch_events: Default::default(),
+            events_waiting: Default::default(),
             who: None,
         }
+    }
+
+    /// The same handle letting appended events wait to be inserted several to a
+    /// statement. Only for a SQLite write transaction that calls [`Db::flush_events`]
+    /// before it commits (`Store::write`); every read of the history here flushes first.
+    pub(super) fn batching_events(self) -> Self {
+        self.batch_events.set(matches!(self.conn, Conn::Lite(_)));
+        self
     }
 
     /// The same handle stamping `who` on the records it inserts without a `recorded_by`.
@@ -268,6 +285,16 @@ impl<'c> Db<'c> {
 
     pub(super) fn head_cache(&self) -> std::cell::RefMut<'_, Option<(i64, String)>> {
         self.head.borrow_mut()
+    }
+
+    /// Whether appended events may wait (see [`Db::batching_events`]).
+    pub(super) fn batches_events(&self) -> bool {
+        self.batch_events.get()
+    }
+
+    /// The events waiting to be inserted.
+    pub(super) fn waiting_events(&self) -> std::cell::RefMut<'_, Vec<super::events::WaitingEvent>> {
+        self.events_waiting.borrow_mut()
     }
 
     /// The connection, for the store's other modules.
