@@ -480,7 +480,7 @@ impl Db<'_> {
     }
 
     fn insert_event(&self, e: &WaitingEvent) -> Result<()> {
-        self.conn().append_later(
+        self.append_later(
             INSERT_EVENT,
             args![e.seq, e.kind, e.claim_id, &e.payload, &e.hash[..]],
         )
@@ -497,7 +497,7 @@ impl Db<'_> {
             for e in chunk {
                 params.extend_from_slice(args![e.seq, e.kind, e.claim_id, &e.payload, &e.hash[..]]);
             }
-            self.conn().execute(insert_events_sql(), &params)?;
+            self.append_later(insert_events_sql(), &params)?;
         }
         for e in chunks.remainder() {
             self.insert_event(e)?;

@@ -655,7 +655,8 @@ impl Store {
                 }
             }
         }
-        Db::new(Conn::Lite(&out), self.now).verify()
+        let db = Db::new(Conn::Lite(&out), self.now);
+        db.verify()
     }
 
     /// Copies a PostgreSQL ledger into a new SQLite file at `dest`, table by table and row

@@ -48,6 +48,8 @@ pub struct Db<'c> {
     /// Events appended through this handle and not yet inserted; see
     /// [`Db::flush_events`].
     events_waiting: std::cell::RefCell<Vec<super::events::WaitingEvent>>,
+    /// The statements of the inserts made once a record, kept prepared (SQLite).
+    kept: super::sql::Kept<'c>,
 }
 
 /// The claims' ids and keys, kept by a bulk import's handle; see [`Db::know_all_claims`].
@@ -257,6 +259,7 @@ impl<'c> Db<'c> {
             stale_open: Default::default(),
             batch_events: Default::default(),
             events_waiting: Default::default(),
+            kept: Default::default(),
             who: None,
         }
     }
@@ -285,6 +288,16 @@ impl<'c> Db<'c> {
 
     pub(super) fn head_cache(&self) -> std::cell::RefMut<'_, Option<(i64, String)>> {
         self.head.borrow_mut()
+    }
+
+    /// [`Conn::insert_later`] through a statement kept prepared for this handle.
+    pub(super) fn insert_later(&self, sql: &'static str, args: &[Arg<'_>]) -> Result<i64> {
+        self.conn.insert_kept(&self.kept, sql, args)
+    }
+
+    /// [`Conn::append_later`] through a statement kept prepared for this handle.
+    pub(super) fn append_later(&self, sql: &'static str, args: &[Arg<'_>]) -> Result<()> {
+        self.conn.append_kept(&self.kept, sql, args)
     }
 
     /// Whether appended events may wait (see [`Db::batching_events`]).
@@ -416,7 +429,7 @@ impl<'c> Db<'c> {
     /// Inserts a source and its authors, and appends its event to the history.
     pub fn insert_source(&self, s: &Source) -> Result<i64> {
         let by = self.stamp(&s.recorded_by);
-        let id = self.conn.insert_later(
+        let id = self.insert_later(
             "INSERT INTO sources (key, title, publisher, url, published, body, body_sha256, recorded_at, recorded_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             args![
@@ -432,7 +445,7 @@ impl<'c> Db<'c> {
             ],
         )?;
         for (i, name) in s.authors.iter().enumerate() {
-            self.conn.append_later(
+            self.append_later(
                 "INSERT INTO source_authors (source_id, position, name) VALUES (?1, ?2, ?3)",
                 args![id, i as i64, name],
             )?;
@@ -539,7 +552,7 @@ impl<'c> Db<'c> {
             None => None,
         };
         let by = self.stamp(&c.recorded_by);
-        let id = self.conn.insert_later(
+        let id = self.insert_later(
             "INSERT INTO claims (key, statement, quote, criteria, resolve_by, condition_id, source_id, created_at, recorded_at, opens_at, closes_at, recorded_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             args![
@@ -557,13 +570,13 @@ impl<'c> Db<'c> {
                 &by,
             ],
         )?;
-        self.conn.append_later(
+        self.append_later(
             "INSERT INTO open_claims (claim_id, due) VALUES (?1, ?2)",
             args![id, format_date(c.resolve_by)],
         )?;
         let tags: std::collections::BTreeSet<&String> = c.tags.iter().collect();
         for t in tags {
-            self.conn.append_later(
+            self.append_later(
                 "INSERT INTO claim_tags (claim_id, tag) VALUES (?1, ?2)",
                 args![id, t],
             )?;
@@ -655,7 +668,7 @@ impl<'c> Db<'c> {
         // −0 is stored as 0: SQLite keeps no sign on a zero it stores, PostgreSQL does, and
         // the same ledger must read back alike on both (in the history too).
         let p = f.p + 0.0;
-        let id = self.conn.insert_later(
+        let id = self.insert_later(
             "INSERT INTO forecasts (claim_id, forecaster_id, p, made_at, note, recorded_at, recorded_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             args![
@@ -670,7 +683,7 @@ impl<'c> Db<'c> {
         )?;
         if first.is_none() {
             // Their first forecast: its payload gives the name, and later ones this id.
-            self.conn.append_later(
+            self.append_later(
                 "INSERT INTO first_forecasts (forecaster_id, forecast_id) VALUES (?1, ?2)",
                 args![forecaster, id],
             )?;
@@ -715,7 +728,7 @@ impl<'c> Db<'c> {
     fn forecaster_id_or_insert(&self, name: &str) -> Result<(i64, Option<i64>)> {
         if self.all_forecasters.get() {
             // Every forecaster is in `forecaster_ids`: this is a new one.
-            let id = self.conn.insert_later(
+            let id = self.insert_later(
                 "INSERT INTO forecasters (name) VALUES (?1)",
                 args![Arg::text(name)],
             )?;
@@ -756,7 +769,7 @@ impl<'c> Db<'c> {
     pub fn insert_resolution(&self, claim_id: i64, r: &Resolution) -> Result<()> {
         let claim = self.claim_key(claim_id)?;
         let recorded_by = self.stamp(&r.recorded_by);
-        let id = self.conn.insert_later(
+        let id = self.insert_later(
             "INSERT INTO resolutions (claim_id, outcome, resolved_on, evidence, note, recorded_at, recorded_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             args![
