@@ -490,7 +490,7 @@ impl Db<'_> {
     /// appended: [`EVENTS_PER_INSERT`] to a statement, the rest one by one. Everything
     /// that reads the history here calls it first, and `Store::write` before it commits.
     pub(super) fn flush_events(&self) -> Result<()> {
-        let waiting = std::mem::take(&mut *self.waiting_events());
+        let mut waiting = std::mem::take(&mut *self.waiting_events());
         let mut chunks = waiting.chunks_exact(EVENTS_PER_INSERT);
         for chunk in &mut chunks {
             let mut params = Vec::with_capacity(5 * chunk.len());
@@ -501,6 +501,12 @@ impl Db<'_> {
         }
         for e in chunks.remainder() {
             self.insert_event(e)?;
+        }
+        // The list again, empty, keeping its room for the next events.
+        waiting.clear();
+        let mut now_waiting = self.waiting_events();
+        if now_waiting.is_empty() {
+            *now_waiting = waiting;
         }
         Ok(())
     }

@@ -32,6 +32,9 @@ pub struct Db<'c> {
     /// Sources met through this handle: id and publication date by key (sources are
     /// never changed, and this handle's transaction sees all it writes).
     sources: std::cell::RefCell<rustc_hash::FxHashMap<String, (i64, Option<NaiveDate>)>>,
+    /// Sources read whole through this handle, by key (an import checks every quoted
+    /// claim against its source's text; the same reasons as `sources` keep them valid).
+    source_rows: std::cell::RefCell<rustc_hash::FxHashMap<String, Source>>,
     /// Every claim's id by key and key by id, once [`Db::know_all_claims`] has read them
     /// (a bulk import): then a key missing here is a key missing from the ledger.
     claims: std::cell::RefCell<Option<ClaimIndex>>,
@@ -254,6 +257,7 @@ impl<'c> Db<'c> {
             forecaster_ids: Default::default(),
             head: Default::default(),
             sources: Default::default(),
+            source_rows: Default::default(),
             claims: Default::default(),
             all_forecasters: Default::default(),
             stale_open: Default::default(),
@@ -412,11 +416,20 @@ impl<'c> Db<'c> {
     }
 
     pub fn source(&self, key: &str) -> Result<Option<Source>> {
+        if let Some(s) = self.source_rows.borrow().get(key) {
+            return Ok(Some(s.clone()));
+        }
         let sql = format!("{SOURCE_SELECT} WHERE s.key = ?1");
-        Ok(self
+        let found = self
             .conn
             .row(&sql, args![Arg::text(key)], source_row)?
-            .map(|(_, s)| s))
+            .map(|(_, s)| s);
+        if let Some(s) = &found {
+            self.source_rows
+                .borrow_mut()
+                .insert(key.to_string(), s.clone());
+        }
+        Ok(found)
     }
 
     /// Every source, oldest record first.
@@ -693,9 +706,13 @@ impl<'c> Db<'c> {
         }
         self.stale_open.borrow_mut().insert(claim_id);
         let record = Forecast {
+            claim: f.claim.clone(),
+            forecaster: f.forecaster.clone(),
             p,
+            made_at: f.made_at,
+            note: f.note.clone(),
+            recorded_at: f.recorded_at,
             recorded_by: by,
-            ..f.clone()
         };
         let refs = Refs {
             claim: Some(claim_id),
