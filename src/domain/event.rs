@@ -958,13 +958,21 @@ pub fn chain_digest(prev: &str, payload: &str) -> [u8; 32] {
 /// Bytes as lowercase hex, the form hashes take in messages, `log` and the next event's
 /// hash input.
 pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
+    push_hex(&mut out, bytes);
     out
+}
+
+/// Appends `bytes` as lowercase hex to `out` (as [`hex`], without a new string).
+pub fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    out.extend(bytes.iter().flat_map(|b| {
+        [
+            char::from(DIGITS[usize::from(b >> 4)]),
+            char::from(DIGITS[usize::from(b & 0xf)]),
+        ]
+    }));
 }
 
 /// The first 12 hex digits, enough to tell events apart by eye.

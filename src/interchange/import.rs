@@ -95,9 +95,11 @@ struct Bulk {
 
 /// A hash of what makes two forecasts identical for an import (claim, forecaster, time,
 /// probability and note; see `Db::has_forecast`), recorded-at aside: equal forecasts
-/// always have equal fingerprints.
+/// always have equal fingerprints. A fast hash rather than SipHash: two forecasts that
+/// merely share a fingerprint only end bulk mode early (the index then decides), so the
+/// hash need not resist crafted input.
 fn fingerprint(claim_id: i64, forecaster: &str, made_at: i64, p: f64, note: Option<&str>) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = rustc_hash::FxHasher::default();
     claim_id.hash(&mut h);
     forecaster.hash(&mut h);
     made_at.hash(&mut h);

@@ -150,6 +150,8 @@ impl Db<'_> {
     /// with a helper thread per spare core meanwhile (`PRAGMA threads`, for this
     /// connection only).
     pub fn create_index(&self, index: &IndexDef) -> Result<(), StoreError> {
+        // The index is built from the rows there: the events waiting go in first.
+        self.flush_events()?;
         let helpers = std::thread::available_parallelism().map_or(0, |n| n.get().min(4) - 1);
         if let Some(conn) = self.conn().lite() {
             conn.pragma_update(None, "threads", helpers as i64)?;

@@ -371,11 +371,54 @@ impl Finding {
     }
 }
 
+/// An event appended and not yet inserted: the columns of its row in `events`.
+pub(super) struct WaitingEvent {
+    seq: i64,
+    kind: i64,
+    claim_id: Option<i64>,
+    payload: String,
+    hash: [u8; 32],
+}
+
+/// How many waiting events one statement inserts. A statement's fixed costs (finding the
+/// table's last page, opening and closing its cursor, the statement cache) are then paid
+/// once for them all rather than once an event.
+const EVENTS_PER_INSERT: usize = 100;
+
+const INSERT_EVENT: &str =
+    "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+/// The statement inserting [`EVENTS_PER_INSERT`] events, made once.
+fn insert_events_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let rows: Vec<String> = (0..EVENTS_PER_INSERT)
+            .map(|i| {
+                let n = 5 * i;
+                format!(
+                    "(?{}, ?{}, ?{}, ?{}, ?{})",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5
+                )
+            })
+            .collect();
+        format!(
+            "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES {}",
+            rows.join(", ")
+        )
+    })
+}
+
 impl Db<'_> {
     /// Appends the event for a row just inserted (id `id`) holding `record`; `claim_id` is
     /// the claim it belongs to (the row itself for a claim, None for a source), and `refs`
     /// the ids of the rows the record names, which the payload gives in their place. Called
-    /// by the insert functions themselves, inside the writer's transaction.
+    /// by the insert functions themselves, inside the writer's transaction. In a SQLite
+    /// write transaction the row may wait to be inserted with others (see
+    /// [`Db::flush_events`]).
     pub(super) fn append_event(
         &self,
         id: i64,
@@ -388,9 +431,9 @@ impl Db<'_> {
             .map_err(|err| StoreError::Corrupt(format!("event for {} #{id}: {err}", e.kind)))?;
         // The head is read once per handle (one transaction, in which no one else can
         // append), then carried from one append to the next.
-        let cached = self.head_cache().take();
-        let (seq, prev) = match cached {
-            Some(head) => head,
+        let mut cached = self.head_cache();
+        let (seq, prev) = match cached.as_mut() {
+            Some((seq, prev)) => (*seq, prev),
             None => {
                 let (seq, prev) = self
                     .conn()
@@ -403,20 +446,74 @@ impl Db<'_> {
                 let prev = prev.map_err(|what| {
                     StoreError::Corrupt(format!("the hash of event {seq} is {what}, not 32 bytes"))
                 })?;
-                (seq, prev)
+                let (seq, prev) = cached.insert((seq, prev));
+                (*seq, prev)
             }
         };
-        let hash = chain_digest(&prev, &payload);
-        self.conn().append_later(
-            "INSERT INTO events (seq, kind, claim_id, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-            args![seq + 1, kind_code(e.kind), claim_id, &payload, &hash[..]],
-        )?;
-        *self.head_cache() = Some((seq + 1, hex(&hash)));
+        let hash = chain_digest(prev, &payload);
+        // The next event's hash input, written over this one's.
+        prev.clear();
+        event::push_hex(prev, &hash);
+        if let Some(head) = cached.as_mut() {
+            head.0 = seq + 1;
+        }
+        drop(cached);
+        let row = WaitingEvent {
+            seq: seq + 1,
+            kind: kind_code(e.kind),
+            claim_id,
+            payload,
+            hash,
+        };
+        if !self.batches_events() {
+            return self.insert_event(&row);
+        }
+        let full = {
+            let mut waiting = self.waiting_events();
+            waiting.push(row);
+            waiting.len() >= EVENTS_PER_INSERT
+        };
+        if full {
+            self.flush_events()?;
+        }
+        Ok(())
+    }
+
+    fn insert_event(&self, e: &WaitingEvent) -> Result<()> {
+        self.append_later(
+            INSERT_EVENT,
+            args![e.seq, e.kind, e.claim_id, &e.payload, &e.hash[..]],
+        )
+    }
+
+    /// Inserts the events waiting (appended in a SQLite write transaction), in the order
+    /// appended: [`EVENTS_PER_INSERT`] to a statement, the rest one by one. Everything
+    /// that reads the history here calls it first, and `Store::write` before it commits.
+    pub(super) fn flush_events(&self) -> Result<()> {
+        let mut waiting = std::mem::take(&mut *self.waiting_events());
+        let mut chunks = waiting.chunks_exact(EVENTS_PER_INSERT);
+        for chunk in &mut chunks {
+            let mut params = Vec::with_capacity(5 * chunk.len());
+            for e in chunk {
+                params.extend_from_slice(args![e.seq, e.kind, e.claim_id, &e.payload, &e.hash[..]]);
+            }
+            self.append_later(insert_events_sql(), &params)?;
+        }
+        for e in chunks.remainder() {
+            self.insert_event(e)?;
+        }
+        // The list again, empty, keeping its room for the next events.
+        waiting.clear();
+        let mut now_waiting = self.waiting_events();
+        if now_waiting.is_empty() {
+            *now_waiting = waiting;
+        }
         Ok(())
     }
 
     /// The number of events and the hash of the last one.
     pub fn head(&self) -> Result<Head> {
+        self.flush_events()?;
         let (n, hash): (i64, Option<std::result::Result<String, String>>) = self.conn().one(
             "SELECT count(*), (SELECT hash FROM events ORDER BY seq DESC LIMIT 1) FROM events",
             args![],
@@ -446,6 +543,7 @@ impl Db<'_> {
     /// The history newest first: all of it, or the events of one claim (by its id: the
     /// claim, its forecasts, resolutions and postponements); at most `limit` events.
     pub fn history(&self, claim_id: Option<i64>, limit: Option<u64>) -> Result<Vec<StoredEvent>> {
+        self.flush_events()?;
         let limit: i64 = limit
             .and_then(|n| i64::try_from(n).ok())
             .unwrap_or(i64::MAX);
@@ -509,6 +607,7 @@ impl Db<'_> {
     /// The hash of the ledger's first event, which names the ledger for as long as it
     /// lives (None while it is empty).
     pub fn origin(&self) -> Result<Option<String>> {
+        self.flush_events()?;
         let hash: Option<Vec<u8>> =
             self.conn()
                 .row("SELECT hash FROM events WHERE seq = 1", args![], |r| {
@@ -520,6 +619,7 @@ impl Db<'_> {
     /// The id of the claim whose key is `key` as the history knows it: from the claims
     /// table, or, for a claim deleted from it behind the tool's back, from its event.
     pub fn history_claim_id(&self, key: &str) -> Result<Option<i64>> {
+        self.flush_events()?;
         if let Some(id) = self.claim_id(key)? {
             return Ok(Some(id));
         }
@@ -607,6 +707,7 @@ impl Db<'_> {
     /// events sorted in memory. Divergences are reported in the same order either way:
     /// the chain's first, then each table's, sources to postponements.
     pub fn verify(&self) -> Result<Verdict> {
+        self.flush_events()?;
         let mut v = Verdict {
             head: Head {
                 events: 0,
@@ -787,6 +888,7 @@ impl Db<'_> {
     /// One kind's table check from its events sorted in memory by id, for a history whose
     /// ids of that kind do not rise with `seq`.
     fn verify_table_sorted(&self, kind: Kind) -> Result<Notes> {
+        self.flush_events()?;
         let mut events: Vec<(i64, i64, Image)> = Vec::new();
         let mut names = ChainNames::default();
         self.conn().stream(
@@ -1074,6 +1176,37 @@ mod tests {
         assert_eq!(v.head.events, 3);
         assert_eq!(v.head.hash, events[0].hash);
         assert_eq!(db.head().unwrap(), v.head);
+    }
+
+    #[test]
+    fn events_waiting_in_a_write_are_read_and_committed_in_order() {
+        // More events than one batched statement takes, and a remainder: reads inside the
+        // same write see them all, and so does the ledger after the commit.
+        let n = 2 * EVENTS_PER_INSERT + 7;
+        let mut s = seeded();
+        let inside = s
+            .write(|db| -> Result<(Head, Verdict)> {
+                let id = db.claim("c1")?.map(|c| c.id).unwrap_or_default();
+                for i in 0..n {
+                    db.insert_forecast(id, &forecast(i as f64 / n as f64))?;
+                }
+                let head = db.head()?;
+                Ok((head, db.verify()?))
+            })
+            .unwrap();
+        let (head, verdict) = inside;
+        assert_eq!(head.events, (3 + n) as u64);
+        // (The chain only: the summaries in open_claims are settled at the commit.)
+        assert_eq!(verdict.head, head);
+        let db = s.read().unwrap();
+        let events = db.history(None, None).unwrap();
+        assert_eq!(events.len(), 3 + n);
+        for pair in events.windows(2) {
+            assert_eq!(pair[0].seq, pair[1].seq + 1);
+            assert_eq!(pair[0].prev_hash, pair[1].hash);
+        }
+        assert_eq!(db.head().unwrap(), head);
+        assert_eq!(db.verify().unwrap().first, None);
     }
 
     #[test]

@@ -488,10 +488,14 @@ impl Store {
         match &self.conn {
             Handle::Lite(_) => {
                 let tx = self.begin_immediate()?;
-                let db = Db::new(Conn::Lite(&tx), now).recording_as(who);
+                let db = Db::new(Conn::Lite(&tx), now)
+                    .recording_as(who)
+                    .batching_events();
                 let value = f(&db)?;
-                // What waits to be derived from the writes, in the same transaction.
+                // What waits to be derived from the writes, in the same transaction, and
+                // the events waiting to be inserted.
                 db.settle_open_claims()?;
+                db.flush_events()?;
                 drop(db);
                 if keep {
                     tx.commit().map_err(|e| write_error(path, e))?;
@@ -651,7 +655,8 @@ impl Store {
                 }
             }
         }
-        Db::new(Conn::Lite(&out), self.now).verify()
+        let db = Db::new(Conn::Lite(&out), self.now);
+        db.verify()
     }
 
     /// Copies a PostgreSQL ledger into a new SQLite file at `dest`, table by table and row

@@ -32,6 +32,9 @@ pub struct Db<'c> {
     /// Sources met through this handle: id and publication date by key (sources are
     /// never changed, and this handle's transaction sees all it writes).
     sources: std::cell::RefCell<rustc_hash::FxHashMap<String, (i64, Option<NaiveDate>)>>,
+    /// Sources read whole through this handle, by key (an import checks every quoted
+    /// claim against its source's text; the same reasons as `sources` keep them valid).
+    source_rows: std::cell::RefCell<rustc_hash::FxHashMap<String, Source>>,
     /// Every claim's id by key and key by id, once [`Db::know_all_claims`] has read them
     /// (a bulk import): then a key missing here is a key missing from the ledger.
     claims: std::cell::RefCell<Option<ClaimIndex>>,
@@ -41,6 +44,15 @@ pub struct Db<'c> {
     /// waits for [`Db::settle_open_claims`] (before the commit, or a list in the same
     /// transaction): one statement for them all rather than one per forecast.
     stale_open: std::cell::RefCell<rustc_hash::FxHashSet<i64>>,
+    /// Whether events wait in `events_waiting` to be inserted several to a statement (a
+    /// SQLite write transaction, which flushes them before it commits); else each is
+    /// inserted as it is appended.
+    batch_events: std::cell::Cell<bool>,
+    /// Events appended through this handle and not yet inserted; see
+    /// [`Db::flush_events`].
+    events_waiting: std::cell::RefCell<Vec<super::events::WaitingEvent>>,
+    /// The statements of the inserts made once a record, kept prepared (SQLite).
+    kept: super::sql::Kept<'c>,
 }
 
 /// The claims' ids and keys, kept by a bulk import's handle; see [`Db::know_all_claims`].
@@ -245,11 +257,23 @@ impl<'c> Db<'c> {
             forecaster_ids: Default::default(),
             head: Default::default(),
             sources: Default::default(),
+            source_rows: Default::default(),
             claims: Default::default(),
             all_forecasters: Default::default(),
             stale_open: Default::default(),
+            batch_events: Default::default(),
+            events_waiting: Default::default(),
+            kept: Default::default(),
             who: None,
         }
+    }
+
+    /// The same handle letting appended events wait to be inserted several to a
+    /// statement. Only for a SQLite write transaction that calls [`Db::flush_events`]
+    /// before it commits (`Store::write`); every read of the history here flushes first.
+    pub(super) fn batching_events(self) -> Self {
+        self.batch_events.set(matches!(self.conn, Conn::Lite(_)));
+        self
     }
 
     /// The same handle stamping `who` on the records it inserts without a `recorded_by`.
@@ -268,6 +292,26 @@ impl<'c> Db<'c> {
 
     pub(super) fn head_cache(&self) -> std::cell::RefMut<'_, Option<(i64, String)>> {
         self.head.borrow_mut()
+    }
+
+    /// [`Conn::insert_later`] through a statement kept prepared for this handle.
+    pub(super) fn insert_later(&self, sql: &'static str, args: &[Arg<'_>]) -> Result<i64> {
+        self.conn.insert_kept(&self.kept, sql, args)
+    }
+
+    /// [`Conn::append_later`] through a statement kept prepared for this handle.
+    pub(super) fn append_later(&self, sql: &'static str, args: &[Arg<'_>]) -> Result<()> {
+        self.conn.append_kept(&self.kept, sql, args)
+    }
+
+    /// Whether appended events may wait (see [`Db::batching_events`]).
+    pub(super) fn batches_events(&self) -> bool {
+        self.batch_events.get()
+    }
+
+    /// The events waiting to be inserted.
+    pub(super) fn waiting_events(&self) -> std::cell::RefMut<'_, Vec<super::events::WaitingEvent>> {
+        self.events_waiting.borrow_mut()
     }
 
     /// The connection, for the store's other modules.
@@ -372,11 +416,20 @@ impl<'c> Db<'c> {
     }
 
     pub fn source(&self, key: &str) -> Result<Option<Source>> {
+        if let Some(s) = self.source_rows.borrow().get(key) {
+            return Ok(Some(s.clone()));
+        }
         let sql = format!("{SOURCE_SELECT} WHERE s.key = ?1");
-        Ok(self
+        let found = self
             .conn
             .row(&sql, args![Arg::text(key)], source_row)?
-            .map(|(_, s)| s))
+            .map(|(_, s)| s);
+        if let Some(s) = &found {
+            self.source_rows
+                .borrow_mut()
+                .insert(key.to_string(), s.clone());
+        }
+        Ok(found)
     }
 
     /// Every source, oldest record first.
@@ -389,7 +442,7 @@ impl<'c> Db<'c> {
     /// Inserts a source and its authors, and appends its event to the history.
     pub fn insert_source(&self, s: &Source) -> Result<i64> {
         let by = self.stamp(&s.recorded_by);
-        let id = self.conn.insert_later(
+        let id = self.insert_later(
             "INSERT INTO sources (key, title, publisher, url, published, body, body_sha256, recorded_at, recorded_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             args![
@@ -405,7 +458,7 @@ impl<'c> Db<'c> {
             ],
         )?;
         for (i, name) in s.authors.iter().enumerate() {
-            self.conn.append_later(
+            self.append_later(
                 "INSERT INTO source_authors (source_id, position, name) VALUES (?1, ?2, ?3)",
                 args![id, i as i64, name],
             )?;
@@ -512,7 +565,7 @@ impl<'c> Db<'c> {
             None => None,
         };
         let by = self.stamp(&c.recorded_by);
-        let id = self.conn.insert_later(
+        let id = self.insert_later(
             "INSERT INTO claims (key, statement, quote, criteria, resolve_by, condition_id, source_id, created_at, recorded_at, opens_at, closes_at, recorded_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             args![
@@ -530,13 +583,13 @@ impl<'c> Db<'c> {
                 &by,
             ],
         )?;
-        self.conn.append_later(
+        self.append_later(
             "INSERT INTO open_claims (claim_id, due) VALUES (?1, ?2)",
             args![id, format_date(c.resolve_by)],
         )?;
         let tags: std::collections::BTreeSet<&String> = c.tags.iter().collect();
         for t in tags {
-            self.conn.append_later(
+            self.append_later(
                 "INSERT INTO claim_tags (claim_id, tag) VALUES (?1, ?2)",
                 args![id, t],
             )?;
@@ -628,7 +681,7 @@ impl<'c> Db<'c> {
         // −0 is stored as 0: SQLite keeps no sign on a zero it stores, PostgreSQL does, and
         // the same ledger must read back alike on both (in the history too).
         let p = f.p + 0.0;
-        let id = self.conn.insert_later(
+        let id = self.insert_later(
             "INSERT INTO forecasts (claim_id, forecaster_id, p, made_at, note, recorded_at, recorded_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             args![
@@ -643,7 +696,7 @@ impl<'c> Db<'c> {
         )?;
         if first.is_none() {
             // Their first forecast: its payload gives the name, and later ones this id.
-            self.conn.append_later(
+            self.append_later(
                 "INSERT INTO first_forecasts (forecaster_id, forecast_id) VALUES (?1, ?2)",
                 args![forecaster, id],
             )?;
@@ -653,9 +706,13 @@ impl<'c> Db<'c> {
         }
         self.stale_open.borrow_mut().insert(claim_id);
         let record = Forecast {
+            claim: f.claim.clone(),
+            forecaster: f.forecaster.clone(),
             p,
+            made_at: f.made_at,
+            note: f.note.clone(),
+            recorded_at: f.recorded_at,
             recorded_by: by,
-            ..f.clone()
         };
         let refs = Refs {
             claim: Some(claim_id),
@@ -688,7 +745,7 @@ impl<'c> Db<'c> {
     fn forecaster_id_or_insert(&self, name: &str) -> Result<(i64, Option<i64>)> {
         if self.all_forecasters.get() {
             // Every forecaster is in `forecaster_ids`: this is a new one.
-            let id = self.conn.insert_later(
+            let id = self.insert_later(
                 "INSERT INTO forecasters (name) VALUES (?1)",
                 args![Arg::text(name)],
             )?;
@@ -729,7 +786,7 @@ impl<'c> Db<'c> {
     pub fn insert_resolution(&self, claim_id: i64, r: &Resolution) -> Result<()> {
         let claim = self.claim_key(claim_id)?;
         let recorded_by = self.stamp(&r.recorded_by);
-        let id = self.conn.insert_later(
+        let id = self.insert_later(
             "INSERT INTO resolutions (claim_id, outcome, resolved_on, evidence, note, recorded_at, recorded_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             args![

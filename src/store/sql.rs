@@ -522,6 +522,43 @@ impl PgConn {
     }
 }
 
+/// SQLite statements kept prepared by one handle (one transaction) for the inserts it
+/// runs once a record, found by the address of their text, which is why that text must
+/// be `'static`. Each saves the statement cache's work: hashing the text to find it,
+/// copying it for the key, clearing the bindings and hashing it again to put it back.
+#[derive(Default)]
+pub struct Kept<'c> {
+    statements: RefCell<Vec<(&'static str, rusqlite::Statement<'c>)>>,
+}
+
+impl<'c> Kept<'c> {
+    /// Runs `sql` with `args` on `conn` through the statement kept for it (prepared on its
+    /// first use); the number of rows changed.
+    fn execute(
+        &self,
+        conn: &'c rusqlite::Connection,
+        sql: &'static str,
+        args: &[Arg<'_>],
+    ) -> Result<usize> {
+        let mut statements = self.statements.borrow_mut();
+        let at = match statements
+            .iter()
+            .position(|(text, _)| std::ptr::eq(*text, sql))
+        {
+            Some(at) => at,
+            None => {
+                let flags = rusqlite::PrepFlags::SQLITE_PREPARE_PERSISTENT;
+                statements.push((sql, conn.prepare_with_flags(sql, flags)?));
+                statements.len() - 1
+            }
+        };
+        let stmt = &mut statements[at].1;
+        let n = stmt.execute(rusqlite::params_from_iter(args.iter()));
+        stmt.clear_bindings();
+        Ok(n?)
+    }
+}
+
 /// Which engine a connection speaks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -611,6 +648,25 @@ impl<'c> Conn<'c> {
                 });
                 Ok(id)
             }
+        }
+    }
+
+    /// [`Conn::insert_later`] through a statement `kept` prepared (on SQLite).
+    pub fn insert_kept(&self, kept: &Kept<'c>, sql: &'static str, args: &[Arg<'_>]) -> Result<i64> {
+        match self {
+            Conn::Lite(c) => {
+                kept.execute(c, sql, args)?;
+                Ok(c.last_insert_rowid())
+            }
+            Conn::Pg(_) => self.insert_later(sql, args),
+        }
+    }
+
+    /// [`Conn::append_later`] through a statement `kept` prepared (on SQLite).
+    pub fn append_kept(&self, kept: &Kept<'c>, sql: &'static str, args: &[Arg<'_>]) -> Result<()> {
+        match self {
+            Conn::Lite(c) => kept.execute(c, sql, args).map(|_| ()),
+            Conn::Pg(_) => self.append_later(sql, args),
         }
     }
 
