@@ -100,14 +100,17 @@ pub fn run(a: LogArgs, ctx: &Ctx) -> anyhow::Result<()> {
         },
         None => None,
     };
+    if a.json {
+        // Each event parsed and its JSON made as it is written: a whole ledger's would
+        // take gigabytes. A failure part way stops the output and the command fails.
+        let events = db.history_events(claim_id, a.limit)?.map(|e| e.map(logged));
+        return render::json(&render::JsonItems::new(events));
+    }
     let events: Vec<LoggedEvent> = db
         .history(claim_id, a.limit)?
         .into_iter()
         .map(logged)
         .collect();
-    if a.json {
-        return render::json(&events);
-    }
     if events.is_empty() {
         render::note("the history is empty");
         return Ok(());

@@ -91,6 +91,38 @@ pub fn json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A JSON array of the items an iterator gives, made one at a time as the array is
+/// written (the same text as a `Vec` of them would give): `log --json` of a whole ledger
+/// need not hold every event's JSON at once. An item that is an error ends the array and
+/// fails the serialisation with its message. Serialising it a second time gives `[]`.
+pub struct JsonItems<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> JsonItems<I> {
+    pub fn new(items: I) -> Self {
+        JsonItems(std::cell::RefCell::new(Some(items)))
+    }
+}
+
+impl<I, T, E> serde::Serialize for JsonItems<I>
+where
+    I: Iterator<Item = Result<T, E>>,
+    T: serde::Serialize,
+    E: std::fmt::Display,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let Some(items) = self.0.borrow_mut().take() else {
+            return s.collect_seq(std::iter::empty::<T>());
+        };
+        let (low, high) = items.size_hint();
+        let mut seq = s.serialize_seq((Some(low) == high).then_some(low))?;
+        for item in items {
+            seq.serialize_element(&item.map_err(S::Error::custom)?)?;
+        }
+        seq.end()
+    }
+}
+
 /// Pretty JSON written to `out` as it is made (a report's JSON runs to tens of
 /// megabytes: it is never held whole), without a newline after it.
 pub fn json_to<T: serde::Serialize>(out: impl Write, value: &T) -> anyhow::Result<()> {
@@ -188,6 +220,19 @@ pub fn points(v: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_serialise_as_the_vec_of_them_would() {
+        for items in [vec![], vec![("a", 1)], vec![("a", 1), ("b\n", 2)]] {
+            let want = serde_json::to_string_pretty(&items).unwrap();
+            let streamed = JsonItems::new(items.into_iter().map(Ok::<_, String>));
+            assert_eq!(serde_json::to_string_pretty(&streamed).unwrap(), want);
+            assert_eq!(serde_json::to_string_pretty(&streamed).unwrap(), "[]");
+        }
+        let failing = JsonItems::new([Ok(1), Err("no such page"), Ok(3)].into_iter());
+        let err = serde_json::to_string_pretty(&failing).unwrap_err();
+        assert!(err.to_string().contains("no such page"), "{err}");
+    }
 
     #[test]
     fn percents_and_truncation() {

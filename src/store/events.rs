@@ -107,6 +107,108 @@ impl Names for ChainNames {
 /// missing from its table, in its own event): for `log`, which shows any few events without
 /// reading the history before them. Lookups are remembered; the first failure of the
 /// database is kept for the caller to return.
+/// One row of the history as read, its payload not parsed yet.
+struct HistoryRow {
+    seq: i64,
+    kind: String,
+    payload: String,
+    prev_hash: String,
+    hash: String,
+    /// The key of the claim its `claim_id` column names, if that claim still exists.
+    column_key: Option<String>,
+}
+
+/// The events of [`Db::history_events`], newest first, each parsed when taken.
+pub struct HistoryEvents<'a, 'c> {
+    rows: std::vec::IntoIter<HistoryRow>,
+    names: TableNames<'a, 'c>,
+}
+
+impl Iterator for HistoryEvents<'_, '_> {
+    type Item = Result<StoredEvent>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let row = self.rows.next()?;
+        let event = parse_payload(&row.payload, &mut self.names);
+        if let Err(e) = self.names.check() {
+            return Some(Err(e));
+        }
+        let (recorded_at, row_id, key) = match &event {
+            Ok(ev) => (format_time(ev.at), ev.id, ev.record.subject().to_string()),
+            Err(_) => (String::new(), 0, row.column_key.unwrap_or_default()),
+        };
+        Some(Ok(StoredEvent {
+            seq: row.seq,
+            recorded_at,
+            kind: row.kind,
+            row_id,
+            key,
+            payload: row.payload,
+            prev_hash: row.prev_hash,
+            hash: row.hash,
+            event,
+        }))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.rows.size_hint()
+    }
+}
+
+impl<'c> Db<'c> {
+    /// [`Db::history`] as the events are wanted: the rows are read first (the payloads'
+    /// numbers are looked up on the same connection), each payload parsed only when its
+    /// event is taken, so a caller that writes events out one at a time never holds every
+    /// parsed event of a large ledger.
+    pub fn history_events<'a>(
+        &'a self,
+        claim_id: Option<i64>,
+        limit: Option<u64>,
+    ) -> Result<HistoryEvents<'a, 'c>> {
+        self.flush_events()?;
+        let limit: i64 = limit
+            .and_then(|n| i64::try_from(n).ok())
+            .unwrap_or(i64::MAX);
+        // Two statements rather than `?1 IS NULL OR claim_id = ?1`, which would keep the
+        // planner from the index events_claim.
+        let filter = if claim_id.is_some() {
+            "WHERE e.claim_id = ?1"
+        } else {
+            "WHERE ?1 IS NULL"
+        };
+        let sql = format!(
+            "SELECT e.seq, e.kind, e.payload, e.hash,
+                    (SELECT p.hash FROM events p WHERE p.seq = e.seq - 1), c.key
+               FROM events e LEFT JOIN claims c ON c.id = e.claim_id
+              {filter}
+              ORDER BY e.seq DESC LIMIT ?2"
+        );
+        let mut rows = Vec::new();
+        self.conn().each(&sql, args![claim_id, limit], |r| {
+            let shown = |v: Raw<'_>| stored_hash(v).unwrap_or_else(|what| what);
+            let seq: i64 = r.get(0)?;
+            let prev_hash = match r.raw(4)? {
+                _ if seq == 1 => GENESIS.to_string(),
+                Raw::Null => String::new(),
+                v => shown(v),
+            };
+            rows.push(HistoryRow {
+                seq,
+                kind: kind_column(cell(r, 1)?),
+                payload: r.get::<String>(2)?,
+                prev_hash,
+                hash: shown(r.raw(3)?),
+                column_key: r.get::<Option<String>>(5)?,
+            });
+            Ok(())
+        })?;
+        Ok(HistoryEvents {
+            rows: rows.into_iter(),
+            names: TableNames::new(self),
+        })
+    }
+}
+
 pub(super) struct TableNames<'a, 'c> {
     db: &'a Db<'c>,
     claims: FxHashMap<i64, Option<String>>,
@@ -543,65 +645,7 @@ impl Db<'_> {
     /// The history newest first: all of it, or the events of one claim (by its id: the
     /// claim, its forecasts, resolutions and postponements); at most `limit` events.
     pub fn history(&self, claim_id: Option<i64>, limit: Option<u64>) -> Result<Vec<StoredEvent>> {
-        self.flush_events()?;
-        let limit: i64 = limit
-            .and_then(|n| i64::try_from(n).ok())
-            .unwrap_or(i64::MAX);
-        // Two statements rather than `?1 IS NULL OR claim_id = ?1`, which would keep the
-        // planner from the index events_claim.
-        let filter = if claim_id.is_some() {
-            "WHERE e.claim_id = ?1"
-        } else {
-            "WHERE ?1 IS NULL"
-        };
-        let sql = format!(
-            "SELECT e.seq, e.kind, e.payload, e.hash,
-                    (SELECT p.hash FROM events p WHERE p.seq = e.seq - 1), c.key
-               FROM events e LEFT JOIN claims c ON c.id = e.claim_id
-              {filter}
-              ORDER BY e.seq DESC LIMIT ?2"
-        );
-        let mut rows = Vec::new();
-        self.conn().each(&sql, args![claim_id, limit], |r| {
-            let shown = |v: Raw<'_>| stored_hash(v).unwrap_or_else(|what| what);
-            let seq: i64 = r.get(0)?;
-            let prev_hash = match r.raw(4)? {
-                _ if seq == 1 => GENESIS.to_string(),
-                Raw::Null => String::new(),
-                v => shown(v),
-            };
-            rows.push((
-                seq,
-                kind_column(cell(r, 1)?),
-                r.get::<String>(2)?,
-                prev_hash,
-                shown(r.raw(3)?),
-                r.get::<Option<String>>(5)?,
-            ));
-            Ok(())
-        })?;
-        let mut names = TableNames::new(self);
-        let mut out = Vec::with_capacity(rows.len());
-        for (seq, kind, payload, prev_hash, hash, column_key) in rows {
-            let event = parse_payload(&payload, &mut names);
-            names.check()?;
-            let (recorded_at, row_id, key) = match &event {
-                Ok(ev) => (format_time(ev.at), ev.id, ev.record.subject().to_string()),
-                Err(_) => (String::new(), 0, column_key.unwrap_or_default()),
-            };
-            out.push(StoredEvent {
-                seq,
-                recorded_at,
-                kind,
-                row_id,
-                key,
-                payload,
-                prev_hash,
-                hash,
-                event,
-            });
-        }
-        Ok(out)
+        self.history_events(claim_id, limit)?.collect()
     }
 
     /// The hash of the ledger's first event, which names the ledger for as long as it
