@@ -42,7 +42,7 @@ pub enum StoreError {
         "database {path}: not a hindsight/SQLite database ({reason}); the file was left unchanged"
     )]
     NotADatabase { path: String, reason: String },
-    #[error("database: schema version {found} is newer than this hindsight knows ({known}); upgrade hindsight, the file was left unchanged")]
+    #[error("database: schema version {found} is newer than this hindsight knows ({known}); upgrade hindsight; the ledger was left unchanged")]
     TooNew { found: usize, known: usize },
     #[error("database schema: {0}")]
     Schema(String),

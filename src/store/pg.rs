@@ -64,7 +64,11 @@ fn take_tls_params(target: &str) -> (String, Option<String>, Option<String>) {
 
 fn config_and_tls(target: &str) -> Result<(Config, Tls), StoreError> {
     let (target_rest, mode, roots) = take_tls_params(target);
-    let mode = mode.or_else(|| env("PGSSLMODE"));
+    // The name the mode was given under, for an error about it.
+    let (mode, mode_from) = match mode {
+        Some(m) => (Some(m), "sslmode"),
+        None => (env("PGSSLMODE"), "PGSSLMODE"),
+    };
     let roots = roots.or_else(|| env("PGSSLROOTCERT"));
     let tls = match mode.as_deref().unwrap_or("prefer") {
         "disable" => Tls::Off,
@@ -77,7 +81,7 @@ fn config_and_tls(target: &str) -> Result<(Config, Tls), StoreError> {
             return Err(StoreError::Open {
                 path: shown(target),
                 message: format!(
-                    "sslmode: '{other}' is not a mode; expected disable, prefer, require, verify-ca or verify-full"
+                    "{mode_from}: '{other}' is not a mode; expected disable, prefer, require, verify-ca or verify-full"
                 ),
             })
         }

@@ -899,7 +899,8 @@ fn a_database_written_by_a_newer_hindsight_is_refused_untouched() {
         }
         let err = l.env.fails(&["list"], 3);
         assert!(
-            err.contains("schema version 99 is newer"),
+            err.contains("schema version 99 is newer")
+                && err.contains("the ledger was left unchanged"),
             "{}: {err}",
             l.name()
         );
@@ -1139,5 +1140,33 @@ fn open_claims_summaries_upgrade_list_the_same_and_are_verified() {
             assert_eq!(code, Some(4), "{} after {sql}: {out}{err}", l.name());
             assert!(err.contains(message), "{} after {sql}: {err}", l.name());
         }
+    }
+}
+
+/// A TLS mode nobody knows is refused before connecting, naming where it came from: the
+/// URL's `sslmode`, or the `PGSSLMODE` variable.
+#[test]
+fn an_unknown_tls_mode_is_refused_under_the_name_it_was_given() {
+    let env = Env::new();
+    let db = "postgres://me@127.0.0.1:1/db";
+    let from_url = env
+        .cmd()
+        .args(["--db", &format!("{db}?sslmode=sometimes"), "list"])
+        .output()
+        .expect("runs");
+    let from_env = env
+        .cmd()
+        .env("PGSSLMODE", "sometimes")
+        .args(["--db", db, "list"])
+        .output()
+        .expect("runs");
+    for (out, name) in [(from_url, "sslmode"), (from_env, "PGSSLMODE")] {
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(!out.status.success(), "{err}");
+        assert!(
+            err.contains(&format!("{name}: 'sometimes' is not a mode")),
+            "{err}"
+        );
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
     }
 }
