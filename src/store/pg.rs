@@ -47,10 +47,17 @@ fn take_tls_params(target: &str) -> (String, Option<String>, Option<String>) {
     };
     let (mut mode, mut roots) = (None, None);
     let mut kept = Vec::new();
+    // A URL's values are percent-encoded (`sslrootcert=%2Fetc%2Fca.pem`), as the client
+    // library decodes the parameters it keeps.
+    let decoded = |v: &str| {
+        percent_encoding::percent_decode_str(v)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         match pair.split_once('=') {
-            Some(("sslmode", v)) => mode = Some(v.to_string()),
-            Some(("sslrootcert", v)) => roots = Some(v.to_string()),
+            Some(("sslmode", v)) => mode = Some(decoded(v)),
+            Some(("sslrootcert", v)) => roots = Some(decoded(v)),
             _ => kept.push(pair),
         }
     }
@@ -388,6 +395,12 @@ mod tests {
             take_tls_params("postgres://me@h/db").0,
             "postgres://me@h/db"
         );
+        // Percent-encoded, as in any URL.
+        let (_, mode, roots) = take_tls_params(
+            "postgres://me@h/db?sslrootcert=%2Fetc%2Fmy%20ca.pem&sslmode=verify%2Dfull",
+        );
+        assert_eq!(roots.as_deref(), Some("/etc/my ca.pem"));
+        assert_eq!(mode.as_deref(), Some("verify-full"));
         let (_, tls) = config_and_tls("postgres://me@h/db?sslmode=verify-ca&sslrootcert=/ca.pem")
             .expect("parses");
         assert_eq!(
