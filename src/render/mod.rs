@@ -127,7 +127,15 @@ where
 /// megabytes: it is never held whole), without a newline after it.
 pub fn json_to<T: serde::Serialize>(out: impl Write, value: &T) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut out, value)?;
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| {
+        // A failed write stays an I/O error (a closed pipe is then no failure at all);
+        // serde_json's wrapper would hide it from `error::is_broken_pipe`.
+        if e.is_io() {
+            anyhow::Error::from(std::io::Error::from(e))
+        } else {
+            anyhow::Error::from(e)
+        }
+    })?;
     out.flush()?;
     Ok(())
 }

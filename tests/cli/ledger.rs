@@ -344,6 +344,33 @@ fn closed_pipe_is_not_an_error() {
     );
 }
 
+/// Output larger than the writer's buffer reaches the closed pipe while the JSON is being
+/// made, not at the end: still no error.
+#[test]
+fn closed_pipe_is_not_an_error_in_the_middle_of_json() {
+    let env = Env::new();
+    let lines: String = (0..400)
+        .map(|i| {
+            format!(
+                "{{\"type\":\"claim\",\"key\":\"k{i}\",\"statement\":\"Claim number {i}\",\"resolve_by\":\"2030-01-01\"}}\n\
+                 {{\"type\":\"forecast\",\"claim\":\"k{i}\",\"forecaster\":\"ana\",\"p\":0.25,\"made_at\":\"2026-01-02T00:00:00Z\"}}\n"
+            )
+        })
+        .collect();
+    std::fs::write(env.path("many.jsonl"), lines).expect("written");
+    env.ok(&["import", "many.jsonl"]);
+    for args in [
+        &["list", "--json"][..],
+        &["log", "--json"],
+        &["report", "--by", "claim", "--format", "json"],
+    ] {
+        let out = env.run_into_closed_pipe(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+}
+
 #[test]
 fn non_database_files_are_refused_untouched() {
     let env = Env::new();
