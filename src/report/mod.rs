@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use crate::domain::parse::{self, end_of_day};
 use crate::domain::Outcome;
 use crate::score::{self, Aggregate, PairScore, PlatformScore, Rule, Status};
-use crate::store::{CountedRef, Db, ForecastScan, ForecastWindow, ScoringClaim, StoreError};
+use crate::store::{CountedRef, Db, ForecastScan, ScoringClaim, StoreError};
 
 pub mod columns;
 mod groups;
@@ -252,17 +252,15 @@ pub(super) fn read(
     // before the claims themselves are read.
     let ids = db.claim_ids()?;
     let slots = ClaimSlots::new(ids.iter().copied());
-    // The database leaves out forecasts made after the report's date and, with
-    // `live_only`, backfilled ones.
-    let window = ForecastWindow {
-        made_by: q.as_of.map(|d| end_of_day(d).timestamp()),
-        live_only: q.live_only,
-    };
+    let horizon = q.as_of.map(|d| end_of_day(d).timestamp());
     let visit = |part: &mut Part, f: CountedRef| -> Result<(), StoreError> {
         let Some(i) = slots.get(f.claim_id) else {
             return Ok(());
         };
-        if !f.p.is_nan() {
+        let wanted = horizon.is_none_or(|h| f.made_at <= h)
+            && !(q.live_only && f.backfilled)
+            && !f.p.is_nan();
+        if wanted {
             part.kept.push(Kept {
                 // `ClaimSlots` holds claim indexes as u32, so this cannot truncate.
                 claim: i as u32,
@@ -274,7 +272,7 @@ pub(super) fn read(
         Ok(())
     };
     let (parts, claims) =
-        db.each_forecast_by_id_in_parts(split_from, window, Part::default, visit, || {
+        db.each_forecast_by_id_in_parts(split_from, Part::default, visit, || {
             report_claims(db, q, with_statements)
         })?;
     // Both reads are of one snapshot, so they name the same claims.

@@ -30,7 +30,7 @@ pub use bulk::IndexDef;
 pub use events::{Head, StoredEvent, Verdict};
 pub use pg::is_url as is_postgres_url;
 pub use queries::{ClaimFilter, ClaimRow, Db, ListRow, Table, Window};
-pub use scan::{CountedRef, ForecastRef, ForecastScan, ForecastWindow, ScoringClaim, SourceFacts};
+pub use scan::{CountedRef, ForecastRef, ForecastScan, ScoringClaim, SourceFacts};
 pub use sql::Engine;
 
 use sql::{Conn, PgConn};

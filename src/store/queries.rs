@@ -145,8 +145,8 @@ pub(super) fn seconds_time(n: i64) -> std::result::Result<DateTime<Utc>, String>
 
 /// The first and last second the ledger can hold (0000-01-01T00:00:00Z and
 /// 9999-12-31T23:59:59Z), as seconds since 1970.
-const FIRST_SECOND: i64 = -62_167_219_200;
-const LAST_SECOND: i64 = 253_402_300_799;
+pub(super) const FIRST_SECOND: i64 = -62_167_219_200;
+pub(super) const LAST_SECOND: i64 = 253_402_300_799;
 
 /// `n` if it is a second the ledger can hold (see [`seconds_time`]), checked without
 /// making a time of it: the report reads two per forecast.

@@ -82,7 +82,8 @@ pub struct ForecastRef<'r> {
     pub backfilled: bool,
 }
 
-/// One forecast as [`Db::each_forecast_by_id_in_parts`] reads it: four numbers.
+/// One forecast as [`Db::each_forecast_by_id_in_parts`] reads it: a few numbers, its
+/// times checked and its forecaster known to the ledger.
 #[derive(Debug, Clone, Copy)]
 pub struct CountedRef {
     pub claim_id: i64,
@@ -91,16 +92,8 @@ pub struct CountedRef {
     pub p: f64,
     /// When it was made, in seconds since 1970 (a time the ledger can hold).
     pub made_at: i64,
-}
-
-/// Which forecasts [`Db::each_forecast_by_id_in_parts`] reads: those made by a time, and
-/// only live ones (see [`crate::domain::is_backfilled`]). The database leaves the others
-/// out, so that a row is four numbers.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ForecastWindow {
-    /// Made at or before this second since 1970.
-    pub made_by: Option<i64>,
-    pub live_only: bool,
+    /// Recorded more than a day after it was made (see [`crate::domain::is_backfilled`]).
+    pub backfilled: bool,
 }
 
 fn text_col<'r>(r: &SqlRow<'r>, i: usize, what: &str) -> Result<&'r str, StoreError> {
@@ -160,15 +153,21 @@ impl Names {
     }
 }
 
-/// A row of (claim_id, forecaster_id, p, made_at) as a [`CountedRef`].
-fn counted_ref(r: &SqlRow<'_>) -> Result<CountedRef, StoreError> {
+/// A row of (claim_id, forecaster_id, p, made_at, recorded_at) as a [`CountedRef`]:
+/// every row's times and forecaster are checked, whether the caller wants it or not, so
+/// that a ledger edited behind hindsight's back is refused as a whole.
+fn counted_ref(r: &SqlRow<'_>, names: &Names) -> Result<CountedRef, StoreError> {
     let id: i64 = r.get(1)?;
+    names.get(id)?;
+    let made_at = checked_seconds_col(r, 3)?;
+    let recorded_at = checked_seconds_col(r, 4)?;
     Ok(CountedRef {
         claim_id: r.get(0)?,
         forecaster_id: u32::try_from(id)
             .map_err(|_| corrupt("forecast", format!("no forecaster {id}")))?,
         p: r.get(2)?,
-        made_at: checked_seconds_col(r, 3)?,
+        made_at,
+        backfilled: crate::domain::is_backfilled_seconds(made_at, recorded_at),
     })
 }
 
@@ -330,7 +329,6 @@ impl Db<'_> {
     pub fn each_forecast_by_id_in_parts<S: Send, R>(
         &self,
         split_from: i64,
-        window: ForecastWindow,
         start: impl Fn() -> S + Sync,
         visit: impl Fn(&mut S, CountedRef) -> Result<(), StoreError> + Sync,
         alongside: impl FnOnce() -> Result<R, StoreError>,
@@ -344,6 +342,8 @@ impl Db<'_> {
             args![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        let names = self.forecaster_names()?;
+        let names = &names;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
         // Only a SQLite file can be read on several connections at once.
         let path = conn
@@ -364,18 +364,10 @@ impl Db<'_> {
         let read = |db: Conn<'_>, k: usize, state: &mut S| -> Result<(), StoreError> {
             let upper = bounds.get(k + 1).copied().unwrap_or(high);
             db.stream(
-                // Backfilled: recorded more than a day (86,400 s) after it was made.
-                "SELECT claim_id, forecaster_id, p, made_at FROM forecasts
-                  WHERE id > ?1 AND id <= ?2 AND made_at <= ?3
-                    AND (?4 = 0 OR recorded_at - made_at <= 86400)
-                  ORDER BY id",
-                args![
-                    bounds[k],
-                    upper,
-                    window.made_by.unwrap_or(i64::MAX),
-                    i64::from(window.live_only)
-                ],
-                |r| visit(state, counted_ref(r)?),
+                "SELECT claim_id, forecaster_id, p, made_at, recorded_at FROM forecasts
+                  WHERE id > ?1 AND id <= ?2 ORDER BY id",
+                args![bounds[k], upper],
+                |r| visit(state, counted_ref(r, names)?),
             )
         };
         let open = |path: &str| -> rusqlite::Result<Connection> {

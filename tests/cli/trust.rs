@@ -1420,6 +1420,35 @@ fn verify_names_an_edited_forecast_time_stored_in_seconds() {
     );
 }
 
+/// A forecast whose stored time was edited into something that is not a time the ledger
+/// can hold is refused by the report, whichever window it asks for (the database applies
+/// the window, but never to a row it cannot judge).
+#[test]
+fn a_report_refuses_a_forecast_whose_stored_time_is_not_a_time() {
+    for edit in [
+        "UPDATE forecasts SET made_at = '2015-05-26T00:00:00Z' WHERE id = 2",
+        "UPDATE forecasts SET recorded_at = 'yesterday' WHERE id = 2",
+        "UPDATE forecasts SET made_at = 999999999999999 WHERE id = 2",
+    ] {
+        let env = seeded();
+        sql(&env, edit);
+        for args in [
+            &["report"][..],
+            &["report", "--rule", "first", "--as-of", "2026-01-01"],
+            &["report", "--live-only", "--format", "json"],
+        ] {
+            let out = env.cmd().args(args).output().expect("runs");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(3), "{edit}: {args:?}: {err}");
+            assert!(
+                err.contains("stored value is corrupt"),
+                "{edit}: {args:?}: {err}"
+            );
+            assert!(out.stdout.is_empty(), "{edit}: {args:?}");
+        }
+    }
+}
+
 /// A forecast edited to name no forecaster is reported by the report on one line, never
 /// scored (the report reads forecasters' ids without their names).
 #[test]
