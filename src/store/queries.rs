@@ -136,6 +136,25 @@ pub(super) fn time_seconds(t: DateTime<Utc>) -> i64 {
 }
 
 /// The time `forecasts` stored as `n` seconds since 1970, if it is one the ledger can hold.
+/// A forecaster's first forecast as `first_forecasts` gives it, once checked to be one of
+/// theirs: format 4 payloads name a returning forecaster by it, so a row edited to point at
+/// someone else's forecast would put the wrong name into every new event for good. Such a
+/// ledger is refused until `verify` has been read and the table mended.
+fn checked_first(
+    name: &str,
+    forecaster: i64,
+    first: Option<i64>,
+    first_by: Option<i64>,
+) -> Result<Option<i64>> {
+    match first {
+        Some(f) if first_by != Some(forecaster) => Err(StoreError::Corrupt(format!(
+            "first_forecasts: forecaster '{name}' is listed with forecast #{f}, which is not theirs; \
+             run `hindsight verify`"
+        ))),
+        _ => Ok(first),
+    }
+}
+
 pub(super) fn seconds_time(n: i64) -> std::result::Result<DateTime<Utc>, String> {
     checked_seconds(n)
         .ok()
@@ -403,11 +422,14 @@ impl<'c> Db<'c> {
         *self.claims.borrow_mut() = Some(index);
         let mut names = self.forecaster_ids.borrow_mut();
         self.conn.stream(
-            "SELECT w.id, w.name, f.forecast_id FROM forecasters w
-               LEFT JOIN first_forecasts f ON f.forecaster_id = w.id",
+            "SELECT w.id, w.name, f.forecast_id, x.forecaster_id FROM forecasters w
+               LEFT JOIN first_forecasts f ON f.forecaster_id = w.id
+               LEFT JOIN forecasts x ON x.id = f.forecast_id",
             args![],
             |r| {
-                names.insert(r.get(1)?, (r.get(0)?, r.get(2)?));
+                let (id, name): (i64, String) = (r.get(0)?, r.get(1)?);
+                let first = checked_first(&name, id, r.get(2)?, r.get(3)?)?;
+                names.insert(name, (id, first));
                 Ok(())
             },
         )?;
@@ -752,11 +774,15 @@ impl<'c> Db<'c> {
             return Ok((id, None));
         }
         let found = self.conn.row(
-            "SELECT w.id, f.forecast_id FROM forecasters w
+            "SELECT w.id, f.forecast_id, x.forecaster_id FROM forecasters w
                LEFT JOIN first_forecasts f ON f.forecaster_id = w.id
+               LEFT JOIN forecasts x ON x.id = f.forecast_id
               WHERE w.name = ?1",
             args![Arg::text(name)],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| {
+                let id: i64 = r.get(0)?;
+                Ok((id, checked_first(name, id, r.get(1)?, r.get(2)?)?))
+            },
         )?;
         if let Some(known) = found {
             return Ok(known);

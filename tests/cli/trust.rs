@@ -1420,6 +1420,34 @@ fn verify_names_an_edited_forecast_time_stored_in_seconds() {
     );
 }
 
+/// `first_forecasts` edited to point a forecaster at someone else's forecast: new events
+/// name returning forecasters by that forecast, so no write may go on trusting it (it would
+/// put the wrong name into the history for good). A forecast or an import is refused on
+/// one line and nothing is written.
+#[test]
+fn writes_refuse_a_first_forecast_that_is_someone_elses() {
+    let env = seeded();
+    sql(
+        &env,
+        "UPDATE first_forecasts SET forecast_id = 2
+          WHERE forecaster_id = (SELECT id FROM forecasters WHERE name = 'ana')",
+    );
+    let before = count(&env.db(), "events");
+    let err = env.fails(&["forecast", "c2", "--p", "0.4", "--forecaster", "ana"], 3);
+    assert!(
+        err.contains("first_forecasts: forecaster 'ana' is listed with forecast #2"),
+        "{err}"
+    );
+    std::fs::write(
+        env.path("more.jsonl"),
+        r#"{"type":"forecast","claim":"c2","forecaster":"ana","p":0.4,"made_at":"2026-01-09T00:00:00Z"}"#,
+    )
+    .expect("written");
+    let err = env.fails(&["import", "more.jsonl"], 3);
+    assert!(err.contains("first_forecasts"), "{err}");
+    assert_eq!(count(&env.db(), "events"), before, "nothing written");
+}
+
 /// A forecast whose stored time was edited into something that is not a time the ledger
 /// can hold is refused by the report, whichever window it asks for (the database applies
 /// the window, but never to a row it cannot judge).
