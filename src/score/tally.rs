@@ -109,7 +109,7 @@ impl Samples {
         let mut counted: Vec<(Sample, u64)> = match self {
             Samples::Unit(mut keys) => {
                 // For p without a sign bit, the order of the bits is `total_cmp`'s, and
-                // no after yes: the packed keys sort as `sample_order` does.
+                // no before yes: the packed keys sort as `sample_order` does.
                 keys.sort_unstable();
                 return keys
                     .chunk_by(|a, b| a == b)
