@@ -56,27 +56,6 @@ pub fn run(a: ReportArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let store = ctx.open()?;
     // One read snapshot for everything the report shows (the HTML page reads more).
     let db = store.read()?;
-    if a.format == Format::Json {
-        // Written as it is made, to the file or stdout.
-        let (q, groups) = grouped(ctx, &db, &a.filters, a.by, a.bins, &a.resampling)?;
-        let doc = ReportJson {
-            as_of: q.as_of,
-            rule: q.rule,
-            bins: a.bins,
-            by: a.by,
-            live_only: q.live_only,
-            resamples: a.resampling.resamples,
-            seed: a.resampling.seed,
-            groups,
-        };
-        return match &a.output {
-            Some(path) => {
-                let file = std::fs::File::create(path).map_err(|e| cannot_write(path, e))?;
-                Ok(render::json_to(file, &doc).map_err(|e| cannot_write(path, e))?)
-            }
-            None => render::json(&doc),
-        };
-    }
     let text = if a.format == Format::Html {
         let (q, scoring, groups) = scored(ctx, &db, &a.filters, a.by, a.bins, &a.resampling)?;
         super::html::page(&db, a.by, &q, &scoring, &groups, &a.resampling)?
@@ -84,8 +63,29 @@ pub fn run(a: ReportArgs, ctx: &Ctx) -> anyhow::Result<()> {
         // The other formats show groups only: no scored pair is held.
         let (q, groups) = grouped(ctx, &db, &a.filters, a.by, a.bins, &a.resampling)?;
         match a.format {
+            Format::Json => {
+                let doc = ReportJson {
+                    as_of: q.as_of,
+                    rule: q.rule,
+                    bins: a.bins,
+                    by: a.by,
+                    live_only: q.live_only,
+                    resamples: a.resampling.resamples,
+                    seed: a.resampling.seed,
+                    groups,
+                };
+                // Written as it is made (tens of megabytes on a large ledger), never whole.
+                return match &a.output {
+                    Some(path) => {
+                        let file =
+                            std::fs::File::create(path).map_err(|e| cannot_write(path, e))?;
+                        Ok(render::json_to(file, &doc).map_err(|e| cannot_write(path, e))?)
+                    }
+                    None => render::json(&doc),
+                };
+            }
             Format::Csv => csv_text(&groups, a.calibration, a.curve)?,
-            Format::Table | Format::Html | Format::Json => table_text(&q.describe(), a.by, &groups),
+            Format::Table | Format::Html => table_text(&q.describe(), a.by, &groups),
         }
     };
     match &a.output {
