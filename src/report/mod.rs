@@ -433,7 +433,9 @@ fn counted_claims<S: Send>(
     start: impl Fn() -> S + Sync,
     sink: impl Fn(&mut S, usize, Vec<score::Scored>) + Sync,
 ) -> Result<Vec<S>, StoreError> {
-    // Forecasters are numbered by their ids in the ledger, the same in every part.
+    // Forecasters are numbered by their ids in the ledger, the same in every part; the
+    // reader refused any forecast naming none (`store::scan::counted_ref`), against these
+    // same names of this snapshot, so every kept id indexes `shared` and `rank`.
     let names = db.forecaster_names()?.into_vec();
     // Each name once, shared by all of its pairs; the pairs of a claim go in name order.
     let shared: Vec<Arc<str>> = names.iter().map(|n| Arc::from(n.as_str())).collect();
@@ -453,15 +455,6 @@ fn counted_claims<S: Send>(
     u32::try_from(total).map_err(|_| too_many())?;
     let mut starts = vec![0u32; claims.len() + 1];
     for k in parts.iter().flat_map(|p| &p.kept) {
-        // Every forecast names a forecaster in the ledger (the table's foreign key); a
-        // ledger edited to break that is reported, not scored.
-        if shared
-            .get(k.forecaster as usize)
-            .is_none_or(|n| n.is_empty())
-        {
-            let id = k.forecaster;
-            return Err(StoreError::Corrupt(format!("forecast: no forecaster {id}")));
-        }
         starts[k.claim as usize + 1] += 1;
     }
     for i in 0..claims.len() {
