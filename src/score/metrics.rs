@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::exact::ExactSum;
 use super::select::{brier_term, log_term, PairScore};
 use super::status::Status;
 use super::Z95;
@@ -70,7 +71,7 @@ pub struct CalibrationBin {
 pub fn metrics<'a>(items: impl IntoIterator<Item = &'a PairScore>, bins: usize) -> Metrics {
     let mut counts = Counts::default();
     let mut samples = Vec::new();
-    let mut coverages = Vec::new();
+    let mut coverage = ExactSum::new();
     for item in items {
         if item.late {
             counts.late += 1;
@@ -80,15 +81,14 @@ pub fn metrics<'a>(items: impl IntoIterator<Item = &'a PairScore>, bins: usize) 
             Status::Scored(yes) => {
                 counts.scored += 1;
                 samples.extend(item.samples().iter().map(|&(p, w)| Sample { p, yes, w }));
-                coverages.extend(item.coverage);
+                coverage.extend(item.coverage);
             }
             Status::Pending => counts.pending += 1,
             Status::Annulled => counts.annulled += 1,
             Status::Ambiguous => counts.ambiguous += 1,
         }
     }
-    let coverage = sorted_mean(coverages);
-    from_samples(counts, samples, bins, coverage)
+    from_samples(counts, samples, bins, coverage.mean())
 }
 
 /// Metrics per group. Each row is `(key, item)`; an item may appear under several keys
@@ -173,16 +173,6 @@ fn wilson(freq: f64, n: f64, z: f64) -> (f64, f64) {
     let centre = (freq + z2n / 2.0) / (1.0 + z2n);
     let half = z / (1.0 + z2n) * (freq * (1.0 - freq) / n + z2n / (4.0 * n)).sqrt();
     ((centre - half).max(0.0), (centre + half).min(1.0))
-}
-
-/// Mean of values summed in sorted order so that input order cannot change the bits.
-pub(super) fn sorted_mean(mut values: Vec<f64>) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    // Values equal under `total_cmp` are the same bits, so an unstable sort gives the same order.
-    values.sort_unstable_by(f64::total_cmp);
-    Some(values.iter().sum::<f64>() / values.len() as f64)
 }
 
 /// The metrics of a set of weighted samples; `N` is their total weight. See

@@ -20,6 +20,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::exact::ExactSum;
 use super::select::Rule;
 
 /// Probabilities are clamped to `[PLATFORM_FLOOR, 1 - PLATFORM_FLOOR]` before taking a
@@ -327,39 +328,48 @@ pub struct PlatformMetrics {
 }
 
 /// Means and sums of a group's pair scores; pairs with no score are left out of each.
-/// Sums are taken in sorted order so that the result does not depend on input order.
+/// Sums are exact, rounded once (see [`ExactSum`]), so the result does not depend on
+/// input order.
 pub fn platform_metrics<'a>(
     scores: impl IntoIterator<Item = &'a PlatformScore>,
 ) -> PlatformMetrics {
-    let (mut b, mut p, mut r) = (Vec::new(), Vec::new(), Vec::new());
+    let mut sums = PlatformSums::default();
     for s in scores {
-        b.extend(s.baseline);
-        p.extend(s.peer);
-        r.extend(s.relative_brier);
+        sums.add(s);
     }
-    platform_metrics_of(b, p, r)
+    sums.metrics()
 }
 
-/// [`platform_metrics`] from a group's baseline, peer and relative Brier scores, each in
-/// any order.
-pub(super) fn platform_metrics_of(
-    mut b: Vec<f64>,
-    mut p: Vec<f64>,
-    mut r: Vec<f64>,
-) -> PlatformMetrics {
-    let sum = |v: &mut Vec<f64>| -> Option<f64> {
-        // Equal under `total_cmp` means the same bits: unstable sorting keeps the sum.
-        v.sort_unstable_by(f64::total_cmp);
-        (!v.is_empty()).then(|| v.iter().sum())
-    };
-    let mean = |total: Option<f64>, n: usize| total.map(|t| t / n as f64);
-    let (bs, ps, rs) = (sum(&mut b), sum(&mut p), sum(&mut r));
-    PlatformMetrics {
-        baseline: mean(bs, b.len()),
-        peer: mean(ps, p.len()),
-        baseline_sum: bs,
-        peer_sum: ps,
-        relative_brier: mean(rs, r.len()),
+/// A group's baseline, peer and relative Brier scores summed exactly, one pair at a time.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PlatformSums {
+    baseline: ExactSum,
+    peer: ExactSum,
+    relative_brier: ExactSum,
+}
+
+impl PlatformSums {
+    pub(super) fn add(&mut self, s: &PlatformScore) {
+        self.baseline.extend(s.baseline);
+        self.peer.extend(s.peer);
+        self.relative_brier.extend(s.relative_brier);
+    }
+
+    pub(super) fn merge(&mut self, other: &PlatformSums) {
+        self.baseline.merge(&other.baseline);
+        self.peer.merge(&other.peer);
+        self.relative_brier.merge(&other.relative_brier);
+    }
+
+    /// [`platform_metrics`] of the pairs added.
+    pub(super) fn metrics(&self) -> PlatformMetrics {
+        PlatformMetrics {
+            baseline: self.baseline.mean(),
+            peer: self.peer.mean(),
+            baseline_sum: self.baseline.sum(),
+            peer_sum: self.peer.sum(),
+            relative_brier: self.relative_brier.mean(),
+        }
     }
 }
 

@@ -5,16 +5,18 @@
 //! Every number comes out bit for bit as from the functions that take the pairs
 //! themselves ([`metrics`](super::metrics), [`corp_with_band`](super::corp_with_band),
 //! [`bootstrap`](super::bootstrap), [`platform_metrics`](super::platform_metrics),
-//! [`bootstrap_platform`](super::bootstrap_platform)): those sort what they sum first,
-//! so a group's samples are kept as a count of each distinct `(p, outcome, weight)`
-//! and replayed in that order; the intervals need one entry per claim, kept only when
-//! resampling is on.
+//! [`bootstrap_platform`](super::bootstrap_platform)): those sum the samples in a
+//! canonical order, so a group's samples are kept as a count of each distinct
+//! `(p, outcome, weight)` and replayed in that order; coverage and the platform scores
+//! are summed exactly ([`ExactSum`]), which no order changes; the intervals need one
+//! entry per claim, kept only when resampling is on.
 
 use rustc_hash::FxHashMap;
 
 use super::corp::{self, Corp, Obs};
+use super::exact::ExactSum;
 use super::metrics::{self, Counts, Metrics, Sample};
-use super::platform::{platform_metrics_of, PlatformMetrics, PlatformScore};
+use super::platform::{PlatformMetrics, PlatformScore, PlatformSums};
 use super::resample::{
     add_platform, bootstrap_claims, bootstrap_platform_claims, corp_with_band_runs, Intervals,
     PlatformIntervals, Resampling,
@@ -28,10 +30,8 @@ use super::status::Status;
 pub struct Tally {
     counts: Counts,
     samples: Samples,
-    coverages: Vec<f64>,
-    baseline: Vec<f64>,
-    peer: Vec<f64>,
-    relative_brier: Vec<f64>,
+    coverage: ExactSum,
+    platform: PlatformSums,
     /// With resampling on: per claim (its place in claim-key order; pairs, Brier sum,
     /// log loss sum) of the scored pairs, and (its place; the sums of
     /// [`add_platform`]) of the pairs with a baseline or peer score.
@@ -40,101 +40,80 @@ pub struct Tally {
     platform_claims: Vec<(u32, [f64; 4])>,
 }
 
-/// A group's samples. While each is one `latest` or `first` counts (weight 1, `p` without
-/// a sign bit) they are only appended, packed as `p bits << 1 | yes`: a report adds a
+/// A group's samples, as counts of each distinct `(p bits, w bits, yes)`. A report adds a
 /// million pairs to a thousand groups, and a probe into each group's table of counts
-/// would miss the cache nearly every time. The first other sample turns them into
-/// counts of each distinct `(p bits, w bits, yes)`.
-#[derive(Debug, Clone)]
-enum Samples {
-    Unit(Vec<u64>),
-    Counted(FxHashMap<(u64, u64, bool), u64>),
-}
-
-impl Default for Samples {
-    fn default() -> Self {
-        Samples::Unit(Vec::new())
-    }
+/// would miss the cache nearly every time: a `latest` or `first` sample (weight 1, `p`
+/// without a sign bit) is appended instead, packed as `p bits << 1 | yes`, and every
+/// [`Samples::PENDING`] of them are sorted and counted together, on a table the first
+/// probe has brought into the cache. What a group holds is bounded by its distinct
+/// samples, not by its pairs.
+#[derive(Debug, Clone, Default)]
+struct Samples {
+    pending: Vec<u64>,
+    /// The packed samples counted so far.
+    unit: FxHashMap<u64, u64>,
+    /// The other samples, each `(p bits, w bits, yes)`.
+    counts: FxHashMap<(u64, u64, bool), u64>,
 }
 
 const ONE: u64 = 0x3FF0_0000_0000_0000; // 1.0f64.to_bits()
 
 impl Samples {
+    /// How many packed samples wait to be counted at most (in tests few, so that
+    /// counting part way is exercised).
+    const PENDING: usize = if cfg!(test) { 7 } else { 256 };
+
     fn add(&mut self, p: f64, w: f64, yes: bool) {
         let (p, w) = (p.to_bits(), w.to_bits());
-        if let Samples::Unit(keys) = self {
-            if w == ONE && p >> 63 == 0 {
-                keys.push(p << 1 | u64::from(yes));
-                return;
+        if w == ONE && p >> 63 == 0 {
+            self.pending.push(p << 1 | u64::from(yes));
+            if self.pending.len() >= Self::PENDING {
+                self.count_pending();
             }
-            *self = Samples::Counted(Self::counts_of(keys));
-        }
-        if let Samples::Counted(counts) = self {
-            *counts.entry((p, w, yes)).or_default() += 1;
+        } else {
+            *self.counts.entry((p, w, yes)).or_default() += 1;
         }
     }
 
-    fn counts_of(keys: &[u64]) -> FxHashMap<(u64, u64, bool), u64> {
-        let mut counts: FxHashMap<(u64, u64, bool), u64> = FxHashMap::default();
-        for &k in keys {
-            *counts.entry((k >> 1, ONE, k & 1 == 1)).or_default() += 1;
+    fn count_pending(&mut self) {
+        self.pending.sort_unstable();
+        for run in self.pending.chunk_by(|a, b| a == b) {
+            *self.unit.entry(run[0]).or_default() += run.len() as u64;
         }
-        counts
+        self.pending.clear();
     }
 
     fn merge(&mut self, other: Samples) {
-        match (&mut *self, other) {
-            (Samples::Unit(mine), Samples::Unit(theirs)) => mine.extend(theirs),
-            (Samples::Counted(mine), Samples::Counted(theirs)) => {
-                for (sample, k) in theirs {
-                    *mine.entry(sample).or_default() += k;
-                }
+        for k in other.pending {
+            self.pending.push(k);
+            if self.pending.len() >= Self::PENDING {
+                self.count_pending();
             }
-            (Samples::Counted(mine), Samples::Unit(theirs)) => {
-                for (sample, k) in Self::counts_of(&theirs) {
-                    *mine.entry(sample).or_default() += k;
-                }
-            }
-            (Samples::Unit(mine), Samples::Counted(mut theirs)) => {
-                for (sample, k) in Self::counts_of(mine) {
-                    *theirs.entry(sample).or_default() += k;
-                }
-                *self = Samples::Counted(theirs);
-            }
+        }
+        for (key, k) in other.unit {
+            *self.unit.entry(key).or_default() += k;
+        }
+        for (sample, k) in other.counts {
+            *self.counts.entry(sample).or_default() += k;
         }
     }
 
     /// Each distinct sample with how many times it occurs, in [`metrics::sample_order`].
-    fn counted(self) -> Vec<(Sample, u64)> {
-        let mut counted: Vec<(Sample, u64)> = match self {
-            Samples::Unit(mut keys) => {
-                // For p without a sign bit, the order of the bits is `total_cmp`'s, and
-                // no before yes: the packed keys sort as `sample_order` does.
-                keys.sort_unstable();
-                return keys
-                    .chunk_by(|a, b| a == b)
-                    .map(|run| {
-                        let k = run[0];
-                        let p = f64::from_bits(k >> 1);
-                        (
-                            Sample {
-                                p,
-                                yes: k & 1 == 1,
-                                w: 1.0,
-                            },
-                            run.len() as u64,
-                        )
-                    })
-                    .collect();
-            }
-            Samples::Counted(counts) => counts
-                .into_iter()
-                .map(|((p, w, yes), k)| {
-                    let (p, w) = (f64::from_bits(p), f64::from_bits(w));
-                    (Sample { p, yes, w }, k)
-                })
-                .collect(),
-        };
+    fn counted(mut self) -> Vec<(Sample, u64)> {
+        self.count_pending();
+        // A packed sample has weight 1 and p without a sign bit, a sample in `counts`
+        // does not: the two never hold the same sample.
+        let unit = self
+            .unit
+            .into_iter()
+            .map(|(key, k)| ((key >> 1, ONE, key & 1 == 1), k));
+        let mut counted: Vec<(Sample, u64)> = unit
+            .chain(self.counts)
+            .map(|((p, w, yes), k)| {
+                let (p, w) = (f64::from_bits(p), f64::from_bits(w));
+                (Sample { p, yes, w }, k)
+            })
+            .collect();
         // The samples are distinct (each counted once), so no two compare equal.
         counted.sort_unstable_by(|a, b| metrics::sample_order(&a.0, &b.0));
         counted
@@ -176,16 +155,14 @@ impl Tally {
                     for &(p, w) in pair.samples() {
                         self.samples.add(p, w, yes);
                     }
-                    self.coverages.extend(pair.coverage);
+                    self.coverage.extend(pair.coverage);
                 }
                 Status::Pending => self.counts.pending += 1,
                 Status::Annulled => self.counts.annulled += 1,
                 Status::Ambiguous => self.counts.ambiguous += 1,
             }
         }
-        self.baseline.extend(platform.baseline);
-        self.peer.extend(platform.peer);
-        self.relative_brier.extend(platform.relative_brier);
+        self.platform.add(platform);
         if !self.resampled {
             return;
         }
@@ -219,10 +196,8 @@ impl Tally {
         c.annulled += other.counts.annulled;
         c.ambiguous += other.counts.ambiguous;
         self.samples.merge(other.samples);
-        self.coverages.extend(other.coverages);
-        self.baseline.extend(other.baseline);
-        self.peer.extend(other.peer);
-        self.relative_brier.extend(other.relative_brier);
+        self.coverage.merge(&other.coverage);
+        self.platform.merge(&other.platform);
         self.claims.extend(other.claims);
         self.platform_claims.extend(other.platform_claims);
     }
@@ -232,8 +207,7 @@ impl Tally {
     /// tally was made for.
     pub fn finish(self, key: &str, bins: usize, r: &Resampling) -> GroupScores {
         let counted = self.samples.counted();
-        let coverage = metrics::sorted_mean(self.coverages);
-        let metrics = metrics::from_runs(self.counts, &counted, bins, coverage);
+        let metrics = metrics::from_runs(self.counts, &counted, bins, self.coverage.mean());
         let obs = corp::runs(counted.iter().map(|&(s, k)| {
             let Sample { p, yes, w } = s;
             (Obs { p, yes, w }, k)
@@ -249,7 +223,7 @@ impl Tally {
             metrics,
             intervals: bootstrap_claims(&claims, r, key),
             corp,
-            platform: platform_metrics_of(self.baseline, self.peer, self.relative_brier),
+            platform: self.platform.metrics(),
             platform_intervals: bootstrap_platform_claims(&platform_claims, r, key),
         }
     }
@@ -308,7 +282,7 @@ mod tests {
             for &(p, w, yes) in &samples {
                 *want.entry((p.to_bits(), w.to_bits(), yes)).or_default() += 1;
             }
-            let want = Samples::Counted(want).counted();
+            let want = Samples { counts: want, ..Samples::default() }.counted();
             let split = split.min(samples.len());
             let (mut a, mut b) = (Samples::default(), Samples::default());
             for &(p, w, yes) in &samples[..split] {
