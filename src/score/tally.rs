@@ -18,8 +18,8 @@ use super::exact::ExactSum;
 use super::metrics::{self, Counts, Metrics, Sample};
 use super::platform::{PlatformMetrics, PlatformScore, PlatformSums};
 use super::resample::{
-    add_platform, bootstrap_claims, bootstrap_platform_claims, corp_with_band_runs, Intervals,
-    PlatformIntervals, Resampling,
+    bootstrap_claims, bootstrap_platform_claims, corp_with_band_runs, Intervals, PlatformIntervals,
+    Resampling,
 };
 use super::select::PairScore;
 use super::status::Status;
@@ -32,12 +32,26 @@ pub struct Tally {
     samples: Samples,
     coverage: ExactSum,
     platform: PlatformSums,
-    /// With resampling on: per claim (its place in claim-key order; pairs, Brier sum,
-    /// log loss sum) of the scored pairs, and (its place; the sums of
-    /// [`add_platform`]) of the pairs with a baseline or peer score.
+    /// With resampling on: what each claim adds to the group, in the order added.
     resampled: bool,
-    claims: Vec<(u32, (f64, f64, f64))>,
-    platform_claims: Vec<(u32, [f64; 4])>,
+    claims: Vec<ClaimSums>,
+}
+
+/// One claim's pairs in a group, as the bootstrap intervals draw them: the claim's place
+/// in claim-key order, how many pairs have a Brier score and log loss and their sums, how
+/// many a baseline and a peer score and their sums (as [`add_platform`](super::resample::add_platform) adds them).
+/// Counts are whole numbers, kept as such to keep the entry small (48 bytes: a report
+/// keeps one per claim and group).
+#[derive(Debug, Clone, Copy, Default)]
+struct ClaimSums {
+    place: u32,
+    pairs: u32,
+    baseline_n: u32,
+    peer_n: u32,
+    brier: f64,
+    log_loss: f64,
+    baseline: f64,
+    peer: f64,
 }
 
 /// A group's samples, as counts of each distinct `(p bits, w bits, yes)`. A report adds a
@@ -166,22 +180,29 @@ impl Tally {
         if !self.resampled {
             return;
         }
-        if let (Some(b), Some(l)) = (pair.brier, pair.log_loss) {
-            if self.claims.last().is_none_or(|c| c.0 != claim) {
-                self.claims.push((claim, (0.0, 0.0, 0.0)));
-            }
-            if let Some((_, c)) = self.claims.last_mut() {
-                c.0 += 1.0;
-                c.1 += b;
-                c.2 += l;
-            }
+        let scored = pair.brier.zip(pair.log_loss);
+        if scored.is_none() && platform.baseline.is_none() && platform.peer.is_none() {
+            return;
         }
-        if platform.baseline.is_some() || platform.peer.is_some() {
-            if self.platform_claims.last().is_none_or(|c| c.0 != claim) {
-                self.platform_claims.push((claim, [0.0; 4]));
+        if self.claims.last().is_none_or(|c| c.place != claim) {
+            self.claims.push(ClaimSums {
+                place: claim,
+                ..ClaimSums::default()
+            });
+        }
+        if let Some(c) = self.claims.last_mut() {
+            if let Some((b, l)) = scored {
+                c.pairs = c.pairs.saturating_add(1);
+                c.brier += b;
+                c.log_loss += l;
             }
-            if let Some((_, c)) = self.platform_claims.last_mut() {
-                add_platform(c, platform);
+            if let Some(b) = platform.baseline {
+                c.baseline_n = c.baseline_n.saturating_add(1);
+                c.baseline += b;
+            }
+            if let Some(p) = platform.peer {
+                c.peer_n = c.peer_n.saturating_add(1);
+                c.peer += p;
             }
         }
     }
@@ -199,7 +220,6 @@ impl Tally {
         self.coverage.merge(&other.coverage);
         self.platform.merge(&other.platform);
         self.claims.extend(other.claims);
-        self.platform_claims.extend(other.platform_claims);
     }
 
     /// The group's metrics with `bins` calibration bins, its CORP calibration, intervals
@@ -213,12 +233,26 @@ impl Tally {
             (Obs { p, yes, w }, k)
         }));
         let corp = corp_with_band_runs(&obs, r, key);
-        let mut claims = self.claims;
-        claims.sort_by_key(|c| c.0);
-        let claims: Vec<(f64, f64, f64)> = claims.into_iter().map(|c| c.1).collect();
-        let mut platform_claims = self.platform_claims;
-        platform_claims.sort_by_key(|c| c.0);
-        let platform_claims: Vec<[f64; 4]> = platform_claims.into_iter().map(|c| c.1).collect();
+        let mut sums = self.claims;
+        sums.sort_by_key(|c| c.place);
+        let claims: Vec<(f64, f64, f64)> = sums
+            .iter()
+            .filter(|c| c.pairs > 0)
+            .map(|c| (f64::from(c.pairs), c.brier, c.log_loss))
+            .collect();
+        let platform_claims: Vec<[f64; 4]> = sums
+            .iter()
+            .filter(|c| c.baseline_n > 0 || c.peer_n > 0)
+            .map(|c| {
+                [
+                    f64::from(c.baseline_n),
+                    c.baseline,
+                    f64::from(c.peer_n),
+                    c.peer,
+                ]
+            })
+            .collect();
+        drop(sums);
         GroupScores {
             metrics,
             intervals: bootstrap_claims(&claims, r, key),
