@@ -8,7 +8,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::columns::COLUMNS;
 use super::{
     each_scored_claim, group_keys, load, read, GroupBy, GroupKey, Query, ReportClaim, Scoring,
-    SPLIT_FROM,
+    Wanted, SPLIT_FROM,
 };
 use crate::score::{self, Corp, Intervals, Metrics, PairScore, Resampling};
 use crate::store::{Db, StoreError};
@@ -119,7 +119,11 @@ pub(super) fn folded_groups(
     resampling: &Resampling,
     split_from: i64,
 ) -> Result<Vec<Group>, StoreError> {
-    let read = read(db, q, split_from, false)?;
+    let wanted = Wanted {
+        statements: false,
+        tags: by == GroupBy::Tag,
+    };
+    let read = read(db, q, split_from, wanted)?;
     let claims = &read.claims;
     let key_order = key_order(claims, resampling);
     let folds = each_scored_claim(

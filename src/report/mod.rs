@@ -213,7 +213,7 @@ fn shown_items(
 /// streams the forecasts in (claim, forecaster, time) order instead, one claim at a
 /// time. Either way the items come out in (claim, forecaster) order.
 pub fn load(db: &Db<'_>, q: &Query) -> Result<Scoring, StoreError> {
-    let read = read(db, q, SPLIT_FROM, true)?;
+    let read = read(db, q, SPLIT_FROM, Wanted::ALL)?;
     let parts = each_scored_claim(db, q, &read, SPLIT_FROM, Vec::new, |items, i, scored| {
         items.extend(shown_items(q, i, scored));
     })?;
@@ -222,6 +222,22 @@ pub fn load(db: &Db<'_>, q: &Query) -> Result<Scoring, StoreError> {
         claims: read.claims,
         items,
     })
+}
+
+/// Which of the claims' larger parts a report reads besides what scoring needs: outputs
+/// that show claims print their statements; grouping by tag needs the tags (the tag
+/// filter reads them whatever this says).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Wanted {
+    pub statements: bool,
+    pub tags: bool,
+}
+
+impl Wanted {
+    pub const ALL: Wanted = Wanted {
+        statements: true,
+        tags: true,
+    };
 }
 
 /// What a report reads before it scores: every claim with its status, and under a rule
@@ -235,16 +251,16 @@ pub(super) struct Read {
 /// Reads the claims and, under `latest` and `first`, the forecasts `q` wants: the
 /// forecasts on other connections while this one reads the claims, when the ledger is a
 /// file of at least `split_from` forecasts (see [`Db::each_forecast_by_id_in_parts`]).
-/// The claims' statements are read only `with_statements`.
+/// The claims' statements and tags are read only when `wanted`.
 pub(super) fn read(
     db: &Db<'_>,
     q: &Query,
     split_from: i64,
-    with_statements: bool,
+    wanted: Wanted,
 ) -> Result<Read, StoreError> {
     if q.rule == Rule::TimeAvg {
         return Ok(Read {
-            claims: report_claims(db, q, with_statements)?,
+            claims: report_claims(db, q, wanted)?,
             counted: None,
         });
     }
@@ -273,7 +289,7 @@ pub(super) fn read(
     };
     let (parts, claims) =
         db.each_forecast_by_id_in_parts(split_from, Part::default, visit, || {
-            report_claims(db, q, with_statements)
+            report_claims(db, q, wanted)
         })?;
     // Both reads are of one snapshot, so they name the same claims.
     if claims.len() != ids.len() || claims.iter().zip(&ids).any(|(c, &id)| c.facts.id != id) {
@@ -288,12 +304,9 @@ pub(super) fn read(
 }
 
 /// Every claim with its status and cutoff as of the report's date, in id order.
-fn report_claims(
-    db: &Db<'_>,
-    q: &Query,
-    with_statements: bool,
-) -> Result<Vec<ReportClaim>, StoreError> {
-    let facts = db.scoring_claims(with_statements)?;
+fn report_claims(db: &Db<'_>, q: &Query, wanted: Wanted) -> Result<Vec<ReportClaim>, StoreError> {
+    // The tag filter looks at every claim's tags.
+    let facts = db.scoring_claims(wanted.statements, wanted.tags || q.tag.is_some())?;
     let histories = db.resolution_histories()?;
     let empty = Vec::new();
     Ok(facts
@@ -582,7 +595,7 @@ fn counted_claims<S: Send>(
 /// The items of a rule that counts one forecast per pair (see [`counted_claims`]).
 #[cfg(test)]
 fn counted_items(db: &Db<'_>, q: &Query, split_from: i64) -> Result<Vec<Item>, StoreError> {
-    let read = read(db, q, split_from, true)?;
+    let read = read(db, q, split_from, Wanted::ALL)?;
     let included: Vec<bool> = read.claims.iter().map(|c| covers(q, &c.facts)).collect();
     let parts = read.counted.as_deref().unwrap_or_default();
     let items = counted_claims(

@@ -28,6 +28,8 @@ pub struct ScoringClaim {
     pub condition_id: Option<i64>,
     /// The claim's source, one copy shared by all of its claims.
     pub source: Option<Arc<SourceFacts>>,
+    /// In tag order; left empty unless the caller asks for them (see
+    /// [`Db::scoring_claims`]): only grouping by tag and the tag filter look at them.
     pub tags: Vec<String>,
 }
 
@@ -212,9 +214,13 @@ impl Db<'_> {
 }
 
 impl Db<'_> {
-    /// Every claim with its source and tags, in id order, each table read once in order;
-    /// the statements only `with_statements`. Tags come in tag order.
-    pub fn scoring_claims(&self, with_statements: bool) -> Result<Vec<ScoringClaim>, StoreError> {
+    /// Every claim with its source, in id order, each table read once in order; the
+    /// statements only `with_statements`, the tags (in tag order) only `with_tags`.
+    pub fn scoring_claims(
+        &self,
+        with_statements: bool,
+        with_tags: bool,
+    ) -> Result<Vec<ScoringClaim>, StoreError> {
         let conn = self.conn();
         // Sources: key, publisher and authors in byline order.
         let mut sources: FxHashMap<i64, SourceFacts> = FxHashMap::default();
@@ -272,6 +278,9 @@ impl Db<'_> {
             });
             Ok(())
         })?;
+        if !with_tags {
+            return Ok(out);
+        }
         // Tags in (claim, tag) order, the table's own key: one pass beside the claims.
         let mut at = 0usize;
         conn.stream(

@@ -236,6 +236,16 @@ fn groupings() {
     assert_eq!(group(&tags, "weather")["n"], 4);
     assert_eq!(group(&tags, "winter")["n"], 2);
     assert_eq!(group(&tags, "(untagged)")["annulled"], 1);
+    // Grouped by forecaster, a report reads the tags only for the filter: it must still
+    // see them: the same two scored pairs as grouped by tag above.
+    let winter = env.json(&["report", "--format", "json", "--tag", "winter"]);
+    let n: u64 = winter["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["n"].as_u64().unwrap())
+        .sum();
+    assert_eq!(n, 2, "{winter}");
     let authors = env.json(&["report", "--format", "json", "--by", "author"]);
     assert_eq!(group(&authors, "Cy")["n"], 2);
     let years = env.json(&["report", "--format", "json", "--by", "year"]);
