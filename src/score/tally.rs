@@ -39,9 +39,9 @@ pub struct Tally {
 
 /// One claim's pairs in a group, as the bootstrap intervals draw them: the claim's place
 /// in claim-key order, how many pairs have a Brier score and log loss and their sums, how
-/// many a baseline and a peer score and their sums (as [`add_platform`](super::resample::add_platform) adds them).
-/// Counts are whole numbers, kept as such to keep the entry small (48 bytes: a report
-/// keeps one per claim and group).
+/// many a baseline and a peer score and their sums (as
+/// [`add_platform`](super::resample::add_platform) adds them). Counts are whole numbers,
+/// kept as such to keep the entry small (48 bytes: a report keeps one per claim and group).
 #[derive(Debug, Clone, Copy, Default)]
 struct ClaimSums {
     place: u32,
