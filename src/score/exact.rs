@@ -135,11 +135,12 @@ impl Extend<f64> for ExactSum {
     }
 }
 
-/// The exact sum of `values`.
-pub fn exact_sum(values: impl IntoIterator<Item = f64>) -> ExactSum {
-    let mut s = ExactSum::new();
-    s.extend(values);
-    s
+impl FromIterator<f64> for ExactSum {
+    fn from_iter<I: IntoIterator<Item = f64>>(values: I) -> Self {
+        let mut s = ExactSum::new();
+        s.extend(values);
+        s
+    }
 }
 
 #[cfg(test)]
@@ -148,7 +149,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn sum(values: &[f64]) -> Option<f64> {
-        exact_sum(values.iter().copied()).sum()
+        values.iter().copied().collect::<ExactSum>().sum()
     }
 
     #[test]
@@ -187,7 +188,7 @@ mod tests {
         assert!(sum(&[f64::INFINITY, 2.0, f64::NEG_INFINITY]).is_some_and(f64::is_nan));
         assert!(sum(&[f64::NAN, 1.0]).is_some_and(f64::is_nan));
         assert_eq!(sum(&[f64::MAX, f64::MAX]), Some(f64::INFINITY));
-        let s = exact_sum([1.0, 2.0, 6.0]);
+        let s: ExactSum = [1.0, 2.0, 6.0].into_iter().collect();
         assert_eq!((s.count(), s.mean()), (3, Some(3.0)));
     }
 
@@ -236,8 +237,8 @@ mod tests {
             }
             prop_assert_eq!(sum(&shuffled).map(f64::to_bits), whole.map(f64::to_bits));
             let cut = cut.min(shuffled.len());
-            let mut left = exact_sum(shuffled[..cut].iter().copied());
-            left.merge(&exact_sum(shuffled[cut..].iter().copied()));
+            let mut left: ExactSum = shuffled[..cut].iter().copied().collect();
+            left.merge(&shuffled[cut..].iter().copied().collect());
             prop_assert_eq!(left.count(), values.len() as u64);
             prop_assert_eq!(left.sum().map(f64::to_bits), whole.map(f64::to_bits));
         }

@@ -78,7 +78,7 @@ mod tally;
 
 pub use claim::{score_claim, ClaimForecasts, Scored};
 pub use crowd::{crowd_history, Aggregate, UnknownAggregate};
-pub use exact::{exact_sum, ExactSum};
+pub use exact::ExactSum;
 pub use platform::{
     baseline, claim_scores, counted, peer, platform_metrics, History, PlatformMetrics,
     PlatformScore, PLATFORM_FLOOR,
